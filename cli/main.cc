@@ -1,0 +1,56 @@
+// callbench: the command line. Thin subcommands over the libraries.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
+
+namespace callbench::cli {
+
+int report(const Status& status) {
+  spdlog::error("{}", status.message());
+  switch (status.code()) {
+    case Status::Code::kOk: return 0;
+    case Status::Code::kMismatch: return 1;
+    case Status::Code::kIo: return 3;
+    default: return 2;
+  }
+}
+
+}  // namespace callbench::cli
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_logger_st("callbench");
+  logger->set_pattern("callbench: %v");
+  spdlog::set_default_logger(logger);
+
+  CLI::App app{
+      "callbench: a record-and-replay fuzzing test bench for telephony call models.\n"
+      "It plays scenarios (.scn) through a deterministic T-Server/switch engine that\n"
+      "implements the connection-establishing flows of the call-model document, and\n"
+      "prints the T-Lib events each party gets.",
+      "callbench"};
+  app.set_version_flag("--version", "callbench 0.1.0");
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 success; 1 a check failed (unmet expectations); 2 bad input or usage;\n"
+      "3 an I/O failure. 'callbench COMMAND --help' describes each command.");
+  int exit_code = 0;
+  callbench::cli::add_run_command(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "callbench: %s\nRun 'callbench --help' for usage.\n", e.what());
+    return 2;
+  }
+  std::fflush(stdout);
+  return exit_code;
+}

@@ -1,0 +1,472 @@
+// The engine's machinery: dispatch, the switch's own steps (delivery, routing,
+// establishment, release) and the event builders. The stimuli themselves are in
+// engine_stimuli.cc.
+#include "core/engine.h"
+
+#include <cstdio>
+
+#include "core/assert.h"
+#include "core/event_builders.h"
+
+namespace callbench {
+namespace {
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+const char* const kIgnoreTexts[] = {
+    "",
+    "malformed stimulus",
+    "the call name is already taken",
+    "no such call, or the call is over",
+    "the call is not in a phase where this can happen",
+    "the caller of an inbound call must be an external DN",
+    "the destination cannot take this call",
+    "the call is not queued at this ACD queue",
+    "the call is already queued at this ACD queue",
+    "the call is queued at the most queues one call may wait at",
+    "the DN is not an ACD queue",
+    "the agent is not an idle extension other than the caller",
+    "the call can be parked only on the extension it is being delivered to",
+    "the call is not parked on this DN",
+    "the DN picking up is busy",
+    "the call has no external party in a phase where the network can act",
+    "the call is not waiting for a route at this routing point",
+    "the call has no pending switch step",
+};
+static_assert(std::size(kIgnoreTexts) == static_cast<std::size_t>(IgnoreReason::kNothingPending) + 1);
+
+}  // namespace
+
+const char* ignore_reason_text(IgnoreReason reason) {
+  auto i = static_cast<std::size_t>(reason);
+  return i < std::size(kIgnoreTexts) ? kIgnoreTexts[i] : "?";
+}
+
+[[noreturn]] void assertion_failed(const char* file, int line, const char* expr, const char* msg) {
+  std::fprintf(stderr, "%s:%d: assertion failed: %s %s\n", file, line, expr, msg);
+  std::fflush(stderr);
+  __builtin_trap();
+}
+
+Engine::Engine(const SessionConfig& config) : profile_(config.profile) {
+  kinds_.reserve(config.topology.dns.size());
+  for (const Dn& dn : config.topology.dns) kinds_.push_back(dn.kind);
+  reset(config.seed);
+}
+
+void Engine::reset(uint64_t seed) {
+  seed_ = seed;
+  request_seq_ = 0;
+  event_seq_ = 0;
+  pending_seq_ = 0;
+  paused_ = false;
+  for (uint16_t i = 0; i < ncalls_; ++i) calls_[claimed_ids_[i]] = Call{};
+  ncalls_ = 0;
+  claimed_.reset();
+}
+
+ApplyResult Engine::apply(const Stimulus& s, std::vector<Event>* out) {
+  CB_ASSERT(out != nullptr);
+  out_ = out;
+  ++request_seq_;
+  ApplyResult r = well_formed(s) ? dispatch(s) : ignore(IgnoreReason::kMalformed);
+  if (!paused_) run_pending();
+  out_ = nullptr;
+#ifdef CALLBENCH_CHECK_INVARIANTS
+  check_invariants();
+#endif
+  return r;
+}
+
+bool Engine::well_formed(const Stimulus& s) const {
+  if (static_cast<int>(s.kind) >= kStimulusKindCount) return false;
+  const StimulusShape& shape = shape_of(s.kind);
+  auto dn_ok = [&](bool wanted, DnId dn) { return wanted ? dn < kinds_.size() : dn == kNoDn; };
+  return dn_ok(shape.has_dn, s.dn) && dn_ok(shape.has_dn2, s.dn2) &&
+         (shape.has_call ? s.call < limits::kMaxCalls : s.call == kNoCall) &&
+         (shape.client_request == (s.reference_id != 0));
+}
+
+ApplyResult Engine::dispatch(const Stimulus& s) {
+  switch (s.kind) {
+    case StimulusKind::kMakeCall: return make_call(s);
+    case StimulusKind::kAnswerCall: return answer_call(s);
+    case StimulusKind::kReleaseCall: return release_call(s);
+    case StimulusKind::kHoldCall: return hold_or_retrieve(s, true);
+    case StimulusKind::kRetrieveCall: return hold_or_retrieve(s, false);
+    case StimulusKind::kRouteCall: return route_call(s);
+    case StimulusKind::kInbound: return inbound(s);
+    case StimulusKind::kQueue: return queue(s);
+    case StimulusKind::kDivert: return divert(s);
+    case StimulusKind::kPark: return park(s);
+    case StimulusKind::kPickup: return pickup(s);
+    case StimulusKind::kRemoteAnswer: return remote_answer(s);
+    case StimulusKind::kRemoteBusy: return remote_busy(s);
+    case StimulusKind::kRemoteRelease: return remote_release(s);
+    case StimulusKind::kRouteTimeout: return route_timeout(s);
+    case StimulusKind::kPause: paused_ = true; return {};
+    case StimulusKind::kResume: paused_ = false; return {};  // apply() fires what is pending
+    case StimulusKind::kStep: return step(s);
+  }
+  return ignore(IgnoreReason::kMalformed);
+}
+
+// ---- Event builders -------------------------------------------------------------
+
+Event& Engine::emit(EventType type, CallId id, DnId dn) {
+  // EventError goes back to the client that sent the request, whatever the DN.
+  if (dn == kNoDn || (!monitored(dn) && type != EventType::kError)) {
+    scratch_ = Event{};
+    return scratch_;
+  }
+  out_->emplace_back();
+  Event& e = out_->back();
+  e.type = type;
+  e.seq = ++event_seq_;
+  e.request_seq = request_seq_;
+  e.call = id;
+  e.this_dn = dn;
+  e.set(Attr::kThisDn);
+  if (id != kNoCall && calls_[id].conn_id != 0) {
+    e.conn_id = calls_[id].conn_id;
+    e.set(Attr::kConnId);
+  }
+  return e;
+}
+
+
+// Party A: ThisDN A (Origination), OtherDN where the call is or is headed.
+Event& Engine::caller_event(EventType type, CallId id) {
+  const Call& c = calls_[id];
+  Event& e = emit(type, id, c.origin);
+  set_role(e, DnRole::kOrigination);
+  set_other(e, c.target, DnRole::kDestination);
+  return e;
+}
+
+// Party A before it knows who answers: OtherDN is *DIAL, absent when T-Server has
+// no information about the other party (profile dial-info off).
+Event& Engine::dialed_event(EventType type, CallId id) {
+  Event& e = caller_event(type, id);
+  if (!profile_.dial_info) {
+    e.clear(Attr::kOtherDn);
+    e.clear(Attr::kOtherDnRole);
+  }
+  return e;
+}
+
+// A destination (agent, extension, parking DN): ThisQueue is the queue that
+// distributed the call there, for ACD and RouteQueue calls only.
+Event& Engine::party_event(EventType type, CallId id, DnId dn) {
+  const Call& c = calls_[id];
+  Event& e = emit(type, id, dn);
+  set_queue(e, dn == c.target ? c.via_queue : kNoDn);
+  set_role(e, DnRole::kDestination);
+  set_other(e, c.origin, DnRole::kOrigination);
+  return e;
+}
+
+// An ACD queue, routing queue or routing point: ThisQueue is the DN itself (TLIB:
+// EventRouteRequest has ThisDN equal to ThisQueue; queues report themselves).
+Event& Engine::queue_event(EventType type, CallId id, DnId queue) {
+  const Call& c = calls_[id];
+  Event& e = emit(type, id, queue);
+  set_queue(e, queue);
+  set_role(e, DnRole::kDestination);
+  set_other(e, c.origin, DnRole::kOrigination);
+  return e;
+}
+
+ApplyResult Engine::refuse(const Stimulus& s, ErrorReason why) {
+  bool live = s.call < limits::kMaxCalls && claimed_[s.call] && calls_[s.call].live();
+  Event& e = emit(EventType::kError, s.call, s.dn);
+  if (!live) {
+    e.conn_id = 0;
+    e.clear(Attr::kConnId);
+  }
+  set_ref(e, s.reference_id);
+  e.error = why;
+  e.set(Attr::kErrorCode);
+  return {Outcome::kRefused, IgnoreReason::kNone};
+}
+
+// ---- State queries --------------------------------------------------------------
+
+bool Engine::busy(DnId dn) const {
+  for (uint16_t i = 0; i < ncalls_; ++i) {
+    const Call& c = calls_[claimed_ids_[i]];
+    if (!c.live()) continue;
+    if (c.origin == dn) return true;
+    if (c.target == dn && (c.phase == Phase::kAlerting || c.phase == Phase::kEstablished)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Engine::valid_route_destination(const Call& c, DnId holder, DnId dest) const {
+  return dest != holder && dest != c.origin && !is_routing(dest);
+}
+
+bool Engine::claim(CallId id) {
+  if (claimed_[id]) return false;
+  claimed_.set(id);
+  claimed_ids_[ncalls_++] = id;
+  calls_[id] = Call{};
+  return true;
+}
+
+uint64_t Engine::new_conn_id(CallId id) const {
+  uint64_t x = splitmix64(seed_ ^ (0xD1B54A32D192ED03ull * (static_cast<uint64_t>(id) + 1)));
+  for (;;) {
+    bool taken = x == 0;
+    for (uint16_t i = 0; i < ncalls_ && !taken; ++i) taken = calls_[claimed_ids_[i]].conn_id == x;
+    if (!taken) return x;  // (6)
+    x = splitmix64(x);
+  }
+}
+
+// ---- The switch's own steps -----------------------------------------------------
+
+void Engine::schedule(CallId id, Pending what) {
+  calls_[id].pending = what;
+  calls_[id].pending_order = ++pending_seq_;
+}
+
+void Engine::fire(CallId id) {
+  Call& c = calls_[id];
+  Pending what = c.pending;
+  c.pending = Pending::kNone;
+  if (what == Pending::kDeliver) {
+    deliver(id);
+  } else if (what == Pending::kRoute) {
+    uint32_t ref = c.route_ref;
+    c.route_ref = 0;
+    route_step(id, c.target, ref);
+  }
+}
+
+// Fires pending steps, oldest first, until none is left; steps a fired step
+// schedules fire too (a route is followed by its delivery).
+void Engine::run_pending() {
+  for (;;) {
+    CallId next = kNoCall;
+    uint32_t order = 0;
+    for (uint16_t i = 0; i < ncalls_; ++i) {
+      const Call& c = calls_[claimed_ids_[i]];
+      if (c.pending != Pending::kNone && (next == kNoCall || c.pending_order < order)) {
+        next = claimed_ids_[i];
+        order = c.pending_order;
+      }
+    }
+    if (next == kNoCall) return;
+    fire(next);
+  }
+}
+
+// The switch presents the call at `target`, by the target's kind.
+void Engine::deliver(CallId id) {
+  Call& c = calls_[id];
+  CB_ASSERT(c.phase == Phase::kTransit);
+  DnId t = c.target;
+  switch (kinds_[t]) {
+    case DnKind::kExtension:
+    case DnKind::kRemoteExtension: {
+      if (busy(t)) {  // (7): no call waiting
+        c.phase = Phase::kBusy;
+        Event& e = dialed_event(EventType::kDestinationBusy, id);
+        set_state(e, CallState::kBusy);
+        return;
+      }
+      if (kinds_[t] == DnKind::kRemoteExtension &&
+          profile_.network_reached == SwitchProfile::NetworkReached::kReported) {
+        dialed_event(EventType::kNetworkReached, id);
+      }
+      c.phase = Phase::kAlerting;
+      set_state(party_event(EventType::kRinging, id, t), CallState::kOk);
+      return;
+    }
+    case DnKind::kAcdQueue:
+      c.phase = Phase::kQueued;
+      c.nqueues = 1;
+      c.queues[0] = t;
+      set_state(queue_event(EventType::kQueued, id, t), CallState::kOk);
+      return;
+    case DnKind::kRoutingQueue:
+      set_state(queue_event(EventType::kQueued, id, t), CallState::kOk);
+      [[fallthrough]];
+    case DnKind::kRoutingPoint:
+      c.phase = Phase::kRouting;
+      c.holder = t;
+      queue_event(EventType::kRouteRequest, id, t);
+      return;
+    case DnKind::kExternal:
+      c.phase = Phase::kNetwork;
+      if (profile_.network_reached == SwitchProfile::NetworkReached::kReported) {
+        dialed_event(EventType::kNetworkReached, id);
+      }
+      return;
+  }
+}
+
+// The routing point (or queue) hands the call on to `dest`: EventRouteUsed, and for
+// a routing queue EventDiverted, then the delivery to `dest` is pending. `ref` is
+// the TRouteCall's ReferenceID, 0 after default routing by the switch.
+void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
+  Call& c = calls_[id];
+  DnId rp = c.holder;
+  bool by_request = ref != 0;
+  Event& used = queue_event(EventType::kRouteUsed, id, rp);
+  if (by_request || profile_.third_party) set_third(used, dest, profile_.third_party);
+  if (profile_.route_used_call_state) {
+    set_state(used, by_request ? CallState::kOk : CallState::kRedirected);
+  }
+  set_ref(used, ref);
+  if (kinds_[rp] == DnKind::kRoutingQueue) {
+    Event& diverted = queue_event(EventType::kDiverted, id, rp);
+    if (profile_.third_party) set_third(diverted, dest, true);
+  }
+  c.holder = kNoDn;
+  c.target = dest;
+  c.via_queue = kinds_[rp] == DnKind::kRoutingQueue ? rp : kNoDn;
+  c.phase = Phase::kTransit;
+  schedule(id, Pending::kDeliver);
+}
+
+// The destination answered (TAnswerCall or the far end): both sides established.
+// The answering side's event comes first, as it answers the request.
+void Engine::establish(CallId id, uint32_t ref) {
+  Call& c = calls_[id];
+  c.phase = Phase::kEstablished;
+  bool outbound = !monitored(c.target) || kinds_[c.target] == DnKind::kRemoteExtension;
+  if (monitored(c.target)) {
+    Event& e = party_event(EventType::kEstablished, id, c.target);
+    set_state(e, CallState::kOk);
+    set_ref(e, ref);
+  }
+  if (outbound && profile_.network_reached == SwitchProfile::NetworkReached::kSimulated) {
+    dialed_event(EventType::kNetworkReached, id);
+  }
+  Event& a = caller_event(EventType::kEstablished, id);
+  set_state(a, CallState::kOk);
+  if (!monitored(c.target) && !profile_.outbound_other_dn) {
+    a.clear(Attr::kOtherDn);
+    a.clear(Attr::kOtherDnRole);
+  }
+}
+
+// The caller hangs up (TReleaseCall, or the external caller's network release):
+// the caller is released and whoever holds or is offered the call is abandoned.
+void Engine::release_by_caller(CallId id, uint32_t ref) {
+  Call& c = calls_[id];
+  Event& a = caller_event(EventType::kReleased, id);
+  set_state(a, CallState::kOk);
+  set_ref(a, ref);
+  switch (c.phase) {
+    case Phase::kQueued:
+      for (uint8_t i = 0; i < c.nqueues; ++i) {
+        set_state(queue_event(EventType::kAbandoned, id, c.queues[i]), CallState::kOk);
+      }
+      break;
+    case Phase::kParked:
+      set_state(party_event(EventType::kAbandoned, id, c.holder), CallState::kOk);
+      break;
+    case Phase::kRouting:
+    case Phase::kRouteInProgress: {
+      Event& e = queue_event(EventType::kAbandoned, id, c.holder);
+      if (kinds_[c.holder] == DnKind::kRoutingPoint) {
+        e.clear(Attr::kThisQueue);  // a routing point is not a queue: no ThisQueue
+      }
+      set_state(e, CallState::kOk);
+      if (c.phase == Phase::kRouteInProgress && c.route_ref != 0) {
+        // Footnote a of the routing flow: EventError after EventAbandoned, so the
+        // router gets its TRouteCall's ReferenceID back.
+        Stimulus s;
+        s.kind = StimulusKind::kRouteCall;
+        s.dn = c.holder;
+        s.call = id;
+        s.reference_id = c.route_ref;
+        refuse(s, ErrorReason::kCallClearedFirst);
+      }
+      break;
+    }
+    case Phase::kAlerting:
+      set_state(party_event(EventType::kAbandoned, id, c.target), CallState::kOk);
+      break;
+    case Phase::kEstablished:
+      set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
+      break;
+    default:  // kTransit, kNetwork, kBusy: nobody else has the call yet
+      break;
+  }
+  clear(id);
+}
+
+// The destination hangs up a call in conversation: it is released, then the caller.
+void Engine::release_by_destination(CallId id, uint32_t ref) {
+  Call& c = calls_[id];
+  CB_ASSERT(c.phase == Phase::kEstablished);
+  Event& d = party_event(EventType::kReleased, id, c.target);
+  set_state(d, CallState::kOk);
+  set_ref(d, ref);
+  set_state(caller_event(EventType::kReleased, id), CallState::kOk);
+  clear(id);
+}
+
+void Engine::clear(CallId id) {
+  Call& c = calls_[id];
+  c.phase = Phase::kCleared;
+  c.pending = Pending::kNone;
+  c.route_ref = 0;
+  c.holder = kNoDn;
+  c.nqueues = 0;
+  c.origin_held = false;
+  c.dest_held = false;
+}
+
+// ---- Invariants -----------------------------------------------------------------
+
+void Engine::check_invariants() const {
+  for (uint16_t i = 0; i < ncalls_; ++i) {
+    const Call& c = calls_[claimed_ids_[i]];
+    if (c.phase == Phase::kNone) {
+      CB_ASSERT(c.conn_id == 0 && c.pending == Pending::kNone);
+      continue;
+    }
+    CB_ASSERT((c.pending == Pending::kDeliver) == (c.phase == Phase::kTransit));   // (1)
+    CB_ASSERT((c.pending == Pending::kRoute) == (c.phase == Phase::kRouteInProgress));
+    CB_ASSERT(paused_ || c.pending == Pending::kNone);
+    CB_ASSERT((c.nqueues > 0) == (c.phase == Phase::kQueued));                     // (2)
+    CB_ASSERT(c.nqueues <= limits::kMaxQueuesPerCall);
+    for (uint8_t q = 0; q < c.nqueues; ++q) {
+      CB_ASSERT(kinds_[c.queues[q]] == DnKind::kAcdQueue);
+      for (uint8_t r = 0; r < q; ++r) CB_ASSERT(c.queues[q] != c.queues[r]);
+    }
+    bool holds = c.phase == Phase::kParked || c.phase == Phase::kRouting ||
+                 c.phase == Phase::kRouteInProgress;
+    CB_ASSERT((c.holder != kNoDn) == holds);                                        // (3)
+    CB_ASSERT(c.route_ref == 0 || c.phase == Phase::kRouteInProgress);              // (4)
+    CB_ASSERT(!c.dest_held || c.phase == Phase::kEstablished);                      // (5)
+    CB_ASSERT(!c.origin_held || c.phase != Phase::kCleared);
+    CB_ASSERT(c.conn_id != 0);                                                      // (6)
+    for (uint16_t j = 0; j < i; ++j) CB_ASSERT(calls_[claimed_ids_[j]].conn_id != c.conn_id);
+  }
+  for (DnId dn = 0; dn < kinds_.size(); ++dn) {                                     // (7)
+    if (!is_extension(dn)) continue;
+    int talking = 0;
+    for (uint16_t i = 0; i < ncalls_; ++i) {
+      const Call& c = calls_[claimed_ids_[i]];
+      if (!c.live()) continue;
+      talking += c.origin == dn;
+      talking += c.target == dn && (c.phase == Phase::kAlerting || c.phase == Phase::kEstablished);
+    }
+    CB_ASSERT_MSG(talking <= 1, "an extension is on two calls");
+  }
+}
+
+}  // namespace callbench

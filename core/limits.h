@@ -1,0 +1,42 @@
+// Limits on everything that comes from outside (scenario text, fuzz input, journal
+// rows), in one place, as SQLite's sqliteLimit.h. Going past one is a precise error,
+// never a crash, a hang or an unbounded allocation. Each has its reason.
+#ifndef CALLBENCH_CORE_LIMITS_H_
+#define CALLBENCH_CORE_LIMITS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace callbench::limits {
+
+// A scenario is read by people and written by the fuzzer; 4096 statements is far
+// beyond any documented flow (under 20) and keeps a parse well under a millisecond.
+inline constexpr std::size_t kMaxStatements = 4096;
+// A line longer than this is not a hand-written statement.
+inline constexpr std::size_t kMaxLineLength = 512;
+// The whole file: every statement at full length.
+inline constexpr std::size_t kMaxScenarioBytes = kMaxStatements * (kMaxLineLength + 1);
+// DNs of one topology. DnId is 16 bits with 0xFFFF reserved for "absent".
+inline constexpr std::size_t kMaxDns = 256;
+// Calls created in one session. The engine keeps a fixed table of this size, so
+// it never allocates per call or per event.
+inline constexpr std::size_t kMaxCalls = 256;
+// ACD queues one call may wait at at once (the multiple-ACD flow uses two).
+inline constexpr std::size_t kMaxQueuesPerCall = 8;
+// Length of a DN name ('7001', '5550100') and of a call name ('c1').
+inline constexpr std::size_t kMaxNameLength = 32;
+// Stimuli of one session: a scenario's statements bound it, a fuzz program's too.
+inline constexpr std::size_t kMaxStimuli = kMaxStatements;
+// Stimuli of one fuzz program: small programs mutate and minimise well.
+inline constexpr std::size_t kMaxProgramStimuli = 128;
+// Events one stimulus can cause: a resume fires every pending step, each of which
+// emits at most a handful of events (an abandoned multi-queued call: one per queue).
+inline constexpr std::size_t kMaxEventsPerStep = kMaxQueuesPerCall + 4;
+
+static_assert(kMaxDns < 0xFFFF, "DnId 0xFFFF means absent");
+static_assert(kMaxCalls < 0xFFFF, "CallId 0xFFFF means absent");
+static_assert(kMaxProgramStimuli <= kMaxStimuli, "a program is a session");
+
+}  // namespace callbench::limits
+
+#endif  // CALLBENCH_CORE_LIMITS_H_

@@ -1,0 +1,426 @@
+#include "core/model.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace callbench {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+//                      verb              T-Lib             req   new   dn     dn2    call   reason args
+const StimulusShape kShapes[kStimulusKindCount] = {
+    {"make-call",      "TMakeCall",     true,  true,  true,  true,  true,  false, "De"},
+    {"answer",         "TAnswerCall",   true,  false, true,  false, true,  false, "DC"},
+    {"release",        "TReleaseCall",  true,  false, true,  false, true,  false, "DC"},
+    {"hold",           "THoldCall",     true,  false, true,  false, true,  false, "DC"},
+    {"retrieve",       "TRetrieveCall", true,  false, true,  false, true,  false, "DC"},
+    {"route",          "TRouteCall",    true,  false, true,  true,  true,  false, "DCe"},
+    {"inbound",        nullptr,         false, true,  true,  true,  true,  false, "dE"},
+    {"queue",          nullptr,         false, false, true,  false, true,  false, "CD"},
+    {"divert",         nullptr,         false, false, true,  true,  true,  false, "DCE"},
+    {"park",           nullptr,         false, false, true,  false, true,  false, "CD"},
+    {"pickup",         nullptr,         false, false, true,  false, true,  false, "DC"},
+    {"remote-answer",  nullptr,         false, false, false, false, true,  false, "C"},
+    {"remote-busy",    nullptr,         false, false, false, false, true,  true, "CR"},
+    {"remote-release", nullptr,         false, false, false, false, true,  false, "C"},
+    {"route-timeout",  nullptr,         false, false, true,  true,  true,  false, "DCe"},
+    {"pause",          nullptr,         false, false, false, false, false, false, ""},
+    {"step",           nullptr,         false, false, false, false, true,  false, "C"},
+    {"resume",         nullptr,         false, false, false, false, false, false, ""},
+};
+
+const char* const kDnKindNames[kDnKindCount] = {
+    "extension", "acd-queue", "routing-point", "routing-queue", "external", "remote-extension",
+};
+
+struct CallStateName {
+  CallState state;
+  const char* name;      // the document's spelling, printed
+  const char* alias;     // T-Lib's spelling, also accepted
+};
+const CallStateName kCallStates[] = {
+    {CallState::kOk, "OK", "Ok"},
+    {CallState::kTransferred, "Transferred", nullptr},
+    {CallState::kConferenced, "Conferenced", nullptr},
+    {CallState::kGeneralError, "GeneralError", nullptr},
+    {CallState::kSystemError, "SystemError", nullptr},
+    {CallState::kRemoteRelease, "RemoteRelease", nullptr},
+    {CallState::kBusy, "Busy", nullptr},
+    {CallState::kNoAnswer, "NoAnswer", nullptr},
+    {CallState::kSitDetected, "SitDetected", nullptr},
+    {CallState::kAnsweringMachineDetected, "AnsweringMachineDetected", nullptr},
+    {CallState::kAllTrunksBusy, "AllTrunksBusy", nullptr},
+    {CallState::kSitInvalidNum, "SitInvalidNum", "SitInvalidnum"},
+    {CallState::kSitVacant, "SitVacant", nullptr},
+    {CallState::kSitIntercept, "SitIntercept", nullptr},
+    {CallState::kSitUnknown, "SitUnknown", nullptr},
+    {CallState::kSitNoCircuit, "SitNoCircuit", "SitNocircuit"},
+    {CallState::kSitReorder, "SitReorder", nullptr},
+    {CallState::kFaxDetected, "FaxDetected", nullptr},
+    {CallState::kQueueFull, "QueueFull", nullptr},
+    {CallState::kCleared, "Cleared", nullptr},
+    {CallState::kOverflowed, "Overflowed", nullptr},
+    {CallState::kAbandoned, "Abandoned", nullptr},
+    {CallState::kRedirected, "Redirected", nullptr},
+    {CallState::kForwarded, "Forwarded", nullptr},
+    {CallState::kConsult, "Consult", nullptr},
+    {CallState::kPickedUp, "PickedUp", "Pickedup"},
+    {CallState::kDropped, "Dropped", nullptr},
+    {CallState::kDroppedNoAnswer, "DroppedNoAnswer", "Droppednoanswer"},
+    {CallState::kUnknown, "Unknown", nullptr},
+    {CallState::kCovered, "Covered", nullptr},
+    {CallState::kConverseOn, "ConverseOn", nullptr},
+    {CallState::kBridged, "Bridged", nullptr},
+    {CallState::kDeafened, "Deafened", nullptr},
+    {CallState::kHeld, "Held", nullptr},
+};
+
+const char* const kRoleNames[] = {
+    "Unknown", "Origination", "Destination", "ConferenceMember", "NewParty", "AddedBy",
+    "DeletedBy", "TransferredBy", "DeletedParty", "ConferencedBy", "Observer",
+};
+
+struct EventName {
+  EventType type;
+  const char* name;
+};
+const EventName kEvents[] = {
+    {EventType::kError, "EventError"},
+    {EventType::kQueued, "EventQueued"},
+    {EventType::kDiverted, "EventDiverted"},
+    {EventType::kAbandoned, "EventAbandoned"},
+    {EventType::kRinging, "EventRinging"},
+    {EventType::kDialing, "EventDialing"},
+    {EventType::kNetworkReached, "EventNetworkReached"},
+    {EventType::kDestinationBusy, "EventDestinationBusy"},
+    {EventType::kEstablished, "EventEstablished"},
+    {EventType::kReleased, "EventReleased"},
+    {EventType::kHeld, "EventHeld"},
+    {EventType::kRetrieved, "EventRetrieved"},
+    {EventType::kRouteRequest, "EventRouteRequest"},
+    {EventType::kRouteUsed, "EventRouteUsed"},
+};
+
+const char* const kAttrNames[kAttrCount] = {
+    "ConnID",       "ThisDN",           "ThisDNRole",      "ThisQueue",
+    "OtherDN",      "OtherDNRole",      "ThirdPartyDN",    "ThirdPartyDNRole",
+    "ThirdPartyQueue", "CallState",     "ReferenceID",     "ErrorCode",
+};
+
+struct ErrorInfo {
+  int code;
+  const char* message;
+};
+const ErrorInfo kErrors[kErrorReasonCount] = {
+    {0, ""},
+    {41, "DN not registered: T-Server does not monitor this DN"},
+    {51, "Unsupported operation for this DN type"},
+    {56, "Invalid ConnectionID: no such call at this DN"},
+    {56, "Invalid ConnectionID: the caller released before the route completed"},
+    {43, "Object already in the requested state"},
+    {93, "Destination in invalid state: the call is not ringing at this DN"},
+    {93, "Destination in invalid state: the call is not in a state that allows this request"},
+    {93, "Destination in invalid state: the call is not waiting for a route here"},
+    {71, "Invalid called DN"},
+    {231, "DN is busy"},
+    {53, "Invalid attribute value"},
+};
+
+const ProfileOption kOptions[kProfileOptionCount] = {
+    {"dial-info", {"on", "off"},
+     "*DIAL: OtherDN/OtherDNRole on the caller's EventDialing, EventNetworkReached and "
+     "EventDestinationBusy"},
+    {"third-party", {"on", "off"},
+     "*OPT: ThirdPartyDN/ThirdPartyDNRole on EventDiverted, ThirdPartyDNRole on EventRouteUsed, "
+     "and ThirdPartyDN on EventRouteUsed after default routing"},
+    {"route-used-callstate", {"on", "off"},
+     "CallState on EventRouteUsed: OK after TRouteCall, Redirected after default routing "
+     "(off: absent, as on Aspect, Spectrum, Hicom 300)"},
+    {"acd-redirected", {"on", "off"},
+     "CallState Redirected on the other queues' EventDiverted when a call queued at several "
+     "ACDs is distributed (off: agents in secondary ACD groups)"},
+    {"park-destination-busy", {"on", "off"},
+     "*OPT: EventDestinationBusy to the caller when its call is parked"},
+    {"network-reached", {"reported", "simulated"},
+     "whether the switch reports network reached; simulated: T-Server sends "
+     "EventNetworkReached right before EventEstablished"},
+    {"outbound-other-dn", {"on", "off"},
+     "*OPT: OtherDN/OtherDNRole on the caller's EventEstablished of an outbound call"},
+};
+
+bool* bool_option(SwitchProfile* p, int index) {
+  switch (index) {
+    case 0: return &p->dial_info;
+    case 1: return &p->third_party;
+    case 2: return &p->route_used_call_state;
+    case 3: return &p->acd_redirected;
+    case 4: return &p->park_destination_busy;
+    case 6: return &p->outbound_other_dn;
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const StimulusShape& shape_of(StimulusKind kind) {
+  auto i = static_cast<std::size_t>(kind);
+  return kShapes[i < kStimulusKindCount ? i : static_cast<std::size_t>(StimulusKind::kPause)];
+}
+
+int error_code_of(ErrorReason reason) {
+  auto i = static_cast<std::size_t>(reason);
+  return i < kErrorReasonCount ? kErrors[i].code : 50;
+}
+
+const char* error_message_of(ErrorReason reason) {
+  auto i = static_cast<std::size_t>(reason);
+  return i < kErrorReasonCount ? kErrors[i].message : "Unrecognized error";
+}
+
+bool operator==(const Event& a, const Event& b) {
+  if (a.type != b.type || a.present != b.present || a.call != b.call || a.seq != b.seq ||
+      a.request_seq != b.request_seq) {
+    return false;
+  }
+  auto same = [&](Attr attr, bool equal) { return !a.has(attr) || equal; };
+  return same(Attr::kConnId, a.conn_id == b.conn_id) &&
+         same(Attr::kThisDn, a.this_dn == b.this_dn) &&
+         same(Attr::kThisDnRole, a.this_role == b.this_role) &&
+         same(Attr::kThisQueue, a.this_queue == b.this_queue) &&
+         same(Attr::kOtherDn, a.other_dn == b.other_dn) &&
+         same(Attr::kOtherDnRole, a.other_role == b.other_role) &&
+         same(Attr::kThirdPartyDn, a.third_party_dn == b.third_party_dn) &&
+         same(Attr::kThirdPartyDnRole, a.third_party_role == b.third_party_role) &&
+         same(Attr::kThirdPartyQueue, a.third_party_queue == b.third_party_queue) &&
+         same(Attr::kCallState, a.call_state == b.call_state) &&
+         same(Attr::kReferenceId, a.reference_id == b.reference_id) &&
+         same(Attr::kErrorCode, a.error == b.error);
+}
+
+const ProfileOption* profile_options() { return kOptions; }
+
+bool set_profile_option(SwitchProfile* profile, std::string_view name, std::string_view value) {
+  for (int i = 0; i < kProfileOptionCount; ++i) {
+    if (name != kOptions[i].name) continue;
+    int v = value == kOptions[i].values[0] ? 0 : value == kOptions[i].values[1] ? 1 : -1;
+    if (v < 0) return false;
+    if (bool* b = bool_option(profile, i)) {
+      *b = v == 0;
+    } else {
+      profile->network_reached = static_cast<SwitchProfile::NetworkReached>(v);
+    }
+    return true;
+  }
+  return false;
+}
+
+int profile_option_value(const SwitchProfile& profile, int index) {
+  SwitchProfile copy = profile;
+  if (bool* b = bool_option(&copy, index)) return *b ? 0 : 1;
+  return static_cast<int>(profile.network_reached);
+}
+
+DnId Topology::find(std::string_view name) const {
+  for (std::size_t i = 0; i < dns.size(); ++i) {
+    if (dns[i].name == name) return static_cast<DnId>(i);
+  }
+  return kNoDn;
+}
+
+std::string validate_stimulus(const Stimulus& s, const SessionConfig& config) {
+  if (static_cast<int>(s.kind) >= kStimulusKindCount) return "unknown stimulus kind";
+  const StimulusShape& shape = shape_of(s.kind);
+  const Topology& t = config.topology;
+  if (shape.has_dn ? !t.valid(s.dn) : s.dn != kNoDn) {
+    return std::string(shape.verb) + (shape.has_dn ? ": DN argument is missing or unknown"
+                                                   : " takes no DN");
+  }
+  if (shape.has_dn2 ? !t.valid(s.dn2) : s.dn2 != kNoDn) {
+    return std::string(shape.verb) + (shape.has_dn2 ? ": second DN argument is missing or unknown"
+                                                    : " takes no second DN");
+  }
+  if (shape.has_call ? s.call >= config.call_names.size() : s.call != kNoCall) {
+    return std::string(shape.verb) + (shape.has_call ? ": call argument is missing or unknown"
+                                                     : " takes no call");
+  }
+  if (shape.client_request != (s.reference_id != 0)) {
+    return std::string(shape.verb) +
+           (shape.client_request ? ": a client request needs a ReferenceID above 0"
+                                 : " takes no ReferenceID");
+  }
+  if (s.has_call_state && (!shape.has_reason || !is_call_state(static_cast<int>(s.call_state)))) {
+    return std::string(shape.verb) + ": invalid CallState reason";
+  }
+  if (!s.has_call_state && s.call_state != CallState::kOk) {
+    return std::string(shape.verb) + ": CallState set without its flag";
+  }
+  return {};
+}
+
+std::string validate_session(const Session& session) {
+  const SessionConfig& c = session.config;
+  if (c.topology.dns.size() > limits::kMaxDns) return "too many DNs";
+  for (std::size_t i = 0; i < c.topology.dns.size(); ++i) {
+    const Dn& dn = c.topology.dns[i];
+    if (dn.name.empty() || dn.name.size() > limits::kMaxNameLength) return "bad DN name length";
+    if (static_cast<int>(dn.kind) >= kDnKindCount) return "DN " + dn.name + ": unknown kind";
+    if (c.topology.find(dn.name) != i) return "DN " + dn.name + " declared twice";
+  }
+  if (c.call_names.size() > limits::kMaxCalls) return "too many calls";
+  if (session.stimuli.size() > limits::kMaxStimuli) return "too many stimuli";
+  std::vector<bool> created(c.call_names.size(), false);
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    const Stimulus& s = session.stimuli[i];
+    std::string why = validate_stimulus(s, c);
+    if (!why.empty()) return "stimulus " + std::to_string(i + 1) + ": " + why;
+    if (!shape_of(s.kind).has_call) continue;
+    if (shape_of(s.kind).creates_call) {
+      if (created[s.call]) {
+        return "stimulus " + std::to_string(i + 1) + ": call created twice";
+      }
+      created[s.call] = true;
+    } else if (!created[s.call]) {
+      return "stimulus " + std::to_string(i + 1) + ": call used before it is created";
+    }
+  }
+  return {};
+}
+
+const char* dn_kind_name(DnKind kind) {
+  auto i = static_cast<std::size_t>(kind);
+  return i < kDnKindCount ? kDnKindNames[i] : "?";
+}
+
+std::optional<DnKind> parse_dn_kind(std::string_view name) {
+  for (int i = 0; i < kDnKindCount; ++i) {
+    if (name == kDnKindNames[i]) return static_cast<DnKind>(i);
+  }
+  return std::nullopt;
+}
+
+const char* call_state_name(CallState state) {
+  for (const auto& c : kCallStates) {
+    if (c.state == state) return c.name;
+  }
+  return "?";
+}
+
+std::optional<CallState> parse_call_state(std::string_view name) {
+  for (const auto& c : kCallStates) {
+    if (iequals(name, c.name) || (c.alias && iequals(name, c.alias))) return c.state;
+  }
+  return std::nullopt;
+}
+
+bool is_call_state(int value) {
+  for (const auto& c : kCallStates) {
+    if (static_cast<int>(c.state) == value) return true;
+  }
+  return false;
+}
+
+const char* dn_role_name(DnRole role) {
+  auto i = static_cast<std::size_t>(role);
+  return i < std::size(kRoleNames) ? kRoleNames[i] : "?";
+}
+
+std::optional<DnRole> parse_dn_role(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kRoleNames); ++i) {
+    if (iequals(name, kRoleNames[i])) return static_cast<DnRole>(i);
+  }
+  return std::nullopt;
+}
+
+bool is_dn_role(int value) { return value >= 0 && value < static_cast<int>(std::size(kRoleNames)); }
+
+const char* event_name(EventType type) {
+  for (const auto& e : kEvents) {
+    if (e.type == type) return e.name;
+  }
+  return "EventUnknown";
+}
+
+std::optional<EventType> parse_event_name(std::string_view name) {
+  for (const auto& e : kEvents) {
+    if (name == e.name) return e.type;
+  }
+  return std::nullopt;
+}
+
+bool is_event_type(int value) {
+  for (const auto& e : kEvents) {
+    if (static_cast<int>(e.type) == value) return true;
+  }
+  return false;
+}
+
+const char* attr_name(Attr attr) {
+  auto i = static_cast<std::size_t>(attr);
+  return i < kAttrCount ? kAttrNames[i] : "?";
+}
+
+std::optional<Attr> parse_attr_name(std::string_view name) {
+  for (int i = 0; i < kAttrCount; ++i) {
+    if (name == kAttrNames[i]) return static_cast<Attr>(i);
+  }
+  return std::nullopt;
+}
+
+const char* stimulus_verb(StimulusKind kind) { return shape_of(kind).verb; }
+
+std::optional<StimulusKind> parse_stimulus_verb(std::string_view verb) {
+  for (int i = 0; i < kStimulusKindCount; ++i) {
+    if (verb == kShapes[i].verb) return static_cast<StimulusKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_unsigned(std::string_view s, uint64_t max, bool hex_ok) {
+  uint64_t base = 10;
+  if (hex_ok && s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9'                 ? c - '0'
+            : base == 16 && c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : base == 16 && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+    if (d < 0) return std::nullopt;
+    auto ud = static_cast<uint64_t>(d);
+    if (ud > max || v > (max - ud) / base) return std::nullopt;
+    v = v * base + ud;
+  }
+  return v;
+}
+
+std::string conn_id_string(uint64_t conn_id) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(conn_id));
+  return std::string(buf, 16);
+}
+
+std::optional<uint64_t> parse_conn_id(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : text) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  return v;
+}
+
+}  // namespace callbench

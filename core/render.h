@@ -1,0 +1,34 @@
+// Output formats for a played or recorded session, at the edge where strings belong:
+// - table: the session the way the call-model document draws it, one column per
+//   party, rows in event order, each event with its attributes;
+// - jsonl: one JSON object a line, requests ("request") and events ("event"), each
+//   attribute under its T-Lib name without the Attribute prefix.
+#ifndef CALLBENCH_CORE_RENDER_H_
+#define CALLBENCH_CORE_RENDER_H_
+
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/model.h"
+
+namespace callbench {
+
+// One attribute's value as printed ("7002", "Destination", "OK", "0077028a809f7004").
+std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config);
+// "EventRinging ConnID=... ThisDN=7002 ..." on one line, every present attribute.
+std::string event_text(const Event& e, const SessionConfig& config);
+
+// `outcomes` may be empty (a recorded session that did not keep them).
+std::string render_table(const Session& session, const std::vector<Event>& events,
+                         const std::vector<ApplyResult>& outcomes);
+std::string render_jsonl(const Session& session, const std::vector<Event>& events,
+                         const std::vector<ApplyResult>& outcomes);
+// The two kinds of JSON line, for writers that stream.
+std::string request_json(const Stimulus& s, uint32_t seq, const SessionConfig& config,
+                         const ApplyResult* outcome);
+std::string event_json(const Event& e, const SessionConfig& config);
+
+}  // namespace callbench
+
+#endif  // CALLBENCH_CORE_RENDER_H_

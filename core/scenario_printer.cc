@@ -1,0 +1,57 @@
+// The .scn printer: the inverse of the parser. Every DN is declared explicitly (an
+// external DN the parser declared implicitly comes back as `dn N external`), only
+// options that differ from the defaults are written, and a ReferenceID is written
+// only where it differs from the parser's default.
+#include "core/scenario.h"
+
+namespace callbench {
+
+std::string print_stimulus(const Stimulus& s, const SessionConfig& config, uint32_t default_ref) {
+  const StimulusShape& shape = shape_of(s.kind);
+  auto dn = [&](DnId id) -> std::string {
+    return config.topology.valid(id) ? config.topology.dns[id].name : "?";
+  };
+  auto call = [&](CallId id) -> std::string {
+    return id < config.call_names.size() ? config.call_names[id] : "?";
+  };
+  std::string out;
+  if (shape.creates_call) out = call(s.call) + " = ";
+  out += shape.verb;
+  for (const char* a = shape.args; *a; ++a) {
+    switch (*a) {
+      case 'D': case 'd': out += " " + dn(s.dn); break;
+      case 'E': case 'e': out += " " + dn(s.dn2); break;
+      case 'C': out += " " + call(s.call); break;
+      case 'R':
+        if (s.has_call_state) out += std::string(" ") + call_state_name(s.call_state);
+        break;
+    }
+  }
+  if (shape.client_request && s.reference_id != default_ref) {
+    out += " ref=" + std::to_string(s.reference_id);
+  }
+  return out;
+}
+
+std::string print_scenario(const Session& session) {
+  const SessionConfig& c = session.config;
+  std::string out = "seed " + std::to_string(c.seed) + "\n";
+  for (const Dn& dn : c.topology.dns) {
+    out += "dn " + dn.name + " " + dn_kind_name(dn.kind) + "\n";
+  }
+  const SwitchProfile defaults;
+  for (int i = 0; i < kProfileOptionCount; ++i) {
+    int v = profile_option_value(c.profile, i);
+    if (v == profile_option_value(defaults, i)) continue;
+    out += std::string("option ") + profile_options()[i].name + " " +
+           profile_options()[i].values[v] + "\n";
+  }
+  uint32_t requests = 0;
+  for (const Stimulus& s : session.stimuli) {
+    uint32_t default_ref = s.is_client_request() ? ++requests : 0;
+    out += print_stimulus(s, c, default_ref) + "\n";
+  }
+  return out;
+}
+
+}  // namespace callbench
