@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/engine.h"
-#include "core/scenario.h"
+#include "bench/flows.h"
 
 namespace callbench {
 namespace {
@@ -25,19 +25,8 @@ struct Flow {
 std::vector<Flow>& flows() {
   static std::vector<Flow> all = [] {
     std::vector<Flow> out;
-    std::vector<std::filesystem::path> paths;
-    for (const auto& e : std::filesystem::directory_iterator(CALLBENCH_SOURCE_DIR "/corpus/flows")) {
-      if (e.path().extension() == ".scn") paths.push_back(e.path());
-    }
-    std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) {
-      Scenario sc;
-      Status st = load_scenario(p.string(), &sc);
-      if (!st.is_ok()) {
-        std::fprintf(stderr, "%s\n", st.message().c_str());
-        std::exit(2);
-      }
-      Flow f{sc.session, nullptr};
+    for (const Session& s : documented_flows()) {
+      Flow f{s, nullptr};
       f.engine = std::make_unique<Engine>(f.session.config);
       out.push_back(std::move(f));
     }

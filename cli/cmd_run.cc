@@ -11,6 +11,9 @@
 #include "core/player.h"
 #include "core/render.h"
 #include "core/scenario.h"
+#include "replay/record.h"
+#include "storage/codec.h"
+#include "storage/journal.h"
 
 namespace callbench::cli {
 namespace {
@@ -19,7 +22,18 @@ struct RunOptions {
   std::vector<std::string> files;
   std::string seed;
   std::string format = "table";
+  std::string journal;
+  std::string label;
+  std::size_t batch_rows = RecorderOptions{}.batch_rows;
 };
+
+// "corpus/flows/acd_1.scn" -> "acd_1"
+std::string stem(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
 
 int run(const RunOptions& o) {
   std::optional<uint64_t> seed;
@@ -34,10 +48,29 @@ int run(const RunOptions& o) {
     if (!st.is_ok()) return report(st);
     if (seed) scenarios[i].session.config.seed = *seed;
   }
+  std::unique_ptr<Journal> journal;
+  if (!o.journal.empty()) {
+    Status st = Journal::open(o.journal, Journal::Mode::kWrite, &journal);
+    if (!st.is_ok()) return report(st);
+  }
+  RecorderOptions recorder;
+  recorder.batch_rows = o.batch_rows;
   int exit_code = 0;
+  int64_t first_session = 0, last_session = 0;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& sc = scenarios[i];
-    Played played = play(sc.session);
+    Played played;
+    if (journal) {
+      Recorded rec;
+      Status st = record_session(journal.get(), sc.session, o.label.empty() ? stem(o.files[i]) : o.label,
+                                 utc_now(), recorder, &rec);
+      if (!st.is_ok()) return report(st);
+      played = std::move(rec.played);
+      if (first_session == 0) first_session = rec.session_id;
+      last_session = rec.session_id;
+    } else {
+      played = play(sc.session);
+    }
     std::string out;
     if (o.format == "jsonl") {
       out = render_jsonl(sc.session, played.events, played.outcomes);
@@ -58,6 +91,12 @@ int run(const RunOptions& o) {
         exit_code = 1;
       }
     }
+  }
+  if (journal) {
+    std::string which = first_session == last_session
+                            ? "session " + std::to_string(first_session)
+                            : "sessions " + std::to_string(first_session) + " to " + std::to_string(last_session);
+    spdlog::info("recorded {} in {}", which, o.journal);
   }
   return exit_code;
 }
@@ -85,6 +124,17 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "jsonl: one JSON object a line, requests and events")
       ->check(CLI::IsMember({"table", "jsonl"}))
       ->default_str("table");
+  cmd->add_option("--journal", opts->journal,
+                  "Also record each session into this SQLite journal (created when missing), for "
+                  "'callbench replay', 'show', 'sql' and 'export'")
+      ->type_name("J.db");
+  cmd->add_option("--label", opts->label,
+                  "Label of the recorded sessions (default: each file's name without .scn)")
+      ->type_name("TEXT");
+  cmd->add_option("--journal-batch", opts->batch_rows,
+                  "Rows a recording transaction holds before it commits (at a stimulus boundary)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->default_str(std::to_string(opts->batch_rows));
   cmd->callback([opts, exit_code] { *exit_code = run(*opts); });
 }
 

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
       "callbench: a record-and-replay fuzzing test bench for telephony call models.\n"
       "It plays scenarios (.scn) through a deterministic T-Server/switch engine that\n"
       "implements the connection-establishing flows of the call-model document, and\n"
-      "prints the T-Lib events each party gets.",
+      "prints the T-Lib events each party gets. Sessions are recorded into SQLite journals\n"
+      "that replay bit-exactly and answer questions in SQL.",
       "callbench"};
   app.set_version_flag("--version", "callbench 0.1.0");
   app.require_subcommand(1);
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
       "3 an I/O failure. 'callbench COMMAND --help' describes each command.");
   int exit_code = 0;
   callbench::cli::add_run_command(app, &exit_code);
+  callbench::cli::add_journal_commands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

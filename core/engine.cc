@@ -65,6 +65,7 @@ void Engine::reset(uint64_t seed) {
   event_seq_ = 0;
   pending_seq_ = 0;
   paused_ = false;
+  npending_ = 0;
   for (uint16_t i = 0; i < ncalls_; ++i) calls_[claimed_ids_[i]] = Call{};
   ncalls_ = 0;
   claimed_.reset();
@@ -234,14 +235,20 @@ uint64_t Engine::new_conn_id(CallId id) const {
 // ---- The switch's own steps -----------------------------------------------------
 
 void Engine::schedule(CallId id, Pending what) {
+  if (calls_[id].pending == Pending::kNone) ++npending_;
   calls_[id].pending = what;
   calls_[id].pending_order = ++pending_seq_;
+}
+
+void Engine::unschedule(CallId id) {
+  if (calls_[id].pending != Pending::kNone) --npending_;
+  calls_[id].pending = Pending::kNone;
 }
 
 void Engine::fire(CallId id) {
   Call& c = calls_[id];
   Pending what = c.pending;
-  c.pending = Pending::kNone;
+  unschedule(id);
   if (what == Pending::kDeliver) {
     deliver(id);
   } else if (what == Pending::kRoute) {
@@ -254,7 +261,7 @@ void Engine::fire(CallId id) {
 // Fires pending steps, oldest first, until none is left; steps a fired step
 // schedules fire too (a route is followed by its delivery).
 void Engine::run_pending() {
-  for (;;) {
+  while (npending_ > 0) {
     CallId next = kNoCall;
     uint32_t order = 0;
     for (uint16_t i = 0; i < ncalls_; ++i) {
@@ -264,7 +271,7 @@ void Engine::run_pending() {
         order = c.pending_order;
       }
     }
-    if (next == kNoCall) return;
+    CB_ASSERT(next != kNoCall);
     fire(next);
   }
 }
@@ -421,7 +428,7 @@ void Engine::release_by_destination(CallId id, uint32_t ref) {
 void Engine::clear(CallId id) {
   Call& c = calls_[id];
   c.phase = Phase::kCleared;
-  c.pending = Pending::kNone;
+  unschedule(id);
   c.route_ref = 0;
   c.holder = kNoDn;
   c.nqueues = 0;
@@ -432,6 +439,9 @@ void Engine::clear(CallId id) {
 // ---- Invariants -----------------------------------------------------------------
 
 void Engine::check_invariants() const {
+  uint16_t pending = 0;
+  for (uint16_t i = 0; i < ncalls_; ++i) pending += calls_[claimed_ids_[i]].pending != Pending::kNone;
+  CB_ASSERT(pending == npending_);
   for (uint16_t i = 0; i < ncalls_; ++i) {
     const Call& c = calls_[claimed_ids_[i]];
     if (c.phase == Phase::kNone) {

@@ -163,6 +163,7 @@ class Engine {
   // The switch's own steps.
   void create_call(CallId id, DnId origin, DnId target);
   void schedule(CallId id, Pending what);
+  void unschedule(CallId id);
   void fire(CallId id);
   void run_pending();
   void deliver(CallId id);
@@ -209,6 +210,7 @@ class Engine {
   uint32_t request_seq_ = 0;
   uint32_t event_seq_ = 0;
   uint32_t pending_seq_ = 0;
+  uint16_t npending_ = 0;  // calls with a pending step (1)
   bool paused_ = false;
   uint16_t ncalls_ = 0;  // claimed call ids, in claim order: claimed_ids_[0, ncalls_)
   std::bitset<limits::kMaxCalls> claimed_;

@@ -194,7 +194,7 @@ ApplyResult Engine::park(const Stimulus& s) {
     return ignore(IgnoreReason::kNotParkable);
   }
   bool caller_knows = c.phase == Phase::kBusy;  // it had EventDestinationBusy already
-  c.pending = Pending::kNone;
+  unschedule(s.call);
   c.phase = Phase::kParked;
   c.holder = s.dn;
   if (!caller_knows && profile_.park_destination_busy) {
@@ -233,7 +233,7 @@ ApplyResult Engine::remote_busy(const Stimulus& s) {
   if (c.phase != Phase::kTransit && c.phase != Phase::kNetwork) {
     return ignore(IgnoreReason::kWrongPhase);
   }
-  c.pending = Pending::kNone;
+  unschedule(s.call);
   c.phase = Phase::kBusy;
   Event& e = dialed_event(EventType::kDestinationBusy, s.call);
   set_state(e, s.has_call_state ? s.call_state : CallState::kBusy);

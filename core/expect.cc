@@ -76,6 +76,7 @@ ExpectResult check_expectations(const Scenario& scenario, const std::vector<Even
     actual[key].push_back(&e);
     keys.insert(key);
   }
+  std::vector<uint32_t> refs = default_reference_ids(scenario.session.stimuli);
   ExpectResult r;
   r.checked = scenario.expectations.size();
   for (const auto& key : keys) {
@@ -87,10 +88,8 @@ ExpectResult check_expectations(const Scenario& scenario, const std::vector<Even
     ++r.mismatches;
     uint32_t st = key.first;
     int line = st < scenario.stimulus_lines.size() ? scenario.stimulus_lines[st] : 0;
-    uint32_t default_ref = 0;
-    for (uint32_t i = 0; i <= st; ++i) default_ref += scenario.session.stimuli[i].is_client_request();
     r.report += file + ":" + std::to_string(line) + ": after '" +
-                print_stimulus(scenario.session.stimuli[st], config, default_ref) + "', party " +
+                print_stimulus(scenario.session.stimuli[st], config, refs[st]) + "', party " +
                 config.topology.dns[key.second].name + ":\n";
     std::size_t n = std::max(want.size(), got.size());
     for (std::size_t i = 0; i < n; ++i) {

@@ -33,6 +33,19 @@ inline constexpr std::size_t kMaxProgramStimuli = 128;
 // emits at most a handful of events (an abandoned multi-queued call: one per queue).
 inline constexpr std::size_t kMaxEventsPerStep = kMaxQueuesPerCall + 4;
 
+// Journal payloads (canonical Cap'n Proto). An event or request is a few hundred
+// bytes; a header holds up to 256 DN names and 256 call names.
+inline constexpr std::size_t kMaxRecordPayloadBytes = 4096;
+inline constexpr std::size_t kMaxHeaderPayloadBytes = 64 * 1024;
+// Cap'n Proto reader limits: a Record is at most 3 levels deep (Record > header > list >
+// Dn); the traversal limit is the payload's own size in words, so a payload cannot
+// make the reader walk more than it holds (amplification through shared pointers).
+inline constexpr int kPayloadNestingLimit = 8;
+// Rows of one session a reader accepts: every stimulus firing every call's steps.
+inline constexpr std::size_t kMaxEventsPerSession = kMaxStimuli * 64;
+// Sessions one journal may hold (a campaign records findings, not every execution).
+inline constexpr std::size_t kMaxSessionsListed = 1u << 20;
+
 static_assert(kMaxDns < 0xFFFF, "DnId 0xFFFF means absent");
 static_assert(kMaxCalls < 0xFFFF, "CallId 0xFFFF means absent");
 static_assert(kMaxProgramStimuli <= kMaxStimuli, "a program is a session");

@@ -1,5 +1,6 @@
 #include "core/model.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -270,12 +271,16 @@ std::string validate_stimulus(const Stimulus& s, const SessionConfig& config) {
 std::string validate_session(const Session& session) {
   const SessionConfig& c = session.config;
   if (c.topology.dns.size() > limits::kMaxDns) return "too many DNs";
-  for (std::size_t i = 0; i < c.topology.dns.size(); ++i) {
-    const Dn& dn = c.topology.dns[i];
+  std::vector<std::string_view> names;
+  names.reserve(c.topology.dns.size());
+  for (const Dn& dn : c.topology.dns) {
     if (dn.name.empty() || dn.name.size() > limits::kMaxNameLength) return "bad DN name length";
     if (static_cast<int>(dn.kind) >= kDnKindCount) return "DN " + dn.name + ": unknown kind";
-    if (c.topology.find(dn.name) != i) return "DN " + dn.name + " declared twice";
+    names.push_back(dn.name);
   }
+  std::sort(names.begin(), names.end());
+  auto twice = std::adjacent_find(names.begin(), names.end());
+  if (twice != names.end()) return "DN " + std::string(*twice) + " declared twice";
   if (c.call_names.size() > limits::kMaxCalls) return "too many calls";
   if (session.stimuli.size() > limits::kMaxStimuli) return "too many stimuli";
   std::vector<bool> created(c.call_names.size(), false);
@@ -406,9 +411,18 @@ std::optional<uint64_t> parse_unsigned(std::string_view s, uint64_t max, bool he
   return v;
 }
 
+void write_conn_id(uint64_t conn_id, char out[17]) {
+  static const char* const kHex = "0123456789abcdef";
+  for (int i = 15; i >= 0; --i) {
+    out[i] = kHex[conn_id & 15];
+    conn_id >>= 4;
+  }
+  out[16] = '\0';
+}
+
 std::string conn_id_string(uint64_t conn_id) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(conn_id));
+  write_conn_id(conn_id, buf);
   return std::string(buf, 16);
 }
 

@@ -334,6 +334,8 @@ std::optional<uint64_t> parse_unsigned(std::string_view text, uint64_t max, bool
 
 // "0077028a809f7004": 16 lower-case hex digits.
 std::string conn_id_string(uint64_t conn_id);
+// The same into out[0..16], NUL-terminated, without allocating.
+void write_conn_id(uint64_t conn_id, char out[17]);
 std::optional<uint64_t> parse_conn_id(std::string_view text);
 
 }  // namespace callbench

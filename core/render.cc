@@ -11,44 +11,9 @@ std::string dn_name(DnId id, const SessionConfig& config) {
   return config.topology.valid(id) ? config.topology.dns[id].name : "?";
 }
 
-std::string call_name(CallId id, const SessionConfig& config) {
-  return id < config.call_names.size() ? config.call_names[id] : "";
-}
 
-void json_string(std::string* out, std::string_view s) {
-  *out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      *out += '\\';
-      *out += c;
-    } else if (u < 0x20) {
-      static const char* hex = "0123456789abcdef";
-      *out += "\\u00";
-      *out += hex[u >> 4];
-      *out += hex[u & 15];
-    } else {
-      *out += c;
-    }
-  }
-  *out += '"';
-}
 
-void json_key(std::string* out, std::string_view key) {
-  if (out->size() > 1) *out += ',';
-  json_string(out, key);
-  *out += ':';
-}
 
-bool numeric_attr(Attr a) { return a == Attr::kReferenceId || a == Attr::kErrorCode; }
-
-// ReferenceIDs each client request gets by default: its position among them.
-std::vector<uint32_t> default_refs(const Session& session) {
-  std::vector<uint32_t> refs;
-  uint32_t n = 0;
-  for (const Stimulus& s : session.stimuli) refs.push_back(s.is_client_request() ? ++n : 0);
-  return refs;
-}
 
 }  // namespace
 
@@ -79,89 +44,6 @@ std::string event_text(const Event& e, const SessionConfig& config) {
   return out;
 }
 
-std::string request_json(const Stimulus& s, uint32_t seq, const SessionConfig& config,
-                         const ApplyResult* outcome) {
-  const StimulusShape& shape = shape_of(s.kind);
-  std::string out = "{";
-  json_key(&out, "request");
-  json_string(&out, shape.verb);
-  json_key(&out, "seq");
-  out += std::to_string(seq);
-  if (shape.client_request) {
-    json_key(&out, "ReferenceID");
-    out += std::to_string(s.reference_id);
-  }
-  if (shape.has_call) {
-    json_key(&out, "call");
-    json_string(&out, call_name(s.call, config));
-  }
-  if (shape.has_dn) {
-    json_key(&out, "ThisDN");
-    json_string(&out, dn_name(s.dn, config));
-  }
-  if (shape.has_dn2) {
-    json_key(&out, "OtherDN");
-    json_string(&out, dn_name(s.dn2, config));
-  }
-  if (s.has_call_state) {
-    json_key(&out, "CallState");
-    json_string(&out, call_state_name(s.call_state));
-  }
-  if (outcome && outcome->outcome == Outcome::kIgnored) {
-    json_key(&out, "ignored");
-    json_string(&out, ignore_reason_text(outcome->reason));
-  }
-  out += "}";
-  return out;
-}
-
-std::string event_json(const Event& e, const SessionConfig& config) {
-  std::string out = "{";
-  json_key(&out, "event");
-  json_string(&out, event_name(e.type));
-  json_key(&out, "seq");
-  out += std::to_string(e.seq);
-  json_key(&out, "request_seq");
-  out += std::to_string(e.request_seq);
-  if (e.call != kNoCall) {
-    json_key(&out, "call");
-    json_string(&out, call_name(e.call, config));
-  }
-  for (int i = 0; i < kAttrCount; ++i) {
-    auto a = static_cast<Attr>(i);
-    if (!e.has(a)) continue;
-    json_key(&out, attr_name(a));
-    std::string v = attr_value_text(e, a, config);
-    if (numeric_attr(a)) {
-      out += v;
-    } else {
-      json_string(&out, v);
-    }
-  }
-  if (e.has(Attr::kErrorCode)) {
-    json_key(&out, "ErrorMessage");
-    json_string(&out, error_message_of(e.error));
-  }
-  out += "}";
-  return out;
-}
-
-std::string render_jsonl(const Session& session, const std::vector<Event>& events,
-                         const std::vector<ApplyResult>& outcomes) {
-  std::string out;
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
-    const ApplyResult* o = i < outcomes.size() ? &outcomes[i] : nullptr;
-    out += request_json(session.stimuli[i], static_cast<uint32_t>(i + 1), session.config, o);
-    out += '\n';
-    for (; next < events.size() && events[next].request_seq == i + 1; ++next) {
-      out += event_json(events[next], session.config);
-      out += '\n';
-    }
-  }
-  return out;
-}
-
 // The table: a left column with each stimulus, then one column per party (the
 // monitored DNs that got an event, in topology order). The events one stimulus causes
 // share rows as the document draws simultaneous events: a new row starts when the
@@ -185,7 +67,7 @@ std::string render_table(const Session& session, const std::vector<Event>& event
   std::vector<Row> rows;
   std::vector<bool> rule_before;  // a separator line above the row (new stimulus)
 
-  std::vector<uint32_t> refs = default_refs(session);
+  std::vector<uint32_t> refs = default_reference_ids(session.stimuli);
   std::size_t next = 0;
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
     const Stimulus& s = session.stimuli[i];

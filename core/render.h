@@ -1,8 +1,7 @@
-// Output formats for a played or recorded session, at the edge where strings belong:
-// - table: the session the way the call-model document draws it, one column per
-//   party, rows in event order, each event with its attributes;
-// - jsonl: one JSON object a line, requests ("request") and events ("event"), each
-//   attribute under its T-Lib name without the Attribute prefix.
+// The table form of a played or recorded session, at the edge where strings belong:
+// the session the way the call-model document draws it, one column per party, rows in
+// event order, each event with its attributes. (The JSON-lines form is derived from
+// the journal schema: storage/codec.h.)
 #ifndef CALLBENCH_CORE_RENDER_H_
 #define CALLBENCH_CORE_RENDER_H_
 
@@ -22,13 +21,6 @@ std::string event_text(const Event& e, const SessionConfig& config);
 // `outcomes` may be empty (a recorded session that did not keep them).
 std::string render_table(const Session& session, const std::vector<Event>& events,
                          const std::vector<ApplyResult>& outcomes);
-std::string render_jsonl(const Session& session, const std::vector<Event>& events,
-                         const std::vector<ApplyResult>& outcomes);
-// The two kinds of JSON line, for writers that stream.
-std::string request_json(const Stimulus& s, uint32_t seq, const SessionConfig& config,
-                         const ApplyResult* outcome);
-std::string event_json(const Event& e, const SessionConfig& config);
-
 }  // namespace callbench
 
 #endif  // CALLBENCH_CORE_RENDER_H_

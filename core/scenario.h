@@ -57,6 +57,10 @@ Status parse_scenario(std::string_view text, std::string_view file, Scenario* ou
 // Reads and parses a file, refusing one larger than limits::kMaxScenarioBytes.
 Status load_scenario(const std::string& path, Scenario* out);
 
+// The ReferenceID the parser gives each stimulus by default: a client request's
+// position among the client requests (1, 2, 3, ...); 0 for other stimuli.
+std::vector<uint32_t> default_reference_ids(const std::vector<Stimulus>& stimuli);
+
 // The statement for one stimulus, without a trailing newline: "c1 = make-call 7001
 // 7002". `default_ref` is the ReferenceID the parser would give it; a different one
 // is printed as ref=N.

@@ -33,6 +33,14 @@ std::string print_stimulus(const Stimulus& s, const SessionConfig& config, uint3
   return out;
 }
 
+std::vector<uint32_t> default_reference_ids(const std::vector<Stimulus>& stimuli) {
+  std::vector<uint32_t> refs;
+  refs.reserve(stimuli.size());
+  uint32_t n = 0;
+  for (const Stimulus& s : stimuli) refs.push_back(s.is_client_request() ? ++n : 0);
+  return refs;
+}
+
 std::string print_scenario(const Session& session) {
   const SessionConfig& c = session.config;
   std::string out = "seed " + std::to_string(c.seed) + "\n";
@@ -46,10 +54,9 @@ std::string print_scenario(const Session& session) {
     out += std::string("option ") + profile_options()[i].name + " " +
            profile_options()[i].values[v] + "\n";
   }
-  uint32_t requests = 0;
-  for (const Stimulus& s : session.stimuli) {
-    uint32_t default_ref = s.is_client_request() ? ++requests : 0;
-    out += print_stimulus(s, c, default_ref) + "\n";
+  std::vector<uint32_t> refs = default_reference_ids(session.stimuli);
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    out += print_stimulus(session.stimuli[i], c, refs[i]) + "\n";
   }
   return out;
 }

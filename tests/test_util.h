@@ -89,6 +89,36 @@ struct TestRng {
   uint32_t below(uint32_t n) { return static_cast<uint32_t>(next() % n); }
 };
 
+// A random session over base's topology and options: up to `n` stimuli of any kind,
+// with any DNs and calls (a call is created before it is used), ReferenceIDs 1, 2, ...
+// and, for remote-busy, a reason half the time.
+inline Session random_session(TestRng& rng, const Session& base, int n) {
+  Session s = base;
+  auto ndns = static_cast<uint32_t>(s.config.topology.dns.size());
+  uint32_t refs = 0;
+  for (int i = 0; i < n; ++i) {
+    Stimulus st;
+    st.kind = static_cast<StimulusKind>(rng.below(kStimulusKindCount));
+    const StimulusShape& shape = shape_of(st.kind);
+    if (shape.has_call && !shape.creates_call && s.config.call_names.empty()) continue;
+    if (shape.has_dn) st.dn = static_cast<DnId>(rng.below(ndns));
+    if (shape.has_dn2) st.dn2 = static_cast<DnId>(rng.below(ndns));
+    if (shape.creates_call) {
+      st.call = static_cast<CallId>(s.config.call_names.size());
+      s.config.call_names.push_back("c" + std::to_string(st.call));
+    } else if (shape.has_call) {
+      st.call = static_cast<CallId>(rng.below(static_cast<uint32_t>(s.config.call_names.size())));
+    }
+    if (shape.client_request) st.reference_id = ++refs;
+    if (shape.has_reason && rng.below(2)) {
+      st.has_call_state = true;
+      st.call_state = CallState::kSitIntercept;
+    }
+    s.stimuli.push_back(st);
+  }
+  return s;
+}
+
 }  // namespace callbench::testing
 
 #endif  // CALLBENCH_TESTS_TEST_UTIL_H_

@@ -2,7 +2,7 @@
 // the two formats, and byte-identical output across processes.
 #include <gtest/gtest.h>
 
-#include "core/render.h"
+#include "storage/codec.h"
 #include "tests/test_util.h"
 
 namespace callbench {

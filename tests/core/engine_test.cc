@@ -357,25 +357,9 @@ TEST(EngineRandomTest, AnyOrderingKeepsTheInvariantsAndAnswersEveryRequest) {
       ASSERT_TRUE(set_profile_option(&s.config.profile, profile_options()[i].name,
                                      profile_options()[i].values[rng.below(2)]));
     }
-    auto ndns = static_cast<uint32_t>(s.config.topology.dns.size());
+    s = testing::random_session(rng, s, 1 + static_cast<int>(rng.below(40)));
     uint32_t refs = 0;
-    int n = 1 + static_cast<int>(rng.below(40));
-    for (int i = 0; i < n; ++i) {
-      Stimulus st;
-      st.kind = static_cast<StimulusKind>(rng.below(kStimulusKindCount));
-      const StimulusShape& shape = shape_of(st.kind);
-      if (shape.has_call && !shape.creates_call && s.config.call_names.empty()) continue;
-      if (shape.has_dn) st.dn = static_cast<DnId>(rng.below(ndns));
-      if (shape.has_dn2) st.dn2 = static_cast<DnId>(rng.below(ndns));
-      if (shape.creates_call) {
-        st.call = static_cast<CallId>(s.config.call_names.size());
-        s.config.call_names.push_back("c" + std::to_string(st.call));
-      } else if (shape.has_call) {
-        st.call = static_cast<CallId>(rng.below(static_cast<uint32_t>(s.config.call_names.size())));
-      }
-      if (shape.client_request) st.reference_id = ++refs;
-      s.stimuli.push_back(st);
-    }
+    for (const Stimulus& st : s.stimuli) refs += st.is_client_request();
     ASSERT_TRUE(validate_session(s).empty());
     Engine engine(s.config);
     std::vector<Event> events;

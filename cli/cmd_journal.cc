@@ -1,0 +1,305 @@
+// The journal commands: replay, show, sql, export.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/render.h"
+#include "core/scenario.h"
+#include "replay/replayer.h"
+#include "storage/codec.h"
+#include "storage/journal.h"
+
+namespace callbench::cli {
+namespace {
+
+void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+struct SessionChoice {
+  std::string journal;
+  int64_t session = 0;  // 0: not given
+  bool all = false;
+};
+
+// The sessions a command acts on: --session N, --all, or the journal's only session.
+Status chosen_sessions(Journal& j, const SessionChoice& c, bool default_all, std::vector<int64_t>* ids) {
+  if (c.session != 0) {
+    SessionInfo info;
+    Status s = j.session(c.session, &info);
+    if (!s.is_ok()) return s;
+    ids->push_back(c.session);
+    return Status::ok();
+  }
+  if (c.all || default_all) {
+    std::vector<SessionInfo> all;
+    Status s = j.sessions(&all);
+    if (!s.is_ok()) return s;
+    if (all.empty()) return Status::not_found(j.path() + ": holds no session");
+    for (const SessionInfo& i : all) ids->push_back(i.id);
+    return Status::ok();
+  }
+  int64_t id = 0;
+  Status s = j.only_session(&id);
+  if (!s.is_ok()) return s;
+  ids->push_back(id);
+  return Status::ok();
+}
+
+// Opens the journal for reading and picks the sessions a command acts on.
+Status open_chosen(const SessionChoice& c, bool default_all, std::unique_ptr<Journal>* j,
+                   std::vector<int64_t>* ids) {
+  Status s = Journal::open(c.journal, Journal::Mode::kRead, j);
+  if (!s.is_ok()) return s;
+  return chosen_sessions(**j, c, default_all, ids);
+}
+
+// ---- replay ---------------------------------------------------------------------
+
+int replay(const SessionChoice& c) {
+  std::unique_ptr<Journal> j;
+  std::vector<int64_t> ids;
+  Status s = open_chosen(c, true, &j, &ids);
+  if (!s.is_ok()) return report(s);
+  for (int64_t id : ids) {
+    ReplayResult r;
+    s = replay_session(*j, id, &r);
+    if (!s.is_ok()) return report(s);
+    if (!r.identical) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s", r.report.c_str());
+      return 1;
+    }
+    print(r.summary + "\n");
+  }
+  return 0;
+}
+
+// ---- show -----------------------------------------------------------------------
+
+int show(const SessionChoice& c, const std::string& format) {
+  std::unique_ptr<Journal> j;
+  std::vector<int64_t> ids;
+  Status s = open_chosen(c, false, &j, &ids);
+  if (!s.is_ok()) return report(s);
+  LoadedSession ls;
+  s = j->load_session(ids[0], &ls);
+  if (!s.is_ok()) return report(s);
+  std::vector<Event> events;
+  s = j->load_events(ls, &events);
+  if (!s.is_ok()) return report(s);
+  std::vector<ApplyResult> outcomes;
+  for (IgnoreReason why : ls.ignored) {
+    outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+  }
+  if (format == "scn") {
+    std::string head = "# session " + std::to_string(ls.info.id);
+    if (!ls.info.label.empty()) head += " '" + ls.info.label + "'";
+    head += " of " + j->path() + ", recorded " + ls.info.created_at + " by " + ls.recorded_engine +
+            (ls.info.complete ? "" : " (incomplete)") + "\n";
+    print(head + print_scenario(ls.session));
+  } else if (format == "jsonl") {
+    print(render_jsonl(ls.session, events, outcomes));
+  } else {
+    print(render_table(ls.session, events, outcomes));
+  }
+  return 0;
+}
+
+// ---- sql ------------------------------------------------------------------------
+
+std::string cell_text(sqlite3_stmt* st, int i, bool csv) {
+  switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL: return csv ? "" : "NULL";
+    case SQLITE_BLOB: {
+      auto p = static_cast<const uint8_t*>(sqlite3_column_blob(st, i));
+      int n = sqlite3_column_bytes(st, i);
+      int shown = csv ? n : std::min(n, 16);
+      std::string out = "x'";
+      char hex[3];
+      for (int k = 0; k < shown; ++k) {
+        std::snprintf(hex, sizeof hex, "%02x", p[k]);
+        out += hex;
+      }
+      out += "'";
+      if (shown < n) out += "... (" + std::to_string(n) + " bytes)";
+      return out;
+    }
+    default: {
+      auto t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+    }
+  }
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+constexpr std::size_t kMaxAlignedRows = 100000;
+
+int sql(const std::string& path, const std::string& query, bool csv) {
+  std::unique_ptr<Journal> j;
+  Status s = Journal::open(path, Journal::Mode::kRead, &j);
+  if (!s.is_ok()) return report(s);
+  s = register_sql_functions(j->db());
+  if (!s.is_ok()) return report(s);
+  const char* tail = query.c_str();
+  bool first_result = true;
+  while (tail && *tail) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(j->db(), tail, -1, &raw, &tail);
+    if (rc != SQLITE_OK) return report(Status::invalid(std::string("SQL error: ") + sqlite3_errmsg(j->db())));
+    if (!raw) break;  // only white space or a comment was left
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    int ncols = sqlite3_column_count(raw);
+    std::vector<std::string> header;
+    for (int i = 0; i < ncols; ++i) header.emplace_back(sqlite3_column_name(raw, i));
+    std::vector<std::vector<std::string>> rows;
+    std::string out;
+    if (ncols > 0 && !first_result) print("\n");
+    if (csv && ncols > 0) {
+      for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(header[static_cast<std::size_t>(i)]);
+      print(out + "\n");
+    }
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < ncols; ++i) row.push_back(cell_text(raw, i, csv));
+      if (csv) {
+        out.clear();
+        for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(row[static_cast<std::size_t>(i)]);
+        print(out + "\n");
+      } else {
+        if (rows.size() >= kMaxAlignedRows) {
+          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) +
+                                        " rows: too many for an aligned table; use --csv, which streams"));
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      std::fflush(stdout);
+      std::string msg = sqlite3_errmsg(j->db());
+      int primary = rc & 0xff;
+      if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR) {
+        return report(Status::corrupt(path + ": " + msg));
+      }
+      return report(Status::invalid(std::string("SQL error: ") + msg));
+    }
+    if (ncols > 0) first_result = false;
+    if (csv || ncols == 0) continue;
+    std::vector<std::size_t> width(static_cast<std::size_t>(ncols), 0);
+    for (int i = 0; i < ncols; ++i) width[static_cast<std::size_t>(i)] = header[static_cast<std::size_t>(i)].size();
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+      std::string l;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) l += "  ";
+        l += cells[i];
+        if (i + 1 < cells.size()) l += std::string(width[i] - cells[i].size(), ' ');
+      }
+      return l + "\n";
+    };
+    out = line(header);
+    std::vector<std::string> rule;
+    for (std::size_t w : width) rule.emplace_back(w, '-');
+    out += line(rule);
+    for (const auto& row : rows) out += line(row);
+    out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
+    print(out);
+  }
+  return 0;
+}
+
+// ---- export ---------------------------------------------------------------------
+
+int export_cmd(const SessionChoice& c, const std::string& out, bool force) {
+  std::unique_ptr<Journal> j;
+  std::vector<int64_t> ids;
+  Status s = open_chosen(c, false, &j, &ids);
+  if (!s.is_ok()) return report(s);
+  s = export_session(*j, ids[0], out, force);
+  if (!s.is_ok()) return report(s);
+  print("exported session " + std::to_string(ids[0]) + " of " + c.journal + " to " + out +
+        "\nreplay it with: callbench replay " + out + "\n");
+  return 0;
+}
+
+}  // namespace
+
+void add_journal_commands(CLI::App& app, int* exit_code) {
+  {
+    auto c = std::make_shared<SessionChoice>();
+    CLI::App* cmd = app.add_subcommand("replay", "Replay recorded sessions and check they are bit-exact");
+    cmd->footer(
+        "Rebuilds each session's engine from its header, feeds it the journaled stimuli, and compares\n"
+        "every request and event it produces, canonically encoded, byte for byte with the journal;\n"
+        "then checks the chained digest. One summary line per identical session (exit 0). At the\n"
+        "first difference: a report naming the session, the event seq, the stimulus that caused it,\n"
+        "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
+        "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
+        "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
+    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
+    auto* one = cmd->add_option("--session", c->session, "Replay only this session")->type_name("N");
+    cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
+    cmd->callback([c, exit_code] { *exit_code = replay(*c); });
+  }
+  {
+    auto c = std::make_shared<SessionChoice>();
+    auto format = std::make_shared<std::string>("table");
+    CLI::App* cmd = app.add_subcommand("show", "Print a recorded session: table, JSON lines or scenario");
+    cmd->footer(
+        "table: one column per party, as the call-model document draws it; jsonl: the same JSON\n"
+        "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
+        "into the same events. Without --session the journal must hold exactly one session.");
+    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
+    cmd->add_option("--session", c->session, "The session to print")->type_name("N");
+    cmd->add_option("--format", *format, "table, jsonl or scn")
+        ->check(CLI::IsMember({"table", "jsonl", "scn"}))
+        ->default_str("table");
+    cmd->callback([c, format, exit_code] { *exit_code = show(*c, *format); });
+  }
+  {
+    auto path = std::make_shared<std::string>();
+    auto query = std::make_shared<std::string>();
+    auto csv = std::make_shared<bool>(false);
+    CLI::App* cmd = app.add_subcommand("sql", "Query a journal with SQL");
+    cmd->footer(
+        "Runs the statements on the journal, opened read-only, and prints each result as an aligned\n"
+        "table (or CSV). Tables: sessions, requests, events; views: event_causes, request_answers.\n"
+        "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) as\n"
+        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').");
+    cmd->add_option("journal", *path, "The journal")->required()->type_name("J.db");
+    cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
+        ->required()
+        ->type_name("SQL");
+    cmd->add_flag("--csv", *csv, "Print CSV (RFC 4180) instead of an aligned table");
+    cmd->callback([path, query, csv, exit_code] { *exit_code = sql(*path, *query, *csv); });
+  }
+  {
+    auto c = std::make_shared<SessionChoice>();
+    auto out = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
+    CLI::App* cmd = app.add_subcommand("export", "Write one session as a one-session journal (a bug report)");
+    cmd->footer(
+        "The session is checked to read back valid first; the file appears whole or not at all.\n"
+        "Without --session the journal must hold exactly one session.");
+    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
+    cmd->add_option("--session", c->session, "The session to export")->type_name("N");
+    cmd->add_option("--out", *out, "The bug-report journal to write")->required()->type_name("BUG.db");
+    cmd->add_flag("--force", *force, "Overwrite --out when it exists");
+    cmd->callback([c, out, force, exit_code] { *exit_code = export_cmd(*c, *out, *force); });
+  }
+}
+
+}  // namespace callbench::cli

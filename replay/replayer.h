@@ -1,0 +1,34 @@
+// The replayer: rebuilds a recorded session's engine from its header, feeds it the
+// journaled stimuli, encodes what it produces canonically and compares it byte for
+// byte with the journal, request by request and event by event, then checks the
+// chained digest and the counts. (The decoded columns, SQL's view of the payloads,
+// are checked where sessions are loaded whole: show, export, check.) The first difference ends the replay with a report naming the
+// session, the event seq, the stimulus that caused it, and expected (journal)
+// against actual (engine) attribute by attribute; a missing, extra or reordered event
+// is reported as such.
+#ifndef CALLBENCH_REPLAY_REPLAYER_H_
+#define CALLBENCH_REPLAY_REPLAYER_H_
+
+#include <string>
+
+#include "storage/journal.h"
+
+namespace callbench {
+
+struct ReplayResult {
+  int64_t session_id = 0;
+  bool identical = false;   // every request and event byte-equal, digest and counts agree
+  bool incomplete = false;  // the recording did not finish: replayed up to its last event
+  std::size_t requests = 0;
+  std::size_t events = 0;
+  std::string summary;  // one line
+  std::string report;   // the first difference, when not identical
+};
+
+// A non-ok Status means the journal could not be read as a valid session (corrupt
+// rows or payloads, I/O); a divergence is an ok Status with identical == false.
+Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out);
+
+}  // namespace callbench
+
+#endif  // CALLBENCH_REPLAY_REPLAYER_H_

@@ -1,0 +1,122 @@
+// decode() for SQL, and exporting one session as a bug-report journal.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "storage/journal.h"
+
+namespace callbench {
+namespace {
+
+void decode_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+    sqlite3_result_error(ctx, "decode(): the argument is not a payload BLOB", -1);
+    return;
+  }
+  auto data = static_cast<const uint8_t*>(sqlite3_value_blob(argv[0]));
+  auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  std::string json;
+  Status s = payload_json(data, size, &json);
+  if (!s.is_ok()) {
+    std::string msg = "decode(): " + s.message();
+    sqlite3_result_error(ctx, msg.c_str(), static_cast<int>(msg.size()));
+    return;
+  }
+  sqlite3_result_text(ctx, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+}
+
+// Copies the rows `select` returns (bound to the session) into `insert`, column by column.
+Status copy_rows(sqlite3* from, sqlite3* to, const std::string& select, const std::string& insert, int64_t id,
+                 const std::string& what) {
+  Stmt src, dst;
+  Status s = src.prepare(from, select);
+  if (s.is_ok()) s = dst.prepare(to, insert);
+  if (!s.is_ok()) return s;
+  src.bind_int(1, id);
+  int rc;
+  while ((rc = src.step()) == SQLITE_ROW) {
+    int n = sqlite3_column_count(src.get());
+    for (int i = 0; i < n; ++i) sqlite3_bind_value(dst.get(), i + 1, sqlite3_column_value(src.get(), i));
+    s = dst.run("writing " + what);
+    if (!s.is_ok()) return s;
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(from, rc, "reading " + what);
+  return Status::ok();
+}
+
+}  // namespace
+
+Status register_sql_functions(sqlite3* db) {
+  int rc = sqlite3_create_function_v2(db, "decode", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                      decode_function, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqlite_status(db, rc, "registering decode()");
+  return Status::ok();
+}
+
+Status export_session(Journal& source, int64_t id, const std::string& out_path, bool overwrite) {
+  struct stat st;
+  if (::stat(out_path.c_str(), &st) == 0 && !overwrite) {
+    return Status::invalid(out_path + ": already exists (use --force to overwrite it)");
+  }
+  // Only a session that reads back valid becomes a bug report.
+  LoadedSession ls;
+  Status s = source.load_session(id, &ls);
+  if (!s.is_ok()) return s;
+  std::vector<Event> events;
+  s = source.load_events(ls, &events);
+  if (!s.is_ok()) return s;
+
+  std::string tmp = out_path + ".tmp-" + std::to_string(::getpid());
+  auto cleanup = [&] {
+    std::remove(tmp.c_str());
+    std::remove((tmp + "-wal").c_str());
+    std::remove((tmp + "-shm").c_str());
+    std::remove((tmp + "-journal").c_str());
+  };
+  cleanup();
+  {
+    std::unique_ptr<Journal> out;
+    s = Journal::open(tmp, Journal::Mode::kWrite, &out);
+    if (s.is_ok()) s = exec_sql(out->db(), "BEGIN", "export");
+    const std::string sid = " WHERE session_id = ?";
+    if (s.is_ok()) {
+      s = copy_rows(source.db(), out->db(),
+                    "SELECT session_id, seed, label, engine_version, created_at, status, request_count, "
+                    "event_count, digest, header FROM sessions" + sid,
+                    "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?)", id, "the session");
+    }
+    if (s.is_ok()) {
+      s = copy_rows(source.db(), out->db(),
+                    "SELECT session_id, seq, payload, request, tlib, call, conn_id, this_dn, other_dn, "
+                    "reference_id, call_state, ignored FROM requests" + sid + " ORDER BY seq",
+                    "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", id, "requests");
+    }
+    if (s.is_ok()) {
+      s = copy_rows(source.db(), out->db(),
+                    "SELECT session_id, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
+                    "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, "
+                    "third_party_queue, call_state, reference_id, error_code FROM events" + sid +
+                        " ORDER BY seq",
+                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", id, "events");
+    }
+    // One self-contained file: leave WAL mode so no -wal/-shm travels with it.
+    if (s.is_ok()) s = exec_sql(out->db(), "COMMIT; PRAGMA journal_mode=DELETE;", "export");
+  }
+  if (!s.is_ok()) {
+    cleanup();
+    return Status(s.code() == Status::Code::kCorrupt ? Status::corrupt(out_path + ": " + s.message())
+                                                     : Status::io(out_path + ": " + s.message()));
+  }
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    cleanup();
+    return Status::io(out_path + ": cannot move the exported journal into place");
+  }
+  return Status::ok();
+}
+
+}  // namespace callbench

@@ -1,0 +1,569 @@
+#include "storage/journal.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "core/limits.h"
+
+namespace callbench {
+namespace {
+
+// Version 1 of the journal schema. Tables hold the decoded columns of every payload
+// for SQL; the payload is the truth and replay reads only it.
+const char* const kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id     INTEGER PRIMARY KEY,
+  seed           TEXT NOT NULL,     -- decimal, 64-bit unsigned
+  label          TEXT,
+  engine_version TEXT NOT NULL,
+  created_at     TEXT NOT NULL,     -- UTC; the only wall-clock value; never replayed
+  status         TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+  request_count  INTEGER NOT NULL,
+  event_count    INTEGER NOT NULL,
+  digest         TEXT NOT NULL,     -- chained over the event payloads, in seq order
+  header         BLOB NOT NULL      -- canonical Record: SessionHeader
+);
+CREATE TABLE IF NOT EXISTS requests (
+  session_id   INTEGER NOT NULL REFERENCES sessions (session_id),
+  seq          INTEGER NOT NULL,    -- 1.. in the session
+  payload      BLOB NOT NULL,       -- canonical Record: Request (first, so reads reach it fast)
+  request      TEXT NOT NULL,       -- scenario verb: make-call, answer, inbound, ...
+  tlib         TEXT,                -- T-Lib request for client requests: TMakeCall, ...
+  call         TEXT,                -- the call's name in the scenario
+  conn_id      TEXT,                -- the call's ConnID, once it has one
+  this_dn      TEXT,
+  other_dn     TEXT,
+  reference_id INTEGER,
+  call_state   TEXT,                -- remote-busy's reason
+  ignored      TEXT,                -- why the engine ignored it, when it did
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  session_id          INTEGER NOT NULL REFERENCES sessions (session_id),
+  seq                 INTEGER NOT NULL,  -- AttributeEventSequenceNumber, 1..
+  request_seq         INTEGER NOT NULL,  -- the request that caused it
+  payload             BLOB NOT NULL,     -- canonical Record: Event (early, so reads reach it fast)
+  event               TEXT NOT NULL,     -- T-Lib name: EventRinging, ...
+  call                TEXT,
+  conn_id             TEXT,
+  this_dn             TEXT,
+  this_dn_role        TEXT,
+  other_dn            TEXT,
+  other_dn_role       TEXT,
+  third_party_dn      TEXT,
+  third_party_dn_role TEXT,
+  this_queue          TEXT,
+  third_party_queue   TEXT,
+  call_state          TEXT,
+  reference_id        INTEGER,
+  error_code          INTEGER,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+
+-- Each event with the request that caused it.
+CREATE VIEW IF NOT EXISTS event_causes AS
+  SELECT e.session_id, e.seq, e.event, e.this_dn, e.call, e.conn_id, e.call_state,
+         e.reference_id, e.error_code, r.seq AS request_seq, r.request, r.tlib,
+         r.this_dn AS request_dn
+  FROM events e JOIN requests r ON r.session_id = e.session_id AND r.seq = e.request_seq;
+
+-- Each client request with its answer: the first event carrying its ReferenceID.
+CREATE VIEW IF NOT EXISTS request_answers AS
+  SELECT r.session_id, r.seq AS request_seq, r.request, r.tlib, r.this_dn, r.call,
+         r.reference_id,
+         (SELECT e.seq FROM events e WHERE e.session_id = r.session_id
+            AND e.reference_id = r.reference_id AND e.seq >= (SELECT min(seq) FROM events x
+              WHERE x.session_id = r.session_id AND x.request_seq >= r.seq)
+            ORDER BY e.seq LIMIT 1) AS answer_seq
+  FROM requests r WHERE r.reference_id IS NOT NULL;
+)sql";
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+bool column_equals(const Stmt& st, int i, const char* value) {
+  // sqlite3_column_text is NULL exactly for a NULL column (or out of memory).
+  auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
+  if (!value || !text) return value == text;
+  return std::strcmp(text, value) == 0 && std::strlen(value) == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
+}
+
+bool column_equals(const Stmt& st, int i, bool has, int64_t value) {
+  if (!has) return st.col_null(i);
+  return !st.col_null(i) && sqlite3_column_type(st.get(), i) == SQLITE_INTEGER && st.col_int(i) == value;
+}
+
+}  // namespace
+
+// ---- sqlite_util ------------------------------------------------------------------
+
+Status sqlite_status(sqlite3* db, int rc, const std::string& doing) {
+  std::string msg = doing + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::corrupt(msg);
+  return Status::io(msg);
+}
+
+Status Stmt::prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  db_ = db;
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) return sqlite_status(db, rc, "preparing SQL");
+  return Status::ok();
+}
+
+Status Stmt::run(const std::string& doing) {
+  int rc = step();
+  reset();
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sqlite_status(db_, rc, doing);
+  return Status::ok();
+}
+
+Status exec_sql(sqlite3* db, const char* sql, const std::string& doing) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::ok();
+  std::string msg = doing + ": " + (err ? err : sqlite3_errstr(rc));
+  sqlite3_free(err);
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::corrupt(msg);
+  return Status::io(msg);
+}
+
+// ---- Opening ----------------------------------------------------------------------
+
+Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out) {
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
+  if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
+  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Journal> j(new Journal(path, db));
+  if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  bool empty = !exists || st.st_size == 0;
+  if (mode == Mode::kWrite && empty) {
+    Status s = j->create_schema();
+    if (!s.is_ok()) return s;
+  } else {
+    Status s = j->check_format();
+    if (!s.is_ok()) return s;
+  }
+  if (mode == Mode::kWrite) {
+    Status s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+    if (!s.is_ok()) return s;
+  }
+  *out = std::move(j);
+  return Status::ok();
+}
+
+Journal::~Journal() {
+  cache_.clear();  // finalize every cached statement before closing
+  sqlite3_close_v2(db_);
+}
+
+Status Journal::prepare(const std::string& sql, Statement* out) {
+  out->release();
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    auto cached = std::make_unique<Cached>();
+    Status s = cached->stmt.prepare(db_, sql);
+    if (!s.is_ok()) return s;
+    it = cache_.emplace(sql, std::move(cached)).first;
+  }
+  Cached& c = *it->second;
+  if (c.in_use) {
+    out->own_ = std::make_unique<Stmt>();
+    Status s = out->own_->prepare(db_, sql);
+    if (!s.is_ok()) return s;
+    out->stmt_ = out->own_.get();
+    return Status::ok();
+  }
+  c.in_use = true;
+  out->stmt_ = &c.stmt;
+  out->in_use_ = &c.in_use;
+  return Status::ok();
+}
+
+Journal::Statement& Journal::Statement::operator=(Statement&& other) noexcept {
+  if (this == &other) return *this;
+  release();
+  stmt_ = other.stmt_;
+  in_use_ = other.in_use_;
+  own_ = std::move(other.own_);
+  other.stmt_ = nullptr;
+  other.in_use_ = nullptr;
+  return *this;
+}
+
+void Journal::Statement::release() {
+  if (stmt_) stmt_->reset();
+  if (in_use_) *in_use_ = false;
+  stmt_ = nullptr;
+  in_use_ = nullptr;
+  own_.reset();
+}
+
+Status Journal::check_format() {
+  Stmt st;
+  Status s = st.prepare(db_, "PRAGMA application_id");
+  if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+  int rc = st.step();
+  if (rc != SQLITE_ROW) {
+    Status e = sqlite_status(db_, rc, "reading its application_id");
+    return Status::corrupt(path_ + " is not a callbench journal: " + e.message());
+  }
+  int64_t app = st.col_int(0);
+  if (app != kJournalApplicationId) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "application_id 0x%llx, a journal has 0x%x",
+                  static_cast<unsigned long long>(app), static_cast<unsigned>(kJournalApplicationId));
+    return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf + ")");
+  }
+  Stmt v;
+  s = v.prepare(db_, "PRAGMA user_version");
+  if (!s.is_ok() || v.step() != SQLITE_ROW) return Status::corrupt(path_ + ": cannot read its schema version");
+  int64_t version = v.col_int(0);
+  if (version != kJournalSchemaVersion) {
+    return Status::invalid(path_ + " has journal schema version " + std::to_string(version) +
+                           "; this callbench reads version " + std::to_string(kJournalSchemaVersion));
+  }
+  return Status::ok();
+}
+
+Status Journal::create_schema() {
+  std::string sql = "BEGIN;\n" + std::string(kSchema) +
+                    "PRAGMA application_id = " + std::to_string(kJournalApplicationId) + ";\n" +
+                    "PRAGMA user_version = " + std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
+  return exec_sql(db_, sql.c_str(), path_ + ": creating the journal schema");
+}
+
+Status Journal::integrity_check(std::string* result) {
+  Stmt st;
+  Status s = st.prepare(db_, "PRAGMA integrity_check");
+  if (!s.is_ok()) return s;
+  result->clear();
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    if (!result->empty()) *result += "\n";
+    *result += std::string(st.col_text(0));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": integrity check");
+  return Status::ok();
+}
+
+// ---- Sessions -----------------------------------------------------------------------
+
+namespace {
+const char* const kSessionColumns =
+    "SELECT session_id, seed, label, engine_version, created_at, status, request_count, "
+    "event_count, digest FROM sessions";
+
+SessionInfo session_from(const Stmt& st) {
+  SessionInfo s;
+  s.id = st.col_int(0);
+  s.seed = std::string(st.col_text(1));
+  s.label = std::string(st.col_text(2));
+  s.engine_version = std::string(st.col_text(3));
+  s.created_at = std::string(st.col_text(4));
+  s.complete = st.col_text(5) == "complete";
+  s.request_count = st.col_int(6);
+  s.event_count = st.col_int(7);
+  s.digest = std::string(st.col_text(8));
+  return s;
+}
+}  // namespace
+
+Status Journal::sessions(std::vector<SessionInfo>* out) {
+  Statement lease;
+  Status s = prepare(std::string(kSessionColumns) + " ORDER BY session_id", &lease);
+  if (!s.is_ok()) return s;
+  Stmt& st = *lease;
+  out->clear();
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    if (out->size() >= limits::kMaxSessionsListed) return Status::corrupt(path_ + ": too many sessions");
+    out->push_back(session_from(st));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": listing sessions");
+  return Status::ok();
+}
+
+Status Journal::session(int64_t id, SessionInfo* out) {
+  Statement lease;
+  Status s = prepare(std::string(kSessionColumns) + " WHERE session_id = ?", &lease);
+  if (!s.is_ok()) return s;
+  Stmt& st = *lease;
+  st.bind_int(1, id);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return Status::not_found(path_ + ": no session " + std::to_string(id));
+  if (rc != SQLITE_ROW) return sqlite_status(db_, rc, path_ + ": reading session " + std::to_string(id));
+  *out = session_from(st);
+  return Status::ok();
+}
+
+Status Journal::only_session(int64_t* id) {
+  std::vector<SessionInfo> all;
+  Status s = sessions(&all);
+  if (!s.is_ok()) return s;
+  if (all.size() != 1) {
+    return Status::invalid(path_ + " holds " + std::to_string(all.size()) +
+                           " sessions: name one with --session N");
+  }
+  *id = all[0].id;
+  return Status::ok();
+}
+
+// Columns 1..8 of the requests SELECT against the request they must describe.
+static Status check_request_columns(const Stmt& st, const RecordedRequest& rr, const SessionConfig& config) {
+  const Stimulus& x = rr.stimulus;
+  const StimulusShape& shape = shape_of(x.kind);
+  const auto& dns = config.topology.dns;
+  const auto& names = config.call_names;
+  struct {
+    const char* column;
+    bool ok;
+  } checks[] = {
+      {"request", column_equals(st, 1, shape.verb)},
+      {"tlib", column_equals(st, 2, shape.tlib)},
+      {"call", column_equals(st, 3, shape.has_call ? names[x.call].c_str() : nullptr)},
+      {"this_dn", column_equals(st, 4, shape.has_dn ? dns[x.dn].name.c_str() : nullptr)},
+      {"other_dn", column_equals(st, 5, shape.has_dn2 ? dns[x.dn2].name.c_str() : nullptr)},
+      {"reference_id", column_equals(st, 6, x.reference_id != 0, x.reference_id)},
+      {"call_state", column_equals(st, 7, x.has_call_state ? call_state_name(x.call_state) : nullptr)},
+      {"ignored", column_equals(st, 8, rr.ignored == IgnoreReason::kNone ? nullptr : ignore_reason_text(rr.ignored))},
+  };
+  for (const auto& c : checks) {
+    if (!c.ok) return Status::corrupt(std::string("column ") + c.column + " differs from the payload");
+  }
+  return Status::ok();
+}
+
+Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
+  std::string where = path_ + " session " + std::to_string(id);
+  LoadedSession ls;
+  Status s = session(id, &ls.info);
+  if (!s.is_ok()) return s;
+  {
+    Statement lease;
+    s = prepare("SELECT header FROM sessions WHERE session_id = ?", &lease);
+    if (!s.is_ok()) return s;
+    Stmt& st = *lease;
+    st.bind_int(1, id);
+    int rc = st.step();
+    if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
+    s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine);
+    if (!s.is_ok()) return Status::corrupt(where + ": header: " + s.message());
+    if (std::to_string(ls.session.config.seed) != ls.info.seed) {
+      return Status::corrupt(where + ": column seed " + quote(ls.info.seed) + " differs from the header's " +
+                             std::to_string(ls.session.config.seed));
+    }
+  }
+  ls.codec = std::make_shared<const SessionCodec>(ls.session.config);
+  const SessionCodec& codec = *ls.codec;
+  const bool columns = check == Check::kColumns;
+  Statement lease;
+  s = prepare(columns ? "SELECT seq, request, tlib, call, this_dn, other_dn, reference_id, call_state, "
+                        "ignored, payload FROM requests WHERE session_id = ? ORDER BY seq"
+                      : "SELECT seq, payload FROM requests WHERE session_id = ? ORDER BY seq",
+              &lease);
+  if (!s.is_ok()) return s;
+  Stmt& st = *lease;
+  const int payload_col = columns ? 9 : 1;
+  st.bind_int(1, id);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto expected = static_cast<int64_t>(ls.session.stimuli.size() + 1);
+    if (expected > static_cast<int64_t>(limits::kMaxStimuli)) return Status::corrupt(where + ": too many requests");
+    int64_t seq = st.col_int(0);
+    auto at = [&] { return where + " request " + std::to_string(expected); };
+    if (seq != expected) {
+      return Status::corrupt(where + ": request seq " + std::to_string(expected) + " is missing (next is " +
+                             std::to_string(seq) + ")");
+    }
+    RecordedRequest rr;
+    s = codec.decode_request(st.col_blob(payload_col), st.col_bytes(payload_col), &rr);
+    if (!s.is_ok()) return Status::corrupt(at() + ": " + s.message());
+    if (rr.seq != seq) return Status::corrupt(at() + ": payload says seq " + std::to_string(rr.seq));
+    if (columns) {
+      Status c = check_request_columns(st, rr, ls.session.config);
+      if (!c.is_ok()) return Status::corrupt(at() + ": " + c.message());
+    }
+    ls.session.stimuli.push_back(rr.stimulus);
+    ls.ignored.push_back(rr.ignored);
+    ls.request_spans.emplace_back(ls.request_bytes.size(), st.col_bytes(payload_col));
+    ls.request_bytes.insert(ls.request_bytes.end(), st.col_blob(payload_col),
+                            st.col_blob(payload_col) + st.col_bytes(payload_col));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading requests");
+  std::string why = validate_session(ls.session);
+  if (!why.empty()) return Status::corrupt(where + ": " + why);
+  if (ls.info.complete && static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
+    return Status::corrupt(where + ": " + std::to_string(ls.session.stimuli.size()) +
+                           " request rows, but the session records " + std::to_string(ls.info.request_count));
+  }
+  *out = std::move(ls);
+  return Status::ok();
+}
+
+// ---- Events -------------------------------------------------------------------------
+
+EventColumns event_columns(const Event& e, const SessionConfig& config) {
+  const auto& dns = config.topology.dns;
+  EventColumns c;
+  c.event = event_name(e.type);
+  if (e.call != kNoCall) c.call = config.call_names[e.call].c_str();
+  if (e.has(Attr::kConnId)) {
+    write_conn_id(e.conn_id, c.conn_id);
+    c.has_conn_id = true;
+  }
+  if (e.has(Attr::kThisDn)) c.this_dn = dns[e.this_dn].name.c_str();
+  if (e.has(Attr::kThisDnRole)) c.this_dn_role = dn_role_name(e.this_role);
+  if (e.has(Attr::kOtherDn)) c.other_dn = dns[e.other_dn].name.c_str();
+  if (e.has(Attr::kOtherDnRole)) c.other_dn_role = dn_role_name(e.other_role);
+  if (e.has(Attr::kThirdPartyDn)) c.third_party_dn = dns[e.third_party_dn].name.c_str();
+  if (e.has(Attr::kThirdPartyDnRole)) c.third_party_dn_role = dn_role_name(e.third_party_role);
+  if (e.has(Attr::kThisQueue)) c.this_queue = dns[e.this_queue].name.c_str();
+  if (e.has(Attr::kThirdPartyQueue)) c.third_party_queue = dns[e.third_party_queue].name.c_str();
+  if (e.has(Attr::kCallState)) c.call_state = call_state_name(e.call_state);
+  c.has_reference_id = e.has(Attr::kReferenceId);
+  c.reference_id = e.reference_id;
+  c.has_error_code = e.has(Attr::kErrorCode);
+  c.error_code = error_code_of(e.error);
+  return c;
+}
+
+namespace {
+
+const char* const kEventSelect =
+    "SELECT seq, request_seq, event, call, conn_id, this_dn, this_dn_role, other_dn, other_dn_role, "
+    "third_party_dn, third_party_dn_role, this_queue, third_party_queue, call_state, reference_id, "
+    "error_code, payload FROM events";
+
+}  // namespace
+
+// Columns 2..15 of kEventSelect against the columns an event must have.
+static bool event_columns_match(const Stmt& st, const EventColumns& c, const char** column) {
+  struct {
+    const char* name;
+    bool ok;
+  } checks[] = {
+      {"event", column_equals(st, 2, c.event)},
+      {"call", column_equals(st, 3, c.call)},
+      {"conn_id", column_equals(st, 4, c.has_conn_id ? c.conn_id : nullptr)},
+      {"this_dn", column_equals(st, 5, c.this_dn)},
+      {"this_dn_role", column_equals(st, 6, c.this_dn_role)},
+      {"other_dn", column_equals(st, 7, c.other_dn)},
+      {"other_dn_role", column_equals(st, 8, c.other_dn_role)},
+      {"third_party_dn", column_equals(st, 9, c.third_party_dn)},
+      {"third_party_dn_role", column_equals(st, 10, c.third_party_dn_role)},
+      {"this_queue", column_equals(st, 11, c.this_queue)},
+      {"third_party_queue", column_equals(st, 12, c.third_party_queue)},
+      {"call_state", column_equals(st, 13, c.call_state)},
+      {"reference_id", column_equals(st, 14, c.has_reference_id, c.reference_id)},
+      {"error_code", column_equals(st, 15, c.has_error_code, c.error_code)},
+  };
+  for (const auto& check : checks) {
+    if (!check.ok) {
+      *column = check.name;
+      return false;
+    }
+  }
+  return true;
+}
+
+Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
+  std::string where = path_ + " session " + std::to_string(ls.info.id);
+  const SessionConfig& config = ls.session.config;
+  const SessionCodec& codec = *ls.codec;
+  Statement lease;
+  Status s = prepare(std::string(kEventSelect) + " WHERE session_id = ? ORDER BY seq", &lease);
+  if (!s.is_ok()) return s;
+  Stmt& st = *lease;
+  st.bind_int(1, ls.info.id);
+  out->clear();
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto expected = static_cast<int64_t>(out->size() + 1);
+    if (out->size() >= limits::kMaxEventsPerSession) return Status::corrupt(where + ": too many events");
+    int64_t seq = st.col_int(0);
+    auto at = [&] { return where + " event " + std::to_string(expected); };
+    if (seq != expected) {
+      return Status::corrupt(where + ": event seq " + std::to_string(expected) + " is missing (next is " +
+                             std::to_string(seq) + ")");
+    }
+    Event e;
+    s = codec.decode_event(st.col_blob(16), st.col_bytes(16), &e);
+    if (!s.is_ok()) return Status::corrupt(at() + ": " + s.message());
+    if (e.seq != seq || static_cast<int64_t>(e.request_seq) != st.col_int(1)) {
+      return Status::corrupt(at() + ": columns seq/request_seq differ from the payload");
+    }
+    if (e.request_seq > ls.session.stimuli.size() ||
+        (!out->empty() && e.request_seq < out->back().request_seq)) {
+      return Status::corrupt(at() + ": request_seq " + std::to_string(e.request_seq) + " is out of order");
+    }
+    const char* column = nullptr;
+    if (!event_columns_match(st, event_columns(e, config), &column)) {
+      return Status::corrupt(at() + ": column " + column + " differs from the payload");
+    }
+    out->push_back(e);
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading events");
+  if (ls.info.complete && static_cast<int64_t>(out->size()) != ls.info.event_count) {
+    return Status::corrupt(where + ": " + std::to_string(out->size()) + " event rows, but the session records " +
+                           std::to_string(ls.info.event_count));
+  }
+  return Status::ok();
+}
+
+Status Journal::stream_events(int64_t id, EventStream* out) {
+  out->session_ = id;
+  out->rows_ = 0;
+  Status s = prepare("SELECT seq, request_seq, payload FROM events WHERE session_id = ? ORDER BY seq", &out->stmt_);
+  if (!s.is_ok()) return s;
+  out->stmt_->bind_int(1, id);
+  return Status::ok();
+}
+
+bool Journal::EventStream::next(EventRow* row, Status* status) {
+  Stmt& stmt = *stmt_;
+  int rc = stmt.step();
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) {
+    *status = sqlite_status(sqlite3_db_handle(stmt.get()), rc,
+                            "session " + std::to_string(session_) + ": reading event " + std::to_string(rows_ + 1));
+    return false;
+  }
+  if (++rows_ > limits::kMaxEventsPerSession) {
+    *status = Status::corrupt("session " + std::to_string(session_) + ": too many events");
+    return false;
+  }
+  int64_t seq = stmt.col_int(0), request_seq = stmt.col_int(1);
+  if (seq <= 0 || seq > UINT32_MAX || request_seq <= 0 || request_seq > UINT32_MAX) {
+    *status = Status::corrupt("session " + std::to_string(session_) + ": event row with seq " +
+                              std::to_string(seq) + " request_seq " + std::to_string(request_seq));
+    return false;
+  }
+  row->seq = static_cast<uint32_t>(seq);
+  row->request_seq = static_cast<uint32_t>(request_seq);
+  row->payload = stmt.col_blob(2);
+  row->size = stmt.col_bytes(2);
+  return true;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace callbench

@@ -1,0 +1,54 @@
+// Helpers for tests that record, damage and read journals.
+#ifndef CALLBENCH_TESTS_JOURNAL_UTIL_H_
+#define CALLBENCH_TESTS_JOURNAL_UTIL_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "replay/record.h"
+#include "storage/journal.h"
+#include "tests/test_util.h"
+
+namespace callbench::testing {
+
+// A fresh path for a journal, unique to this test and process; nothing there yet.
+inline std::string temp_journal(const std::string& tag) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name() + "_" + tag;
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  std::string path = ::testing::TempDir() + "cb_" + std::to_string(::getpid()) + "_" + name + ".db";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+
+inline std::unique_ptr<Journal> open_journal(const std::string& path, Journal::Mode mode) {
+  std::unique_ptr<Journal> j;
+  Status s = Journal::open(path, mode, &j);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return j;
+}
+
+// Records a scenario file (relative to the source tree) into the journal.
+inline int64_t record_file(Journal* j, const std::string& relative, RecorderOptions options = {}) {
+  Scenario sc;
+  Status s = load_scenario(source_path(relative), &sc);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  Recorded rec;
+  s = record_session(j, sc.session, relative, "2026-01-01T00:00:00Z", options, &rec);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return rec.session_id;
+}
+
+inline void exec(Journal* j, const std::string& sql) {
+  Status s = exec_sql(j->db(), sql.c_str(), "test");
+  ASSERT_TRUE(s.is_ok()) << s.message();
+}
+
+}  // namespace callbench::testing
+
+#endif  // CALLBENCH_TESTS_JOURNAL_UTIL_H_
