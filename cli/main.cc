@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   callbench::cli::add_run_command(app, &exit_code);
   callbench::cli::add_journal_commands(app, &exit_code);
+  callbench::cli::add_check_command(app, &exit_code);
+  callbench::cli::add_fuzz_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,10 +3,12 @@
 // engine_stimuli.cc.
 #include "core/engine.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/assert.h"
 #include "core/event_builders.h"
+#include "core/faults.h"
 
 namespace callbench {
 namespace {
@@ -223,6 +225,7 @@ bool Engine::claim(CallId id) {
 }
 
 uint64_t Engine::new_conn_id(CallId id) const {
+  if (CB_FAULT(kReusedConnId) && ncalls_ > 1) return calls_[claimed_ids_[0]].conn_id;
   uint64_t x = splitmix64(seed_ ^ (0xD1B54A32D192ED03ull * (static_cast<uint64_t>(id) + 1)));
   for (;;) {
     bool taken = x == 0;
@@ -284,7 +287,7 @@ void Engine::deliver(CallId id) {
   switch (kinds_[t]) {
     case DnKind::kExtension:
     case DnKind::kRemoteExtension: {
-      if (busy(t)) {  // (7): no call waiting
+      if (busy(t) && !CB_FAULT(kCallWaiting)) {  // (7): no call waiting
         c.phase = Phase::kBusy;
         Event& e = dialed_event(EventType::kDestinationBusy, id);
         set_state(e, CallState::kBusy);
@@ -295,7 +298,11 @@ void Engine::deliver(CallId id) {
         dialed_event(EventType::kNetworkReached, id);
       }
       c.phase = Phase::kAlerting;
-      set_state(party_event(EventType::kRinging, id, t), CallState::kOk);
+      Event& ringing = party_event(EventType::kRinging, id, t);
+      set_state(ringing, CallState::kOk);
+      if (CB_FAULT(kNoAgentThisQueue)) ringing.clear(Attr::kThisQueue);
+      if (CB_FAULT(kDivertWrongOtherDn) && c.via_queue != kNoDn) ringing.other_dn = c.via_queue;
+      if (CB_FAULT(kEarlyEstablished)) set_state(caller_event(EventType::kEstablished, id), CallState::kOk);
       return;
     }
     case DnKind::kAcdQueue:
@@ -330,6 +337,10 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
   bool by_request = ref != 0;
   Event& used = queue_event(EventType::kRouteUsed, id, rp);
   if (by_request || profile_.third_party) set_third(used, dest, profile_.third_party);
+  if (CB_FAULT(kRouteUsedNoThirdParty) && by_request) {
+    used.clear(Attr::kThirdPartyDn);
+    used.clear(Attr::kThirdPartyDnRole);
+  }
   if (profile_.route_used_call_state) {
     set_state(used, by_request ? CallState::kOk : CallState::kRedirected);
   }
@@ -354,7 +365,7 @@ void Engine::establish(CallId id, uint32_t ref) {
   if (monitored(c.target)) {
     Event& e = party_event(EventType::kEstablished, id, c.target);
     set_state(e, CallState::kOk);
-    set_ref(e, ref);
+    if (!CB_FAULT(kNoReferenceId)) set_ref(e, ref);
   }
   if (outbound && profile_.network_reached == SwitchProfile::NetworkReached::kSimulated) {
     dialed_event(EventType::kNetworkReached, id);
@@ -376,6 +387,7 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
   set_ref(a, ref);
   switch (c.phase) {
     case Phase::kQueued:
+      if (CB_FAULT(kNoQueueAbandoned)) break;
       for (uint8_t i = 0; i < c.nqueues; ++i) {
         set_state(queue_event(EventType::kAbandoned, id, c.queues[i]), CallState::kOk);
       }
@@ -407,6 +419,7 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
       break;
     case Phase::kEstablished:
       set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
+      if (CB_FAULT(kEventAfterReleased)) set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
       break;
     default:  // kTransit, kNetwork, kBusy: nobody else has the call yet
       break;
@@ -439,11 +452,13 @@ void Engine::clear(CallId id) {
 // ---- Invariants -----------------------------------------------------------------
 
 void Engine::check_invariants() const {
-  uint16_t pending = 0;
-  for (uint16_t i = 0; i < ncalls_; ++i) pending += calls_[claimed_ids_[i]].pending != Pending::kNone;
-  CB_ASSERT(pending == npending_);
+  std::size_t pending = 0;
+  std::array<uint64_t, limits::kMaxCalls> conn_ids;  // (6), sorted below
+  std::size_t nconn = 0;
+  std::array<uint8_t, limits::kMaxDns> on_calls{};  // (7), per DN
   for (uint16_t i = 0; i < ncalls_; ++i) {
     const Call& c = calls_[claimed_ids_[i]];
+    pending += c.pending != Pending::kNone;
     if (c.phase == Phase::kNone) {
       CB_ASSERT(c.conn_id == 0 && c.pending == Pending::kNone);
       continue;
@@ -464,19 +479,17 @@ void Engine::check_invariants() const {
     CB_ASSERT(!c.dest_held || c.phase == Phase::kEstablished);                      // (5)
     CB_ASSERT(!c.origin_held || c.phase != Phase::kCleared);
     CB_ASSERT(c.conn_id != 0);                                                      // (6)
-    for (uint16_t j = 0; j < i; ++j) CB_ASSERT(calls_[claimed_ids_[j]].conn_id != c.conn_id);
-  }
-  for (DnId dn = 0; dn < kinds_.size(); ++dn) {                                     // (7)
-    if (!is_extension(dn)) continue;
-    int talking = 0;
-    for (uint16_t i = 0; i < ncalls_; ++i) {
-      const Call& c = calls_[claimed_ids_[i]];
-      if (!c.live()) continue;
-      talking += c.origin == dn;
-      talking += c.target == dn && (c.phase == Phase::kAlerting || c.phase == Phase::kEstablished);
+    conn_ids[nconn++] = c.conn_id;
+    if (!c.live()) continue;                                                        // (7)
+    if (is_extension(c.origin)) ++on_calls[c.origin];
+    if (is_extension(c.target) && (c.phase == Phase::kAlerting || c.phase == Phase::kEstablished)) {
+      ++on_calls[c.target];
     }
-    CB_ASSERT_MSG(talking <= 1, "an extension is on two calls");
   }
+  CB_ASSERT(pending == npending_);
+  // (6): ConnIDs never change once given, so only the newest call can collide.
+  for (std::size_t i = 0; i + 1 < nconn; ++i) CB_ASSERT_MSG(conn_ids[i] != conn_ids[nconn - 1], "two calls share a ConnID");
+  for (std::size_t d = 0; d < kinds_.size(); ++d) CB_ASSERT_MSG(on_calls[d] <= 1, "an extension is on two calls");
 }
 
 }  // namespace callbench

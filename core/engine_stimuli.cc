@@ -4,6 +4,7 @@
 #include "core/assert.h"
 #include "core/engine.h"
 #include "core/event_builders.h"
+#include "core/faults.h"
 
 namespace callbench {
 
@@ -40,9 +41,11 @@ ApplyResult Engine::answer_call(const Stimulus& s) {
   if (!monitored(s.dn)) return refuse(s, ErrorReason::kDnNotMonitored);
   if (!is_extension(s.dn)) return refuse(s, ErrorReason::kUnsupported);
   if (!call_live(s.call)) return refuse(s, ErrorReason::kInvalidConnId);
-  const Call& c = calls_[s.call];
+  Call& c = calls_[s.call];
   if (c.phase != Phase::kAlerting || c.target != s.dn) {
-    return refuse(s, ErrorReason::kNotRinging);
+    ApplyResult r = refuse(s, ErrorReason::kNotRinging);
+    if (CB_FAULT(kRefusedChangesState) && c.phase == Phase::kAlerting) c.phase = Phase::kEstablished;
+    return r;
   }
   establish(s.call, s.reference_id);
   return {};

@@ -28,7 +28,9 @@ inline constexpr std::size_t kMaxNameLength = 32;
 // Stimuli of one session: a scenario's statements bound it, a fuzz program's too.
 inline constexpr std::size_t kMaxStimuli = kMaxStatements;
 // Stimuli of one fuzz program: small programs mutate and minimise well.
-inline constexpr std::size_t kMaxProgramStimuli = 128;
+inline constexpr std::size_t kMaxProgramStimuli = 64;
+// DNs of one fuzz program's topology: enough for every kind twice and more.
+inline constexpr std::size_t kMaxProgramDns = 16;
 // Events one stimulus can cause: a resume fires every pending step, each of which
 // emits at most a handful of events (an abandoned multi-queued call: one per queue).
 inline constexpr std::size_t kMaxEventsPerStep = kMaxQueuesPerCall + 4;

@@ -215,14 +215,18 @@ bool set_profile_option(SwitchProfile* profile, std::string_view name, std::stri
     if (name != kOptions[i].name) continue;
     int v = value == kOptions[i].values[0] ? 0 : value == kOptions[i].values[1] ? 1 : -1;
     if (v < 0) return false;
-    if (bool* b = bool_option(profile, i)) {
-      *b = v == 0;
-    } else {
-      profile->network_reached = static_cast<SwitchProfile::NetworkReached>(v);
-    }
+    set_profile_option_value(profile, i, v);
     return true;
   }
   return false;
+}
+
+void set_profile_option_value(SwitchProfile* profile, int index, int value) {
+  if (bool* b = bool_option(profile, index)) {
+    *b = value == 0;
+  } else {
+    profile->network_reached = static_cast<SwitchProfile::NetworkReached>(value);
+  }
 }
 
 int profile_option_value(const SwitchProfile& profile, int index) {

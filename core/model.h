@@ -270,8 +270,10 @@ inline constexpr int kProfileOptionCount = 7;
 const ProfileOption* profile_options();  // kProfileOptionCount entries
 // Sets option `name` to `value`; false (and *profile unchanged) when either is unknown.
 bool set_profile_option(SwitchProfile* profile, std::string_view name, std::string_view value);
-// The value of option `index` (0 or 1 into ProfileOption::values).
+// The value of option `index` (0 or 1 into ProfileOption::values), and setting it.
+// REQUIRES: 0 <= index < kProfileOptionCount, value is 0 or 1.
 int profile_option_value(const SwitchProfile& profile, int index);
+void set_profile_option_value(SwitchProfile* profile, int index, int value);
 
 struct Dn {
   std::string name;

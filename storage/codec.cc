@@ -114,9 +114,9 @@ const EventLayout& event_layout() {
 #ifdef CALLBENCH_CHECK_INVARIANTS
 // The direct encoding is exactly capnp::canonicalize's.
 void check_canonical(const Payload& bytes) {
-  std::vector<cp::word> words(bytes.size() / 8);
+  std::vector<uint64_t> words(bytes.size() / 8);
   std::memcpy(words.data(), bytes.data(), bytes.size());
-  kj::ArrayPtr<const cp::word> seg(words.data(), words.size());
+  kj::ArrayPtr<const cp::word> seg(reinterpret_cast<const cp::word*>(words.data()), words.size());
   cp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1));
   kj::Array<cp::word> canon = cp::canonicalize(reader.getRoot<schema::Record>());
   CB_ASSERT_MSG(canon.asBytes().size() == bytes.size() &&
@@ -143,10 +143,11 @@ Status read_record(const uint8_t* data, std::size_t size, std::size_t max_bytes,
                            std::to_string(max_bytes));
   }
   // An aligned copy: SQLite hands out blobs with no alignment promise.
-  thread_local std::vector<cp::word> aligned;
+  // (uint64_t, not cp::word: Cap'n Proto makes word non-copyable under clang.)
+  thread_local std::vector<uint64_t> aligned;
   aligned.resize(size / sizeof(cp::word));
   std::memcpy(aligned.data(), data, size);
-  kj::ArrayPtr<const cp::word> segment(aligned.data(), aligned.size());
+  kj::ArrayPtr<const cp::word> segment(reinterpret_cast<const cp::word*>(aligned.data()), aligned.size());
   cp::ReaderOptions options;
   // The reader may walk at most four times what the payload holds (isCanonical()
   // and the field reads each count), so shared pointers cannot amplify a small blob.

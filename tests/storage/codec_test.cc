@@ -63,9 +63,9 @@ TEST(CodecTest, EncodingIsExactlyCapnpCanonicalize) {
     Played p = play(s);
     SessionCodec codec(s.config);
     auto same_as_capnp = [&](const Payload& bytes) {
-      std::vector<capnp::word> words(bytes.size() / 8);
+      std::vector<uint64_t> words(bytes.size() / 8);
       std::memcpy(words.data(), bytes.data(), bytes.size());
-      kj::ArrayPtr<const capnp::word> seg(words.data(), words.size());
+      kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()), words.size());
       capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1));
       kj::Array<capnp::word> canon = capnp::canonicalize(reader.getRoot<schema::Record>());
       return canon.asBytes().size() == bytes.size() &&
@@ -197,9 +197,9 @@ TEST_F(BadPayloadTest, NonCanonicalIsRejected) {
   capnp::MallocMessageBuilder builder;
   Payload canon = event_;
   // Re-read the canonical words into a builder message and serialise it flat.
-  std::vector<capnp::word> words(canon.size() / 8);
+  std::vector<uint64_t> words(canon.size() / 8);
   std::memcpy(words.data(), canon.data(), canon.size());
-  kj::ArrayPtr<const capnp::word> seg(words.data(), words.size());
+  kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()), words.size());
   capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1));
   builder.setRoot(reader.getRoot<capnp::AnyPointer>().getAs<capnp::AnyStruct>());
   auto flat = builder.getSegmentsForOutput()[0];

@@ -1,0 +1,92 @@
+// callbench fuzz: a fuzzing campaign (fuzz/campaign.h).
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "core/model.h"
+#include "fuzz/campaign.h"
+
+namespace callbench::cli {
+namespace {
+
+struct FuzzOptions {
+  CampaignOptions campaign;
+  std::string seed;
+};
+
+int fuzz(FuzzOptions& o) {
+  CampaignOptions& c = o.campaign;
+  if (o.seed.empty()) {
+    // A fresh seed each run unless one is given; printed, so the run can be repeated.
+    c.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007u;
+  } else {
+    auto v = parse_unsigned(o.seed, UINT64_MAX, true);
+    if (!v) return report(Status::invalid("--seed: expected a number, found '" + o.seed + "'"));
+    c.seed = *v;
+  }
+  c.source_dir = CALLBENCH_SOURCE_DIR;
+  const bool tty = ::isatty(2);
+  auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  std::size_t width = 0;
+  auto progress = [&](const std::string& line) {
+    if (tty) {
+      std::string padded = line + std::string(width > line.size() ? width - line.size() : 0, ' ');
+      width = line.size();
+      std::fprintf(stderr, "\r%s", padded.c_str());
+      std::fflush(stderr);
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();  // a log: one line every 10 seconds
+    if (now - last < std::chrono::seconds(10)) return;
+    last = now;
+    std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  std::fprintf(stderr, "callbench fuzz: %s for %.0f s, %d job%s, seed %llu\n", c.target.c_str(), c.seconds, c.jobs,
+               c.jobs == 1 ? "" : "s", static_cast<unsigned long long>(c.seed));
+  CampaignResult r;
+  Status s = run_campaign(c, &r, progress);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!s.is_ok()) return report(s);
+  std::string summary = campaign_summary(c, r);
+  std::fwrite(summary.data(), 1, summary.size(), stdout);
+  return r.any_new() ? 1 : 0;
+}
+
+}  // namespace
+
+void add_fuzz_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<FuzzOptions>();
+  CLI::App* cmd = app.add_subcommand("fuzz", "Run a fuzzing campaign and report what breaks the documented flows");
+  cmd->footer(
+      "Runs a libFuzzer target of the 'fuzz' preset (clang; built into build-fuzz/ when missing) in\n"
+      "fork mode: fuzz_orderings mutates programs of requests and switch events and judges every\n"
+      "event stream with the oracle; fuzz_scenario_parser and fuzz_journal_reader feed arbitrary\n"
+      "text and bytes to the .scn parser and the journal reader. One updating line shows progress.\n"
+      "Each finding is minimized, replayed from its own journal and written as a bug report (.scn\n"
+      "with the violated rule, one-session .db, the replay command) under WORKDIR/TARGET/findings;\n"
+      "the journal's findings table deduplicates them by identity (rule/first event/flow state).\n"
+      "Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule) and prints the flow\n"
+      "coverage. Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
+  cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
+      ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))
+      ->default_str("fuzz_orderings");
+  cmd->add_option("--time", o->campaign.seconds, "Seconds to run")->check(CLI::Range(1.0, 86400.0))->default_str("60");
+  cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")
+      ->check(CLI::Range(1, 256))
+      ->default_str("1");
+  cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)")->type_name("J.db");
+  cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)")->type_name("N");
+  cmd->add_option("--workdir", o->campaign.workdir, "Where corpora and findings live (kept between runs)")
+      ->default_str("fuzz-out");
+  cmd->add_option("--fuzzer", o->campaign.fuzzer,
+                  "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)")
+      ->type_name("PATH");
+  cmd->callback([o, exit_code] { *exit_code = fuzz(*o); });
+}
+
+}  // namespace callbench::cli

@@ -1,0 +1,32 @@
+// The oracle's public surface: verdict formatting and identities. The rules are in
+// oracle_rules.cc, the documented flows in oracle_flows.cc.
+#include "core/oracle.h"
+
+#include "core/render.h"
+
+namespace callbench {
+
+std::string Violation::identity() const {
+  return rule + "/" + (has_event ? event_name(first_event) : "missing") + "/" + (state.empty() ? "-" : state);
+}
+
+const std::string& CallFlow::name() const {
+  static const std::string undocumented = "undocumented";
+  return point < 0 ? undocumented : documented_flow_points()[static_cast<std::size_t>(point)];
+}
+
+std::string Verdict::report(const SessionConfig& config) const {
+  (void)config;
+  std::string out;
+  for (const Violation& v : violations) {
+    out += "violation " + v.rule + " at request " + std::to_string(v.request_seq);
+    if (!v.event_seqs.empty()) {
+      out += ", events";
+      for (uint32_t s : v.event_seqs) out += " " + std::to_string(s);
+    }
+    out += ": " + v.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace callbench

@@ -1,0 +1,76 @@
+// The oracle: judges a session's event stream against the call-model document. It
+// reads only the session (topology, stimuli) and the events, never the engine: if it
+// shared the engine's state machine it would repeat the engine's bugs (DESIGN.md).
+//
+// Two kinds of knowledge, both transcribed from the document and TLIB-FACTS.md:
+// - the documented flows as data (oracle_flows.cc): for each flow and interruption
+//   point, the events each party gets, row by row, with the attributes each must carry
+//   (mandatory values, *OPT, *DIAL, documented alternatives). A call whose events
+//   follow a documented flow must carry its attributes;
+// - generic invariants (oracle_rules.cc) that hold for any stimulus sequence, each a
+//   named rule with a one-line description.
+// A call whose events follow no documented flow (the fuzzer explores many) is judged by
+// the generic invariants alone.
+#ifndef CALLBENCH_CORE_ORACLE_H_
+#define CALLBENCH_CORE_ORACLE_H_
+
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+
+namespace callbench {
+
+struct Rule {
+  const char* name;         // "party-order"
+  const char* description;  // one line
+};
+// Every rule the oracle checks, in a fixed order (JUnit test cases, reports).
+const std::vector<Rule>& oracle_rules();
+
+struct Violation {
+  std::string rule;                  // a name from oracle_rules()
+  uint32_t request_seq = 0;          // the stimulus during which it showed (0: end of session)
+  std::vector<uint32_t> event_seqs;  // the events involved, first offending first
+  EventType first_event = EventType::kError;  // kind of the first offending event
+  bool has_event = false;            // false when the violation is a missing event
+  std::string state;                 // the flow state it happened in ("queued", "ringing", ...)
+  std::string message;               // one line, with names
+  // What makes two findings the same bug: the rule, the kind of the first offending
+  // event and the flow state. "party-order/EventRinging/released"
+  std::string identity() const;
+};
+
+// A call's place in the document: which documented flow and interruption point its
+// events followed ("Internal/Inbound Call to ACD", "***"), or none.
+struct CallFlow {
+  CallId call = kNoCall;
+  int point = -1;         // index into documented_flow_points(); -1: no documented flow
+  const char* flow = "";  // the document's title: "Internal/Inbound Call to ACD"
+  const char* stars = ""; // "normal", or the interruption point: "***"
+  // Other points the same events follow just as well ("multi_acd *" for "acd *": a call
+  // released while queued at its first queue only is both).
+  std::vector<int> also;
+  bool documented() const { return point >= 0; }
+  // "acd ***": the key of coverage tables; "undocumented".
+  const std::string& name() const;
+};
+
+struct Verdict {
+  std::vector<Violation> violations;
+  std::vector<CallFlow> flows;  // one per call that has events
+  bool ok() const { return violations.empty(); }
+  // Multi-line report: one line per violation (rule, seq, events, message).
+  std::string report(const SessionConfig& config) const;
+};
+
+// REQUIRES: validate_session(session) is empty; `events` are in seq order.
+Verdict judge(const Session& session, const std::vector<Event>& events);
+
+// Every documented flow and interruption point, as CallFlow::name() keys, in document
+// order: the rows of the campaign's flow-coverage table.
+const std::vector<std::string>& documented_flow_points();
+
+}  // namespace callbench
+
+#endif  // CALLBENCH_CORE_ORACLE_H_

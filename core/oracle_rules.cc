@@ -1,0 +1,655 @@
+// The oracle's generic invariants: rules that hold for any stimulus sequence, written
+// from the call-model document and TLIB-FACTS.md. Each rule is checked from what the
+// session shows (stimuli and events), with the oracle's own view of every party built
+// from the events alone: never from the engine.
+//
+// A party is one DN's part in one call. Its state follows its events:
+//
+//   none --Dialing--> dialing (the caller; flags: held, busy, established, reached)
+//   none --Ringing--> ringing --Established--> talking --Released--> done
+//   none --Queued--> queued (ACD queue, routing queue, or an extension the call is
+//        parked on) --Diverted/Abandoned--> done, --RouteRequest--> routing,
+//        --Ringing--> ringing (pickup)
+//   none --RouteRequest--> routing --RouteUsed--> routed --Diverted--> done
+//   ringing, queued, routing --Abandoned--> done;  dialing --Released--> done
+//
+// Any other event for a party breaks rule party-order.
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "core/oracle.h"
+#include "core/oracle_internal.h"
+
+namespace callbench {
+namespace oracle {
+
+const char* state_name(PartyState::S s) {
+  switch (s) {
+    case PartyState::kNone: return "none";
+    case PartyState::kDialing: return "dialing";
+    case PartyState::kRinging: return "ringing";
+    case PartyState::kTalking: return "talking";
+    case PartyState::kQueued: return "queued";
+    case PartyState::kRouting: return "routing";
+    case PartyState::kRouted: return "routed";
+    case PartyState::kDone: return "done";
+  }
+  return "?";
+}
+
+}  // namespace oracle
+
+const std::vector<Rule>& oracle_rules() {
+  static const std::vector<Rule> rules = {
+      {"reference-answer",
+       "every client request gets exactly one answer carrying its ReferenceID: its own event at the "
+       "requesting DN, first of what it causes, or EventError (a TRouteCall may still be pending in a "
+       "paused session)"},
+      {"refused-changes-nothing", "a request refused with EventError causes no other event"},
+      {"request-accepted",
+       "a request the documented flows allow in the state the events show is not refused: "
+       "TAnswerCall where the call rings, TReleaseCall by the caller or a talking party, "
+       "THoldCall/TRetrieveCall by a talking party, TMakeCall from an idle extension, TRouteCall "
+       "where the call waits for a route"},
+      {"party-order",
+       "each party's events follow the documented order: Ringing before its Established, nothing "
+       "after its Released or Abandoned, Held and Retrieved alternate"},
+      {"one-connid", "a call has one ConnID, the same at every party, and no other call has it"},
+      {"established-on-answer",
+       "EventEstablished comes from an answer: TAnswerCall of the call, or the far end answering"},
+      {"established-pair",
+       "both monitored sides of a call get EventEstablished together, and ThisDN/OtherDN agree "
+       "between them"},
+      {"caller-other-dn",
+       "the events of the call's other parties (ringing, queued, routed, talking) name the caller "
+       "as OtherDN"},
+      {"agent-this-queue",
+       "a party reached through an ACD or routing queue carries that queue as ThisQueue on its "
+       "EventRinging; ThisQueue is not reported on non-ACD calls"},
+      {"abandoned-this-queue", "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue"},
+      {"route-attributes",
+       "EventRouteRequest and EventRouteUsed carry ThisQueue equal to ThisDN; EventRouteUsed "
+       "answering a TRouteCall names its destination as ThirdPartyDN"},
+      {"required-callstate", "EventRinging and EventAbandoned always carry CallState"},
+      {"other-dn-role", "OtherDNRole is present exactly when OtherDN is"},
+      {"hangup-clears",
+       "once the caller hangs up (or a talking party does), no party is left in the call"},
+      {"one-call-per-extension",
+       "an extension dials, rings or talks on at most one call at a time (no call waiting)"},
+      {"documented-attributes",
+       "a call that follows a documented flow carries, at each row, the attributes its table lists "
+       "(mandatory values, *OPT, *DIAL and documented alternatives)"},
+  };
+  return rules;
+}
+
+namespace oracle {
+namespace {
+
+bool is_extension_kind(DnKind k) { return k == DnKind::kExtension || k == DnKind::kRemoteExtension; }
+bool is_queue_kind(DnKind k) { return k == DnKind::kAcdQueue || k == DnKind::kRoutingQueue; }
+
+// Which event kind answers each client request.
+EventType answer_type(StimulusKind k) {
+  switch (k) {
+    case StimulusKind::kMakeCall: return EventType::kDialing;
+    case StimulusKind::kAnswerCall: return EventType::kEstablished;
+    case StimulusKind::kReleaseCall: return EventType::kReleased;
+    case StimulusKind::kHoldCall: return EventType::kHeld;
+    case StimulusKind::kRetrieveCall: return EventType::kRetrieved;
+    case StimulusKind::kRouteCall: return EventType::kRouteUsed;
+    default: return EventType::kError;
+  }
+}
+
+}  // namespace
+
+Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* scratch)
+    : session_(session),
+      events_(events),
+      scratch_(*scratch),
+      calls_(scratch->calls),
+      extension_overloaded_(scratch->extension_overloaded),
+      active_(scratch->active) {
+  const SessionConfig& c = session.config;
+  calls_.resize(std::max(calls_.size(), c.call_names.size()));
+  calls_.resize(c.call_names.size());
+  for (CallView& v : calls_) v.reset();
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    const Stimulus& s = session.stimuli[i];
+    if (!shape_of(s.kind).creates_call) continue;
+    CallView& v = calls_[s.call];
+    v.caller = s.dn;
+    v.dialed = s.dn2;
+    v.caller_monitored = c.topology.dns[s.dn].kind != DnKind::kExternal;
+  }
+}
+
+const char* Judge::kind_name(DnId dn) const { return dn_kind_name(session_.config.topology.dns[dn].kind); }
+
+std::string Judge::dn(DnId id) const {
+  return session_.config.topology.valid(id) ? session_.config.topology.dns[id].name : std::string("(none)");
+}
+
+std::string Judge::call(CallId id) const {
+  return id < session_.config.call_names.size() ? session_.config.call_names[id] : std::string("?");
+}
+
+DnKind Judge::kind(DnId id) const { return session_.config.topology.dns[id].kind; }
+
+PartyState& Judge::party(CallId call, DnId dn) {
+  CallView& v = calls_[call];
+  for (auto& p : v.parties) {
+    if (p.first == dn) return p.second;
+  }
+  v.parties.emplace_back(dn, PartyState{});
+  return v.parties.back().second;
+}
+
+void Judge::move_party(PartyState& p, DnId dn, PartyState::S to) {
+  auto active = [](PartyState::S x) {
+    return x == PartyState::kDialing || x == PartyState::kRinging || x == PartyState::kTalking;
+  };
+  if (active(p.s) && !active(to)) --active_[dn];
+  if (!active(p.s) && active(to)) ++active_[dn];
+  p.s = to;
+}
+
+const PartyState* Judge::find_party(CallId call, DnId dn) const {
+  if (call >= calls_.size()) return nullptr;
+  for (const auto& p : calls_[call].parties) {
+    if (p.first == dn) return &p.second;
+  }
+  return nullptr;
+}
+
+void Judge::violate(const char* rule, uint32_t request_seq, const Event* e, const std::string& state,
+                    const std::string& message, std::vector<uint32_t> more) {
+  Violation v;
+  v.rule = rule;
+  v.request_seq = request_seq;
+  if (e) {
+    v.event_seqs.push_back(e->seq);
+    v.first_event = e->type;
+    v.has_event = true;
+  }
+  for (uint32_t s : more) v.event_seqs.push_back(s);
+  v.state = state;
+  v.message = message;
+  out_.violations.push_back(std::move(v));
+}
+
+std::string Judge::describe(const Event& e) const {
+  return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " + dn(e.this_dn);
+}
+
+// ---- Per-event rules ----------------------------------------------------------------
+
+void Judge::attribute_rules(const Event& e) {
+  uint32_t r = e.request_seq;
+  if (e.has(Attr::kOtherDn) != e.has(Attr::kOtherDnRole)) {
+    violate("other-dn-role", r, &e, "", describe(e) + ": OtherDN and OtherDNRole must come together");
+  }
+  if ((e.type == EventType::kRinging || e.type == EventType::kAbandoned) && !e.has(Attr::kCallState)) {
+    violate("required-callstate", r, &e, "", describe(e) + " carries no CallState");
+  }
+  if (e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed) {
+    if (!e.has(Attr::kThisQueue) || e.this_queue != e.this_dn) {
+      violate("route-attributes", r, &e, "", describe(e) + ": ThisQueue must equal ThisDN " + dn(e.this_dn));
+    }
+  }
+}
+
+// The call's view, before its state changes: the ConnID, the caller as OtherDN, the
+// queue on an agent's ringing, and the party's own order.
+void Judge::call_event(const Event& e) {
+  uint32_t r = e.request_seq;
+  if (e.call >= calls_.size()) {
+    violate("one-connid", r, &e, "", describe(e) + " names no call of the session");
+    return;
+  }
+  CallView& v = calls_[e.call];
+  // one-connid
+  if (!e.has(Attr::kConnId)) {
+    violate("one-connid", r, &e, "", describe(e) + " of call " + call(e.call) + " carries no ConnID");
+  } else if (!v.has_conn_id) {
+    v.has_conn_id = true;
+    v.conn_id = e.conn_id;
+    for (std::size_t i = 0; i < calls_.size(); ++i) {
+      if (i != e.call && calls_[i].has_conn_id && calls_[i].conn_id == e.conn_id) {
+        violate("one-connid", r, &e, "", "calls " + call(static_cast<CallId>(i)) + " and " + call(e.call) +
+                                             " share ConnID " + conn_id_string(e.conn_id));
+      }
+    }
+  } else if (e.conn_id != v.conn_id) {
+    violate("one-connid", r, &e, "", describe(e) + " of call " + call(e.call) + " carries ConnID " +
+                                         conn_id_string(e.conn_id) + ", the call has " + conn_id_string(v.conn_id));
+  }
+
+  PartyState& p = party(e.call, e.this_dn);
+  const char* before = state_name(p.s);
+  bool caller_side = p.s == PartyState::kDialing || (p.s == PartyState::kNone && e.type == EventType::kDialing);
+
+  // caller-other-dn: the other parties name the caller.
+  bool names_caller = e.type == EventType::kRinging || e.type == EventType::kAbandoned ||
+                      e.type == EventType::kQueued || e.type == EventType::kRouteRequest ||
+                      e.type == EventType::kRouteUsed ||
+                      (!caller_side && (e.type == EventType::kEstablished || e.type == EventType::kReleased ||
+                                        e.type == EventType::kHeld || e.type == EventType::kRetrieved));
+  if (names_caller && e.this_dn != v.caller && e.has(Attr::kOtherDn) && e.other_dn != v.caller) {
+    violate("caller-other-dn", r, &e, before,
+            describe(e) + " names OtherDN " + dn(e.other_dn) + "; the caller of " + call(e.call) + " is " + dn(v.caller));
+  }
+
+  // agent-this-queue and abandoned-this-queue.
+  if (e.type == EventType::kRinging) {
+    if (v.via_queue != kNoDn && (!e.has(Attr::kThisQueue) || e.this_queue != v.via_queue)) {
+      violate("agent-this-queue", r, &e, before,
+              describe(e) + ": the call was distributed by queue " + dn(v.via_queue) + ", so ThisQueue must be " +
+                  dn(v.via_queue) + (e.has(Attr::kThisQueue) ? ", not " + dn(e.this_queue) : " (it is missing)"));
+    } else if (v.via_queue == kNoDn && e.has(Attr::kThisQueue)) {
+      violate("agent-this-queue", r, &e, before,
+              describe(e) + " carries ThisQueue " + dn(e.this_queue) + " on a call no queue distributed");
+    }
+  }
+  if (e.type == EventType::kAbandoned) {
+    if (is_queue_kind(kind(e.this_dn))) {
+      if (!e.has(Attr::kThisQueue) || e.this_queue != e.this_dn) {
+        violate("abandoned-this-queue", r, &e, before, describe(e) + ": ThisQueue must be the queue " + dn(e.this_dn));
+      }
+    } else if (v.via_queue != kNoDn && e.this_dn == v.last_delivered) {
+      bool queued_there = e.has(Attr::kThisQueue) &&
+                          std::find(v.queues.begin(), v.queues.end(), e.this_queue) != v.queues.end();
+      if (!queued_there) {
+        violate("abandoned-this-queue", r, &e, before,
+                describe(e) + ": an agent reached through queue " + dn(v.via_queue) + " must carry ThisQueue");
+      }
+    }
+  }
+
+  party_order(e, p);
+
+  // What the call learned from this event.
+  if (e.type == EventType::kQueued && is_queue_kind(kind(e.this_dn))) v.queues.push_back(e.this_dn);
+  if (e.type == EventType::kRinging) v.last_delivered = e.this_dn;
+  // Who carries ThisQueue from here on: a queue's EventDiverted names the distributing
+  // queue (ThirdPartyQueue at the other queues of a multi-queued call, else ThisDN); a
+  // routing point's EventRouteUsed hands the call on with no queue.
+  if (e.type == EventType::kRouteUsed) v.via_queue = kNoDn;
+  if (e.type == EventType::kDiverted) v.via_queue = e.has(Attr::kThirdPartyQueue) ? e.third_party_queue : e.this_dn;
+}
+
+void Judge::party_order(const Event& e, PartyState& p) {
+  using S = PartyState;
+  const char* before = state_name(p.s);
+  auto bad = [&](const std::string& why) {
+    violate("party-order", e.request_seq, &e, before, describe(e) + " of call " + call(e.call) + " " + why);
+  };
+  const DnId dn = e.this_dn;
+  switch (e.type) {
+    case EventType::kDialing:
+      if (p.s != S::kNone) return bad("comes after the party's earlier events");
+      move_party(p, dn, S::kDialing);
+      return;
+    case EventType::kRinging:
+      if (p.s != S::kNone && p.s != S::kQueued) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kRinging);
+      return;
+    case EventType::kQueued:
+      if (p.s != S::kNone) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kQueued);
+      return;
+    case EventType::kRouteRequest:
+      if (p.s != S::kNone && p.s != S::kQueued) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kRouting);
+      return;
+    case EventType::kRouteUsed:
+      if (p.s != S::kRouting) return bad(std::string("comes when the party is ") + before + ", not routing");
+      move_party(p, dn, S::kRouted);
+      return;
+    case EventType::kDiverted:
+      if (p.s != S::kQueued && p.s != S::kRouted) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kDone);
+      return;
+    case EventType::kNetworkReached:
+      if (p.s != S::kDialing || p.reached || p.established) {
+        return bad(std::string("comes when the caller is ") + before + (p.reached ? " and already reached the network" : ""));
+      }
+      p.reached = true;
+      return;
+    case EventType::kDestinationBusy:
+      if (p.s != S::kDialing || p.established || p.busy) return bad(std::string("comes when the caller is ") + before);
+      p.busy = true;
+      return;
+    case EventType::kEstablished:
+      if (p.s == S::kRinging) {
+        move_party(p, dn, S::kTalking);
+        return;
+      }
+      if (p.s == S::kDialing && !p.established) {  // after a busy destination too: a parked call
+        p.established = true;
+        return;
+      }
+      return bad(p.s == S::kNone ? std::string("comes before the party's EventRinging") : std::string("comes when the party is ") + before);
+    case EventType::kHeld:
+      if ((p.s != S::kDialing && p.s != S::kTalking) || p.held) return bad(std::string("comes when the party is ") + before + (p.held ? " and held" : ""));
+      p.held = true;
+      return;
+    case EventType::kRetrieved:
+      if ((p.s != S::kDialing && p.s != S::kTalking) || !p.held) return bad(std::string("comes when the party is ") + before + " and not held");
+      p.held = false;
+      return;
+    case EventType::kReleased:
+      if (p.s != S::kDialing && p.s != S::kTalking) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kDone);
+      p.released = true;
+      return;
+    case EventType::kAbandoned:
+      if (p.s != S::kRinging && p.s != S::kQueued && p.s != S::kRouting) return bad(std::string("comes when the party is ") + before);
+      move_party(p, dn, S::kDone);
+      return;
+    case EventType::kError:
+      return;
+  }
+}
+
+// ---- Per-stimulus rules -------------------------------------------------------------
+
+bool Judge::active_on_a_call(DnId dn) const { return active_[dn] > 0; }
+
+// Whether the documented flows allow request `s` in the state before it: then it must
+// not be refused. Returns the reason, or nullptr when the rule does not apply.
+const char* Judge::must_accept(const Stimulus& s) const {
+  const StimulusShape& shape = shape_of(s.kind);
+  if (!shape.client_request) return nullptr;
+  const PartyState* p = shape.has_call && s.kind != StimulusKind::kMakeCall ? find_party(s.call, s.dn) : nullptr;
+  switch (s.kind) {
+    case StimulusKind::kAnswerCall:
+      return p && p->s == PartyState::kRinging ? "the call rings there" : nullptr;
+    case StimulusKind::kReleaseCall:
+      if (p && p->s == PartyState::kDialing) return "the DN is the call's caller";
+      return p && p->s == PartyState::kTalking ? "the DN talks on the call" : nullptr;
+    case StimulusKind::kHoldCall:
+      if (!p || p->held) return nullptr;
+      if (p->s == PartyState::kTalking || (p->s == PartyState::kDialing && p->established)) return "the DN talks on the call";
+      return nullptr;
+    case StimulusKind::kRetrieveCall:
+      return p && p->held && (p->s == PartyState::kDialing || p->s == PartyState::kTalking) ? "the DN holds the call"
+                                                                                            : nullptr;
+    case StimulusKind::kMakeCall:
+      if (!is_extension_kind(kind(s.dn)) || s.dn2 == s.dn || active_on_a_call(s.dn)) return nullptr;
+      return "the extension is idle";
+    case StimulusKind::kRouteCall: {
+      if (!p || p->s != PartyState::kRouting || calls_[s.call].route_pending) return nullptr;
+      DnKind k = kind(s.dn2);
+      if (k == DnKind::kRoutingPoint || k == DnKind::kRoutingQueue || s.dn2 == s.dn || s.dn2 == calls_[s.call].caller) {
+        return nullptr;
+      }
+      return "the call waits for a route there";
+    }
+    default:
+      return nullptr;
+  }
+}
+
+void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
+  const Stimulus& s = session_.stimuli[index];
+  auto seq = static_cast<uint32_t>(index + 1);
+  const StimulusShape& shape = shape_of(s.kind);
+  if (s.kind == StimulusKind::kPause) paused_ = true;
+  if (s.kind == StimulusKind::kResume) paused_ = false;
+
+  // request-accepted, judged on the state before the request.
+  if (const char* why = must_accept(s)) {
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kError && e->has(Attr::kReferenceId) && e->reference_id == s.reference_id) {
+        violate("request-accepted", seq, e, party_state_text(s),
+                std::string(shape.tlib) + " by " + dn(s.dn) + " on call " + call(s.call) + " was refused (" +
+                    std::to_string(error_code_of(e->error)) + "), but " + why);
+      }
+    }
+  }
+
+  // Per-event rules.
+  for (const Event* e = begin; e != end; ++e) {
+    attribute_rules(*e);
+    if (e->type == EventType::kError) continue;
+    call_event(*e);
+  }
+  // established-on-answer and established-pair.
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type != EventType::kEstablished) continue;
+    bool answer = (s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) && s.call == e->call;
+    if (!answer) {
+      violate("established-on-answer", seq, e, "",
+              describe(*e) + " of call " + call(e->call) + " was caused by '" + shape.verb + "', not by an answer");
+    }
+  }
+  if ((s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) && s.call < calls_.size()) {
+    const Event* at_caller = nullptr;
+    const Event* at_other = nullptr;
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type != EventType::kEstablished || e->call != s.call) continue;
+      (e->this_dn == calls_[s.call].caller ? at_caller : at_other) = e;
+    }
+    if (at_caller || at_other) {
+      const CallView& v = calls_[s.call];
+      if (v.caller_monitored && !at_caller) {
+        violate("established-pair", seq, at_other, "talking", "call " + call(s.call) + " was answered, but the caller " + dn(v.caller) + " got no EventEstablished");
+      }
+      if (s.kind == StimulusKind::kAnswerCall && !at_other) {
+        violate("established-pair", seq, at_caller, "talking", "call " + call(s.call) + " was answered by " + dn(s.dn) + ", which got no EventEstablished");
+      }
+      if (at_caller && at_other) {
+        if (at_caller->has(Attr::kOtherDn) && at_caller->other_dn != at_other->this_dn) {
+          violate("established-pair", seq, at_caller, "talking",
+                  describe(*at_caller) + " names OtherDN " + dn(at_caller->other_dn) + ", but " + dn(at_other->this_dn) + " answered");
+        }
+        if (at_other->has(Attr::kOtherDn) && at_other->other_dn != at_caller->this_dn) {
+          violate("established-pair", seq, at_other, "talking",
+                  describe(*at_other) + " names OtherDN " + dn(at_other->other_dn) + ", but the caller is " + dn(at_caller->this_dn));
+        }
+      }
+    }
+  }
+
+  // route-attributes: the answer to a TRouteCall names its destination.
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type != EventType::kRouteUsed || !e->has(Attr::kReferenceId)) continue;
+    const Stimulus* route = route_request(e->reference_id, seq);
+    if (route && (!e->has(Attr::kThirdPartyDn) || e->third_party_dn != route->dn2)) {
+      violate("route-attributes", seq, e, "routed",
+              describe(*e) + " answers the TRouteCall to " + dn(route->dn2) + " but names ThirdPartyDN " +
+                  (e->has(Attr::kThirdPartyDn) ? dn(e->third_party_dn) : std::string("(none)")));
+    }
+  }
+
+  // hangup-clears: after the caller or a talking party hangs up, nobody is left.
+  std::array<CallId, 8> hung{};
+  std::size_t nhung = 0;
+  auto note_hangup = [&](CallId c) {
+    for (std::size_t i = 0; i < nhung; ++i) {
+      if (hung[i] == c) return;
+    }
+    if (nhung < hung.size()) hung[nhung++] = c;
+  };
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type == EventType::kReleased && e->call < calls_.size()) note_hangup(e->call);
+  }
+  if (s.kind == StimulusKind::kRemoteRelease && s.call < calls_.size() && !calls_[s.call].caller_monitored &&
+      !calls_[s.call].outside_destination) {
+    note_hangup(s.call);
+  }
+  for (std::size_t h = 0; h < nhung; ++h) {
+    const CallView& v = calls_[hung[h]];
+    for (const auto& [d, p] : v.parties) {
+      // A routing point that handed the call on (routed) is no longer in it.
+      if (p.s == PartyState::kDone || p.s == PartyState::kNone || p.s == PartyState::kRouted) continue;
+      violate("hangup-clears", seq, nullptr, state_name(p.s),
+              "call " + call(hung[h]) + " was hung up, but " + dn(d) + " (" + kind_name(d) + ") is left " +
+                  state_name(p.s));
+    }
+  }
+
+  // one-call-per-extension, at the DNs this stimulus touched.
+  for (const Event* e = begin; e != end; ++e) {
+    DnId d = e->this_dn;
+    if (!is_extension_kind(kind(d)) || active_[d] <= 1 || extension_overloaded_[d]) continue;
+    extension_overloaded_[d] = true;
+    violate("one-call-per-extension", seq, e, "", dn(d) + " is on " + std::to_string(active_[d]) + " calls at once");
+  }
+
+  // What the stimulus tells about later requests.
+  if (s.kind == StimulusKind::kRouteCall && s.call < calls_.size()) {
+    bool refused = false;
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kError && e->reference_id == s.reference_id) refused = true;
+    }
+    bool answered = false;
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kRouteUsed && e->reference_id == s.reference_id) answered = true;
+    }
+    if (!refused && !answered) calls_[s.call].route_pending = s.reference_id;
+  }
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->call >= calls_.size()) continue;
+    CallView& v = calls_[e->call];
+    if (v.route_pending != 0 && e->has(Attr::kReferenceId) && e->reference_id == v.route_pending) v.route_pending = 0;
+    if (e->type == EventType::kNetworkReached || (e->type == EventType::kRouteUsed && e->has(Attr::kThirdPartyDn) &&
+                                                  kind(e->third_party_dn) == DnKind::kExternal)) {
+      v.outside_destination = true;
+    }
+    if (e->type == EventType::kRouteUsed && !e->has(Attr::kThirdPartyDn)) v.outside_destination = true;  // unknown
+  }
+  if (s.kind == StimulusKind::kMakeCall && s.call < calls_.size() && kind(s.dn2) == DnKind::kExternal) {
+    calls_[s.call].outside_destination = true;
+  }
+}
+
+std::string Judge::party_state_text(const Stimulus& s) const {
+  const PartyState* p = shape_of(s.kind).has_call ? find_party(s.call, s.dn) : nullptr;
+  return p ? state_name(p->s) : "none";
+}
+
+const Stimulus* Judge::route_request(uint32_t reference_id, uint32_t up_to_seq) const {
+  const Stimulus* found = nullptr;
+  for (uint32_t i = 0; i < up_to_seq && i < session_.stimuli.size(); ++i) {
+    const Stimulus& s = session_.stimuli[i];
+    if (s.kind == StimulusKind::kRouteCall && s.reference_id == reference_id) found = &s;
+  }
+  return found;
+}
+
+// ---- reference-answer and refused-changes-nothing ------------------------------------
+
+void Judge::answers() {
+  const auto& stimuli = session_.stimuli;
+  // The earliest unanswered request with the event's ReferenceID answers it.
+  std::vector<const Event*>& answer = scratch_.answer;
+  std::vector<int>& count = scratch_.count;
+  std::vector<std::pair<uint32_t, uint32_t>>& by_ref = scratch_.by_ref;  // (ReferenceID, request), sorted
+  answer.assign(stimuli.size(), nullptr);
+  count.assign(stimuli.size(), 0);
+  by_ref.clear();
+  for (std::size_t i = 0; i < stimuli.size(); ++i) {
+    if (stimuli[i].is_client_request()) by_ref.emplace_back(stimuli[i].reference_id, static_cast<uint32_t>(i));
+  }
+  std::sort(by_ref.begin(), by_ref.end());
+  for (const Event& e : events_) {
+    if (!e.has(Attr::kReferenceId)) continue;
+    std::size_t match = stimuli.size();
+    auto it = std::lower_bound(by_ref.begin(), by_ref.end(), std::make_pair(e.reference_id, uint32_t{0}));
+    for (; it != by_ref.end() && it->first == e.reference_id && it->second < e.request_seq; ++it) {
+      if (count[it->second] == 0) {
+        match = it->second;
+        break;
+      }
+    }
+    if (match == stimuli.size()) {
+      violate("reference-answer", e.request_seq, &e, "",
+              describe(e) + " carries ReferenceID " + std::to_string(e.reference_id) + ", which no unanswered request has");
+      continue;
+    }
+    ++count[match];
+    answer[match] = &e;
+  }
+  bool paused = false;
+  for (const Stimulus& s : stimuli) {
+    if (s.kind == StimulusKind::kPause) paused = true;
+    if (s.kind == StimulusKind::kResume) paused = false;
+  }
+  std::vector<std::size_t>& first_of = scratch_.first_of;
+  first_of.assign(stimuli.size() + 1, events_.size());
+  for (std::size_t i = events_.size(); i-- > 0;) {
+    if (events_[i].request_seq <= stimuli.size()) first_of[events_[i].request_seq] = i;
+  }
+  for (std::size_t i = 0; i < stimuli.size(); ++i) {
+    const Stimulus& s = stimuli[i];
+    if (!s.is_client_request()) continue;
+    auto seq = static_cast<uint32_t>(i + 1);
+    const char* tlib = shape_of(s.kind).tlib;
+    const Event* a = answer[i];
+    if (!a) {
+      if (s.kind == StimulusKind::kRouteCall && paused) continue;  // still pending: allowed
+      violate("reference-answer", seq, nullptr, party_state_text(s),
+              std::string(tlib) + " by " + dn(s.dn) + " (ReferenceID " + std::to_string(s.reference_id) + ") got no answer");
+      continue;
+    }
+    bool error = a->type == EventType::kError;
+    if (!error && a->type != answer_type(s.kind)) {
+      violate("reference-answer", seq, a, party_state_text(s),
+              std::string(tlib) + " was answered by " + describe(*a) + ", not " + event_name(answer_type(s.kind)));
+    }
+    if (a->this_dn != s.dn && !(s.kind == StimulusKind::kRouteCall && error)) {
+      violate("reference-answer", seq, a, party_state_text(s),
+              std::string(tlib) + " by " + dn(s.dn) + " was answered at " + dn(a->this_dn));
+    }
+    bool late_route = s.kind == StimulusKind::kRouteCall && a->request_seq != seq;
+    if (!late_route) {
+      if (a->request_seq != seq) {
+        violate("reference-answer", seq, a, party_state_text(s),
+                std::string(tlib) + " was answered by " + describe(*a) + ", caused by a later stimulus");
+      } else if (first_of[seq] < events_.size() && &events_[first_of[seq]] != a) {
+        violate("reference-answer", seq, a, party_state_text(s),
+                std::string(tlib) + "'s answer " + describe(*a) + " is not the first event it causes");
+      }
+      if (error && a->request_seq == seq) {
+        for (std::size_t k = first_of[seq]; k < events_.size() && events_[k].request_seq == seq; ++k) {
+          if (&events_[k] != a) {
+            violate("refused-changes-nothing", seq, &events_[k], party_state_text(s),
+                    std::string(tlib) + " was refused, yet it caused " + describe(events_[k]));
+          }
+        }
+      }
+    }
+  }
+}
+
+Verdict Judge::run() {
+  extension_overloaded_.assign(session_.config.topology.dns.size(), false);
+  active_.assign(session_.config.topology.dns.size(), 0);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < session_.stimuli.size(); ++i) {
+    std::size_t start = k;
+    while (k < events_.size() && events_[k].request_seq == i + 1) ++k;
+    stimulus(i, events_.data() + start, events_.data() + k);
+  }
+  answers();
+  flows();
+  std::stable_sort(out_.violations.begin(), out_.violations.end(), [](const Violation& a, const Violation& b) {
+    uint32_t x = a.request_seq == 0 ? UINT32_MAX : a.request_seq, y = b.request_seq == 0 ? UINT32_MAX : b.request_seq;
+    return x < y;
+  });
+  return std::move(out_);
+}
+
+}  // namespace oracle
+
+Verdict judge(const Session& session, const std::vector<Event>& events) {
+  thread_local oracle::Scratch scratch;
+  oracle::Judge j(session, events, &scratch);
+  return j.run();
+}
+
+}  // namespace callbench

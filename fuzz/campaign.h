@@ -1,0 +1,79 @@
+// A fuzzing campaign: one of the libFuzzer targets of the `fuzz` preset (built when
+// missing), run in fork mode for a time, its progress read from libFuzzer's output, its
+// findings deduplicated by identity into a journal's `findings` table (each finding's
+// minimized session recorded beside the sessions), a JUnit XML report with one test
+// case per oracle rule, and the flow coverage: how many calls followed each documented
+// flow and interruption point.
+//
+// Layout of the work directory (kept between runs, so a campaign resumes its corpus):
+//   <workdir>/<target>/corpus     the growing corpus
+//   <workdir>/<target>/seeds      the seeds (fuzz_orderings: the documented flows)
+//   <workdir>/<target>/findings   bug reports (.scn, .db) and .seen counters
+//   <workdir>/<target>/artifacts  libFuzzer's crash inputs
+//   <workdir>/<target>/flows      per-process flow counts of this run
+//   <workdir>/<target>/junit.xml
+#ifndef CALLBENCH_FUZZ_CAMPAIGN_H_
+#define CALLBENCH_FUZZ_CAMPAIGN_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace callbench {
+
+inline constexpr const char* kFuzzTargets[] = {"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"};
+
+struct CampaignOptions {
+  std::string target = "fuzz_orderings";
+  std::string fuzzer;      // the target binary; empty: <source>/build-fuzz/<target>, built when missing
+  std::string source_dir;  // the callbench source tree (corpus/, CMakePresets.json)
+  std::string workdir = "fuzz-out";
+  std::string journal;     // default <workdir>/campaign.db
+  double seconds = 60;
+  int jobs = 1;
+  uint64_t seed = 1;
+};
+
+struct CampaignFinding {
+  std::string identity;  // Violation::identity(), or "crash/<artifact>" for a crash
+  std::string rule;
+  uint64_t count = 0;    // occurrences seen (in this work directory)
+  std::string first_seen;
+  std::string scn;       // the bug report's scenario
+  std::string journal;   // its one-session journal
+  std::string replay;    // the command that replays it
+  bool reproduced = false;
+  bool is_new = false;   // not in the journal's findings table before this run
+  int64_t session_id = 0;  // its session in the campaign journal
+};
+
+struct CampaignResult {
+  uint64_t executions = 0;
+  uint64_t exec_per_sec = 0;
+  uint64_t coverage = 0;
+  uint64_t corpus = 0;
+  double seconds = 0;
+  int libfuzzer_exit = 0;
+  std::vector<CampaignFinding> findings;
+  std::vector<std::pair<std::string, uint64_t>> flow_counts;  // document order, then undocumented
+  std::string junit_path;
+  std::string journal_path;
+  bool any_new() const;
+};
+
+// Runs a campaign. `progress` receives a one-line status whenever libFuzzer reports.
+// A non-ok Status means the campaign could not run (no target, a build failure, a
+// journal that cannot be written); findings are results, not errors.
+Status run_campaign(const CampaignOptions& options, CampaignResult* out,
+                    const std::function<void(const std::string&)>& progress);
+
+// The summary a person reads after a campaign: counts, findings, flow coverage.
+std::string campaign_summary(const CampaignOptions& options, const CampaignResult& result);
+
+}  // namespace callbench
+
+#endif  // CALLBENCH_FUZZ_CAMPAIGN_H_

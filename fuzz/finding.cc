@@ -1,0 +1,217 @@
+#include "fuzz/finding.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <algorithm>
+#include <filesystem>
+
+#include "core/player.h"
+#include "core/scenario.h"
+#include "fuzz/minimize.h"
+#include "fuzz/program.h"
+#include "replay/record.h"
+#include "replay/replayer.h"
+#include "storage/codec.h"
+#include "storage/journal.h"
+
+namespace callbench {
+namespace {
+
+// "agent-this-queue/EventRinging/ringing" -> "agent-this-queue-EventRinging-ringing"
+std::string slug(const std::string& identity) {
+  std::string out;
+  for (char c : identity) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (keep) {
+      out += c;
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "finding" : out;
+}
+
+const Rule* rule_named(const std::string& name) {
+  for (const Rule& r : oracle_rules()) {
+    if (name == r.name) return &r;
+  }
+  return nullptr;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return false;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (ok) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) std::remove(tmp.c_str());
+  return ok;
+}
+
+void remove_journal(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+}
+
+}  // namespace
+
+std::string findings_dir() {
+  const char* dir = std::getenv("CALLBENCH_FINDINGS_DIR");
+  return dir && *dir ? dir : "findings";
+}
+
+std::string finding_slug(const std::string& identity) { return slug(identity); }
+
+Status write_finding(const Session& session, const Verdict& verdict, const std::string& dir,
+                     FindingReport* out) {
+  *out = FindingReport{};
+  if (verdict.violations.empty()) return Status::invalid("no violation to report");
+  out->identity = verdict.violations[0].identity();
+  out->original_stimuli = session.stimuli.size();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::io(dir + ": cannot create the findings directory: " + ec.message());
+
+  // Minimize at the program level; the identity must survive it.
+  Session program = normalize_program(session);
+  if (!breaks_with(program, out->identity)) program = session;  // keep the original form
+  Session minimized = breaks_with(program, out->identity) ? minimize_program(program, out->identity, nullptr)
+                                                          : program;
+  Verdict final_verdict;
+  if (!breaks_with(minimized, out->identity, &final_verdict)) {
+    return Status::mismatch("finding " + out->identity + " does not reproduce when played again");
+  }
+  out->minimized_stimuli = minimized.stimuli.size();
+
+  std::vector<uint8_t> bytes = encode_program(minimized);
+  uint64_t hash = chain_digest(0, bytes.data(), bytes.size());
+  std::string base = dir + "/" + slug(out->identity) + "-" + digest_string(hash).substr(0, 8);
+  out->scn_path = base + ".scn";
+  out->journal_path = base + ".db";
+  out->replay_command = "callbench replay " + out->journal_path;
+
+  // The one-session journal, recorded then replayed: the report says whether it
+  // reproduces bit-exactly.
+  std::string tmp_journal = base + ".db.tmp-" + std::to_string(::getpid());
+  remove_journal(tmp_journal);
+  {
+    std::unique_ptr<Journal> j;
+    Status s = Journal::open(tmp_journal, Journal::Mode::kWrite, &j);
+    Recorded rec;
+    if (s.is_ok()) s = record_session(j.get(), minimized, slug(out->identity), utc_now(), {}, &rec);
+    if (s.is_ok()) s = exec_sql(j->db(), "PRAGMA journal_mode=DELETE;", "finding journal");
+    if (!s.is_ok()) {
+      remove_journal(tmp_journal);
+      return s;
+    }
+  }
+  {
+    std::unique_ptr<Journal> j;
+    Status s = Journal::open(tmp_journal, Journal::Mode::kRead, &j);
+    ReplayResult r;
+    if (s.is_ok()) s = replay_session(*j, 1, &r);
+    out->reproduced = s.is_ok() && r.identical;
+  }
+  if (std::rename(tmp_journal.c_str(), out->journal_path.c_str()) != 0) {
+    remove_journal(tmp_journal);
+    return Status::io(out->journal_path + ": cannot move the finding's journal into place");
+  }
+
+  // The scenario a person reads, with the violated expectation as a comment.
+  const Violation& first = final_verdict.violations[0];
+  std::string scn = "# callbench finding " + out->identity + "\n";
+  for (const Violation& x : final_verdict.violations) {
+    if (x.identity() != out->identity) continue;
+    const Rule* rule = rule_named(x.rule);
+    scn += "# rule " + x.rule + ": " + (rule ? rule->description : "") + "\n";
+    scn += "# violated at request " + std::to_string(x.request_seq) + ": " + x.message + "\n";
+  }
+  (void)first;
+  scn += "# minimized from " + std::to_string(out->original_stimuli) + " to " +
+         std::to_string(out->minimized_stimuli) + " stimuli; replayed from its journal: " +
+         (out->reproduced ? "bit-exact" : "NOT bit-exact") + "\n";
+  scn += "# replay: " + out->replay_command + "\n# play:   callbench run " + out->scn_path + "\n";
+  scn += print_scenario(minimized);
+  if (!write_file(out->scn_path, scn)) return Status::io(out->scn_path + ": cannot write the finding");
+
+  out->text = scn + "\nfinding " + out->identity + ": " + out->scn_path + "\nreplay with: " + out->replay_command + "\n";
+  return Status::ok();
+}
+
+void report_and_abort(const Session& session, const Verdict& verdict) {
+  std::string dir = findings_dir();
+  std::string identity = verdict.violations.empty() ? "none" : verdict.violations[0].identity();
+  // Count every occurrence; write the report for the first (others share its identity).
+  std::string marker = dir + "/" + slug(identity) + ".seen";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  bool known = ::access(marker.c_str(), F_OK) == 0;
+  if (std::FILE* f = std::fopen(marker.c_str(), "ab")) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%lld\n", static_cast<long long>(std::time(nullptr)));
+    std::fputs(line, f);
+    std::fclose(f);
+  }
+  if (known) {
+    std::fprintf(stderr, "callbench: known finding %s\n%s", identity.c_str(), verdict.report(session.config).c_str());
+  } else {
+    FindingReport r;
+    Status s = write_finding(session, verdict, dir, &r);
+    std::fprintf(stderr, "%s%s\n", r.text.c_str(), s.is_ok() ? "" : s.message().c_str());
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+namespace {
+
+struct FlowCounts {
+  std::vector<uint64_t> counts;  // documented_flow_points(), then "undocumented"
+  uint64_t executions = 0;
+  bool registered = false;
+};
+
+FlowCounts& flow_counts() {
+  static FlowCounts c;
+  return c;
+}
+
+void write_flow_counts() {
+  const char* dir = std::getenv("CALLBENCH_FLOW_COUNTS_DIR");
+  if (!dir || !*dir) return;
+  const FlowCounts& c = flow_counts();
+  const auto& points = documented_flow_points();
+  std::string text;
+  for (std::size_t i = 0; i < c.counts.size(); ++i) {
+    if (c.counts[i] == 0) continue;
+    std::string name = i < points.size() ? points[i] : "undocumented";
+    for (char& ch : name) ch = ch == ' ' ? '_' : ch;
+    text += name + " " + std::to_string(c.counts[i]) + "\n";
+  }
+  write_file(std::string(dir) + "/" + std::to_string(::getpid()) + ".counts", text);
+}
+
+}  // namespace
+
+void count_flows(const Verdict& verdict) {
+  FlowCounts& c = flow_counts();
+  const auto& points = documented_flow_points();
+  if (!c.registered) {
+    c.counts.assign(points.size() + 1, 0);
+    c.registered = true;
+    std::atexit(write_flow_counts);
+  }
+  // Also written every 2^16 executions: a process may end without running atexit.
+  if ((++c.executions & 0xFFFF) == 0) write_flow_counts();
+  for (const CallFlow& f : verdict.flows) {
+    ++c.counts[f.documented() ? static_cast<std::size_t>(f.point) : points.size()];
+    for (int a : f.also) ++c.counts[static_cast<std::size_t>(a)];
+  }
+}
+
+}  // namespace callbench

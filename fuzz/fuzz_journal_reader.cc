@@ -1,0 +1,6 @@
+// libFuzzer target: bytes as a journal payload and as a journal file (fuzz/harness.h).
+#include "fuzz/harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return callbench::run_journal_reader(data, size);
+}

@@ -1,0 +1,35 @@
+// The bodies of callbench's fuzz targets, as library functions that the libFuzzer
+// targets (fuzz_*.cc, a few lines each), their standalone replay builds and the
+// GoogleTest suites all call. Each takes any bytes and returns 0; a property that does
+// not hold is a real bug and aborts with a message on stderr (libFuzzer records the
+// input as a crash). Input never reaches an assertion of callbench's own otherwise.
+// Not thread-safe: each function keeps scratch state between calls, so that the hot
+// path allocates nothing once warm.
+#ifndef CALLBENCH_FUZZ_HARNESS_H_
+#define CALLBENCH_FUZZ_HARNESS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace callbench {
+
+// fuzz_orderings: the bytes as a program (decode_program, lenient), played through an
+// Engine reused across calls (rebuilt only when the topology or options change) and
+// judged by the oracle; a violation goes to report_and_abort (fuzz/finding.h). After
+// every stimulus the engine's invariants are checked.
+int run_orderings(const uint8_t* data, std::size_t size);
+
+// fuzz_scenario_parser: the bytes as scenario text. When they parse, the session must be
+// valid and play, and its printed form must parse back to the same session.
+int run_scenario_parser(const uint8_t* data, std::size_t size);
+
+// fuzz_journal_reader: the bytes as a payload, into every payload decoder against a
+// fixed small session config (a decoded request or event must re-encode to exactly those
+// bytes; a decoded header must round-trip), and as a journal file (a temporary file,
+// removed afterwards) read whole: every session listed, loaded, its events loaded and
+// replayed, and the integrity check. Errors are expected; crashes, hangs and leaks are not.
+int run_journal_reader(const uint8_t* data, std::size_t size);
+
+}  // namespace callbench
+
+#endif  // CALLBENCH_FUZZ_HARNESS_H_

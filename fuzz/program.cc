@@ -1,0 +1,244 @@
+// The program form and its binary encoding (program.h).
+#include "fuzz/program.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include "core/assert.h"
+
+namespace callbench {
+namespace {
+
+constexpr std::size_t kMaxDns = limits::kMaxProgramDns;
+constexpr std::size_t kMaxStimuli = limits::kMaxProgramStimuli;
+
+// Every CallState, in enum order: T-Lib's 0..31, then 49 and 50.
+constexpr std::array<CallState, kProgramReasonCount> kReasons = [] {
+  std::array<CallState, kProgramReasonCount> r{};
+  for (int i = 0; i < 32; ++i) r[static_cast<std::size_t>(i)] = static_cast<CallState>(i);
+  r[32] = CallState::kDeafened;
+  r[33] = CallState::kHeld;
+  return r;
+}();
+
+// The first name of each kind, as a number: extension 7001, acd-queue 8001, ...
+constexpr uint64_t kNameBase[kDnKindCount] = {7001, 8001, 9001, 9101, 5550100, 6001};
+static_assert(kNameBase[2] + kMaxDns <= kNameBase[3], "routing points and queues never meet");
+
+uint8_t reason_code(const Stimulus& s) {
+  if (!s.has_call_state) return 0;
+  for (std::size_t i = 0; i < kReasons.size(); ++i) {
+    if (kReasons[i] == s.call_state) return static_cast<uint8_t>(i + 1);
+  }
+  return 0;  // unreachable for a valid session (validate_stimulus checks the reason)
+}
+
+void assign_number(std::string* out, uint64_t n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out->assign(buf, r.ptr);  // short: stays in the string's own buffer
+}
+
+}  // namespace
+
+CallState program_reason(int index) {
+  CB_ASSERT(index >= 0 && index < kProgramReasonCount);
+  return kReasons[static_cast<std::size_t>(index)];
+}
+
+std::size_t program_stimulus_size(StimulusKind kind) {
+  return 1 + std::strlen(shape_of(kind).args);
+}
+
+std::string program_dn_name(DnKind kind, std::size_t index) {
+  std::string name;
+  assign_number(&name, kNameBase[static_cast<std::size_t>(kind) % kDnKindCount] + index);
+  return name;
+}
+
+void name_program(Session* p) {
+  std::array<std::size_t, kDnKindCount> per_kind{};
+  for (Dn& dn : p->config.topology.dns) {
+    auto k = static_cast<std::size_t>(dn.kind);
+    assign_number(&dn.name, kNameBase[k] + per_kind[k]++);
+  }
+  auto& calls = p->config.call_names;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    calls[i].assign("c");
+    char buf[8];
+    auto r = std::to_chars(buf, buf + sizeof buf, i + 1);
+    calls[i].append(buf, r.ptr);
+  }
+  uint32_t ref = 0;
+  for (Stimulus& s : p->stimuli) s.reference_id = s.is_client_request() ? ++ref : 0;
+}
+
+void encode_program(const Session& p, std::vector<uint8_t>* out) {
+  const auto& dns = p.config.topology.dns;
+  CB_ASSERT_MSG(!dns.empty() && dns.size() <= kMaxDns, "a program has 1..16 DNs");
+  CB_ASSERT_MSG(p.stimuli.size() <= kMaxStimuli, "a program has at most 64 stimuli");
+  out->clear();
+  out->push_back(kProgramMagic);
+  out->push_back(static_cast<uint8_t>(dns.size()));
+  for (const Dn& dn : dns) out->push_back(static_cast<uint8_t>(dn.kind));
+  uint8_t options = 0;
+  for (int i = 0; i < kProfileOptionCount; ++i) {
+    if (profile_option_value(p.config.profile, i) == 1) {
+      options = static_cast<uint8_t>(options | (1u << i));
+    }
+  }
+  out->push_back(options);
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<uint8_t>(p.config.seed >> (8 * i)));
+  // A call is referred to by its rank in creation order, whatever its CallId.
+  std::array<uint8_t, limits::kMaxCalls> rank{};
+  std::size_t created = 0;
+  for (const Stimulus& s : p.stimuli) {
+    const StimulusShape& shape = shape_of(s.kind);
+    out->push_back(static_cast<uint8_t>(s.kind));
+    for (const char* a = shape.args; *a; ++a) {
+      switch (*a) {
+        case 'D':
+        case 'd':
+          out->push_back(static_cast<uint8_t>(s.dn));
+          break;
+        case 'E':
+        case 'e':
+          out->push_back(static_cast<uint8_t>(s.dn2));
+          break;
+        case 'C':
+          out->push_back(rank[s.call]);
+          break;
+        case 'R':
+          out->push_back(reason_code(s));
+          break;
+      }
+    }
+    if (shape.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
+  }
+}
+
+std::vector<uint8_t> encode_program(const Session& program) {
+  std::vector<uint8_t> out;
+  encode_program(program, &out);
+  return out;
+}
+
+bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
+  if (size < 3 || data[0] != kProgramMagic || data[1] == 0) return false;
+  std::size_t n = std::min<std::size_t>((data[1] - 1u) % kMaxDns + 1, size - 2);
+  SessionConfig& c = out->config;
+  c.topology.dns.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    c.topology.dns[i].kind = static_cast<DnKind>(data[2 + i] % kDnKindCount);
+  }
+  std::size_t pos = 2 + n;
+  auto byte = [&]() -> uint8_t { return pos < size ? data[pos++] : uint8_t{0}; };
+  uint8_t options = byte();
+  c.profile = SwitchProfile{};
+  for (int i = 0; i < kProfileOptionCount; ++i) set_profile_option_value(&c.profile, i, (options >> i) & 1);
+  c.seed = 0;
+  for (int i = 0; i < 8; ++i) c.seed |= static_cast<uint64_t>(byte()) << (8 * i);
+  out->stimuli.clear();
+  std::size_t calls = 0;
+  while (pos < size && out->stimuli.size() < kMaxStimuli) {
+    Stimulus s;
+    s.kind = static_cast<StimulusKind>(data[pos++] % kStimulusKindCount);
+    const StimulusShape& shape = shape_of(s.kind);
+    if (pos + std::strlen(shape.args) > size) break;  // cut short: dropped
+    bool usable = true;
+    for (const char* a = shape.args; *a; ++a) {
+      uint8_t b = data[pos++];
+      switch (*a) {
+        case 'D':
+        case 'd':
+          s.dn = static_cast<DnId>(b % n);
+          break;
+        case 'E':
+        case 'e':
+          s.dn2 = static_cast<DnId>(b % n);
+          break;
+        case 'C':
+          usable = calls > 0;
+          if (usable) s.call = static_cast<CallId>(b % calls);
+          break;
+        case 'R':
+          if (b % (kProgramReasonCount + 1) != 0) {
+            s.has_call_state = true;
+            s.call_state = kReasons[b % (kProgramReasonCount + 1) - 1u];
+          }
+          break;
+      }
+    }
+    if (!usable) continue;
+    if (shape.creates_call) s.call = static_cast<CallId>(calls++);
+    out->stimuli.push_back(s);
+  }
+  c.call_names.resize(calls);
+  name_program(out);
+  return true;
+}
+
+Session normalize_program(const Session& any) {
+  const auto& dns = any.config.topology.dns;
+  Session p;
+  p.config.profile = any.config.profile;
+  p.config.seed = any.config.seed;
+  // Which DNs stay: all when they fit, else the ones the stimuli name first.
+  std::vector<bool> keep(dns.size(), dns.size() <= kMaxDns);
+  if (dns.size() > kMaxDns) {
+    std::size_t kept = 0;
+    auto take = [&](DnId id) {
+      if (id == kNoDn || kept == kMaxDns || keep[id]) return;
+      keep[id] = true;
+      ++kept;
+    };
+    for (const Stimulus& s : any.stimuli) take(s.dn), take(s.dn2);
+    for (std::size_t i = 0; i < dns.size(); ++i) take(static_cast<DnId>(i));
+  }
+  std::vector<DnId> dn_map(dns.size(), kNoDn);
+  for (std::size_t i = 0; i < dns.size(); ++i) {
+    if (!keep[i]) continue;
+    dn_map[i] = static_cast<DnId>(p.config.topology.dns.size());
+    p.config.topology.dns.push_back({"", dns[i].kind});
+  }
+  if (p.config.topology.dns.empty()) p.config.topology.dns.push_back({"", DnKind::kExtension});
+  auto remap_dn = [&](DnId id, DnId* to) {
+    if (id == kNoDn) return true;
+    *to = dn_map[id];
+    return *to != kNoDn;
+  };
+  std::vector<CallId> call_map(any.config.call_names.size(), kNoCall);
+  CallId calls = 0;
+  for (const Stimulus& s : any.stimuli) {
+    if (p.stimuli.size() == kMaxStimuli) break;
+    const StimulusShape& shape = shape_of(s.kind);
+    Stimulus t = s;
+    if (!remap_dn(s.dn, &t.dn) || !remap_dn(s.dn2, &t.dn2)) continue;
+    if (shape.creates_call) {
+      t.call = call_map[s.call] = calls++;
+    } else if (shape.has_call) {
+      t.call = call_map[s.call];
+      if (t.call == kNoCall) continue;  // its creator was dropped
+    }
+    p.stimuli.push_back(t);
+  }
+  p.config.call_names.resize(calls);
+  name_program(&p);
+  return p;
+}
+
+std::string check_program(const Session& s) {
+  std::string why = validate_session(s);
+  if (!why.empty()) return why;
+  if (s.config.topology.dns.empty()) return "a program has at least one DN";
+  if (s.config.topology.dns.size() > kMaxDns) return "more DNs than a program may have";
+  if (s.stimuli.size() > kMaxStimuli) return "more stimuli than a program may have";
+  if (!(normalize_program(s) == s)) {
+    return "not in program normal form (names, ReferenceIDs, call order)";
+  }
+  return {};
+}
+
+}  // namespace callbench
