@@ -48,8 +48,8 @@ struct CallFlow {
   int point = -1;         // index into documented_flow_points(); -1: no documented flow
   const char* flow = "";  // the document's title: "Internal/Inbound Call to ACD"
   const char* stars = ""; // "normal", or the interruption point: "***"
-  // Other points the same events follow just as well ("multi_acd *" for "acd *": a call
-  // released while queued at its first queue only is both).
+  // Points of other flows the same events follow just as well ("multi_acd *" for
+  // "acd *": a call released while queued at its first queue only is both).
   std::vector<int> also;
   bool documented() const { return point >= 0; }
   // "acd ***": the key of coverage tables; "undocumented".

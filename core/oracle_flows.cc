@@ -776,7 +776,9 @@ void Judge::flows() {
       for (std::size_t i = 0; i < candidate.size(); ++i) {
         const MatchResult& r = results[i];
         int idx = candidate[i]->point_index;
-        if (i != best && idx != f.point && r.consumed == results[best].consumed && r.complete &&
+        // Another flow's point the events follow as well (within one flow, the first
+        // point the document lists that fits is the one).
+        if (i != best && candidate[i]->key != bp.key && r.consumed == results[best].consumed && r.complete &&
             r.attrs_ok == results[best].attrs_ok && std::find(f.also.begin(), f.also.end(), idx) == f.also.end()) {
           f.also.push_back(idx);
         }

@@ -334,12 +334,13 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     std::string line(buf);
     log_file << line;
     if (line.empty() || line[0] != '#') continue;
-    long long execs = field(line, "#"), cov = field(line, "cov"), corp = field(line, "corp"), eps = field(line, "exec/s");
+    // (libFuzzer's exec/s in fork mode is one job's; the campaign's is counted here.)
+    long long execs = field(line, "#"), cov = field(line, "cov"), corp = field(line, "corp");
     if (execs >= 0) out->executions = static_cast<uint64_t>(execs);
     if (cov >= 0) out->coverage = static_cast<uint64_t>(cov);
     if (corp >= 0) out->corpus = static_cast<uint64_t>(corp);
-    if (eps >= 0) out->exec_per_sec = static_cast<uint64_t>(eps);
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / elapsed);
     char status[256];
     std::snprintf(status, sizeof status, "[%s] %3.0fs  execs %llu  exec/s %llu  cov %llu  corpus %llu  findings %zu",
                   o.target.c_str(), elapsed, static_cast<unsigned long long>(out->executions),
@@ -350,9 +351,7 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   int rc = ::pclose(pipe);
   out->libfuzzer_exit = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
   out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (out->executions > 0 && out->exec_per_sec == 0 && out->seconds > 0) {
-    out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
-  }
+  if (out->seconds > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
 
   if (o.target == "fuzz_orderings") {
     collect_oracle_findings(findings, o.target, &out->findings);

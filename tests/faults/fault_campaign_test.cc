@@ -6,6 +6,8 @@
 // the README; CALLBENCH_SEED changes the campaigns' seeds.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstdio>
@@ -15,9 +17,12 @@
 #include "core/oracle.h"
 #include "core/player.h"
 #include "core/scenario.h"
+#include "fuzz/finding.h"
 #include "fuzz/loop.h"
 #include "fuzz/minimize.h"
 #include "fuzz/program.h"
+#include "replay/replayer.h"
+#include "storage/journal.h"
 #include "tests/test_util.h"
 
 namespace callbench {
@@ -161,6 +166,60 @@ TEST(FaultCampaignTest, EveryFaultIsFoundByABoundedCampaign) {
                 static_cast<unsigned long long>(median(execs)), median(secs),
                 static_cast<unsigned long long>(median(scratch_execs)), median(scratch_secs));
   }
+}
+
+// Every finding becomes a bug report that reproduces: minimized, its one-session journal
+// replays bit-exactly (with the fault in the engine, as the bug would be), and its .scn,
+// which names the rule, plays into the same violation.
+TEST(FaultCampaignTest, EveryFindingIsABugReportThatReplaysAndPlays) {
+  std::vector<Session> seeds = seed_programs();
+  std::string dir = ::testing::TempDir() + "callbench_findings_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  for (const FaultCase& c : cases()) {
+    set_active_fault(c.fault);
+    LoopOptions o;
+    o.seed = 7;
+    o.max_executions = 200000;
+    o.seeds = seeds;
+    LoopResult r = run_loop(o, [](const Verdict&) { return true; });
+    ASSERT_TRUE(r.found) << fault_name(c.fault);
+    FindingReport report;
+    Status s = write_finding(r.program, r.verdict, dir, &report);
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    EXPECT_TRUE(report.reproduced) << fault_name(c.fault);
+    EXPECT_LE(report.minimized_stimuli, report.original_stimuli);
+    EXPECT_LE(report.minimized_stimuli, 6u) << fault_name(c.fault) << ": a report is a handful of lines";
+    EXPECT_EQ(report.replay_command, "callbench replay " + report.journal_path);
+    // The journal replays bit-exactly.
+    std::unique_ptr<Journal> j;
+    ASSERT_TRUE(Journal::open(report.journal_path, Journal::Mode::kRead, &j).is_ok());
+    ReplayResult replayed;
+    ASSERT_TRUE(replay_session(*j, 1, &replayed).is_ok());
+    EXPECT_TRUE(replayed.identical) << replayed.report;
+    // The scenario names the rule and plays into the same violation.
+    Scenario sc;
+    ASSERT_TRUE(load_scenario(report.scn_path, &sc).is_ok());
+    std::string text;
+    {
+      std::FILE* f = std::fopen(report.scn_path.c_str(), "rb");
+      char buf[4096];
+      std::size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      std::fclose(f);
+    }
+    EXPECT_NE(text.find("# rule " + report.identity.substr(0, report.identity.find('/'))), std::string::npos) << text;
+    EXPECT_NE(text.find("# replay: callbench replay"), std::string::npos);
+    Played played = play(sc.session);
+    Verdict v = judge(sc.session, played.events);
+    bool same = false;
+    for (const Violation& x : v.violations) same = same || x.identity() == report.identity;
+    EXPECT_TRUE(same) << fault_name(c.fault) << "\n" << text;
+    // Without the fault, the engine plays the report cleanly: the bug is the fault's.
+    set_active_fault(Fault::kNone);
+    EXPECT_TRUE(judge(sc.session, play(sc.session).events).ok()) << text;
+  }
+  set_active_fault(Fault::kNone);
+  std::filesystem::remove_all(dir);
 }
 
 // The clean engine: a campaign over the documented flows finds nothing.
