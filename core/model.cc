@@ -298,7 +298,7 @@ std::string validate_session(const Session& session) {
         return "stimulus " + std::to_string(i + 1) + ": call created twice";
       }
       created[s.call] = true;
-    } else if (!created[s.call]) {
+    } else if (!created[s.call] && !session.observed) {
       return "stimulus " + std::to_string(i + 1) + ": call used before it is created";
     }
   }

@@ -302,6 +302,16 @@ struct SessionConfig {
 struct Session {
   SessionConfig config;
   std::vector<Stimulus> stimuli;
+  // An observed stream (JSON lines from anywhere, a real T-Server's log): its events
+  // came with client requests at most, never with switch stimuli, and `request_seq`
+  // may be 0 on every event. Its calls are told apart by ConnID (Event::call), and
+  // may be used by a request without a creating stimulus. The oracle then binds the
+  // parties from the events alone (core/oracle.h). Played and recorded sessions: false.
+  bool observed = false;
+  // false when the stream did not state its switch profile (`config.profile` is then
+  // the default and means nothing): the oracle accepts any documented alternative,
+  // but the same one throughout the session.
+  bool profile_known = true;
   friend bool operator==(const Session&, const Session&) = default;
 };
 
