@@ -156,7 +156,8 @@ Event& Engine::caller_event(EventType type, CallId id) {
 // no information about the other party (profile dial-info off).
 Event& Engine::dialed_event(EventType type, CallId id) {
   Event& e = caller_event(type, id);
-  if (!profile_.dial_info) {
+  // T-Server always knows a DN it monitors: *DIAL leaves out an outside party only.
+  if (!profile_.dial_info && !monitored(calls_[id].target)) {
     e.clear(Attr::kOtherDn);
     e.clear(Attr::kOtherDnRole);
   }
@@ -351,6 +352,7 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
   }
   c.holder = kNoDn;
   c.target = dest;
+  c.routed = true;
   c.via_queue = kinds_[rp] == DnKind::kRoutingQueue ? rp : kNoDn;
   c.phase = Phase::kTransit;
   schedule(id, Pending::kDeliver);
@@ -372,7 +374,8 @@ void Engine::establish(CallId id, uint32_t ref) {
   }
   Event& a = caller_event(EventType::kEstablished, id);
   set_state(a, CallState::kOk);
-  if (!monitored(c.target) && !profile_.outbound_other_dn) {
+  // *OPT only in the Outbound Call; Routing Outbound names C without a mark.
+  if (!monitored(c.target) && !profile_.outbound_other_dn && !c.routed) {
     a.clear(Attr::kOtherDn);
     a.clear(Attr::kOtherDnRole);
   }
@@ -383,6 +386,11 @@ void Engine::establish(CallId id, uint32_t ref) {
 void Engine::release_by_caller(CallId id, uint32_t ref) {
   Call& c = calls_[id];
   Event& a = caller_event(EventType::kReleased, id);
+  // RouteQueue's * and ** share one row: OtherDN B, the routing queue, even while a
+  // TRouteCall is pending (the Routing flow's ** names the route's destination).
+  if (c.phase == Phase::kRouteInProgress && kinds_[c.holder] == DnKind::kRoutingQueue && a.has(Attr::kOtherDn)) {
+    a.other_dn = c.holder;
+  }
   set_state(a, CallState::kOk);
   set_ref(a, ref);
   switch (c.phase) {

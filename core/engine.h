@@ -129,6 +129,7 @@ class Engine {
     Pending pending = Pending::kNone;
     bool origin_held = false;
     bool dest_held = false;
+    bool routed = false;     // a routing point or queue handed it on (Routing Outbound)
     DnId origin = kNoDn;     // the caller (party A), monitored or external
     DnId target = kNoDn;     // the caller's OtherDN: where the call is or is headed
     DnId holder = kNoDn;     // (3) parking DN or routing point/queue

@@ -238,7 +238,8 @@ ApplyResult Engine::remote_busy(const Stimulus& s) {
   }
   unschedule(s.call);
   c.phase = Phase::kBusy;
-  Event& e = dialed_event(EventType::kDestinationBusy, s.call);
+  // The Outbound Call's ** row names B without *DIAL: the far end that was busy.
+  Event& e = caller_event(EventType::kDestinationBusy, s.call);
   set_state(e, s.has_call_state ? s.call_state : CallState::kBusy);
   return {};
 }

@@ -51,6 +51,9 @@ struct CallFlow {
   // Points of other flows the same events follow just as well ("multi_acd *" for
   // "acd *": a call released while queued at its first queue only is both).
   std::vector<int> also;
+  // Its events are the beginning of `flow` and nothing contradicts it: the session ended
+  // (or the call waits) before the flow did.
+  bool in_progress = false;
   bool documented() const { return point >= 0; }
   // "acd ***": the key of coverage tables; "undocumented".
   const std::string& name() const;

@@ -11,6 +11,10 @@
 
 namespace callbench::oracle {
 
+struct CallFacts;
+struct Pattern;
+struct MatchResult;
+
 // One DN's part in one call, as its events show it (see oracle_rules.cc).
 struct PartyState {
   enum S : uint8_t { kNone, kDialing, kRinging, kTalking, kQueued, kRouting, kRouted, kDone };
@@ -20,6 +24,11 @@ struct PartyState {
   bool established = false;  // the caller's call was answered
   bool reached = false;      // the caller got EventNetworkReached
   bool released = false;
+  // Its last EventEstablished/EventRinging's ThisDNRole and ThisQueue (retrieved-repeats).
+  bool has_last = false;
+  uint16_t last_present = 0;
+  DnRole last_role = DnRole::kUnknown;
+  DnId last_queue = kNoDn;
 };
 const char* state_name(PartyState::S s);
 
@@ -36,6 +45,12 @@ struct CallView {
   DnId last_delivered = kNoDn;    // the last DN it rang at
   uint32_t route_pending = 0;     // an accepted TRouteCall not yet answered
   bool outside_destination = false;  // it went out to an external DN (or may have)
+  bool acd = false;                  // it was queued at an ACD or routing queue
+  DnId sent_to = kNoDn;              // where the last stimulus that moved it sent it
+  bool transit = false;              // sent, not yet delivered (pending-steps)
+  uint32_t route_ref = 0;            // an accepted TRouteCall not yet carried out
+  DnId route_point = kNoDn;          // and the routing point that sent it
+  bool reported_left = false;        // left-behind reported once
 
   // Back to a fresh call, keeping the vectors' storage.
   void reset() {
@@ -74,12 +89,19 @@ class Judge {
   void call_event(const Event& e);
   void party_order(const Event& e, PartyState& p);
   void answers();
+  void stimulus_rules(std::size_t index, const Event* begin, const Event* end);
+  void event_values(const Event& e, const CallView& v);
+  void left_behind(uint32_t seq, bool at_end);
+  void pending_steps(uint32_t seq);
+  bool paused_at(std::size_t index) const;
   const char* must_accept(const Stimulus& s) const;
   bool active_on_a_call(DnId dn) const;
   std::string party_state_text(const Stimulus& s) const;
   const Stimulus* route_request(uint32_t reference_id, uint32_t up_to_seq) const;
   // oracle_flows.cc
   void flows();
+  CallFacts call_facts(CallId c, const std::vector<const Event*>& events) const;
+  void departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r);
 
   PartyState& party(CallId call, DnId dn);
   // Every state change of a party goes through here: it keeps active_ (calls each DN

@@ -66,7 +66,8 @@ const std::vector<Rule>& oracle_rules() {
        "as OtherDN"},
       {"agent-this-queue",
        "a party reached through an ACD or routing queue carries that queue as ThisQueue on its "
-       "EventRinging; ThisQueue is not reported on non-ACD calls"},
+       "EventRinging; ThisQueue is not reported on any event of a non-ACD call, nor on the caller's "
+       "events (TLIB-FACTS; stricter than tables that merely omit it)"},
       {"abandoned-this-queue", "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue"},
       {"route-attributes",
        "EventRouteRequest and EventRouteUsed carry ThisQueue equal to ThisDN; EventRouteUsed "
@@ -77,6 +78,51 @@ const std::vector<Rule>& oracle_rules() {
        "once the caller hangs up (or a talking party does), no party is left in the call"},
       {"one-call-per-extension",
        "an extension dials, rings or talks on at most one call at a time (no call waiting)"},
+      {"attribute-values",
+       "attributes hold what T-Lib puts there: ThirdPartyDN/Role/Queue only on EventDiverted and "
+       "EventRouteUsed, ErrorCode only on EventError (which names no other party), a party keeps its "
+       "role (the caller Origination, the others Destination), CallState OK where the document "
+       "names no other value, a busy reason on EventDestinationBusy (the tables' rows and footnote a "
+       "of Internal/Inbound and Outbound)"},
+      {"party-kind",
+       "each party's events fit its DN kind: an ACD queue is queued, diverts and abandons; a routing "
+       "point routes; an external DN gets no event; an extension never routes or diverts (the "
+       "document's party columns)"},
+      {"left-behind",
+       "no party is left queued, ringing or routing once the call rings elsewhere, is established or "
+       "is over, checked after every stimulus and at the end of the session (every flow's tables: "
+       "each party leaves the call with EventDiverted, EventRouteUsed or EventAbandoned)"},
+      {"pending-steps",
+       "when the session is not paused, the switch's own steps happen within the stimulus that "
+       "caused them: a call is delivered where it was sent and a TRouteCall carried out before the "
+       "next stimulus (DESIGN.md: pause/step/resume hand that timing to the scenario)"},
+      {"delivered-where-sent",
+       "the call rings, queues or is routed only at the DN the last make-call, inbound, divert, "
+       "queue, park, pickup, route or route-timeout named, and EventRouteUsed's ThirdPartyDN names "
+       "that DN (Routing flows, footnote b)"},
+      {"network-reached",
+       "the caller of a call that goes beyond the network gets EventNetworkReached before its "
+       "EventEstablished: when reached, or right before EventEstablished when the switch does not "
+       "report it (Outbound Call, footnote a; TLIB-FACTS)"},
+      {"route-used-callstate",
+       "EventRouteUsed carries CallState OK after a TRouteCall and Redirected (22) after the switch "
+       "routed the call by default; none on switches that report none (Routing, footnote c)"},
+      {"route-error-after-abandoned",
+       "when the caller hangs up while a TRouteCall is pending, the routing point gets EventError "
+       "with that request's ReferenceID after its EventAbandoned (Routing, interruption point **, "
+       "footnote a)"},
+      {"retrieved-repeats",
+       "EventRetrieved repeats the ThisDNRole and ThisQueue of its DN's preceding EventEstablished "
+       "or EventRinging (TLIB-FACTS)"},
+      {"switch-stimulus",
+       "a switch stimulus that applies shows as the document draws it: remote-busy as the caller's "
+       "EventDestinationBusy with the reason it gave (Busy when none)"},
+      {"documented-flow",
+       "a call whose stimuli follow a documented flow produces exactly its events, row by row "
+       "(the call-model document's tables; an observed stream: its events alone)"},
+      {"switch-profile",
+       "a stream whose switch profile is not stated still takes one documented alternative "
+       "of each option throughout the session (DESIGN.md principle 3)"},
       {"documented-attributes",
        "a call that follows a documented flow carries, at each row, the attributes its table lists "
        "(mandatory values, *OPT, *DIAL and documented alternatives)"},
@@ -123,6 +169,28 @@ Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* 
     v.caller = s.dn;
     v.dialed = s.dn2;
     v.caller_monitored = c.topology.dns[s.dn].kind != DnKind::kExternal;
+  }
+  if (!session.observed) return;
+  // An observed stream: the caller is the DN that dials, or the one the first party
+  // offered the call names as its Origination; the dialed DN the first other party.
+  for (const Event& e : events) {
+    if (e.call >= calls_.size() || e.type == EventType::kError || !c.topology.valid(e.this_dn)) continue;
+    CallView& v = calls_[e.call];
+    if (v.caller == kNoDn) {
+      if (e.type == EventType::kDialing) {
+        v.caller = e.this_dn;
+        if (e.has(Attr::kOtherDn) && c.topology.valid(e.other_dn)) v.dialed = e.other_dn;
+      } else if (e.has(Attr::kOtherDn) && e.has(Attr::kOtherDnRole) && e.other_role == DnRole::kOrigination &&
+                 c.topology.valid(e.other_dn)) {
+        v.caller = e.other_dn;
+        v.dialed = e.this_dn;
+      }
+    } else if (v.dialed == kNoDn && e.this_dn != v.caller) {
+      v.dialed = e.this_dn;
+    }
+  }
+  for (CallView& v : calls_) {
+    if (v.caller != kNoDn) v.caller_monitored = c.topology.dns[v.caller].kind != DnKind::kExternal;
   }
 }
 
@@ -188,6 +256,18 @@ std::string Judge::describe(const Event& e) const {
 
 void Judge::attribute_rules(const Event& e) {
   uint32_t r = e.request_seq;
+  if (e.type == EventType::kError) {
+    // EventError answers one client: its ConnID, ThisDN, ReferenceID and ErrorCode.
+    constexpr uint16_t allowed = (1u << static_cast<int>(Attr::kConnId)) | (1u << static_cast<int>(Attr::kThisDn)) |
+                                 (1u << static_cast<int>(Attr::kReferenceId)) | (1u << static_cast<int>(Attr::kErrorCode));
+    if ((e.present & ~allowed) != 0) {
+      violate("attribute-values", r, &e, "", describe(e) + " carries attributes of a call event; EventError has ConnID, ThisDN, ReferenceID and ErrorCode");
+    }
+    if (!e.has(Attr::kErrorCode) || !e.has(Attr::kReferenceId)) {
+      violate("attribute-values", r, &e, "", describe(e) + " lacks its ReferenceID or ErrorCode");
+    }
+    return;
+  }
   if (e.has(Attr::kOtherDn) != e.has(Attr::kOtherDnRole)) {
     violate("other-dn-role", r, &e, "", describe(e) + ": OtherDN and OtherDNRole must come together");
   }
@@ -268,10 +348,60 @@ void Judge::call_event(const Event& e) {
     }
   }
 
+  event_values(e, v);
+  // agent-this-queue: ThisQueue on a non-ACD call, or on the caller's events.
+  if (e.has(Attr::kThisQueue) && e.type != EventType::kRinging) {
+    bool queue_self = is_queue_kind(kind(e.this_dn)) || kind(e.this_dn) == DnKind::kRoutingPoint;
+    if (!queue_self && (e.this_dn == v.caller || (!v.acd && !is_queue_kind(kind(e.this_dn))))) {
+      violate("agent-this-queue", r, &e, before,
+              describe(e) + " carries ThisQueue " + dn(e.this_queue) +
+                  (e.this_dn == v.caller ? ", but it is the caller's" : " on a call no queue holds"));
+    }
+  }
+  // retrieved-repeats
+  if (e.type == EventType::kRetrieved && p.has_last) {
+    auto bits = static_cast<uint16_t>((1u << static_cast<int>(Attr::kThisDnRole)) | (1u << static_cast<int>(Attr::kThisQueue)));
+    bool same = (e.present & bits) == (p.last_present & bits) &&
+                (!e.has(Attr::kThisDnRole) || e.this_role == p.last_role) &&
+                (!e.has(Attr::kThisQueue) || e.this_queue == p.last_queue);
+    if (!same) {
+      violate("retrieved-repeats", r, &e, before,
+              describe(e) + " does not repeat the ThisDNRole and ThisQueue of its DN's EventEstablished/EventRinging");
+    }
+  }
+  if (e.type == EventType::kEstablished || e.type == EventType::kRinging) {
+    p.has_last = true;
+    p.last_present = e.present;
+    p.last_role = e.this_role;
+    p.last_queue = e.this_queue;
+  }
+  // party-order: after EventDestinationBusy a call rings or is answered only once parked.
+  if ((e.type == EventType::kEstablished || e.type == EventType::kRinging) && e.this_dn != v.caller) {
+    const PartyState* a = find_party(e.call, v.caller);
+    const PartyState* here = find_party(e.call, e.this_dn);
+    bool parked = here && (here->s == PartyState::kQueued || here->s == PartyState::kRinging || here->s == PartyState::kTalking);
+    if (a && a->busy && !parked && e.type == EventType::kRinging) {
+      violate("party-order", r, &e, before, describe(e) + " comes after the caller heard busy, and the call was not parked there");
+    }
+  }
+  if (e.type == EventType::kEstablished && e.this_dn == v.caller && p.busy) {
+    bool parked = false;
+    for (const auto& [d, q] : v.parties) parked = parked || (d != v.caller && q.s == PartyState::kTalking) || (d != v.caller && q.s == PartyState::kRinging);
+    bool any_parked = false;
+    for (const auto& [d, q] : v.parties) any_parked = any_parked || (d != v.caller && is_extension_kind(kind(d)) && q.s != PartyState::kNone);
+    if (!any_parked) {
+      violate("party-order", r, &e, before, describe(e) + " comes after EventDestinationBusy on a call that was never parked");
+    }
+    (void)parked;
+  }
+
   party_order(e, p);
 
   // What the call learned from this event.
-  if (e.type == EventType::kQueued && is_queue_kind(kind(e.this_dn))) v.queues.push_back(e.this_dn);
+  if (e.type == EventType::kQueued && is_queue_kind(kind(e.this_dn))) {
+    v.queues.push_back(e.this_dn);
+    v.acd = true;
+  }
   if (e.type == EventType::kRinging) v.last_delivered = e.this_dn;
   // Who carries ThisQueue from here on: a queue's EventDiverted names the distributing
   // queue (ThirdPartyQueue at the other queues of a multi-queued call, else ThisDN); a
@@ -626,16 +756,328 @@ void Judge::answers() {
   }
 }
 
+// ---- Attribute values and party kinds (any event of a call) ---------------------------
+
+bool is_busy_reason(CallState c) {
+  switch (c) {
+    case CallState::kBusy:
+    case CallState::kNoAnswer:
+    case CallState::kSitDetected:
+    case CallState::kAnsweringMachineDetected:
+    case CallState::kAllTrunksBusy:
+    case CallState::kSitInvalidNum:
+    case CallState::kSitVacant:
+    case CallState::kSitIntercept:
+    case CallState::kSitUnknown:
+    case CallState::kSitNoCircuit:
+    case CallState::kSitReorder:
+    case CallState::kFaxDetected:
+    case CallState::kQueueFull:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Judge::event_values(const Event& e, const CallView& v) {
+  uint32_t r = e.request_seq;
+  auto bad = [&](const std::string& why) { violate("attribute-values", r, &e, "", describe(e) + " " + why); };
+  bool third = e.type == EventType::kDiverted || e.type == EventType::kRouteUsed;
+  if (!third && (e.has(Attr::kThirdPartyDn) || e.has(Attr::kThirdPartyDnRole) || e.has(Attr::kThirdPartyQueue))) {
+    bad("carries a third-party attribute, which only EventDiverted and EventRouteUsed have");
+  }
+  if (e.has(Attr::kErrorCode)) bad("carries ErrorCode, which only EventError has");
+  bool caller = e.this_dn == v.caller;
+  // The multi-ACD table gives the distributing queue's EventDiverted ThisDNRole
+  // Origination; every other event keeps the party's role.
+  bool role_free = e.type == EventType::kDiverted;
+  if (e.has(Attr::kThisDnRole) && !role_free &&
+      e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination)) {
+    bad(std::string("carries ThisDNRole ") + dn_role_name(e.this_role) + "; the " + (caller ? "caller" : "called side") +
+        " is " + (caller ? "Origination" : "Destination"));
+  }
+  if (e.has(Attr::kOtherDnRole) && !role_free &&
+      e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination)) {
+    bad(std::string("carries OtherDNRole ") + dn_role_name(e.other_role) + "; the other side is " +
+        (caller ? "Destination" : "Origination"));
+  }
+  if (e.has(Attr::kOtherDn) && e.other_dn == e.this_dn) bad("names its own DN as OtherDN");
+  if (e.has(Attr::kThirdPartyDn) && e.third_party_dn == e.this_dn) bad("names its own DN as ThirdPartyDN");
+  if (e.has(Attr::kCallState)) {
+    CallState c = e.call_state;
+    switch (e.type) {
+      case EventType::kDestinationBusy:
+        if (!is_busy_reason(c)) bad(std::string("carries CallState ") + call_state_name(c) + ", not a reason for a busy destination");
+        break;
+      case EventType::kDiverted:
+        if (c != CallState::kOk && c != CallState::kRedirected) bad(std::string("carries CallState ") + call_state_name(c));
+        break;
+      case EventType::kRouteUsed: break;  // route-used-callstate
+      default:
+        if (c != CallState::kOk) bad(std::string("carries CallState ") + call_state_name(c) + " where the document names OK");
+    }
+  }
+  // party-kind
+  DnKind k = kind(e.this_dn);
+  bool fits = true;
+  switch (k) {
+    case DnKind::kExternal: fits = false; break;
+    case DnKind::kAcdQueue:
+      fits = e.type == EventType::kQueued || e.type == EventType::kDiverted || e.type == EventType::kAbandoned;
+      break;
+    case DnKind::kRoutingPoint:
+      fits = e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed || e.type == EventType::kAbandoned;
+      break;
+    case DnKind::kRoutingQueue:
+      fits = e.type == EventType::kQueued || e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed ||
+             e.type == EventType::kDiverted || e.type == EventType::kAbandoned;
+      break;
+    case DnKind::kExtension:
+    case DnKind::kRemoteExtension:
+      fits = e.type != EventType::kRouteRequest && e.type != EventType::kRouteUsed && e.type != EventType::kDiverted;
+      break;
+  }
+  if (!fits) violate("party-kind", r, &e, "", describe(e) + " does not fit " + dn(e.this_dn) + "'s kind (" + kind_name(e.this_dn) + ")");
+}
+
+// ---- Rules over a stimulus and what it caused -------------------------------------------
+
+bool Judge::paused_at(std::size_t index) const {
+  bool paused = false;
+  for (std::size_t i = 0; i < index && i < session_.stimuli.size(); ++i) {
+    if (session_.stimuli[i].kind == StimulusKind::kPause) paused = true;
+    if (session_.stimuli[i].kind == StimulusKind::kResume) paused = false;
+  }
+  return paused;
+}
+
+void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* end) {
+  const Stimulus& s = session_.stimuli[index];
+  auto seq = static_cast<uint32_t>(index + 1);
+  const SwitchProfile& prof = session_.config.profile;
+  bool known = session_.profile_known;
+  auto refused = [&]() {
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kError && s.is_client_request() && e->reference_id == s.reference_id) return true;
+    }
+    return false;
+  };
+  bool names_call = shape_of(s.kind).has_call && s.call < calls_.size();
+  // route-error-after-abandoned: the caller hangs up while a TRouteCall is pending.
+  if (names_call && calls_[s.call].route_ref != 0) {
+    CallView& v = calls_[s.call];
+    bool hangup = (s.kind == StimulusKind::kReleaseCall && s.dn == v.caller && !refused()) ||
+                  (s.kind == StimulusKind::kRemoteRelease && !v.caller_monitored);
+    bool caller_released = false;
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kReleased && e->call == s.call && e->this_dn == v.caller) caller_released = true;
+    }
+    if (hangup && (caller_released || !v.caller_monitored)) {
+      const Event* abandoned = nullptr;
+      const Event* error = nullptr;
+      for (const Event* e = begin; e != end; ++e) {
+        if (e->type == EventType::kAbandoned && e->call == s.call && e->this_dn == v.route_point && !abandoned) abandoned = e;
+        if (e->type == EventType::kError && e->has(Attr::kReferenceId) && e->reference_id == v.route_ref) error = e;
+      }
+      if (!error) {
+        violate("route-error-after-abandoned", seq, abandoned, "routing",
+                "call " + call(s.call) + " was hung up while its TRouteCall (ReferenceID " + std::to_string(v.route_ref) +
+                    ") was pending, but " + dn(v.route_point) + " got no EventError for it");
+      } else if (!abandoned || error < abandoned) {
+        violate("route-error-after-abandoned", seq, error, "routing",
+                describe(*error) + " answers the pending TRouteCall before " + dn(v.route_point) + "'s EventAbandoned");
+      }
+      v.route_ref = 0;
+    }
+  }
+  // Where the stimulus sends the call (delivered-where-sent) and what it leaves pending.
+  bool caused = false;  // a switch stimulus that applied shows events of its call
+  for (const Event* e = begin; e != end; ++e) caused = caused || (names_call && e->call == s.call);
+  bool switch_ignored = !s.is_client_request() && s.kind != StimulusKind::kInbound && !caused;
+  if (names_call && !refused() && !switch_ignored) {
+    CallView& v = calls_[s.call];
+    switch (s.kind) {
+      case StimulusKind::kMakeCall:
+      case StimulusKind::kInbound:
+      case StimulusKind::kDivert:
+      case StimulusKind::kRouteTimeout:
+        v.sent_to = s.dn2;
+        break;
+      case StimulusKind::kRouteCall:
+        v.sent_to = s.dn2;
+        v.route_ref = s.reference_id;
+        v.route_point = s.dn;
+        break;
+      case StimulusKind::kPark:
+      case StimulusKind::kPickup:
+      case StimulusKind::kQueue:
+        break;
+      default:
+        break;
+    }
+  }
+  // An outside caller's hang-up may clear a call in transit without a single event.
+  if (names_call && s.kind == StimulusKind::kRemoteRelease && !calls_[s.call].caller_monitored) {
+    calls_[s.call].transit = false;
+    calls_[s.call].route_ref = 0;
+  }
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type == EventType::kError || e->call >= calls_.size()) continue;
+    CallView& v = calls_[e->call];
+    const Stimulus* cause = e->request_seq >= 1 && e->request_seq <= session_.stimuli.size() ? &session_.stimuli[e->request_seq - 1] : nullptr;
+    bool delivery = e->type == EventType::kRinging || e->type == EventType::kRouteRequest ||
+                    (e->type == EventType::kQueued && kind(e->this_dn) != DnKind::kExtension);
+    if (delivery && v.sent_to != kNoDn && e->this_dn != v.sent_to) {
+      bool other_queue = e->type == EventType::kQueued && cause && cause->kind == StimulusKind::kQueue && cause->dn == e->this_dn;
+      bool pickup = e->type == EventType::kRinging && cause && cause->kind == StimulusKind::kPickup && cause->dn == e->this_dn;
+      if (!other_queue && !pickup) {
+        violate("delivered-where-sent", seq, e, "", describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
+      }
+    }
+    if (e->type == EventType::kRouteUsed) {
+      bool by_request = !(cause && cause->kind == StimulusKind::kRouteTimeout && cause->call == e->call);
+      if (e->has(Attr::kThirdPartyDn) && v.sent_to != kNoDn && e->third_party_dn != v.sent_to) {
+        violate("delivered-where-sent", seq, e, "routed", describe(*e) + " names ThirdPartyDN " + dn(e->third_party_dn) +
+                                                             ", but the call was routed to " + dn(v.sent_to));
+      }
+      if (!by_request && !e->has(Attr::kThirdPartyDn) && known && prof.third_party) {
+        violate("route-attributes", seq, e, "routed", describe(*e) + " after default routing carries no ThirdPartyDN (profile third-party on)");
+      }
+      bool want_state = !known || prof.route_used_call_state;
+      CallState want = by_request ? CallState::kOk : CallState::kRedirected;
+      if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want) : (known && want_state)) {
+        violate("route-used-callstate", seq, e, "routed",
+                describe(*e) + (by_request ? " answers a TRouteCall" : " follows default routing") + ": CallState must be " +
+                    (want_state ? call_state_name(want) : "absent") + ", not " +
+                    (e->has(Attr::kCallState) ? call_state_name(e->call_state) : "absent"));
+      }
+      v.route_ref = 0;
+      v.transit = true;
+    }
+    if (e->type == EventType::kDialing || e->type == EventType::kDiverted) v.transit = true;
+    if (delivery || e->type == EventType::kQueued || e->type == EventType::kDestinationBusy ||
+        (e->type == EventType::kNetworkReached && !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
+        e->type == EventType::kReleased || e->type == EventType::kAbandoned || e->type == EventType::kEstablished) {
+      v.transit = false;
+    }
+    if (e->type == EventType::kReleased && e->this_dn == v.caller) v.route_ref = 0;
+    // network-reached
+    if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
+      DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
+      bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
+      const PartyState* a = find_party(e->call, v.caller);
+      bool reached = a && a->reached;
+      const Event* prev = e > events_.data() ? e - 1 : nullptr;
+      bool just_before = prev && prev->type == EventType::kNetworkReached && prev->call == e->call && prev->request_seq == e->request_seq;
+      if (outside && !reached) {
+        violate("network-reached", seq, e, "dialing", describe(*e) + " of a call beyond the network, with no EventNetworkReached before it");
+      } else if (outside && known) {
+        bool simulated = prof.network_reached == SwitchProfile::NetworkReached::kSimulated;
+        if (simulated != just_before) {
+          violate("network-reached", seq, e, "dialing",
+                  describe(*e) + (simulated ? ": the switch does not report network reached, so T-Server sends EventNetworkReached right before it"
+                                            : ": the switch reports network reached when the call reaches it, not with the answer"));
+        }
+      }
+    }
+  }
+  // switch-stimulus: remote-busy's reason.
+  if (s.kind == StimulusKind::kRemoteBusy && names_call) {
+    for (const Event* e = begin; e != end; ++e) {
+      if (e->type == EventType::kDestinationBusy && e->call == s.call) {
+        CallState want = s.has_call_state ? s.call_state : CallState::kBusy;
+        if (!e->has(Attr::kCallState) || e->call_state != want) {
+          violate("switch-stimulus", seq, e, "dialing", describe(*e) + " answers remote-busy with reason " + call_state_name(want));
+        }
+      }
+    }
+  }
+}
+
+// Nobody is left queued, ringing or routing once the call rings elsewhere, is
+// established or is over.
+void Judge::left_behind(uint32_t seq, bool at_end) {
+  for (std::size_t c = 0; c < calls_.size(); ++c) {
+    CallView& v = calls_[c];
+    if (v.reported_left || v.parties.empty()) continue;
+    bool over = false, talking = false;
+    DnId ringing = kNoDn;
+    int nringing = 0;
+    for (const auto& [d, p] : v.parties) {
+      if (d == v.caller && p.s == PartyState::kDone) over = true;
+      if (d == v.caller && p.established) talking = true;
+      if (d != v.caller && p.s == PartyState::kTalking) talking = true;
+      if (p.s == PartyState::kRinging) {
+        ringing = d;
+        ++nringing;
+      }
+    }
+    for (const auto& [d, p] : v.parties) {
+      bool holding = p.s == PartyState::kQueued || p.s == PartyState::kRouting || p.s == PartyState::kRinging ||
+                     (p.s == PartyState::kRouted && kind(d) == DnKind::kRoutingQueue);
+      if (!holding) continue;
+      const char* why = nullptr;
+      if (over) why = "is over";
+      else if (talking) why = "is established";
+      else if (p.s != PartyState::kRinging && ringing != kNoDn) why = "rings elsewhere";
+      else if (p.s == PartyState::kRinging && nringing > 1) why = "rings at another DN too";
+      else if (p.s == PartyState::kRouted) why = "was routed on without EventDiverted";
+      if (!why) continue;
+      v.reported_left = true;
+      violate("left-behind", at_end ? 0 : seq, nullptr, state_name(p.s),
+              "call " + call(static_cast<CallId>(c)) + " " + why + ", but " + dn(d) + " (" + kind_name(d) + ") is left " +
+                  state_name(p.s));
+      break;
+    }
+  }
+}
+
+void Judge::pending_steps(uint32_t seq) {
+  for (std::size_t c = 0; c < calls_.size(); ++c) {
+    CallView& v = calls_[c];
+    if (v.parties.empty()) continue;
+    // Delivery to an outside DN shows only as the caller's EventNetworkReached, if at all.
+    // A busy extension shows only as the caller's EventDestinationBusy: nothing for an
+    // outside caller.
+    bool silent = v.sent_to != kNoDn &&
+                  ((kind(v.sent_to) == DnKind::kExternal &&
+                    (!v.caller_monitored || !session_.profile_known ||
+                     session_.config.profile.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
+                   (!v.caller_monitored && is_extension_kind(kind(v.sent_to))));
+    if (silent) v.transit = false;
+    if (!v.transit && v.route_ref == 0) continue;
+    violate("pending-steps", seq, nullptr, "",
+            "the session is not paused, yet call " + call(static_cast<CallId>(c)) +
+                (v.route_ref ? "'s TRouteCall was not carried out" : " was not delivered to " + dn(v.sent_to)) +
+                " within the stimulus");
+    v.transit = false;
+    v.route_ref = 0;
+  }
+}
+
 Verdict Judge::run() {
   extension_overloaded_.assign(session_.config.topology.dns.size(), false);
   active_.assign(session_.config.topology.dns.size(), 0);
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < session_.stimuli.size(); ++i) {
-    std::size_t start = k;
-    while (k < events_.size() && events_[k].request_seq == i + 1) ++k;
-    stimulus(i, events_.data() + start, events_.data() + k);
+  if (session_.observed) {
+    // No switch stimuli: every per-event rule, then what holds at the end.
+    for (const Event& e : events_) {
+      attribute_rules(e);
+      if (e.type != EventType::kError && e.call < calls_.size() && calls_[e.call].caller != kNoDn) call_event(e);
+    }
+    left_behind(0, true);
+  } else {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < session_.stimuli.size(); ++i) {
+      std::size_t start = k;
+      while (k < events_.size() && events_[k].request_seq == i + 1) ++k;
+      stimulus(i, events_.data() + start, events_.data() + k);
+      stimulus_rules(i, events_.data() + start, events_.data() + k);
+      left_behind(static_cast<uint32_t>(i + 1), false);
+      if (!paused_at(i + 1)) pending_steps(static_cast<uint32_t>(i + 1));
+    }
+    left_behind(0, true);
+    answers();
   }
-  answers();
   flows();
   std::stable_sort(out_.violations.begin(), out_.violations.end(), [](const Violation& a, const Violation& b) {
     uint32_t x = a.request_seq == 0 ? UINT32_MAX : a.request_seq, y = b.request_seq == 0 ? UINT32_MAX : b.request_seq;
