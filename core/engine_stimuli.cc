@@ -100,8 +100,8 @@ ApplyResult Engine::hold_or_retrieve(const Stimulus& s, bool hold) {
   bool plain = c.history == 0 && c.via_queue == kNoDn;
   if (CB_FAULT(kHoldRetrievedWrongRole) && caller && !hold && plain) set_role(e, DnRole::kDestination);
   if (CB_FAULT(kHeldThisQueue) && caller && hold && plain && monitored(c.target)) set_queue(e, c.target);
-  bool acd_agent = !caller && c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue;
-  if (CB_FAULT(kAcdAgentRetrievedNoQueue) && !hold && acd_agent) e.clear(Attr::kThisQueue);
+  bool acd_caller = caller && c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue;
+  if (CB_FAULT(kAcdCallerRetrievedQueue) && !hold && acd_caller) set_queue(e, c.via_queue);
   return {};
 }
 

@@ -18,7 +18,7 @@ const FaultInfo kFaults[kFaultCount] = {
     {Fault::kInboundRingingNoOtherDn, "inbound-ringing-no-other-dn", "Inbound: EventRinging without OtherDN for the external caller"},
     {Fault::kAcdReleasedNamesQueue, "acd-released-names-queue", "ACD ***: the caller's EventReleased names the queue while the agent rings"},
     {Fault::kAcdQueueRings, "acd-queue-rings", "ACD: the queue gets EventRinging as if it were an extension"},
-    {Fault::kAcdAgentRetrievedNoQueue, "acd-agent-retrieved-no-queue", "ACD: the agent's EventRetrieved drops the ThisQueue of its EventEstablished"},
+    {Fault::kAcdCallerRetrievedQueue, "acd-caller-retrieved-queue", "ACD: the caller's EventRetrieved carries a ThisQueue its earlier events did not"},
     {Fault::kMultiAcdNoSecondDiverted, "multi-acd-no-second-diverted", "Multi ACD: no EventDiverted at the queue that did not distribute"},
     {Fault::kMultiAcdAbandonedOtherQueue, "multi-acd-abandoned-other-queue", "Multi ACD ****: the agent's EventAbandoned ThisQueue is the other queue"},
     {Fault::kMultiAcdNoRedirected, "multi-acd-no-redirected", "Multi ACD under acd-redirected on: no CallState Redirected"},

@@ -30,7 +30,7 @@ enum class Fault : uint8_t {
   kInboundRingingNoOtherDn,    // [5] Inbound: B's EventRinging lacks OtherDN (the external caller)
   kAcdReleasedNamesQueue,      // [2] ACD ***: the caller's EventReleased names the queue, not the agent
   kAcdQueueRings,              // [8] ACD: the queue gets EventRinging besides EventQueued
-  kAcdAgentRetrievedNoQueue,   // [11] ACD: the agent's EventRetrieved lacks its ThisQueue
+  kAcdCallerRetrievedQueue,    // [11] ACD: the caller's EventRetrieved carries the queue as ThisQueue
   kMultiAcdNoSecondDiverted,   // [8] Multi ACD: the other queue gets no EventDiverted
   kMultiAcdAbandonedOtherQueue,// [9] Multi ACD ****: D's EventAbandoned ThisQueue is C, not B
   kMultiAcdNoRedirected,       // [10] Multi ACD, acd-redirected on: no CallState Redirected
