@@ -286,9 +286,11 @@ TEST(FaultCampaignTest, EveryFaultIsFoundByABoundedCampaign) {
       std::sort(v.begin(), v.end());
       return v[v.size() / 2];
     };
-    std::printf("%-40s %14llu %14.4f %14llu %14.4f\n", fault_name(c.fault),
-                static_cast<unsigned long long>(median(execs)), median(secs),
-                static_cast<unsigned long long>(median(scratch_execs)), median(scratch_secs));
+    uint64_t scratch = median(scratch_execs);
+    std::string scratch_text = scratch == kScratchBudget ? "> " + std::to_string(kScratchBudget) : std::to_string(scratch);
+    std::printf("%-40s %14llu %14.4f %14s %14.4f\n", fault_name(c.fault),
+                static_cast<unsigned long long>(median(execs)), median(secs), scratch_text.c_str(),
+                median(scratch_secs));
   }
 }
 
