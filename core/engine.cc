@@ -295,12 +295,17 @@ void Engine::deliver(CallId id) {
         return;
       }
       if (kinds_[t] == DnKind::kRemoteExtension &&
-          profile_.network_reached == SwitchProfile::NetworkReached::kReported) {
+          profile_.network_reached == SwitchProfile::NetworkReached::kReported &&
+          !(CB_FAULT(kRoutingOutboundNoNetworkReached) && (c.history & kHistRouted))) {
         dialed_event(EventType::kNetworkReached, id);
       }
       c.phase = Phase::kAlerting;
       Event& ringing = party_event(EventType::kRinging, id, t);
       set_state(ringing, CallState::kOk);
+      if (CB_FAULT(kInboundRingingNoOtherDn) && !monitored(c.origin) && c.history == 0 && c.via_queue == kNoDn) {
+        ringing.clear(Attr::kOtherDn);
+        ringing.clear(Attr::kOtherDnRole);
+      }
       if (CB_FAULT(kNoAgentThisQueue)) ringing.clear(Attr::kThisQueue);
       if (CB_FAULT(kDivertWrongOtherDn) && c.via_queue != kNoDn) ringing.other_dn = c.via_queue;
       if (CB_FAULT(kEarlyEstablished)) set_state(caller_event(EventType::kEstablished, id), CallState::kOk);
@@ -322,7 +327,11 @@ void Engine::deliver(CallId id) {
       return;
     case DnKind::kExternal:
       c.phase = Phase::kNetwork;
-      if (profile_.network_reached == SwitchProfile::NetworkReached::kReported) {
+      if (profile_.network_reached == SwitchProfile::NetworkReached::kReported &&
+          !(CB_FAULT(kHoldOutboundNoNetworkReached) && c.origin_held)) {
+        dialed_event(EventType::kNetworkReached, id);
+      }
+      if (CB_FAULT(kOutboundSimulatedEarly) && outbound_simulated_early(c)) {
         dialed_event(EventType::kNetworkReached, id);
       }
       return;
@@ -336,20 +345,35 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
   Call& c = calls_[id];
   DnId rp = c.holder;
   bool by_request = ref != 0;
-  Event& used = queue_event(EventType::kRouteUsed, id, rp);
-  if (by_request || profile_.third_party) set_third(used, dest, profile_.third_party);
-  if (CB_FAULT(kRouteUsedNoThirdParty) && by_request) {
-    used.clear(Attr::kThirdPartyDn);
-    used.clear(Attr::kThirdPartyDnRole);
+  bool at_queue = kinds_[rp] == DnKind::kRoutingQueue;
+  if (!(CB_FAULT(kRouteQueueDefaultNoRouteUsed) && at_queue && !by_request)) {
+    Event& used = queue_event(EventType::kRouteUsed, id, rp);
+    if (by_request || profile_.third_party) set_third(used, dest, profile_.third_party);
+    if (CB_FAULT(kRouteUsedNoThirdParty) && by_request) {
+      used.clear(Attr::kThirdPartyDn);
+      used.clear(Attr::kThirdPartyDnRole);
+    }
+    bool point_to_extension = !at_queue && kinds_[dest] == DnKind::kExtension;
+    if (CB_FAULT(kRouteUsedNamesCaller) && by_request && point_to_extension) used.third_party_dn = c.origin;
+    if (profile_.route_used_call_state) {
+      CallState state = by_request ? CallState::kOk : CallState::kRedirected;
+      if (CB_FAULT(kRouteUsedRedirected) && by_request && point_to_extension) state = CallState::kRedirected;
+      if (CB_FAULT(kRoutingOutboundDefaultOk) && !by_request && kinds_[dest] == DnKind::kRemoteExtension) {
+        state = CallState::kOk;
+      }
+      set_state(used, state);
+    }
+    set_ref(used, ref);
+    if (CB_FAULT(kPausedRouteUsedNoReference) && by_request && paused_ && !at_queue) {
+      used.clear(Attr::kReferenceId);
+    }
   }
-  if (profile_.route_used_call_state) {
-    set_state(used, by_request ? CallState::kOk : CallState::kRedirected);
-  }
-  set_ref(used, ref);
-  if (kinds_[rp] == DnKind::kRoutingQueue) {
+  if (at_queue && !(CB_FAULT(kRouteQueueNoDiverted) && by_request)) {
     Event& diverted = queue_event(EventType::kDiverted, id, rp);
     if (profile_.third_party) set_third(diverted, dest, true);
   }
+  c.history |= kHistRouted;
+  if (by_request) c.history |= kHistRouteRequest;
   c.holder = kNoDn;
   c.target = dest;
   c.routed = true;
@@ -369,13 +393,22 @@ void Engine::establish(CallId id, uint32_t ref) {
     set_state(e, CallState::kOk);
     if (!CB_FAULT(kNoReferenceId)) set_ref(e, ref);
   }
-  if (outbound && profile_.network_reached == SwitchProfile::NetworkReached::kSimulated) {
+  if (outbound && profile_.network_reached == SwitchProfile::NetworkReached::kSimulated &&
+      !(CB_FAULT(kOutboundSimulatedEarly) && outbound_simulated_early(c))) {
     dialed_event(EventType::kNetworkReached, id);
   }
   Event& a = caller_event(EventType::kEstablished, id);
   set_state(a, CallState::kOk);
   // *OPT only in the Outbound Call; Routing Outbound names C without a mark.
   if (!monitored(c.target) && !profile_.outbound_other_dn && !c.routed) {
+    a.clear(Attr::kOtherDn);
+    a.clear(Attr::kOtherDnRole);
+  }
+  bool routed_outbound = kinds_[c.target] == DnKind::kRemoteExtension && (c.history & kHistRouted);
+  bool held_internal = c.origin_held && kinds_[c.target] == DnKind::kExtension && c.history == 0 &&
+                       c.via_queue == kNoDn;
+  if ((CB_FAULT(kRoutingOutboundEstablishedNoOtherDn) && routed_outbound) ||
+      (CB_FAULT(kHoldEstablishedNoOtherDn) && held_internal)) {
     a.clear(Attr::kOtherDn);
     a.clear(Attr::kOtherDnRole);
   }
@@ -393,6 +426,11 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
   }
   set_state(a, CallState::kOk);
   set_ref(a, ref);
+  bool single_acd = c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue && !(c.history & kHistMultiQueued);
+  if (CB_FAULT(kAcdReleasedNamesQueue) && c.phase == Phase::kAlerting && single_acd) a.other_dn = c.via_queue;
+  bool at_point = c.holder != kNoDn && kinds_[c.holder] == DnKind::kRoutingPoint;
+  if (CB_FAULT(kRoutingReleasedNamesCaller) && c.phase == Phase::kRouting && at_point) a.other_dn = c.origin;
+  if (CB_FAULT(kRoutingPendingNamesPoint) && c.phase == Phase::kRouteInProgress && at_point) a.other_dn = c.holder;
   switch (c.phase) {
     case Phase::kQueued:
       if (CB_FAULT(kNoQueueAbandoned)) break;
@@ -405,26 +443,35 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
       break;
     case Phase::kRouting:
     case Phase::kRouteInProgress: {
+      // Footnote a of the routing flow: EventError after EventAbandoned, so the
+      // router gets its TRouteCall's ReferenceID back.
+      bool error_owed = c.phase == Phase::kRouteInProgress && c.route_ref != 0;
+      Stimulus s;
+      s.kind = StimulusKind::kRouteCall;
+      s.dn = c.holder;
+      s.call = id;
+      s.reference_id = c.route_ref;
+      bool error_first = CB_FAULT(kRouteErrorBeforeAbandoned) && error_owed && at_point;
+      if (error_first) refuse(s, ErrorReason::kCallClearedFirst);
       Event& e = queue_event(EventType::kAbandoned, id, c.holder);
       if (kinds_[c.holder] == DnKind::kRoutingPoint) {
         e.clear(Attr::kThisQueue);  // a routing point is not a queue: no ThisQueue
       }
       set_state(e, CallState::kOk);
-      if (c.phase == Phase::kRouteInProgress && c.route_ref != 0) {
-        // Footnote a of the routing flow: EventError after EventAbandoned, so the
-        // router gets its TRouteCall's ReferenceID back.
-        Stimulus s;
-        s.kind = StimulusKind::kRouteCall;
-        s.dn = c.holder;
-        s.call = id;
-        s.reference_id = c.route_ref;
-        refuse(s, ErrorReason::kCallClearedFirst);
+      if (error_owed && !error_first) refuse(s, ErrorReason::kCallClearedFirst);
+      break;
+    }
+    case Phase::kAlerting: {
+      Event& e = party_event(EventType::kAbandoned, id, c.target);
+      set_state(e, CallState::kOk);
+      if (CB_FAULT(kAbandonedNamesItself) && monitored(c.origin) && c.history == 0 && c.via_queue == kNoDn) {
+        e.other_dn = c.target;
+      }
+      if (CB_FAULT(kMultiAcdAbandonedOtherQueue) && (c.history & kHistMultiQueued)) {
+        e.this_queue = c.queues[0] == c.via_queue ? c.queues[1] : c.queues[0];
       }
       break;
     }
-    case Phase::kAlerting:
-      set_state(party_event(EventType::kAbandoned, id, c.target), CallState::kOk);
-      break;
     case Phase::kEstablished:
       set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
       if (CB_FAULT(kEventAfterReleased)) set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);

@@ -120,6 +120,12 @@ class Engine {
     kCleared,
   };
   enum class Pending : uint8_t { kNone = 0, kDeliver, kRoute };
+  // Call::history bits. They change no event of the clean engine: the test-only fault
+  // hooks (core/faults.h) read them to fire in one flow's situation only.
+  static constexpr uint8_t kHistRouted = 1;        // a routing point/queue handed it on
+  static constexpr uint8_t kHistRouteRequest = 2;  // ... by TRouteCall (else default routing)
+  static constexpr uint8_t kHistMultiQueued = 4;   // distributed while queued at several ACDs
+  static constexpr uint8_t kHistParked = 8;        // parked (and maybe picked up)
 
   struct Call {
     uint64_t conn_id = 0;
@@ -135,6 +141,7 @@ class Engine {
     DnId holder = kNoDn;     // (3) parking DN or routing point/queue
     DnId via_queue = kNoDn;  // the queue that distributed it to `target` (ThisQueue)
     uint8_t nqueues = 0;     // (2)
+    uint8_t history = 0;     // kHist* bits: how the call got where it is (the fault hooks' situations)
     std::array<DnId, limits::kMaxQueuesPerCall> queues{};
 
     bool live() const { return phase != Phase::kNone && phase != Phase::kCleared; }
@@ -198,6 +205,12 @@ class Engine {
     return kinds_[dn] == DnKind::kRoutingPoint || kinds_[dn] == DnKind::kRoutingQueue;
   }
   bool busy(DnId dn) const;  // (7)
+  // The situation of fault kOutboundSimulatedEarly: a plain outbound call under
+  // network-reached simulated.
+  bool outbound_simulated_early(const Call& c) const {
+    return profile_.network_reached == SwitchProfile::NetworkReached::kSimulated && c.history == 0 &&
+           monitored(c.origin) && !monitored(c.target);
+  }
   bool call_live(CallId id) const { return claimed_[id] && calls_[id].live(); }
   bool claim(CallId id);
   bool valid_route_destination(const Call& c, DnId holder, DnId dest) const;

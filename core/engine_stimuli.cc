@@ -33,6 +33,10 @@ ApplyResult Engine::make_call(const Stimulus& s) {
   Event& e = dialed_event(EventType::kDialing, s.call);
   set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
+  if (CB_FAULT(kRouteQueueDialingNoOtherDn) && kinds_[s.dn2] == DnKind::kRoutingQueue) {
+    e.clear(Attr::kOtherDn);
+    e.clear(Attr::kOtherDnRole);
+  }
   return {};
 }
 
@@ -93,6 +97,11 @@ ApplyResult Engine::hold_or_retrieve(const Stimulus& s, bool hold) {
   Event& e = caller ? caller_event(type, s.call) : party_event(type, s.call, s.dn);
   if (!hold) set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
+  bool plain = c.history == 0 && c.via_queue == kNoDn;
+  if (CB_FAULT(kHoldRetrievedWrongRole) && caller && !hold && plain) set_role(e, DnRole::kDestination);
+  if (CB_FAULT(kHeldThisQueue) && caller && hold && plain && monitored(c.target)) set_queue(e, c.target);
+  bool acd_caller = caller && c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue;
+  if (CB_FAULT(kAcdCallerRetrievedQueue) && !hold && acd_caller) set_queue(e, c.via_queue);
   return {};
 }
 
@@ -161,21 +170,24 @@ ApplyResult Engine::divert(const Stimulus& s) {
     return ignore(IgnoreReason::kAgentUnavailable);
   }
   if (c.nqueues == 1) {
+    // The queue "rings" for its agent, as if it were an extension.
+    if (CB_FAULT(kAcdQueueRings)) set_state(queue_event(EventType::kRinging, s.call, s.dn), CallState::kOk);
     Event& e = queue_event(EventType::kDiverted, s.call, s.dn);
     if (profile_.third_party) set_third(e, agent, true);
   } else {
     Event& e = emit(EventType::kDiverted, s.call, s.dn);
     set_role(e, DnRole::kOrigination);
     set_other(e, c.queues[at == 0 ? 1 : 0], DnRole::kDestination);
+    c.history |= kHistMultiQueued;
     for (uint8_t i = 0; i < c.nqueues; ++i) {
-      if (i == at) continue;
+      if (i == at || CB_FAULT(kMultiAcdNoSecondDiverted)) continue;
       Event& o = emit(EventType::kDiverted, s.call, c.queues[i]);
       set_queue(o, c.queues[i]);
       o.third_party_dn = agent;
       o.set(Attr::kThirdPartyDn);
       o.third_party_queue = s.dn;
       o.set(Attr::kThirdPartyQueue);
-      if (profile_.acd_redirected) set_state(o, CallState::kRedirected);
+      if (profile_.acd_redirected && !CB_FAULT(kMultiAcdNoRedirected)) set_state(o, CallState::kRedirected);
     }
   }
   c.nqueues = 0;
@@ -200,10 +212,11 @@ ApplyResult Engine::park(const Stimulus& s) {
   unschedule(s.call);
   c.phase = Phase::kParked;
   c.holder = s.dn;
-  if (!caller_knows && profile_.park_destination_busy) {
+  c.history |= kHistParked;
+  if (!caller_knows && (profile_.park_destination_busy || CB_FAULT(kParkBusyIgnoresProfile))) {
     set_state(dialed_event(EventType::kDestinationBusy, s.call), CallState::kBusy);
   }
-  set_state(party_event(EventType::kQueued, s.call, s.dn), CallState::kOk);
+  if (!CB_FAULT(kParkNoQueued)) set_state(party_event(EventType::kQueued, s.call, s.dn), CallState::kOk);
   return {};
 }
 
@@ -215,7 +228,9 @@ ApplyResult Engine::pickup(const Stimulus& s) {
   if (busy(s.dn)) return ignore(IgnoreReason::kPickerBusy);
   c.phase = Phase::kAlerting;
   c.holder = kNoDn;
-  set_state(party_event(EventType::kRinging, s.call, s.dn), CallState::kOk);
+  Event& ringing = party_event(EventType::kRinging, s.call, s.dn);
+  set_state(ringing, CallState::kOk);
+  if (CB_FAULT(kParkRingingNamesItself)) ringing.other_dn = s.dn;
   return {};
 }
 
@@ -223,7 +238,9 @@ ApplyResult Engine::remote_answer(const Stimulus& s) {
   if (!call_live(s.call)) return ignore(IgnoreReason::kCallUnknown);
   const Call& c = calls_[s.call];
   if (monitored(c.target)) return ignore(IgnoreReason::kNoExternalParty);
-  if (c.phase != Phase::kNetwork) return ignore(IgnoreReason::kWrongPhase);
+  bool busy_answers = CB_FAULT(kOutboundEstablishedAfterBusy) && c.phase == Phase::kBusy && c.history == 0 &&
+                      monitored(c.origin);
+  if (c.phase != Phase::kNetwork && !busy_answers) return ignore(IgnoreReason::kWrongPhase);
   establish(s.call, 0);
   return {};
 }
@@ -241,6 +258,10 @@ ApplyResult Engine::remote_busy(const Stimulus& s) {
   // The Outbound Call's ** row names B without *DIAL: the far end that was busy.
   Event& e = caller_event(EventType::kDestinationBusy, s.call);
   set_state(e, s.has_call_state ? s.call_state : CallState::kBusy);
+  if (CB_FAULT(kOutboundBusyNoOtherDn) && c.history == 0 && monitored(c.origin)) {
+    e.clear(Attr::kOtherDn);
+    e.clear(Attr::kOtherDnRole);
+  }
   return {};
 }
 

@@ -21,8 +21,43 @@ enum class Fault : uint8_t {
   kEventAfterReleased,     // the far party gets a second EventReleased after its first
   kCallWaiting,            // a call is delivered to a busy extension and rings there
   kRouteUsedNoThirdParty,  // EventRouteUsed answering a TRouteCall lacks ThirdPartyDN
+  // Issue 7: one bug per flow and situation, over the oracle's blind spots (the kind in
+  // brackets is the README's list: 1 party attribute, 2 interruption point, 3 route
+  // destination, 4 missing required event, 5 *DIAL/*OPT misapplied, 6 footnote c,
+  // 7 footnote a, 8 completeness, 9 either value, 10 switch profile, 11 TLIB rule,
+  // 12 paused route).
+  kAbandonedNamesItself,       // [1] Internal ***: B's EventAbandoned names B as OtherDN
+  kInboundRingingNoOtherDn,    // [5] Inbound: B's EventRinging lacks OtherDN (the external caller)
+  kAcdReleasedNamesQueue,      // [2] ACD ***: the caller's EventReleased names the queue, not the agent
+  kAcdQueueRings,              // [8] ACD: the queue gets EventRinging besides EventQueued
+  kAcdCallerRetrievedQueue,    // [11] ACD: the caller's EventRetrieved carries the queue as ThisQueue
+  kMultiAcdNoSecondDiverted,   // [8] Multi ACD: the other queue gets no EventDiverted
+  kMultiAcdAbandonedOtherQueue,// [9] Multi ACD ****: D's EventAbandoned ThisQueue is C, not B
+  kMultiAcdNoRedirected,       // [10] Multi ACD, acd-redirected on: no CallState Redirected
+  kParkNoQueued,               // [8] Parking: no EventQueued at the parking DN
+  kParkRingingNamesItself,     // [1] Parking: B's EventRinging at pickup names B as OtherDN
+  kParkBusyIgnoresProfile,     // [10] Parking, park-destination-busy off: EventDestinationBusy anyway
+  kRouteQueueDialingNoOtherDn, // [5] RouteQueue: the caller's EventDialing lacks OtherDN B
+  kRouteQueueNoDiverted,       // [8] RouteQueue: no EventDiverted after EventRouteUsed
+  kRouteQueueDefaultNoRouteUsed,  // [8] RouteQueue default routing: no EventRouteUsed
+  kRouteUsedRedirected,        // [6] Routing: EventRouteUsed after TRouteCall says Redirected
+  kRouteErrorBeforeAbandoned,  // [7] Routing **: the TRouteCall's EventError before EventAbandoned
+  kRouteUsedNamesCaller,       // [3] Routing: EventRouteUsed ThirdPartyDN names the caller
+  kRoutingReleasedNamesCaller, // [1] Routing *: the caller's EventReleased names the caller itself
+  kRoutingPendingNamesPoint,   // [2] Routing **: the caller's EventReleased names B, not C
+  kPausedRouteUsedNoReference, // [12] Routing, paused: EventRouteUsed fired by a step lacks ReferenceID
+  kRoutingOutboundNoNetworkReached,  // [4] Routing Outbound: no EventNetworkReached
+  kRoutingOutboundEstablishedNoOtherDn,  // [5] Routing Outbound: caller's EventEstablished lacks OtherDN C
+  kRoutingOutboundDefaultOk,   // [6] Routing Outbound default routing: EventRouteUsed CallState OK
+  kOutboundSimulatedEarly,     // [10] Outbound, network-reached simulated: NetworkReached at delivery
+  kOutboundEstablishedAfterBusy,  // [8] Outbound **: the far end answers after EventDestinationBusy
+  kOutboundBusyNoOtherDn,      // [5] Outbound **: EventDestinationBusy lacks OtherDN B
+  kHoldOutboundNoNetworkReached,  // [4] hold outbound: no EventNetworkReached while the caller holds
+  kHoldRetrievedWrongRole,     // [11] While On Hold: the caller's EventRetrieved says Destination
+  kHoldEstablishedNoOtherDn,   // [5] While On Hold: the held caller's EventEstablished lacks OtherDN
+  kHeldThisQueue,              // [11] While On Hold: the caller's EventHeld carries ThisQueue on a non-ACD call
 };
-inline constexpr int kFaultCount = 11;
+inline constexpr int kFaultCount = 41;
 
 struct FaultInfo {
   Fault fault;
