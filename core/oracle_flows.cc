@@ -130,7 +130,7 @@ party A caller
 party B ext
 normal
 row[make-call] A:Dialing ThisDN=A ThisDNRole=Origination OtherDN=B{dial} OtherDNRole=Destination{dial}
-row[park] A:DestinationBusy{park-destination-busy} ThisDN=A ThisDNRole=Origination OtherDN=B{dial} OtherDNRole=Destination{dial} ; B:Queued ThisDN=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination CallState=OK
+row[park] A:DestinationBusy{park-destination-busy} ThisDN=A ThisDNRole=Origination OtherDN=B{dial} OtherDNRole=Destination{dial} CallState=~* ; B:Queued ThisDN=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination CallState=OK
 row[pickup] B:Ringing ThisDN=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination CallState=OK
 row[answer] A:Established ThisDN=A ThisDNRole=Origination OtherDN=B OtherDNRole=Destination ; B:Established ThisDN=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination
 point * after 2
@@ -588,6 +588,7 @@ struct MatchResult {
 
 struct Search {
   const Pattern* pattern = nullptr;
+  const Row* row = nullptr;
   std::size_t pos = 0, m = 0;
   std::vector<const Item*> items;
   std::vector<bool> required;
@@ -635,8 +636,9 @@ class Matcher {
       uint32_t trig = by == 1 ? 1u << static_cast<int>(StimulusKind::kDivert)
                       : by == 2 ? 1u << static_cast<int>(StimulusKind::kQueue)
                                 : 1u << static_cast<int>(StimulusKind::kRouteCall);
-      for (std::size_t ri = 0; ri < p.rows.size(); ++ri) {
-        if (p.rows[ri].triggers & trig) {
+      const Pattern& normal = *p.normal;  // a point's own rows are the normal's first
+      for (std::size_t ri = 0; ri < normal.rows.size(); ++ri) {
+        if (normal.rows[ri].triggers & trig) {
           r.limit = std::min(r.limit, ri);
           break;
         }
@@ -678,6 +680,7 @@ class Matcher {
                  uint32_t* bad_seq, EventType* bad_type, uint16_t* seen) {
     Search& s = buffers_->search;
     s.pattern = &p;
+    s.row = &row;
     s.pos = pos;
     s.items.clear();
     s.required.clear();
@@ -726,6 +729,9 @@ class Matcher {
         if (s->required[i] && std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) == s->choice.end()) {
           return;  // a required item got no event
         }
+      }
+      for (std::size_t i = 0; i < s->m; ++i) {
+        if (!caused_by_row(*s->row, *(*events_)[s->pos + i])) return;  // another stimulus's doing
       }
       Binding nb = b;
       std::string bad;
@@ -776,6 +782,24 @@ class Matcher {
   }
 
   std::string name(DnId d) const { return config_.topology.valid(d) ? config_.topology.dns[d].name : "(none)"; }
+
+  // With stimuli known, a row's events come from a stimulus the row has: its own (a
+  // carried-out TRouteCall fires at step/resume when paused), or, for a delivery by the
+  // switch, the stimulus that sent the call on or the timing control that let it go.
+  bool caused_by_row(const Row& row, const Event& e) const {
+    if (session_.observed) return true;
+    if (e.request_seq < 1 || e.request_seq > session_.stimuli.size()) return false;
+    StimulusKind k = session_.stimuli[e.request_seq - 1].kind;
+    uint32_t bit = 1u << static_cast<int>(k);
+    bool timing = k == StimulusKind::kStep || k == StimulusKind::kResume;
+    if (row.triggers & bit) return true;
+    constexpr uint32_t route = (1u << static_cast<int>(StimulusKind::kRouteCall));
+    if ((row.triggers & route) && timing) return true;
+    if (!row.deliver) return false;
+    using K = StimulusKind;
+    return timing || k == K::kMakeCall || k == K::kInbound || k == K::kDivert || k == K::kRouteCall ||
+           k == K::kRouteTimeout;
+  }
 
   // Whether the attribute must be present (1), must be absent (0), or either (-1, with
   // the alternative it shows recorded in *seen).
@@ -1069,7 +1093,14 @@ void Judge::flows() {
       f.in_progress = true;
       f.flow = bp.title.c_str();
     } else {
-      departure(static_cast<CallId>(c), events, bp, br);
+      // Every flow the events follow as far: the departure is a violation if any of
+      // them has the departing stimulus here.
+      for (std::size_t i = 0; i < candidate.size(); ++i) {
+        if (results[i].consumed == br.consumed && rank(i) == 1 &&
+            departure(static_cast<CallId>(c), events, *candidate[i], results[i])) {
+          break;
+        }
+      }
     }
     if (!br.attrs_ok) {
       Violation v;
@@ -1102,7 +1133,7 @@ void Judge::flows() {
 // point of the flow (the next row's, or the caller's hang-up where an interruption point
 // starts), or when no stimuli are known; a stimulus the document does not have here takes
 // the call beyond the document, where the generic rules alone judge it.
-void Judge::departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r) {
+bool Judge::departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r) {
   const Event* d = r.consumed < events.size() ? events[r.consumed] : nullptr;
   const Pattern& normal = *p.normal;
   std::size_t row = p.is_normal() ? r.rows : std::min(r.rows, p.after);
@@ -1119,7 +1150,7 @@ void Judge::departure(CallId c, const std::vector<const Event*>& events, const P
     const Stimulus& s = session_.stimuli[d->request_seq - 1];
     uint32_t bit = 1u << static_cast<int>(s.kind);
     bool names_call = shape_of(s.kind).has_call && s.call == c;
-    if (!p.is_normal() && r.complete) return;  // after an interruption point the document says no more
+    if (!p.is_normal() && r.complete) return false;  // after an interruption point the document says no more
     if (!p.is_normal() && r.rows >= p.after) due = names_call && (p.rows[p.after].triggers & bit);
     if (row < normal.rows.size()) {
       const Row& next = normal.rows[row];
@@ -1134,12 +1165,14 @@ void Judge::departure(CallId c, const std::vector<const Event*>& events, const P
     bool hangup = (s.kind == StimulusKind::kReleaseCall && s.dn == calls_[c].caller) ||
                   (s.kind == StimulusKind::kRemoteRelease && !calls_[c].caller_monitored);
     if (hangup && names_call) {
+      bool pending = call_facts(c, events).route_pending;
       for (const Pattern& q : patterns()) {
-        if (q.normal == &normal && !q.is_normal() && q.after == row) due = true;
+        bool route_ok = q.route == 0 || (q.route == 1) == pending;
+        if (q.normal == &normal && !q.is_normal() && q.after == row && route_ok) due = true;
       }
     }
   }
-  if (!due) return;
+  if (!due) return false;
   Violation v;
   v.rule = "documented-flow";
   v.request_seq = d ? d->request_seq : 0;
@@ -1153,6 +1186,7 @@ void Judge::departure(CallId c, const std::vector<const Event*>& events, const P
               (d ? describe(*d) : std::string("nothing")) + " where the document has " +
               (expected.empty() ? std::string("no further event") : expected);
   out_.violations.push_back(std::move(v));
+  return true;
 }
 
 }  // namespace oracle

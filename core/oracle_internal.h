@@ -51,6 +51,7 @@ struct CallView {
   uint32_t route_ref = 0;            // an accepted TRouteCall not yet carried out
   DnId route_point = kNoDn;          // and the routing point that sent it
   bool reported_left = false;        // left-behind reported once
+  DnId parked_at = kNoDn;            // the extension it was parked on
 
   // Back to a fresh call, keeping the vectors' storage.
   void reset() {
@@ -101,7 +102,7 @@ class Judge {
   // oracle_flows.cc
   void flows();
   CallFacts call_facts(CallId c, const std::vector<const Event*>& events) const;
-  void departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r);
+  bool departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r);
 
   PartyState& party(CallId call, DnId dn);
   // Every state change of a party goes through here: it keeps active_ (calls each DN

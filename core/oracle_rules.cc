@@ -82,7 +82,7 @@ const std::vector<Rule>& oracle_rules() {
        "attributes hold what T-Lib puts there: ThirdPartyDN/Role/Queue only on EventDiverted and "
        "EventRouteUsed, ErrorCode only on EventError (which names no other party), a party keeps its "
        "role (the caller Origination, the others Destination), CallState OK where the document "
-       "names no other value, a busy reason on EventDestinationBusy (the tables' rows and footnote a "
+       "names no other value, a CallState on EventDestinationBusy (the tables' rows and footnote a "
        "of Internal/Inbound and Outbound)"},
       {"party-kind",
        "each party's events fit its DN kind: an ACD queue is queued, diverts and abandons; a routing "
@@ -116,7 +116,8 @@ const std::vector<Rule>& oracle_rules() {
        "or EventRinging (TLIB-FACTS)"},
       {"switch-stimulus",
        "a switch stimulus that applies shows as the document draws it: remote-busy as the caller's "
-       "EventDestinationBusy with the reason it gave (Busy when none)"},
+       "EventDestinationBusy with the reason it gave (Busy when none); a busy DN that T-Server "
+       "monitors gives Busy (footnote a of Internal/Inbound leaves the reason open: pinned)"},
       {"documented-flow",
        "a call whose stimuli follow a documented flow produces exactly its events, row by row "
        "(the call-model document's tables; an observed stream: its events alone)"},
@@ -721,7 +722,14 @@ void Judge::answers() {
     const char* tlib = shape_of(s.kind).tlib;
     const Event* a = answer[i];
     if (!a) {
-      if (s.kind == StimulusKind::kRouteCall && paused) continue;  // still pending: allowed
+      // Still pending in a paused session: allowed, unless the route was carried out
+      // (its call got EventRouteUsed after the request).
+      bool carried_out = false;
+      for (const Event& e : events_) {
+        carried_out = carried_out || (e.type == EventType::kRouteUsed && e.call == s.call && e.request_seq > i + 1 - 1 &&
+                                      e.request_seq >= i + 1);
+      }
+      if (s.kind == StimulusKind::kRouteCall && paused && !carried_out) continue;
       violate("reference-answer", seq, nullptr, party_state_text(s),
               std::string(tlib) + " by " + dn(s.dn) + " (ReferenceID " + std::to_string(s.reference_id) + ") got no answer");
       continue;
@@ -758,27 +766,6 @@ void Judge::answers() {
 
 // ---- Attribute values and party kinds (any event of a call) ---------------------------
 
-bool is_busy_reason(CallState c) {
-  switch (c) {
-    case CallState::kBusy:
-    case CallState::kNoAnswer:
-    case CallState::kSitDetected:
-    case CallState::kAnsweringMachineDetected:
-    case CallState::kAllTrunksBusy:
-    case CallState::kSitInvalidNum:
-    case CallState::kSitVacant:
-    case CallState::kSitIntercept:
-    case CallState::kSitUnknown:
-    case CallState::kSitNoCircuit:
-    case CallState::kSitReorder:
-    case CallState::kFaxDetected:
-    case CallState::kQueueFull:
-      return true;
-    default:
-      return false;
-  }
-}
-
 void Judge::event_values(const Event& e, const CallView& v) {
   uint32_t r = e.request_seq;
   auto bad = [&](const std::string& why) { violate("attribute-values", r, &e, "", describe(e) + " " + why); };
@@ -803,12 +790,11 @@ void Judge::event_values(const Event& e, const CallView& v) {
   }
   if (e.has(Attr::kOtherDn) && e.other_dn == e.this_dn) bad("names its own DN as OtherDN");
   if (e.has(Attr::kThirdPartyDn) && e.third_party_dn == e.this_dn) bad("names its own DN as ThirdPartyDN");
+  if (e.type == EventType::kDestinationBusy && !e.has(Attr::kCallState)) bad("carries no CallState (footnote a: it gives the reason)");
   if (e.has(Attr::kCallState)) {
     CallState c = e.call_state;
     switch (e.type) {
-      case EventType::kDestinationBusy:
-        if (!is_busy_reason(c)) bad(std::string("carries CallState ") + call_state_name(c) + ", not a reason for a busy destination");
-        break;
+      case EventType::kDestinationBusy: break;  // footnote a: the reason the switch gave (switch-stimulus)
       case EventType::kDiverted:
         if (c != CallState::kOk && c != CallState::kRedirected) bad(std::string("carries CallState ") + call_state_name(c));
         break;
@@ -954,6 +940,7 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
       v.route_ref = 0;
       v.transit = true;
     }
+    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn))) v.parked_at = e->this_dn;
     if (e->type == EventType::kDialing || e->type == EventType::kDiverted) v.transit = true;
     if (delivery || e->type == EventType::kQueued || e->type == EventType::kDestinationBusy ||
         (e->type == EventType::kNetworkReached && !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
@@ -965,6 +952,10 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
     if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
       DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
       bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
+      // A call parked at a remote extension and picked up there never crossed to it by
+      // delivery: beyond the document, and no network-reached to expect.
+      for (const auto& [d, q] : v.parties) outside = outside && !(d == dest && q.busy);
+      if (outside && v.parked_at == dest) outside = false;
       const PartyState* a = find_party(e->call, v.caller);
       bool reached = a && a->reached;
       const Event* prev = e > events_.data() ? e - 1 : nullptr;
@@ -979,6 +970,14 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
                                             : ": the switch reports network reached when the call reaches it, not with the answer"));
         }
       }
+    }
+  }
+  // switch-stimulus: a busy DN T-Server monitors (delivery to it, or the call parked on
+  // it) has its reason known: Busy (footnote a leaves the value open; pinned).
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type == EventType::kDestinationBusy && s.kind != StimulusKind::kRemoteBusy &&
+        (!e->has(Attr::kCallState) || e->call_state != CallState::kBusy)) {
+      violate("switch-stimulus", seq, e, "dialing", describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
     }
   }
   // switch-stimulus: remote-busy's reason.
