@@ -273,13 +273,13 @@ std::string ladder_svg_element(const LadderSession& s) {
     gutter_chars = std::max(gutter_chars, text_len(step_text[i]));
   }
   const int gutter = 16 + gutter_chars * kCharW + 24;
-  const int tserver_x = gutter + 60;
+  const int tserver_x = gutter + 50;
   int name_chars = 12;
   for (const Dn& d : c.topology.dns) name_chars = std::max({name_chars, text_len(d.name), text_len(dn_kind_name(d.kind)) + 2});
-  const int spacing = std::clamp(name_chars * kCharW + 36, 190, 300);
+  const int spacing = std::clamp(name_chars * kCharW + 36, 150, 300);
   auto dn_x = [&](DnId d) { return tserver_x + spacing * (static_cast<int>(d) + 1); };
   const int last_x = dn_x(static_cast<DnId>(c.topology.dns.size() ? c.topology.dns.size() - 1 : 0));
-  const int attr_x = last_x + spacing / 2 + 20;
+  const int attr_x = last_x + spacing / 2 + 10;  // past the last header box
   int attr_chars = 10;
   for (const Event& e : events) attr_chars = std::max(attr_chars, text_len(key_attributes(e, c)) + 8);
   int head_chars = 0;
