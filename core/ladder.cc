@@ -96,14 +96,44 @@ std::string arrow_el(int x1, int x2, int y, const char* colour, int width, bool 
   return out;
 }
 
+// Where each stimulus is drawn: before the event at anchor[i] (events.size(): at the
+// end). A stimulus goes before the first event it caused. In an observed stream whose
+// events name no cause (request_seq 0 throughout), a client request goes before the
+// first event carrying its ReferenceID.
+std::vector<std::size_t> stimulus_anchors(const Session& session, const std::vector<Event>& events) {
+  const std::size_t ns = session.stimuli.size();
+  bool causes = std::any_of(events.begin(), events.end(), [](const Event& e) { return e.request_seq > 0; });
+  std::vector<std::size_t> anchor(ns, events.size());
+  for (std::size_t k = events.size(); k-- > 0;) {
+    const Event& e = events[k];
+    if (causes) {
+      if (e.request_seq > 0 && e.request_seq <= ns) anchor[e.request_seq - 1] = k;
+      continue;
+    }
+    if (!e.has(Attr::kReferenceId)) continue;
+    for (std::size_t i = 0; i < ns; ++i) {
+      if (session.stimuli[i].is_client_request() && session.stimuli[i].reference_id == e.reference_id) anchor[i] = k;
+    }
+  }
+  // A stimulus that caused no event goes just before the next one that did; then each
+  // stimulus no earlier than the one before it (observed streams may disagree).
+  std::size_t next = events.size();
+  for (std::size_t i = ns; i-- > 0;) {
+    if (anchor[i] == events.size()) anchor[i] = next;
+    next = anchor[i];
+  }
+  for (std::size_t i = 1; i < ns; ++i) anchor[i] = std::max(anchor[i], anchor[i - 1]);
+  return anchor;
+}
+
 struct Row {
   enum Kind { kStimulus, kEvent, kNote } kind;
   std::size_t index;  // into stimuli, events or violations
 };
 
-// The session in drawing order: each stimulus, then the events it caused; an event
-// without a cause (request_seq 0, observed streams) where it comes; a violation that
-// names no event of its own after its stimulus's events.
+// The session in drawing order: each stimulus before the events it caused
+// (stimulus_anchors), and a violation that names no event of its own after its
+// stimulus's events.
 std::vector<Row> layout_rows(const LadderSession& s) {
   const auto& stimuli = s.session->stimuli;
   const auto& events = *s.events;
@@ -118,6 +148,7 @@ std::vector<Row> layout_rows(const LadderSession& s) {
       return (ra == 0 ? UINT32_MAX : ra) < (rb == 0 ? UINT32_MAX : rb);
     });
   }
+  std::vector<std::size_t> anchor = stimulus_anchors(*s.session, events);
   std::vector<Row> rows;
   std::size_t next_stimulus = 0, next_note = 0;
   auto flush_notes = [&](uint32_t through) {
@@ -127,17 +158,17 @@ std::vector<Row> layout_rows(const LadderSession& s) {
       rows.push_back({Row::kNote, notes[next_note++]});
     }
   };
-  auto stimuli_through = [&](std::size_t upto) {  // 1-based, inclusive
-    while (next_stimulus < std::min(upto, stimuli.size())) {
+  auto stimuli_before = [&](std::size_t k) {
+    while (next_stimulus < stimuli.size() && anchor[next_stimulus] <= k) {
       flush_notes(static_cast<uint32_t>(next_stimulus));
       rows.push_back({Row::kStimulus, next_stimulus++});
     }
   };
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].request_seq > 0) stimuli_through(events[i].request_seq);
-    rows.push_back({Row::kEvent, i});
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    stimuli_before(k);
+    rows.push_back({Row::kEvent, k});
   }
-  stimuli_through(stimuli.size());
+  stimuli_before(events.size());
   flush_notes(UINT32_MAX - 1);
   while (next_note < notes.size()) rows.push_back({Row::kNote, notes[next_note++]});
   return rows;

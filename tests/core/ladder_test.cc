@@ -128,6 +128,28 @@ TEST(LadderTest, AMissingEventIsANoteAfterItsStimulus) {
   EXPECT_GT(count(svg, "violation"), 0u);
 }
 
+TEST(LadderTest, AnObservedStreamDrawsEachRequestBeforeTheEventsEchoingItsReferenceId) {
+  Scenario sc = testing::parse_text(
+      "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7002 c1\nrelease 7001 c1\n");
+  Played p = play(sc.session);
+  // As a JSON-lines stream from a real T-Server: client requests only, no causes.
+  Session observed = sc.session;
+  observed.observed = true;
+  observed.profile_known = false;
+  for (Event& e : p.events) e.request_seq = 0;
+  std::vector<ApplyResult> none;
+  std::string svg = render_ladder_svg({&observed, &p.events, &none, nullptr, ""});
+  std::size_t previous = 0;
+  for (const char* in_order : {"TMakeCall ReferenceID=1<", ">EventDialing #1<", ">EventRinging #2<",
+                               "TAnswerCall ReferenceID=2<", ">EventEstablished #3<", "TReleaseCall ReferenceID=3<",
+                               ">EventReleased #5<"}) {
+    std::size_t at = svg.find(in_order);
+    ASSERT_NE(at, std::string::npos) << in_order;
+    EXPECT_GT(at, previous) << in_order << " is out of order";
+    previous = at;
+  }
+}
+
 TEST(LadderTest, UntrustedTextIsEscapedAndControlCharactersDropped) {
   Session s;
   s.config.topology.dns = {{"<7001&\"'>", DnKind::kExtension}, {std::string("70\x01\x1b[2J02\xff\xc0\xaf", 13), DnKind::kExtension}};
