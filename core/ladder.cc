@@ -79,7 +79,7 @@ std::string all_attributes(const Event& e, const SessionConfig& c) {
 std::string text_el(int x, int y, const std::string& cls, const std::string& content, const char* fill = nullptr,
                     const char* anchor = nullptr) {
   std::string out = "<text x=\"" + n(x) + "\" y=\"" + n(y) + "\" class=\"" + cls + "\"";
-  if (fill) out += std::string(" fill=\"") + fill + "\"";
+  if (fill) out += std::string(" style=\"fill:") + fill + "\"";  // beats the stylesheet, as fill= would not
   if (anchor) out += std::string(" text-anchor=\"") + anchor + "\"";
   return out + ">" + xml_escape(content) + "</text>";
 }
@@ -288,7 +288,7 @@ std::string ladder_svg_element(const LadderSession& s) {
   if (s.verdict) {
     for (const CallFlow& f : s.verdict->flows) head.push_back({clip(flow_line(f, c, events), kMaxLine), call_colour(f.call), "h"});
     if (s.verdict->ok()) {
-      head.push_back({"conforms to the call-model document", "#2e7d32", "h"});
+      head.push_back({"conforms to the call-model document", nullptr, "h"});
     } else {
       std::size_t nv = s.verdict->violations.size();
       head.push_back({std::to_string(nv) + " violation" + (nv == 1 ? "" : "s") + " of the call-model document:", kRed, "h"});

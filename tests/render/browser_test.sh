@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # browser_test.sh CALLBENCH SAMPLE_REPORT: renders a session's ladder page (callbench run
-# --format html), a check --html page and a campaign report in headless Chromium (Debian's
-# `chromium`, installed by scripts/setup), screenshots each to PNG and checks the picture
-# has the window's size and is not blank (tests/render/png_check.py). A blank page must
-# fail that check, so the check is shown to work. Fails when chromium is missing.
+# --format html), a ladder alone (--format svg), a check --html page and a campaign
+# report in headless Chromium (Debian's `chromium`, installed by scripts/setup),
+# screenshots each to PNG and checks the picture has the window's size and is not blank
+# (tests/render/png_check.py). A blank page must fail that check, so the check is shown
+# to work. Fails when chromium is missing.
 # SCREENSHOT_DIR=D keeps the pictures in D (docs/ holds two of them).
 set -euo pipefail
 callbench=$1
@@ -31,12 +32,15 @@ shoot() {  # shoot PAGE.html OUT.png WIDTH HEIGHT
 
 cd "$repo"
 "$callbench" run corpus/flows/routing_2.scn --format html >"$tmp/session.html"
+"$callbench" run corpus/flows/multi_acd_4.scn --format svg >"$tmp/session.svg"
 "$callbench" run corpus/flows/multi_acd_4.scn --journal "$tmp/j.db" >/dev/null 2>&1
 "$callbench" check "$tmp/j.db" --html "$tmp/check.html" >/dev/null
 "$sample_report" "$tmp/report.html"
 
 shoot "$tmp/session.html" "$out/ladder.png" 1280 720
 python3 "$repo/tests/render/png_check.py" "$out/ladder.png" 1280 720
+shoot "$tmp/session.svg" "$out/ladder-svg.png" 1000 500
+python3 "$repo/tests/render/png_check.py" "$out/ladder-svg.png" 1000 500
 shoot "$tmp/check.html" "$out/check.png" 1280 720
 python3 "$repo/tests/render/png_check.py" "$out/check.png" 1280 720
 shoot "$tmp/report.html" "$out/report.png" 1280 1400
