@@ -43,8 +43,8 @@ shoot "$tmp/session.svg" "$out/ladder-svg.png" 1000 500
 python3 "$repo/tests/render/png_check.py" "$out/ladder-svg.png" 1000 500
 shoot "$tmp/check.html" "$out/check.png" 1280 720
 python3 "$repo/tests/render/png_check.py" "$out/check.png" 1280 720
-shoot "$tmp/report.html" "$out/report.png" 1280 1400
-python3 "$repo/tests/render/png_check.py" "$out/report.png" 1280 1400
+shoot "$tmp/report.html" "$out/report.png" 1280 1700
+python3 "$repo/tests/render/png_check.py" "$out/report.png" 1280 1700
 
 # The check itself can fail: a blank page is rejected.
 printf '<!DOCTYPE html><html><body style="background:#fff"></body></html>\n' >"$tmp/blank.html"

@@ -23,7 +23,7 @@ inline CampaignReport sample_campaign_report() {
   for (int t = 0; t <= 60; t += 3) {
     ReportSample s;
     s.seconds = t;
-    s.executions = static_cast<uint64_t>(t) * 41000u + static_cast<uint64_t>(t % 9) * 5000u;
+    s.executions = static_cast<uint64_t>(t) * 41000u + static_cast<uint64_t>(t % 4) * 1500u;
     s.coverage = 600u + static_cast<uint64_t>(400 - 400 / (1 + t));
     s.corpus = 40u + static_cast<uint64_t>(t);
     r.samples.push_back(s);
