@@ -78,23 +78,23 @@ std::string line_chart(const std::string& title, const std::vector<double>& xs, 
 }
 
 std::string charts(const CampaignReport& r) {
-  // libFuzzer reports time in whole seconds: samples within one second are measured
+  // Executions per second between samples, from the campaign's start (0 s, nothing run)
+  // on. libFuzzer reports time in whole seconds: samples within one second are measured
   // together, from the last sample of an earlier second.
-  std::vector<double> t, rate, cov;
-  std::size_t prev = 0;
-  for (std::size_t i = 1; i < r.samples.size(); ++i) {
-    const ReportSample& a = r.samples[prev];
-    const ReportSample& b = r.samples[i];
-    double dt = b.seconds - a.seconds;
-    if (dt <= 0) continue;
-    prev = i;
-    t.push_back(b.seconds);
-    double de = b.executions >= a.executions ? static_cast<double>(b.executions - a.executions) : 0.0;
-    rate.push_back(de / dt);
+  std::vector<double> t, rate, cov_t, cov;
+  ReportSample prev;
+  for (const ReportSample& b : r.samples) {
+    cov_t.push_back(b.seconds);
     cov.push_back(static_cast<double>(b.coverage));
+    double dt = b.seconds - prev.seconds;
+    if (dt <= 0) continue;
+    double de = b.executions >= prev.executions ? static_cast<double>(b.executions - prev.executions) : 0.0;
+    t.push_back(b.seconds);
+    rate.push_back(de / dt);
+    prev = b;
   }
   return "<div>" + line_chart("executions per second", t, rate, "#1f6fb4") +
-         line_chart("coverage (edges)", t, cov, "#2e8b3d") + "</div>\n";
+         line_chart("coverage (edges)", cov_t, cov, "#2e8b3d") + "</div>\n";
 }
 
 std::string grid(const CampaignReport& r) {

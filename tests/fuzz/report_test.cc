@@ -4,7 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "replay/record.h"
+#include "storage/journal.h"
 #include "tests/render/sample_report.h"
+#include "tests/test_util.h"
 
 namespace callbench {
 namespace {
@@ -61,6 +68,53 @@ TEST(ReportTest, NoFindingsAndNoSamplesStillMakeAPage) {
   EXPECT_NE(html.find("No findings."), std::string::npos);
   EXPECT_EQ(count(html, "not enough samples"), 2u);
   EXPECT_NE(html.find("No flow coverage for this target."), std::string::npos);
+}
+
+TEST(ReportTest, WriteCampaignReportGathersTheLogAndEachFindingsSession) {
+  std::string dir = ::testing::TempDir() + "report_test_" + std::to_string(::getpid());
+  std::string log = dir + "-libfuzzer.log", db = dir + "-finding.db", scn = dir + "-finding.scn", out = dir + "-report.html";
+  for (const std::string& p : {log, db, scn, out}) std::remove(p.c_str());
+  {
+    std::ofstream l(log);
+    l << "#100: cov: 10 ft: 10 corp: 3 exec/s 0 oom/timeout/crash: 0/0/0 time: 1s job: 1 dft_time: 0\n"
+         "#5000: cov: 20 ft: 30 corp: 9 exec/s 0 oom/timeout/crash: 0/0/0 time: 3s job: 2 dft_time: 0\n";
+    std::ofstream f(scn);
+    f << "# callbench finding x/EventRinging/none\nseed 1\n";
+  }
+  Scenario sc = testing::parse_text("dn 7001 extension\ndn 8001 acd-queue\ndn 7002 extension\n"
+                                    "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n");
+  {
+    std::unique_ptr<Journal> j;
+    ASSERT_TRUE(Journal::open(db, Journal::Mode::kWrite, &j).is_ok());
+    Recorded rec;
+    ASSERT_TRUE(record_session(j.get(), sc.session, "finding", "2026-01-01T00:00:00Z", {}, &rec).is_ok());
+  }
+  CampaignOptions o;
+  o.seed = 42;
+  o.jobs = 2;
+  CampaignResult r;
+  r.executions = 5000;
+  r.flow_counts = {{"acd normal", 4}, {"acd *", 0}, {"undocumented", 1}};
+  CampaignFinding f;
+  f.identity = "x/EventRinging/none";
+  f.rule = "x";
+  f.count = 2;
+  f.scn = scn;
+  f.journal = db;
+  f.replay = "callbench replay " + db;
+  r.findings.push_back(f);
+  ASSERT_TRUE(write_campaign_report(o, r, log, out).is_ok());
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string html = ss.str();
+  EXPECT_NE(html.find("<td>seed</td><td>42</td>"), std::string::npos);
+  EXPECT_EQ(count(html, "<polyline"), 2u) << "two samples make a point of each chart";
+  EXPECT_EQ(count(html, "<td class=\"cell never\""), 1u);
+  EXPECT_NE(html.find("# callbench finding x/EventRinging/none"), std::string::npos) << "the scenario is shown";
+  EXPECT_EQ(count(html, "<g class=\"arrow event"), 4u) << "the finding's session is drawn: " << html;
+  EXPECT_FALSE(write_campaign_report(o, r, log, "/nonexistent-dir/report.html").is_ok());
+  for (const std::string& p : {log, db, scn, out}) std::remove(p.c_str());
 }
 
 }  // namespace
