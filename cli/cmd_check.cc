@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/html_out.h"
 #include "core/oracle.h"
 #include "storage/journal.h"
 
@@ -14,6 +15,7 @@ namespace {
 struct CheckOptions {
   std::string journal;
   int64_t session = 0;
+  std::string html;  // --html OUT.html: also write the judged sessions as ladder diagrams
 };
 
 int check(const CheckOptions& o) {
@@ -35,6 +37,7 @@ int check(const CheckOptions& o) {
   }
   std::size_t broken = 0;
   std::string out;
+  HtmlOut html;
   for (int64_t id : ids) {
     LoadedSession ls;
     s = j->load_session(id, &ls);
@@ -44,6 +47,7 @@ int check(const CheckOptions& o) {
     if (!s.is_ok()) return report(s);
     Verdict v = judge(ls.session, events);
     std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
+    if (!o.html.empty()) html.add(head, ls.session, events, ls.ignored, v);
     const auto& names = ls.session.config.call_names;
     if (v.ok()) {
       out += head + ": conforms";
@@ -72,6 +76,10 @@ int check(const CheckOptions& o) {
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  if (!o.html.empty()) {
+    s = html.write(o.html, "callbench check " + o.journal);
+    if (!s.is_ok()) return report(s);
+  }
   return broken == 0 ? 0 : 1;
 }
 
@@ -88,6 +96,8 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "session conforms, 1 otherwise, 2 for a journal that cannot be read. The rules:\n" + rules);
   cmd->add_option("journal", o->journal, "The journal")->required()->type_name("J.db");
   cmd->add_option("--session", o->session, "Check only this session (default: all)")->type_name("N");
+  cmd->add_option("--html", o->html, "Also write the judged sessions as a self-contained page of ladder diagrams")
+      ->type_name("OUT.html");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });
 }
 

@@ -70,7 +70,8 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "Each finding is minimized, replayed from its own journal and written as a bug report (.scn\n"
       "with the violated rule, one-session .db, the replay command) under WORKDIR/TARGET/findings;\n"
       "the journal's findings table deduplicates them by identity (rule/first event/flow state).\n"
-      "Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule) and prints the flow\n"
+      "Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule) and report.html (progress\n"
+      "charts, the flow coverage grid, each finding with its ladder diagram) and prints the flow\n"
       "coverage. Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
   cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
       ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/ladder.h"
+#include "core/oracle.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "replay/replayer.h"
@@ -100,6 +102,12 @@ int show(const SessionChoice& c, const std::string& format) {
     head += " of " + j->path() + ", recorded " + ls.info.created_at + " by " + ls.recorded_engine +
             (ls.info.complete ? "" : " (incomplete)") + "\n";
     print(head + print_scenario(ls.session));
+  } else if (format == "svg" || format == "html") {
+    Verdict verdict = judge(ls.session, events);
+    std::string title = "session " + std::to_string(ls.info.id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'") +
+                        (ls.info.complete ? "" : " (incomplete)");
+    LadderSession ladder{&ls.session, &events, &outcomes, &verdict, title};
+    print(format == "svg" ? render_ladder_svg(ladder) : render_ladder_html(ladder));
   } else if (format == "jsonl") {
     print(render_jsonl(ls.session, events, outcomes));
   } else {
@@ -257,15 +265,17 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
   {
     auto c = std::make_shared<SessionChoice>();
     auto format = std::make_shared<std::string>("table");
-    CLI::App* cmd = app.add_subcommand("show", "Print a recorded session: table, JSON lines or scenario");
+    CLI::App* cmd = app.add_subcommand("show", "Print a recorded session: table, JSON lines, scenario or ladder diagram");
     cmd->footer(
         "table: one column per party, as the call-model document draws it; jsonl: the same JSON\n"
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
-        "into the same events. Without --session the journal must hold exactly one session.");
+        "into the same events; svg: a ladder diagram (a lifeline per party and the T-Server, the\n"
+        "oracle's violations marked); html: a self-contained page with the ladder, the events and\n"
+        "the scenario. Without --session the journal must hold exactly one session.");
     cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
     cmd->add_option("--session", c->session, "The session to print")->type_name("N");
-    cmd->add_option("--format", *format, "table, jsonl or scn")
-        ->check(CLI::IsMember({"table", "jsonl", "scn"}))
+    cmd->add_option("--format", *format, "table, jsonl, scn, svg or html")
+        ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html"}))
         ->default_str("table");
     cmd->callback([c, format, exit_code] { *exit_code = show(*c, *format); });
   }

@@ -8,6 +8,8 @@
 
 #include "cli/commands.h"
 #include "core/expect.h"
+#include "core/ladder.h"
+#include "core/oracle.h"
 #include "core/player.h"
 #include "core/render.h"
 #include "core/scenario.h"
@@ -48,6 +50,9 @@ int run(const RunOptions& o) {
     if (!st.is_ok()) return report(st);
     if (seed) scenarios[i].session.config.seed = *seed;
   }
+  if (o.format == "svg" && scenarios.size() > 1) {
+    return report(Status::invalid("--format svg draws one session: give one file (--format html draws several)"));
+  }
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
     Status st = Journal::open(o.journal, Journal::Mode::kWrite, &journal);
@@ -57,6 +62,9 @@ int run(const RunOptions& o) {
   recorder.batch_rows = o.batch_rows;
   int exit_code = 0;
   int64_t first_session = 0, last_session = 0;
+  // --format svg|html: the ladders are drawn once every session has played.
+  std::vector<Played> all_played;
+  std::vector<Verdict> verdicts;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& sc = scenarios[i];
     Played played;
@@ -72,7 +80,10 @@ int run(const RunOptions& o) {
       played = play(sc.session);
     }
     std::string out;
-    if (o.format == "jsonl") {
+    if (o.format == "svg" || o.format == "html") {
+      verdicts.push_back(judge(sc.session, played.events));
+      all_played.push_back(played);
+    } else if (o.format == "jsonl") {
       out = render_jsonl(sc.session, played.events, played.outcomes);
     } else {
       if (scenarios.size() > 1) {
@@ -91,6 +102,17 @@ int run(const RunOptions& o) {
         exit_code = 1;
       }
     }
+  }
+  if (!all_played.empty()) {
+    std::vector<LadderSession> ladders;
+    for (std::size_t i = 0; i < all_played.size(); ++i) {
+      ladders.push_back({&scenarios[i].session, &all_played[i].events, &all_played[i].outcomes, &verdicts[i],
+                         o.files[i] + " (seed " + std::to_string(scenarios[i].session.config.seed) + ")"});
+    }
+    std::string out = o.format == "svg"        ? render_ladder_svg(ladders[0])
+                      : ladders.size() == 1 ? render_ladder_html(ladders[0])
+                                            : render_check_html("callbench run", ladders);
+    std::fwrite(out.data(), 1, out.size(), stdout);
   }
   if (journal) {
     std::string which = first_session == last_session
@@ -121,8 +143,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->type_name("N");
   cmd->add_option("--format", opts->format,
                   "table: one column per party, as the call-model document draws it; "
-                  "jsonl: one JSON object a line, requests and events")
-      ->check(CLI::IsMember({"table", "jsonl"}))
+                  "jsonl: one JSON object a line, requests and events; svg: the session as a ladder "
+                  "diagram (one file); html: a page with the ladder, its events and the oracle's verdict")
+      ->check(CLI::IsMember({"table", "jsonl", "svg", "html"}))
       ->default_str("table");
   cmd->add_option("--journal", opts->journal,
                   "Also record each session into this SQLite journal (created when missing), for "

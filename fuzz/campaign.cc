@@ -15,6 +15,7 @@
 
 #include "core/oracle.h"
 #include "fuzz/finding.h"
+#include "fuzz/report.h"
 #include "fuzz/seeds.h"
 #include "replay/record.h"
 #include "storage/journal.h"
@@ -382,7 +383,10 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     out->flow_counts.emplace_back("undocumented", sums["undocumented"]);
   }
   out->junit_path = work + "/junit.xml";
-  return write_junit(o, *out, out->junit_path);
+  s = write_junit(o, *out, out->junit_path);
+  if (!s.is_ok()) return s;
+  log_file.close();
+  return write_campaign_report(o, *out, log, work + "/report.html");
 }
 
 std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) {
@@ -415,7 +419,8 @@ std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) 
       s << line;
     }
   }
-  s << "journal: " << r.journal_path << " (findings table); JUnit: " << r.junit_path << "\n";
+  s << "journal: " << r.journal_path << " (findings table); JUnit: " << r.junit_path << "; report: "
+    << r.junit_path.substr(0, r.junit_path.rfind('/') + 1) << "report.html\n";
   s << "seed " << o.seed << "; resume with: callbench fuzz --target " << o.target << " --time "
     << static_cast<int>(o.seconds) << " --jobs " << o.jobs << " --seed " << (o.seed + 1)
     << " --workdir " << o.workdir << " (the corpus in " << o.workdir << "/" << o.target << "/corpus is kept)\n";
