@@ -1155,12 +1155,15 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
     if (row < normal.rows.size()) {
       const Row& next = normal.rows[row];
       if ((next.triggers & bit) && names_call) due = true;
-      uint32_t last_seq = r.consumed > 0 ? events[r.consumed - 1]->request_seq : 0;
-      // A delivery may find its destination busy: beyond the document but for Internal **.
+      // A delivery happens within the stimulus that sent the call on (or the timing
+      // control that let it go). It may find its destination busy: beyond the document
+      // but for Internal **.
+      using K = StimulusKind;
       bool busy = d->type == EventType::kDestinationBusy;
-      if (next.deliver && !busy && (s.kind == StimulusKind::kStep || s.kind == StimulusKind::kResume || d->request_seq == last_seq)) {
-        due = true;
-      }
+      bool timing = s.kind == K::kStep || s.kind == K::kResume;
+      bool sends = names_call && (s.kind == K::kMakeCall || s.kind == K::kInbound || s.kind == K::kDivert ||
+                                  s.kind == K::kRouteCall || s.kind == K::kRouteTimeout);
+      if (next.deliver && !busy && (timing || sends)) due = true;
     }
     bool hangup = (s.kind == StimulusKind::kReleaseCall && s.dn == calls_[c].caller) ||
                   (s.kind == StimulusKind::kRemoteRelease && !calls_[c].caller_monitored);

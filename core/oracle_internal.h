@@ -52,6 +52,7 @@ struct CallView {
   DnId route_point = kNoDn;          // and the routing point that sent it
   bool reported_left = false;        // left-behind reported once
   DnId parked_at = kNoDn;            // the extension it was parked on
+  DnId caller_other = kNoDn;         // whom the caller's call is with, once answered or busy
 
   // Back to a fresh call, keeping the vectors' storage.
   void reset() {

@@ -865,6 +865,10 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
         if (e->type == EventType::kAbandoned && e->call == s.call && e->this_dn == v.route_point && !abandoned) abandoned = e;
         if (e->type == EventType::kError && e->has(Attr::kReferenceId) && e->reference_id == v.route_ref) error = e;
       }
+      if (error && error->this_dn != v.route_point) {
+        violate("route-error-after-abandoned", seq, error, "routing",
+                describe(*error) + " answers the TRouteCall of " + dn(v.route_point) + " at another DN");
+      }
       if (!error) {
         violate("route-error-after-abandoned", seq, abandoned, "routing",
                 "call " + call(s.call) + " was hung up while its TRouteCall (ReferenceID " + std::to_string(v.route_ref) +
@@ -874,6 +878,22 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
                 describe(*error) + " answers the pending TRouteCall before " + dn(v.route_point) + "'s EventAbandoned");
       }
       v.route_ref = 0;
+    }
+  }
+  // switch-stimulus: the far end answers or is busy while the call waits at an outside
+  // destination (Outbound Call): the caller gets EventEstablished or EventDestinationBusy.
+  if (names_call && (s.kind == StimulusKind::kRemoteAnswer || s.kind == StimulusKind::kRemoteBusy)) {
+    const CallView& v = calls_[s.call];
+    const PartyState* a = find_party(s.call, v.caller);
+    bool waiting = a && a->s == PartyState::kDialing && !a->established && !a->busy && !v.transit &&
+                   v.route_ref == 0 && v.sent_to != kNoDn && kind(v.sent_to) == DnKind::kExternal;
+    EventType want = s.kind == StimulusKind::kRemoteAnswer ? EventType::kEstablished : EventType::kDestinationBusy;
+    bool shown = false;
+    for (const Event* e = begin; e != end; ++e) shown = shown || (e->type == want && e->this_dn == v.caller && e->call == s.call);
+    if (waiting && !shown) {
+      violate("switch-stimulus", seq, nullptr, "dialing",
+              std::string(shape_of(s.kind).verb) + " of call " + call(s.call) + ", which waits at " + dn(v.sent_to) +
+                  ", gave the caller " + dn(v.caller) + " no " + event_name(want));
     }
   }
   // Where the stimulus sends the call (delivered-where-sent) and what it leaves pending.
@@ -919,6 +939,21 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
       if (!other_queue && !pickup) {
         violate("delivered-where-sent", seq, e, "", describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
       }
+    }
+    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn)) &&
+        !(cause && cause->kind == StimulusKind::kPark && cause->dn == e->this_dn)) {
+      violate("delivered-where-sent", seq, e, "", describe(*e) + ": a call is queued at an extension only when parked there");
+    }
+    if (e->type == EventType::kDialing && e->this_dn != v.caller) {
+      violate("party-order", seq, e, "", describe(*e) + ", but the caller of " + call(e->call) + " is " + dn(v.caller));
+    }
+    if (e->this_dn == v.caller && e->has(Attr::kOtherDn) && v.caller_other != kNoDn && e->other_dn != v.caller_other &&
+        e->type != EventType::kDestinationBusy) {
+      violate("caller-other-dn", seq, e, "", describe(*e) + " names OtherDN " + dn(e->other_dn) + "; the caller's call is with " +
+                                                 dn(v.caller_other));
+    }
+    if (e->this_dn == v.caller && (e->type == EventType::kDestinationBusy || e->type == EventType::kEstablished)) {
+      v.caller_other = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
     }
     if (e->type == EventType::kRouteUsed) {
       bool by_request = !(cause && cause->kind == StimulusKind::kRouteTimeout && cause->call == e->call);
