@@ -992,9 +992,18 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
     }
     return f;
   }
+  // An outside caller hangs up with no event of its own: its remote-release is the hang-up.
+  uint32_t release_seq = released ? released->request_seq : 0;
+  if (!released && !calls_[c].caller_monitored) {
+    for (std::size_t i = 0; i < st.size() && release_seq == 0; ++i) {
+      bool events_after = false;
+      for (const Event* e : events) events_after = events_after || e->request_seq == i + 1;
+      if (st[i].kind == StimulusKind::kRemoteRelease && st[i].call == c && events_after) release_seq = static_cast<uint32_t>(i + 1);
+    }
+  }
   // The last accepted TRouteCall (not answered by EventError in its own stimulus) before
   // the route was carried out, or before the caller hung up.
-  uint32_t until = route_used ? route_used->request_seq : released ? released->request_seq : UINT32_MAX;
+  uint32_t until = route_used ? route_used->request_seq : release_seq != 0 ? release_seq : UINT32_MAX;
   const Stimulus* route = nullptr;
   for (std::size_t i = 0; i < st.size() && i + 1 <= until; ++i) {
     const Stimulus& s = st[i];
@@ -1003,7 +1012,7 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
     for (const Event& e : events_) {
       if (e.type == EventType::kError && e.request_seq == i + 1 && e.reference_id == s.reference_id) refused = true;
     }
-    if (!refused && (i + 1 < until || !released || route_used)) route = &s;
+    if (!refused && (i + 1 < until || release_seq == 0 || route_used)) route = &s;
   }
   if (route_used) {
     const Stimulus* s = cause(route_used);
@@ -1016,7 +1025,7 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
   } else if (route) {
     f.bound_by[3] = route->dn2;
     f.by_request = true;
-    f.route_pending = released != nullptr;
+    f.route_pending = release_seq != 0;
   }
   return f;
 }

@@ -44,40 +44,52 @@ const std::vector<Rule>& oracle_rules() {
   static const std::vector<Rule> rules = {
       {"reference-answer",
        "every client request gets exactly one answer carrying its ReferenceID: its own event at the "
-       "requesting DN, first of what it causes, or EventError (a TRouteCall may still be pending in a "
-       "paused session)"},
-      {"refused-changes-nothing", "a request refused with EventError causes no other event"},
+       "requesting DN, first of what it causes, or EventError; a TRouteCall may still be pending in a "
+       "paused session, unless its EventRouteUsed was sent (TLIB-FACTS: a request's answer)"},
+      {"refused-changes-nothing",
+       "a request refused with EventError causes no other event (TLIB-FACTS: a request that cannot be "
+       "honoured gets EventError; DESIGN.md: it changes no state)"},
       {"request-accepted",
        "a request the documented flows allow in the state the events show is not refused: "
        "TAnswerCall where the call rings, TReleaseCall by the caller or a talking party, "
        "THoldCall/TRetrieveCall by a talking party, TMakeCall from an idle extension, TRouteCall "
-       "where the call waits for a route"},
+       "where the call waits for a route (the flows' Answer, Hold, Retrieve, Route Call steps)"},
       {"party-order",
-       "each party's events follow the documented order: Ringing before its Established, nothing "
-       "after its Released or Abandoned, Held and Retrieved alternate"},
-      {"one-connid", "a call has one ConnID, the same at every party, and no other call has it"},
+       "each party's events follow the documented order: EventDialing only at the caller, Ringing "
+       "before its Established, nothing after its Released or Abandoned, Held and Retrieved "
+       "alternate, and after EventDestinationBusy a call rings or is answered only once parked "
+       "(every flow's rows; Call Parking)"},
+      {"one-connid",
+       "a call has one ConnID, the same at every party, and no other call has it (every row: ConnID 1)"},
       {"established-on-answer",
-       "EventEstablished comes from an answer: TAnswerCall of the call, or the far end answering"},
+       "EventEstablished comes from an answer: TAnswerCall of the call, or the far end answering "
+       "(the flows' Answer step)"},
       {"established-pair",
        "both monitored sides of a call get EventEstablished together, and ThisDN/OtherDN agree "
-       "between them"},
+       "between them (each flow's EventEstablished row)"},
       {"caller-other-dn",
-       "the events of the call's other parties (ringing, queued, routed, talking) name the caller "
-       "as OtherDN"},
+       "the events of the call's other parties name the caller as OtherDN, and once the call is "
+       "answered or busy the caller's events name the party it is with (every row's OtherDN)"},
       {"agent-this-queue",
        "a party reached through an ACD or routing queue carries that queue as ThisQueue on its "
        "EventRinging; ThisQueue is not reported on any event of a non-ACD call, nor on the caller's "
-       "events (TLIB-FACTS; stricter than tables that merely omit it)"},
-      {"abandoned-this-queue", "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue"},
+       "events (ACD rows; TLIB-FACTS; stricter than tables that merely omit it)"},
+      {"abandoned-this-queue",
+       "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue (TLIB-FACTS: "
+       "EventAbandoned carries ThisQueue for an ACD call)"},
       {"route-attributes",
        "EventRouteRequest and EventRouteUsed carry ThisQueue equal to ThisDN; EventRouteUsed "
-       "answering a TRouteCall names its destination as ThirdPartyDN"},
-      {"required-callstate", "EventRinging and EventAbandoned always carry CallState"},
-      {"other-dn-role", "OtherDNRole is present exactly when OtherDN is"},
+       "answering a TRouteCall names its destination as ThirdPartyDN, and after default routing "
+       "too when the profile reports it (TLIB-FACTS; Routing, footnote b)"},
+      {"required-callstate",
+       "EventRinging and EventAbandoned always carry CallState (TLIB-FACTS)"},
+      {"other-dn-role", "OtherDNRole is present exactly when OtherDN is (TLIB-FACTS)"},
       {"hangup-clears",
-       "once the caller hangs up (or a talking party does), no party is left in the call"},
+       "once the caller hangs up (or a talking party does), no party is left in the call (every "
+       "flow's abnormal table: each party still in the call gets EventAbandoned or EventReleased)"},
       {"one-call-per-extension",
-       "an extension dials, rings or talks on at most one call at a time (no call waiting)"},
+       "an extension dials, rings or talks on at most one call at a time: no call waiting (Internal "
+       "**: a busy destination gives EventDestinationBusy)"},
       {"attribute-values",
        "attributes hold what T-Lib puts there: ThirdPartyDN/Role/Queue only on EventDiverted and "
        "EventRouteUsed, ErrorCode only on EventError (which names no other party), a party keeps its "

@@ -64,6 +64,7 @@ INSTANTIATE_TEST_SUITE_P(
         FlowName{"routequeue_4", "routequeue ****"}, FlowName{"routequeue_default", "routequeue normal"},
         FlowName{"routing", "routing normal"}, FlowName{"routing_1", "routing *"},
         FlowName{"routing_2", "routing **"}, FlowName{"routing_3", "routing ***"},
+        FlowName{"routing_inbound_2", "routing **"},
         FlowName{"routing_4", "routing ****"}, FlowName{"routing_default", "routing normal"},
         FlowName{"routing_outbound", "routing_outbound normal"}, FlowName{"routing_outbound_1", "routing_outbound *"},
         FlowName{"routing_outbound_2", "routing_outbound **"},
