@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,7 @@ TEST_P(OracleMutationTest, EverySingleChangeToADocumentedStreamIsAViolation) {
     Verdict v = judge(sc.session, m.events);
     if (v.ok()) missed.push_back(m.what);
   }
+  std::cout << GetParam() << ": " << n << " changed streams judged\n";
   std::string list;
   for (const auto& m : missed) list += "\n  " + m;
   EXPECT_TRUE(missed.empty()) << GetParam() << ": " << missed.size() << " of " << n
