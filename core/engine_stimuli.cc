@@ -33,6 +33,9 @@ ApplyResult Engine::make_call(const Stimulus& s) {
   Event& e = dialed_event(EventType::kDialing, s.call);
   set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
+  if (CB_FAULT(kInternalDialingIgnoresDialInfo) && !profile_.dial_info && kinds_[s.dn2] == DnKind::kExtension) {
+    set_other(e, s.dn2, DnRole::kDestination);
+  }
   if (CB_FAULT(kRouteQueueDialingNoOtherDn) && kinds_[s.dn2] == DnKind::kRoutingQueue) {
     e.clear(Attr::kOtherDn);
     e.clear(Attr::kOtherDnRole);
@@ -285,7 +288,17 @@ ApplyResult Engine::remote_release(const Stimulus& s) {
 // The switch's router timeout: default routing without a TRouteCall.
 ApplyResult Engine::route_timeout(const Stimulus& s) {
   if (!call_live(s.call)) return ignore(IgnoreReason::kCallUnknown);
-  const Call& c = calls_[s.call];
+  Call& c = calls_[s.call];
+  if (CB_FAULT(kRouteTimeoutOverridesRoute) && c.phase == Phase::kRouteInProgress && c.holder == s.dn &&
+      kinds_[s.dn] == DnKind::kRoutingPoint && valid_route_destination(c, s.dn, s.dn2)) {
+    // The TRouteCall is reported carried out, but the switch's timer sent the call on.
+    uint32_t ref = c.route_ref;
+    c.route_ref = 0;
+    unschedule(s.call);
+    route_step(s.call, c.target, ref);
+    c.target = s.dn2;
+    return {};
+  }
   if (c.phase != Phase::kRouting || c.holder != s.dn) {
     return ignore(IgnoreReason::kNotAtRoutingPoint);
   }

@@ -44,6 +44,12 @@ const FaultInfo kFaults[kFaultCount] = {
     {Fault::kHoldRetrievedWrongRole, "hold-retrieved-wrong-role", "While On Hold: the caller's EventRetrieved with ThisDNRole Destination"},
     {Fault::kHoldEstablishedNoOtherDn, "hold-established-no-other-dn", "While On Hold: the held caller's EventEstablished without OtherDN B"},
     {Fault::kHeldThisQueue, "held-this-queue", "While On Hold: ThisQueue on the caller's EventHeld of a non-ACD call"},
+    {Fault::kRouteQueueDivertedNamesItself, "routequeue-diverted-names-itself", "RouteQueue: EventDiverted ThirdPartyDN names the routing queue, not C"},
+    {Fault::kRouteQueueNoRouteError, "routequeue-no-route-error", "RouteQueue **: no EventError for the pending TRouteCall when the caller hangs up"},
+    {Fault::kPausedRouteQueueNoThirdParty, "paused-routequeue-no-third-party", "RouteQueue, paused: a stepped EventRouteUsed without ThirdPartyDN"},
+    {Fault::kInternalDialingIgnoresDialInfo, "internal-dialing-ignores-dial-info", "Internal under dial-info off: EventDialing still carries OtherDN"},
+    {Fault::kRouteUsedStateIgnoresProfile, "route-used-state-ignores-profile", "Routing under route-used-callstate off: EventRouteUsed with CallState anyway"},
+    {Fault::kRouteTimeoutOverridesRoute, "route-timeout-overrides-route", "Routing: the call rings at the default DN of a late router timeout, not where EventRouteUsed says"},
 };
 #ifdef CALLBENCH_FAULTS
 Fault g_active = Fault::kNone;

@@ -56,8 +56,15 @@ enum class Fault : uint8_t {
   kHoldRetrievedWrongRole,     // [11] While On Hold: the caller's EventRetrieved says Destination
   kHoldEstablishedNoOtherDn,   // [5] While On Hold: the held caller's EventEstablished lacks OtherDN
   kHeldThisQueue,              // [11] While On Hold: the caller's EventHeld carries ThisQueue on a non-ACD call
+  kRouteQueueDivertedNamesItself,  // [1] RouteQueue: EventDiverted ThirdPartyDN names the routing queue
+  kRouteQueueNoRouteError,     // [7] RouteQueue **: the pending TRouteCall never gets its EventError
+  kPausedRouteQueueNoThirdParty,  // [12] RouteQueue, paused: a stepped EventRouteUsed lacks ThirdPartyDN
+  kInternalDialingIgnoresDialInfo,  // [10] Internal, dial-info off: EventDialing still names B
+  kRouteUsedStateIgnoresProfile,  // [10] Routing, route-used-callstate off: EventRouteUsed with CallState anyway
+  kRouteTimeoutOverridesRoute,  // [3] Routing: a router timeout while a TRouteCall is pending sends the
+                                //     call to the default DN; EventRouteUsed still names the TRouteCall's
 };
-inline constexpr int kFaultCount = 41;
+inline constexpr int kFaultCount = 47;
 
 struct FaultInfo {
   Fault fault;

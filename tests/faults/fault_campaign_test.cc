@@ -132,6 +132,19 @@ std::vector<FaultCase> cases() {
       {Fault::kHoldRetrievedWrongRole, hold, {"retrieved-repeats"}, "hold", 11, true},
       {Fault::kHoldEstablishedNoOtherDn, hold, {"documented-attributes"}, "hold", 5, false},
       {Fault::kHeldThisQueue, hold, {"agent-this-queue"}, "hold", 11, true},
+      // A second round over the kinds with the fewest faults (1, 7, 10, 12).
+      {Fault::kRouteQueueDivertedNamesItself, routequeue, {"party-binding"}, "routequeue", 1, true},
+      {Fault::kRouteQueueNoRouteError, "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nrelease 7001 c1\nresume\n",
+       {"reference-answer"}, "routequeue **", 7, false},
+      {Fault::kPausedRouteQueueNoThirdParty, "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nstep c1\n",
+       {"route-attributes"}, "routequeue, paused", 12, false},
+      {Fault::kInternalDialingIgnoresDialInfo, "option dial-info off\nc1 = make-call 7001 7002\nanswer 7002 c1\n",
+       {"switch-profile"}, "internal, dial-info off", 10, true},
+      {Fault::kRouteTimeoutOverridesRoute,
+       "c1 = make-call 7001 9001\npause\nroute 9001 c1 7002\nroute-timeout 9001 c1 7003\nresume\nanswer 7003 c1\n",
+       {"delivered-where-sent"}, "routing, late router timeout", 3, true},
+      {Fault::kRouteUsedStateIgnoresProfile, "option route-used-callstate off\n" + routing, {"switch-profile"},
+       "routing, route-used-callstate off", 10, true},
   };
 }
 
@@ -175,6 +188,18 @@ Verdict judge_faulty(const FaultCase& c) {
   Verdict v = judge(sc.session, faulty.events);
   set_active_fault(Fault::kNone);
   return v;
+}
+
+// fault_infos() is indexed by the enum; every fault has a distinct name and a proof.
+TEST(FaultInfoTest, EveryFaultHasItsEntryANameAndAProof) {
+  std::vector<FaultCase> all = cases();
+  for (int i = 0; i < kFaultCount; ++i) {
+    EXPECT_EQ(static_cast<int>(fault_infos()[i].fault), i);
+    for (int j = 0; j < i; ++j) EXPECT_STRNE(fault_infos()[i].name, fault_infos()[j].name);
+    if (i == 0) continue;
+    bool proved = std::any_of(all.begin(), all.end(), [&](const FaultCase& c) { return static_cast<int>(c.fault) == i; });
+    EXPECT_TRUE(proved) << fault_infos()[i].name << " has no proving scenario";
+  }
 }
 
 class FaultTest : public ::testing::TestWithParam<FaultCase> {
