@@ -197,7 +197,8 @@ TEST(FaultInfoTest, EveryFaultHasItsEntryANameAndAProof) {
     EXPECT_EQ(static_cast<int>(fault_infos()[i].fault), i);
     for (int j = 0; j < i; ++j) EXPECT_STRNE(fault_infos()[i].name, fault_infos()[j].name);
     if (i == 0) continue;
-    bool proved = std::any_of(all.begin(), all.end(), [&](const FaultCase& c) { return static_cast<int>(c.fault) == i; });
+    bool proved = std::any_of(all.begin(), all.end(),
+                              [&](const FaultCase& c) { return static_cast<int>(c.fault) == i; });
     EXPECT_TRUE(proved) << fault_infos()[i].name << " has no proving scenario";
   }
 }
@@ -312,7 +313,8 @@ TEST(FaultCampaignTest, EveryFaultIsFoundByABoundedCampaign) {
       return v[v.size() / 2];
     };
     uint64_t scratch = median(scratch_execs);
-    std::string scratch_text = scratch == kScratchBudget ? "> " + std::to_string(kScratchBudget) : std::to_string(scratch);
+    std::string scratch_text =
+        scratch == kScratchBudget ? "> " + std::to_string(kScratchBudget) : std::to_string(scratch);
     std::printf("%-40s %14llu %14.4f %14s %14.4f\n", fault_name(c.fault),
                 static_cast<unsigned long long>(median(execs)), median(secs), scratch_text.c_str(),
                 median(scratch_secs));
