@@ -362,15 +362,24 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
         state = CallState::kOk;
       }
       set_state(used, state);
+    } else if (CB_FAULT(kRouteUsedStateIgnoresProfile) && !at_queue) {
+      set_state(used, by_request ? CallState::kOk : CallState::kRedirected);
     }
     set_ref(used, ref);
     if (CB_FAULT(kPausedRouteUsedNoReference) && by_request && paused_ && !at_queue) {
       used.clear(Attr::kReferenceId);
     }
+    if (CB_FAULT(kPausedRouteQueueNoThirdParty) && by_request && paused_ && at_queue) {
+      used.clear(Attr::kThirdPartyDn);
+      used.clear(Attr::kThirdPartyDnRole);
+    }
   }
   if (at_queue && !(CB_FAULT(kRouteQueueNoDiverted) && by_request)) {
     Event& diverted = queue_event(EventType::kDiverted, id, rp);
     if (profile_.third_party) set_third(diverted, dest, true);
+    if (CB_FAULT(kRouteQueueDivertedNamesItself) && by_request && diverted.has(Attr::kThirdPartyDn)) {
+      diverted.third_party_dn = rp;
+    }
   }
   c.history |= kHistRouted;
   if (by_request) c.history |= kHistRouteRequest;
@@ -452,6 +461,7 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
       s.call = id;
       s.reference_id = c.route_ref;
       bool error_first = CB_FAULT(kRouteErrorBeforeAbandoned) && error_owed && at_point;
+      if (CB_FAULT(kRouteQueueNoRouteError) && kinds_[c.holder] == DnKind::kRoutingQueue) error_owed = false;
       if (error_first) refuse(s, ErrorReason::kCallClearedFirst);
       Event& e = queue_event(EventType::kAbandoned, id, c.holder);
       if (kinds_[c.holder] == DnKind::kRoutingPoint) {

@@ -33,6 +33,10 @@ ApplyResult Engine::make_call(const Stimulus& s) {
   Event& e = dialed_event(EventType::kDialing, s.call);
   set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
+  if (CB_FAULT(kDialInfoDropsMonitoredDn) && !profile_.dial_info && kinds_[s.dn2] == DnKind::kExtension) {
+    e.clear(Attr::kOtherDn);  // dial-info off applied to a DN T-Server monitors
+    e.clear(Attr::kOtherDnRole);
+  }
   if (CB_FAULT(kRouteQueueDialingNoOtherDn) && kinds_[s.dn2] == DnKind::kRoutingQueue) {
     e.clear(Attr::kOtherDn);
     e.clear(Attr::kOtherDnRole);
@@ -286,7 +290,7 @@ ApplyResult Engine::remote_release(const Stimulus& s) {
 // The switch's router timeout: default routing without a TRouteCall.
 ApplyResult Engine::route_timeout(const Stimulus& s) {
   if (!call_live(s.call)) return ignore(IgnoreReason::kCallUnknown);
-  const Call& c = calls_[s.call];
+  Call& c = calls_[s.call];
   if (c.phase != Phase::kRouting || c.holder != s.dn) {
     return ignore(IgnoreReason::kNotAtRoutingPoint);
   }
