@@ -18,7 +18,9 @@ rc=$?
 findings=$work/w/fuzz_orderings/findings
 executions=$(sed -n 's/^  \([0-9]*\) executions.*/\1/p' "$work/out")
 [ -n "$executions" ] && [ "$executions" -ge $runs ] || fail "stopped after $executions executions, before $runs"
-grep -q 'oom/timeout/crash: 0/0/0' "$work/w/fuzz_orderings/libfuzzer.log" || fail "a job crashed"
+log=$work/w/fuzz_orderings/libfuzzer.log
+grep -q 'oom/timeout/crash:' "$log" || fail "no job ended"
+! grep 'oom/timeout/crash:' "$log" | grep -qv 'oom/timeout/crash: 0/0/0' || fail "a job crashed or hung"
 inputs=$(ls "$findings" | grep -c '\.input$')
 reports=$(ls "$findings" | grep -c '\.scn$')
 listed=$(grep -c '^    NEW ' "$work/out")
