@@ -520,6 +520,14 @@ void report_findings(const std::string& fuzzer, const std::string& findings, con
   fs::remove_all(scratch, ec);
 }
 
+// Every report written from a campaign's result, in one place, called last in the end
+// work (also after an interrupt), once the findings are imported and the flow coverage
+// added up: JUnit now. Another report writer (an HTML campaign report, ...) goes here.
+Status write_reports(const CampaignOptions& o, const std::string& work, CampaignResult* out) {
+  out->junit_path = work + "/junit.xml";
+  return write_junit(o, *out, out->junit_path);
+}
+
 }  // namespace
 
 Status run_campaign(const CampaignOptions& o, CampaignResult* out,
@@ -638,10 +646,7 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     out->flow_counts.emplace_back("undocumented", sums["undocumented"]);
   }
 
-  // The reports written from the result. (Another report writer goes here, after the
-  // findings are imported and the flows added up.)
-  out->junit_path = work + "/junit.xml";
-  return write_junit(o, *out, out->junit_path);
+  return write_reports(o, work, out);
 }
 
 std::string resume_command(const CampaignOptions& o) {
