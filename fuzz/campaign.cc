@@ -410,6 +410,10 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
                      const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
                      const std::function<std::string()>& findings_count, CampaignResult* out,
                      const std::function<void(const std::string&)>& progress) {
+  if (InterruptHandler::interrupted() > 0) {  // before it even started: nothing to stop
+    out->interrupted = true;
+    return Status::ok();
+  }
   std::ofstream log_file(log, std::ios::trunc);
   log_file << "$";
   for (const std::string& a : argv) log_file << " " << quote(a);

@@ -49,6 +49,7 @@ std::string fake_fuzzer(const fs::path& dir, const std::string& target, bool ign
   if (!target.empty()) out << "# callbench-fuzz-target:" << target << ";\n";
   out << "state='" << dir.string() << "'\n"
       << "echo $$ > \"$state/pid\"\n"
+      << "echo \"$@\" > \"$state/args\"\n"
       << "for a in \"$@\"; do case \"$a\" in -artifact_prefix=*) prefix=\"${a#-artifact_prefix=}\";; esac; done\n"
       << "printf x > \"${prefix}crash-fake\"\n"
       << (ignore_interrupts ? "trap '' INT\n" : "")
@@ -211,6 +212,20 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
   EXPECT_NE(again.out.find("journal: " + journal.string()), std::string::npos) << again.out;
   EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x1 in this run, x1 in all"), std::string::npos)
       << again.out;
+}
+
+TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
+  fs::path d = scratch("runs");
+  auto r = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 5000"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::string args = read_all(d / "args");
+  EXPECT_NE(args.find("-runs=5000 "), std::string::npos) << args;
+  EXPECT_NE(args.find("-fork=1 "), std::string::npos) << args;
+  EXPECT_NE(r.out.find("resume with: callbench fuzz --target fuzz_scenario_parser --time 1 --jobs 1 --runs 5000 "),
+            std::string::npos)
+      << r.out;
+  auto zero = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 0"));
+  EXPECT_EQ(zero.exit_code, 2) << zero.err;
 }
 
 TEST(FuzzCliTest, AFailedWriteToStdoutIsAnIoFailure) {
