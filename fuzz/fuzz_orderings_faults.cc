@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
     }
   }
   std::fprintf(stderr, "CALLBENCH_FAULT=%s: no such fault; the faults are:", name);
-  for (int i = 0; i < callbench::kFaultCount; ++i) std::fprintf(stderr, " %s", callbench::fault_infos()[i].name);
+  for (int i = 0; i < callbench::kFaultCount; ++i)
+    std::fprintf(stderr, " %s", callbench::fault_infos()[i].name);
   std::fprintf(stderr, "\n");
   std::exit(2);
 }

@@ -19,8 +19,8 @@
 namespace callbench {
 
 struct ChildProcess {
-  pid_t pid = -1;  // also its process group id
-  int output = -1; // read end of a pipe carrying its stdout and stderr
+  pid_t pid = -1;   // also its process group id
+  int output = -1;  // read end of a pipe carrying its stdout and stderr
 };
 
 // Starts argv[0] (looked up in PATH when it has no '/') with `env` set (an empty value

@@ -27,7 +27,8 @@ using testing::run_command;
 
 // A scratch directory of its own for each test.
 fs::path scratch(const std::string& name) {
-  fs::path d = fs::path(::testing::TempDir()) / ("fuzz_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::path d =
+      fs::path(::testing::TempDir()) / ("fuzz_cli_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -41,7 +42,8 @@ std::string read_all(const fs::path& p) {
 // A stand-in fuzz target named `target` (none when empty). It records its pid and that
 // it started in STATE, writes a crash artifact, prints libFuzzer-like status lines and
 // never ends by itself; with `ignore_interrupts` it also ignores SIGINT.
-std::string fake_fuzzer(const fs::path& dir, const std::string& target, bool ignore_interrupts = false) {
+std::string fake_fuzzer(const fs::path& dir, const std::string& target,
+                        bool ignore_interrupts = false) {
   fs::path path = dir / ("fake_" + (target.empty() ? std::string("none") : target) +
                          (ignore_interrupts ? "_stubborn" : ""));
   std::ofstream out(path);
@@ -50,24 +52,26 @@ std::string fake_fuzzer(const fs::path& dir, const std::string& target, bool ign
   out << "state='" << dir.string() << "'\n"
       << "echo $$ > \"$state/pid\"\n"
       << "echo \"$@\" > \"$state/args\"\n"
-      << "for a in \"$@\"; do case \"$a\" in -artifact_prefix=*) prefix=\"${a#-artifact_prefix=}\";; esac; done\n"
+      << "for a in \"$@\"; do case \"$a\" in -artifact_prefix=*) "
+         "prefix=\"${a#-artifact_prefix=}\";; esac; done\n"
       << "printf x > \"${prefix}crash-fake\"\n"
-      << (ignore_interrupts ? "trap '' INT\n" : "")
-      << "touch \"$state/started\"\n"
-      << "i=0\nwhile :; do i=$((i+100)); echo \"#$i\tNEW    cov: 10 ft: 10 corp: 3 exec/s: 100\"; sleep 0.2; done\n";
+      << (ignore_interrupts ? "trap '' INT\n" : "") << "touch \"$state/started\"\n"
+      << "i=0\nwhile :; do i=$((i+100)); echo \"#$i\tNEW    cov: 10 ft: 10 corp: 3 exec/s: 100\"; "
+         "sleep 0.2; done\n";
   out.close();
   fs::permissions(path, fs::perms::owner_all);
   return path.string();
 }
 
 std::string fuzz_command(const fs::path& dir, const std::string& fuzzer, const std::string& more) {
-  return callbench() + " fuzz --target fuzz_scenario_parser --fuzzer " + fuzzer + " --seed 1 --workdir '" +
-         (dir / "work").string() + "' " + more;
+  return callbench() + " fuzz --target fuzz_scenario_parser --fuzzer " + fuzzer +
+         " --seed 1 --workdir '" + (dir / "work").string() + "' " + more;
 }
 
 // callbench in the background (its stdout and stderr into files in `dir`).
 pid_t start(const fs::path& dir, const std::string& command) {
-  std::string line = "exec " + command + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+  std::string line =
+      "exec " + command + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
   pid_t pid = ::fork();
   if (pid == 0) {
     ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
@@ -132,9 +136,12 @@ TEST(FuzzCliTest, AnInterruptStopsTheJobsAndStillDoesTheEndWork) {
   EXPECT_EQ(status, 1) << read_all(d / "err");  // a new finding: the fake's crash
   EXPECT_NE(out.find("(interrupted)"), std::string::npos) << out;
   EXPECT_NE(out.find("NEW crash/fuzz_scenario_parser/crash-fake"), std::string::npos) << out;
-  EXPECT_NE(read_all(d / "work/fuzz_scenario_parser/junit.xml").find("crash-fake"), std::string::npos);
-  auto sql = run_command(callbench() + " sql " + (d / "j.db").string() + " 'SELECT identity FROM findings' --csv");
-  EXPECT_NE(sql.out.find("crash/fuzz_scenario_parser/crash-fake"), std::string::npos) << sql.out << sql.err;
+  EXPECT_NE(read_all(d / "work/fuzz_scenario_parser/junit.xml").find("crash-fake"),
+            std::string::npos);
+  auto sql = run_command(callbench() + " sql " + (d / "j.db").string() +
+                         " 'SELECT identity FROM findings' --csv");
+  EXPECT_NE(sql.out.find("crash/fuzz_scenario_parser/crash-fake"), std::string::npos)
+      << sql.out << sql.err;
   EXPECT_TRUE(process_gone(fake_pid)) << "the fuzzing process outlived the campaign";
 }
 
@@ -184,8 +191,9 @@ TEST(FuzzCliTest, AFuzzerBuiltForAnotherTargetIsRefused) {
   fs::path d = scratch("fuzzer");
   auto other = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_journal_reader"), "--time 30"));
   EXPECT_EQ(other.exit_code, 2) << other.err;
-  EXPECT_NE(other.err.find("a build of fuzz_journal_reader, not of the target fuzz_scenario_parser"),
-            std::string::npos)
+  EXPECT_NE(
+      other.err.find("a build of fuzz_journal_reader, not of the target fuzz_scenario_parser"),
+      std::string::npos)
       << other.err;
   auto none = run_command(fuzz_command(d, fake_fuzzer(d, ""), "--time 30"));
   EXPECT_EQ(none.exit_code, 2) << none.err;
@@ -197,7 +205,8 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
   fs::path d = scratch("resume with space");
   fs::path journal = d / "my findings.db";
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
-  auto first = run_command(fuzz_command(d, "'" + fake + "'", "--time 1 --journal '" + journal.string() + "'"));
+  auto first = run_command(
+      fuzz_command(d, "'" + fake + "'", "--time 1 --journal '" + journal.string() + "'"));
   ASSERT_EQ(first.exit_code, 1) << first.err;
   std::string marker = "resume with: callbench ";
   std::size_t at = first.out.find(marker);
@@ -210,27 +219,32 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
   // The same journal: the crash is known now, so nothing new (exit 0).
   EXPECT_EQ(again.exit_code, 0) << resume << "\n" << again.err;
   EXPECT_NE(again.out.find("journal: " + journal.string()), std::string::npos) << again.out;
-  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x1 in this run, x1 in all"), std::string::npos)
+  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x1 in this run, x1 in all"),
+            std::string::npos)
       << again.out;
 }
 
 TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
   fs::path d = scratch("runs");
-  auto r = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 5000"));
+  auto r =
+      run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 5000"));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::string args = read_all(d / "args");
   EXPECT_NE(args.find("-runs=5000 "), std::string::npos) << args;
   EXPECT_NE(args.find("-fork=1 "), std::string::npos) << args;
-  EXPECT_NE(r.out.find("resume with: callbench fuzz --target fuzz_scenario_parser --time 1 --jobs 1 --runs 5000 "),
+  EXPECT_NE(r.out.find("resume with: callbench fuzz --target fuzz_scenario_parser --time 1 --jobs "
+                       "1 --runs 5000 "),
             std::string::npos)
       << r.out;
-  auto zero = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 0"));
+  auto zero =
+      run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 0"));
   EXPECT_EQ(zero.exit_code, 2) << zero.err;
 }
 
 TEST(FuzzCliTest, AFailedWriteToStdoutIsAnIoFailure) {
   fs::path d = scratch("stdout");
-  auto r = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1") + " >/dev/full");
+  auto r = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1") +
+                       " >/dev/full");
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("stdout"), std::string::npos) << r.err;
 }

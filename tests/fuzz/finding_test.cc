@@ -40,8 +40,11 @@ std::string read_all(const fs::path& p) {
 }
 
 TEST(FindingKeyTest, IsTheSlugAndAStableHashOfTheIdentity) {
-  EXPECT_EQ(finding_key("one-connid/EventRinging/ringing"), finding_key("one-connid/EventRinging/ringing"));
-  EXPECT_EQ(finding_key("one-connid/EventRinging/ringing").rfind("one-connid-EventRinging-ringing-", 0), 0u);
+  EXPECT_EQ(finding_key("one-connid/EventRinging/ringing"),
+            finding_key("one-connid/EventRinging/ringing"));
+  EXPECT_EQ(
+      finding_key("one-connid/EventRinging/ringing").rfind("one-connid-EventRinging-ringing-", 0),
+      0u);
   EXPECT_EQ(finding_key("a/b/c").size(), std::string("a-b-c-").size() + 8);
   // Identities that slug alike still get their own files.
   EXPECT_NE(finding_key("a/b/c"), finding_key("a-b/c"));
@@ -60,7 +63,8 @@ TEST(FindingRecorderTest, KeepsOneFirstInputPerIdentityAcrossProcessesAndCountsE
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       std::vector<uint8_t> input(200, static_cast<uint8_t>('a' + p));
-      Verdict often = verdict_of("one-connid", "ringing"), once = verdict_of("party-order", "talking");
+      Verdict often = verdict_of("one-connid", "ringing"),
+              once = verdict_of("party-order", "talking");
       for (int i = 0; i < kHits; ++i) record_finding(input.data(), input.size(), often);
       if (p == 0) record_finding(input.data(), input.size(), once);
       flush_finding_hits();
@@ -78,14 +82,16 @@ TEST(FindingRecorderTest, KeepsOneFirstInputPerIdentityAcrossProcessesAndCountsE
   std::vector<fs::path> inputs;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() == ".input") inputs.push_back(e.path());
-    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << "a temporary file was left: " << e.path();
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos)
+        << "a temporary file was left: " << e.path();
   }
   ASSERT_EQ(inputs.size(), 2u);
   std::string often_key = finding_key("one-connid/EventRinging/ringing");
   std::string kept = read_all(dir / (often_key + ".input"));
   ASSERT_EQ(kept.size(), 200u);
   EXPECT_EQ(kept, std::string(200, kept[0])) << "one process's input, whole";
-  EXPECT_EQ(read_all(dir / (finding_key("party-order/EventRinging/talking") + ".input")), std::string(200, 'a'));
+  EXPECT_EQ(read_all(dir / (finding_key("party-order/EventRinging/talking") + ".input")),
+            std::string(200, 'a'));
 
   std::map<std::string, uint64_t> hits;
   int files = 0;
