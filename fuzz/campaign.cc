@@ -403,9 +403,9 @@ std::vector<std::pair<std::string, std::string>> campaign_env(const std::string&
 // Runs libFuzzer and follows its output until it ends. The time limit holds: libFuzzer
 // gets -max_total_time, but in fork mode it only looks at the clock when a job ends
 // and then waits for the running jobs, so at the limit the campaign writes libFuzzer's
-// own stop file (jobs then end within a second and are merged), interrupts the jobs
-// (SIGINT) 3 s later and kills the group 3 s after that. A first interrupt of callbench
-// goes straight to the SIGINT step.
+// own stop file (jobs then end within a second, normally: their corpus is merged and
+// their counts written), terminates the group (SIGTERM) 2 s later and kills it 2 s
+// after that. A first interrupt of callbench starts the same sequence at once.
 Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& argv,
                      const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
                      const std::function<std::string()>& findings_count, CampaignResult* out,
@@ -431,24 +431,25 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
   bool eof = false;
   while (!eof) {
     auto now = Clock::now();
-    if (InterruptHandler::interrupted() > 0 && stop < Stop::kInterrupt) {
+    if (InterruptHandler::interrupted() > 0 && !out->interrupted) {
       out->interrupted = true;
       progress("interrupted: stopping the fuzzing processes, then the summary (interrupt again to quit at once)");
-      signal_child(child, SIGINT);
-      stop = Stop::kInterrupt;
-      stop_at = now + std::chrono::seconds(3);
-    } else if (stop == Stop::kNone && now >= limit) {
+    }
+    if (stop == Stop::kNone && (now >= limit || out->interrupted)) {
       stop = Stop::kStopFile;
-      stop_at = now + std::chrono::seconds(3);
+      stop_at = now + std::chrono::seconds(2);
       if (!fork_dir.empty()) {
         std::ofstream(fork_dir + "/STOP") << "1";
       } else {
-        stop_at = now;  // no stop file to write (not fork mode): interrupt at once
+        stop_at = now;  // no stop file to write (not fork mode): on to SIGTERM at once
       }
     } else if (now >= stop_at && stop == Stop::kStopFile) {
-      signal_child(child, SIGINT);
+      // SIGTERM, not SIGINT: the fork-mode parent ignores SIGINT while it waits for a
+      // job (system(3)); on SIGTERM it and its jobs exit at once, removing their
+      // temporary directory.
+      signal_child(child, SIGTERM);
       stop = Stop::kInterrupt;
-      stop_at = now + std::chrono::seconds(3);
+      stop_at = now + std::chrono::seconds(2);
     } else if (now >= stop_at && stop == Stop::kInterrupt) {
       signal_child(child, SIGKILL);
       stop = Stop::kKill;

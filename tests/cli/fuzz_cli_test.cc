@@ -41,7 +41,7 @@ std::string read_all(const fs::path& p) {
 
 // A stand-in fuzz target named `target` (none when empty). It records its pid and that
 // it started in STATE, writes a crash artifact, prints libFuzzer-like status lines and
-// never ends by itself; with `ignore_interrupts` it also ignores SIGINT.
+// never ends by itself; with `ignore_interrupts` it also ignores SIGINT and SIGTERM.
 std::string fake_fuzzer(const fs::path& dir, const std::string& target,
                         bool ignore_interrupts = false) {
   fs::path path = dir / ("fake_" + (target.empty() ? std::string("none") : target) +
@@ -55,7 +55,7 @@ std::string fake_fuzzer(const fs::path& dir, const std::string& target,
       << "for a in \"$@\"; do case \"$a\" in -artifact_prefix=*) "
          "prefix=\"${a#-artifact_prefix=}\";; esac; done\n"
       << "printf x > \"${prefix}crash-fake\"\n"
-      << (ignore_interrupts ? "trap '' INT\n" : "") << "touch \"$state/started\"\n"
+      << (ignore_interrupts ? "trap '' INT TERM\n" : "") << "touch \"$state/started\"\n"
       << "i=0\nwhile :; do i=$((i+100)); echo \"#$i\tNEW    cov: 10 ft: 10 corp: 3 exec/s: 100\"; "
          "sleep 0.2; done\n";
   out.close();
@@ -119,8 +119,8 @@ TEST(FuzzCliTest, TheTimeLimitHoldsWhenTheJobsDoNotStop) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   EXPECT_NE(r.exit_code, 124) << "still running after 60 s";
   EXPECT_EQ(r.exit_code, 1) << r.err;  // the fake's crash is a new finding
-  // The limit, then at most 3 s for the jobs to stop and 3 s more before they are killed.
-  EXPECT_LT(seconds, 2 + 6 + 4) << r.err;
+  // The limit, then at most 2 s for the jobs to stop and 2 s more before they are killed.
+  EXPECT_LT(seconds, 2 + 4 + 4) << r.err;
   EXPECT_NE(r.out.find("campaign fuzz_scenario_parser"), std::string::npos) << r.out;
 }
 
@@ -154,7 +154,7 @@ TEST(FuzzCliTest, ASecondInterruptQuitsAtOnce) {
   ::kill(pid, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::kill(pid, SIGINT);
-  // Well before the 3 s the campaign would give an interrupted job.
+  // Well before the 2 + 2 s the campaign would give the stubborn job.
   EXPECT_EQ(finish(pid, 2), 130) << read_all(d / "err");
   EXPECT_EQ(read_all(d / "out"), "");
   EXPECT_TRUE(process_gone(fake_pid)) << "the fuzzing process outlived the campaign";
