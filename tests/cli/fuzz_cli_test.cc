@@ -25,14 +25,25 @@ namespace fs = std::filesystem;
 using testing::callbench;
 using testing::run_command;
 
-// A scratch directory of its own for each test.
-fs::path scratch(const std::string& name) {
-  fs::path d =
-      fs::path(::testing::TempDir()) / ("fuzz_cli_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+// A scratch directory of its own for each test, removed after a test that passed (kept
+// for a look after one that failed).
+class Scratch {
+ public:
+  explicit Scratch(const std::string& name)
+      : path_(fs::path(::testing::TempDir()) /
+              ("fuzz_cli_" + name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~Scratch() {
+    std::error_code ec;
+    if (!::testing::Test::HasFailure()) fs::remove_all(path_, ec);
+  }
+  operator const fs::path&() const { return path_; }
+
+ private:
+  fs::path path_;
+};
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -112,7 +123,8 @@ bool process_gone(pid_t pid) {
 }
 
 TEST(FuzzCliTest, TheTimeLimitHoldsWhenTheJobsDoNotStop) {
-  fs::path d = scratch("time");
+  Scratch scratch_dir("time");
+  const fs::path& d = scratch_dir;
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
   auto begin = std::chrono::steady_clock::now();
   auto r = run_command("timeout 60 " + fuzz_command(d, fake, "--time 2 --jobs 100"));
@@ -125,7 +137,8 @@ TEST(FuzzCliTest, TheTimeLimitHoldsWhenTheJobsDoNotStop) {
 }
 
 TEST(FuzzCliTest, AnInterruptStopsTheJobsAndStillDoesTheEndWork) {
-  fs::path d = scratch("interrupt");
+  Scratch scratch_dir("interrupt");
+  const fs::path& d = scratch_dir;
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
   pid_t pid = start(d, fuzz_command(d, fake, "--time 120 --journal " + (d / "j.db").string()));
   ASSERT_TRUE(wait_for_file(d / "started", 30)) << read_all(d / "err");
@@ -146,7 +159,8 @@ TEST(FuzzCliTest, AnInterruptStopsTheJobsAndStillDoesTheEndWork) {
 }
 
 TEST(FuzzCliTest, ASecondInterruptQuitsAtOnce) {
-  fs::path d = scratch("twice");
+  Scratch scratch_dir("twice");
+  const fs::path& d = scratch_dir;
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser", /*ignore_interrupts=*/true);
   pid_t pid = start(d, fuzz_command(d, fake, "--time 120"));
   ASSERT_TRUE(wait_for_file(d / "started", 30)) << read_all(d / "err");
@@ -161,7 +175,8 @@ TEST(FuzzCliTest, ASecondInterruptQuitsAtOnce) {
 }
 
 TEST(FuzzCliTest, AJournalThatIsNotAJournalFailsBeforeAnyFuzzing) {
-  fs::path d = scratch("journal");
+  Scratch scratch_dir("journal");
+  const fs::path& d = scratch_dir;
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
   std::ofstream(d / "notes.txt") << "not a journal\n";
   auto r = run_command(fuzz_command(d, fake, "--time 30 --journal " + (d / "notes.txt").string()));
@@ -171,7 +186,8 @@ TEST(FuzzCliTest, AJournalThatIsNotAJournalFailsBeforeAnyFuzzing) {
 }
 
 TEST(FuzzCliTest, ASecondCampaignOnTheSameWorkdirIsRefused) {
-  fs::path d = scratch("lock");
+  Scratch scratch_dir("lock");
+  const fs::path& d = scratch_dir;
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
   pid_t first = start(d, fuzz_command(d, fake, "--time 120"));
   ASSERT_TRUE(wait_for_file(d / "started", 30)) << read_all(d / "err");
@@ -188,7 +204,8 @@ TEST(FuzzCliTest, ASecondCampaignOnTheSameWorkdirIsRefused) {
 }
 
 TEST(FuzzCliTest, AFuzzerBuiltForAnotherTargetIsRefused) {
-  fs::path d = scratch("fuzzer");
+  Scratch scratch_dir("fuzzer");
+  const fs::path& d = scratch_dir;
   auto other = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_journal_reader"), "--time 30"));
   EXPECT_EQ(other.exit_code, 2) << other.err;
   EXPECT_NE(
@@ -202,7 +219,8 @@ TEST(FuzzCliTest, AFuzzerBuiltForAnotherTargetIsRefused) {
 }
 
 TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
-  fs::path d = scratch("resume with space");
+  Scratch scratch_dir("resume with space");
+  const fs::path& d = scratch_dir;
   fs::path journal = d / "my findings.db";
   std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
   auto first = run_command(
@@ -225,7 +243,8 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
 }
 
 TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
-  fs::path d = scratch("runs");
+  Scratch scratch_dir("runs");
+  const fs::path& d = scratch_dir;
   auto r =
       run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 5000"));
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -242,7 +261,8 @@ TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
 }
 
 TEST(FuzzCliTest, AFailedWriteToStdoutIsAnIoFailure) {
-  fs::path d = scratch("stdout");
+  Scratch scratch_dir("stdout");
+  const fs::path& d = scratch_dir;
   auto r = run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1") +
                        " >/dev/full");
   EXPECT_EQ(r.exit_code, 3) << r.err;
