@@ -2,8 +2,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -53,7 +55,13 @@ int fuzz(FuzzOptions& o) {
   if (tty) std::fprintf(stderr, "\n");
   if (!s.is_ok()) return report(s);
   std::string summary = campaign_summary(c, r);
-  std::fwrite(summary.data(), 1, summary.size(), stdout);
+  // stdout is checked: a summary that did not arrive is an I/O failure (exit 3), not a
+  // campaign result.
+  bool written = std::fwrite(summary.data(), 1, summary.size(), stdout) == summary.size();
+  written = std::fflush(stdout) == 0 && written && !std::ferror(stdout);
+  if (!written) {
+    return report(Status::io(std::string("stdout: cannot write the campaign summary: ") + std::strerror(errno)));
+  }
   return r.any_new() ? 1 : 0;
 }
 
@@ -67,12 +75,16 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "fork mode: fuzz_orderings mutates programs of requests and switch events and judges every\n"
       "event stream with the oracle; fuzz_scenario_parser and fuzz_journal_reader feed arbitrary\n"
       "text and bytes to the .scn parser and the journal reader. One updating line shows progress.\n"
-      "Each finding is minimized, replayed from its own journal and written as a bug report (.scn\n"
-      "with the violated rule, one-session .db, the replay command) under WORKDIR/TARGET/findings;\n"
-      "the journal's findings table deduplicates them by identity (rule/first event/flow state).\n"
-      "Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule) and report.html (progress\n"
-      "charts, the flow coverage grid, each finding with its ladder diagram) and prints the flow\n"
-      "coverage. Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
+      "A violation does not stop the fuzzing: the first input of each finding identity (rule/first\n"
+      "event/flow state) is kept and its hits counted. At the end each finding is minimized,\n"
+      "replayed from its own journal and written as a bug report (.scn with the violated rule,\n"
+      "one-session .db, the replay command) under WORKDIR/TARGET/findings, and imported into the\n"
+      "journal's findings table. Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule)\n"
+      "and report.html (progress charts, the flow coverage grid, each finding with its ladder\n"
+      "diagram), prints the flow coverage and a command that resumes the campaign. Every option is checked\n"
+      "before fuzzing starts; one campaign at a time per WORKDIR. Ctrl-C stops the fuzzing and\n"
+      "still does the end work; a second Ctrl-C quits at once (exit 130).\n"
+      "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
   cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
       ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))
       ->default_str("fuzz_orderings");
@@ -80,6 +92,10 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")
       ->check(CLI::Range(1, 256))
       ->default_str("1");
+  cmd->add_option("--runs", o->campaign.runs,
+                  "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
+      ->type_name("N")
+      ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
   cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)")->type_name("J.db");
   cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)")->type_name("N");
   cmd->add_option("--workdir", o->campaign.workdir, "Where corpora and findings live (kept between runs)")

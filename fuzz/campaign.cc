@@ -1,11 +1,18 @@
 #include "fuzz/campaign.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +22,7 @@
 
 #include "core/oracle.h"
 #include "fuzz/finding.h"
+#include "fuzz/process.h"
 #include "fuzz/report.h"
 #include "fuzz/seeds.h"
 #include "replay/record.h"
@@ -116,48 +124,73 @@ Status locate_fuzzer(const CampaignOptions& o, const std::string& work, std::str
   return Status::ok();
 }
 
-// The findings of fuzz_orderings: one .seen counter per identity, its report beside it.
-void collect_oracle_findings(const std::string& dir, const std::string& target, std::vector<CampaignFinding>* out) {
+// This run's hits of fuzz_orderings' findings: every process's hits/<pid>.hits added up,
+// by key, with the identity each names.
+std::map<std::string, std::pair<std::string, uint64_t>> read_hits(const std::string& dir) {
+  std::map<std::string, std::pair<std::string, uint64_t>> hits;
   std::error_code ec;
-  std::vector<fs::path> seen;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".seen") seen.push_back(e.path());
+    if (e.path().extension() != ".hits") continue;
+    std::ifstream in(e.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      uint64_t n = 0;
+      std::string key, identity;
+      if (!(fields >> n >> key) || !std::getline(fields >> std::ws, identity)) continue;
+      auto& h = hits[key];
+      h.first = identity;
+      h.second += n;
+    }
   }
-  std::sort(seen.begin(), seen.end());
-  for (const fs::path& p : seen) {
+  return hits;
+}
+
+// The findings of fuzz_orderings: one <key>.input per identity (its first input), this
+// run's hits, and the bug report (<key>.scn, .db) that the target wrote when it
+// reproduced the input (report_findings).
+void collect_oracle_findings(const std::string& dir, const std::vector<std::string>& keys,
+                             const std::map<std::string, std::pair<std::string, uint64_t>>& hits,
+                             std::vector<CampaignFinding>* out) {
+  for (const std::string& key : keys) {
     CampaignFinding f;
-    std::ifstream in(p);
-    long long t, first = -1, last = -1;
-    while (in >> t) {
-      ++f.count;
-      first = first < 0 ? t : std::min(first, t);
-      last = std::max(last, t);
+    auto h = hits.find(key);
+    if (h != hits.end()) {
+      f.identity = h->second.first;
+      f.hits = h->second.second;
     }
-    f.first_seen = first < 0 ? utc_now() : utc(first);
-    std::string slug = p.stem().string();
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      std::string name = e.path().filename().string();
-      if (name.rfind(slug + "-", 0) == 0 && e.path().extension() == ".scn") f.scn = e.path().string();
+    f.input = dir + "/" + key + ".input";
+    f.first_seen = utc_now();
+    std::error_code ec;
+    auto mtime = fs::last_write_time(f.input, ec);
+    if (!ec) {
+      auto since = mtime - fs::file_time_type::clock::now() + std::chrono::system_clock::now();
+      f.first_seen = utc(std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count());
     }
-    if (!f.scn.empty()) {
-      f.journal = f.scn.substr(0, f.scn.size() - 4) + ".db";
-      std::ifstream scn(f.scn);
-      std::string line;
-      while (std::getline(scn, line) && line.rfind("#", 0) == 0) {
-        if (line.rfind("# callbench finding ", 0) == 0) f.identity = line.substr(20);
-        if (line.find("replayed from its journal: bit-exact") != std::string::npos) f.reproduced = true;
-      }
+    std::string scn = dir + "/" + key + ".scn";
+    std::ifstream in(scn);
+    std::string line;
+    while (in && std::getline(in, line) && line.rfind("#", 0) == 0) {
+      if (line.rfind("# callbench finding ", 0) == 0) f.identity = line.substr(20);
+      if (line.find("replayed from its journal: bit-exact") != std::string::npos) f.reproduced = true;
+    }
+    if (fs::exists(scn, ec)) {
+      f.scn = scn;
+      f.journal = dir + "/" + key + ".db";
       f.replay = "callbench replay " + f.journal;
+    } else {
+      f.scn = f.input;  // no report: the input itself, which the target reproduces
     }
-    if (f.identity.empty()) f.identity = slug;
+    if (f.identity.empty()) f.identity = key;
     f.rule = f.identity.substr(0, f.identity.find('/'));
-    (void)target;
     out->push_back(std::move(f));
   }
 }
 
-// The crashes of the other targets: each libFuzzer artifact is one finding.
-void collect_crashes(const std::string& dir, const std::string& target, std::vector<CampaignFinding>* out) {
+// Crashes (and leaks and timeouts): each libFuzzer artifact is one finding, hit in this
+// run when it was written after `since`.
+void collect_crashes(const std::string& dir, const std::string& target, fs::file_time_type since,
+                     std::vector<CampaignFinding>* out) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
@@ -165,7 +198,7 @@ void collect_crashes(const std::string& dir, const std::string& target, std::vec
     CampaignFinding f;
     f.identity = "crash/" + target + "/" + name;
     f.rule = "no-crash";
-    f.count = 1;
+    f.hits = e.last_write_time(ec) >= since ? 1 : 0;
     f.first_seen = utc_now();
     f.scn = e.path().string();
     f.replay = "build/" + target + "_replay " + e.path().string();
@@ -186,12 +219,16 @@ Status import_findings(const CampaignOptions& o, const std::string& journal_path
     lookup->bind_text(1, f.identity);
     int rc = lookup->step();
     f.is_new = rc == SQLITE_DONE;
-    uint64_t count = f.count;
+    // Oracle findings add this run's hits to the total; a crash artifact stays in the
+    // work directory between runs and counts once.
+    uint64_t count = f.hits;
     if (!f.is_new) {
-      count = std::max<uint64_t>(count, static_cast<uint64_t>(lookup->col_int(0)));
+      uint64_t before = static_cast<uint64_t>(lookup->col_int(0));
+      count = f.rule == "no-crash" ? std::max<uint64_t>(before, 1) : before + f.hits;
       f.session_id = lookup->col_null(1) ? 0 : lookup->col_int(1);
     }
     lookup = Journal::Statement();
+    if (f.is_new) count = std::max<uint64_t>(count, 1);
     if (f.is_new && !f.journal.empty()) {
       // The minimized session, recorded into the campaign journal beside the others.
       std::unique_ptr<Journal> finding;
@@ -231,9 +268,8 @@ Status write_junit(const CampaignOptions& o, const CampaignResult& r, const std:
   std::vector<std::pair<std::string, std::string>> cases;  // name, description
   if (o.target == "fuzz_orderings") {
     for (const Rule& rule : oracle_rules()) cases.emplace_back(rule.name, rule.description);
-  } else {
-    cases.emplace_back("no-crash", "arbitrary input is answered with an error, never a crash, hang or leak");
   }
+  cases.emplace_back("no-crash", "arbitrary input is answered with an error, never a crash, hang or leak");
   std::size_t failures = 0;
   std::string body;
   for (const auto& [name, description] : cases) {
@@ -269,26 +305,283 @@ bool CampaignResult::any_new() const {
   return false;
 }
 
+namespace {
+
+// The work directory's lock, held for the whole campaign: two campaigns on one work
+// directory would mix their corpora, findings and coverage tables. flock(2), so the
+// kernel releases it however the process ends; close-on-exec, so no child keeps it.
+class WorkdirLock {
+ public:
+  ~WorkdirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status acquire(const std::string& workdir) {
+    std::string path = workdir + "/.campaign.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::io(path + ": cannot open: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      char pid[32] = {0};
+      ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+      std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      return Status::invalid(workdir + ": another campaign is running in this work directory" +
+                             (holder.empty() ? "" : " (pid " + holder + ")") +
+                             "; wait for it or use another --workdir");
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+      // The pid is only for the message above; the lock holds without it.
+    }
+    return Status::ok();
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// The target a binary was built as: the name after "callbench-fuzz-target:" up to ';'
+// (CALLBENCH_FUZZ_TARGET in fuzz/harness.h), or "" when it carries none.
+std::string built_target(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string tag = std::string("callbench-fuzz-") + "target:";
+  std::string window;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    window.append(buf, static_cast<std::size_t>(in.gcount()));
+    for (std::size_t at = window.find(tag); at != std::string::npos; at = window.find(tag, at + 1)) {
+      std::size_t end = at + tag.size();
+      while (end < window.size() && (std::islower(static_cast<unsigned char>(window[end])) || window[end] == '_')) ++end;
+      if (end < window.size() && window[end] == ';' && end > at + tag.size()) {
+        return window.substr(at + tag.size(), end - at - tag.size());
+      }
+    }
+    // Keep a tail that may hold the start of a marker cut by the buffer.
+    if (window.size() > 128) window.erase(0, window.size() - 128);
+  }
+  return "";
+}
+
+Status check_fuzzer(const std::string& path, const std::string& target) {
+  std::string built = built_target(path);
+  if (built.empty()) {
+    return Status::invalid("--fuzzer " + path + ": not a callbench fuzz target (it does not name one; see "
+                           "CALLBENCH_FUZZ_TARGET in fuzz/harness.h)");
+  }
+  if (built != target) {
+    return Status::invalid("--fuzzer " + path + ": a build of " + built + ", not of the target " + target +
+                           " (--target)");
+  }
+  return Status::ok();
+}
+
+// The journal must be a callbench journal (or not exist yet) that takes the findings
+// table: checked before any fuzzing, not after it.
+Status check_journal(const std::string& path) {
+  std::unique_ptr<Journal> j;
+  Status s = Journal::open(path, Journal::Mode::kWrite, &j);
+  if (!s.is_ok()) return s;
+  return exec_sql(j->db(), kFindingsSchema, path + ": creating the findings table");
+}
+
+std::vector<std::string> sorted_keys(const std::string& dir, const std::string& ext) {
+  std::vector<std::string> keys;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ext) keys.push_back(e.path().stem().string());
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// The environment every process of a campaign gets, and the one a reproduction gets.
+std::vector<std::pair<std::string, std::string>> campaign_env(const std::string& findings,
+                                                              const std::string& flows) {
+  return {{"CALLBENCH_KEEP_GOING", "1"}, {"CALLBENCH_FINDINGS_DIR", findings},
+          {"CALLBENCH_FLOW_COUNTS_DIR", flows}};
+}
+
+// Runs libFuzzer and follows its output until it ends. The time limit holds: libFuzzer
+// gets -max_total_time, but in fork mode it only looks at the clock when a job ends
+// and then waits for the running jobs, so at the limit the campaign writes libFuzzer's
+// own stop file (jobs then end within a second, normally: their corpus is merged and
+// their counts written), terminates the group (SIGTERM) 2 s later and kills it 2 s
+// after that. A first interrupt of callbench starts the same sequence at once.
+Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& argv,
+                     const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
+                     const std::function<std::string()>& findings_count, CampaignResult* out,
+                     const std::function<void(const std::string&)>& progress) {
+  if (InterruptHandler::interrupted() > 0) {  // before it even started: nothing to stop
+    out->interrupted = true;
+    return Status::ok();
+  }
+  std::ofstream log_file(log, std::ios::trunc);
+  log_file << "$";
+  for (const std::string& a : argv) log_file << " " << quote(a);
+  log_file << "\n";
+  ChildProcess child;
+  Status s = spawn_child(argv, env, &child);
+  if (!s.is_ok()) return s;
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto limit = start + std::chrono::milliseconds(static_cast<int64_t>(o.seconds * 1000));
+  enum class Stop { kNone, kStopFile, kInterrupt, kKill } stop = Stop::kNone;
+  auto stop_at = Clock::time_point::max();
+  std::string fork_dir;  // libFuzzer's fork-mode temporary directory, from its output
+  std::string pending;
+  bool eof = false;
+  while (!eof) {
+    auto now = Clock::now();
+    if (InterruptHandler::interrupted() > 0 && !out->interrupted) {
+      out->interrupted = true;
+      progress("interrupted: stopping the fuzzing processes, then the summary (interrupt again to quit at once)");
+    }
+    if (stop == Stop::kNone && (now >= limit || out->interrupted)) {
+      stop = Stop::kStopFile;
+      stop_at = now + std::chrono::seconds(2);
+      if (!fork_dir.empty()) {
+        std::ofstream(fork_dir + "/STOP") << "1";
+      } else {
+        stop_at = now;  // no stop file to write (not fork mode): on to SIGTERM at once
+      }
+    } else if (now >= stop_at && stop == Stop::kStopFile) {
+      // SIGTERM, not SIGINT: the fork-mode parent ignores SIGINT while it waits for a
+      // job (system(3)); on SIGTERM it and its jobs exit at once, removing their
+      // temporary directory.
+      signal_child(child, SIGTERM);
+      stop = Stop::kInterrupt;
+      stop_at = now + std::chrono::seconds(2);
+    } else if (now >= stop_at && stop == Stop::kInterrupt) {
+      signal_child(child, SIGKILL);
+      stop = Stop::kKill;
+      stop_at = now + std::chrono::seconds(2);
+    } else if (now >= stop_at && stop == Stop::kKill) {
+      break;  // something outside the group holds the pipe open: stop reading
+    }
+    pollfd p{child.output, POLLIN, 0};
+    int ready = ::poll(&p, 1, 200);
+    if (ready <= 0) continue;  // a timeout, or EINTR from an interrupt
+    char buf[4096];
+    ssize_t n = ::read(child.output, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      eof = true;
+      n = 0;
+    }
+    pending.append(buf, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while ((nl = pending.find('\n')) != std::string::npos || (eof && !pending.empty())) {
+      std::string line = nl == std::string::npos ? pending : pending.substr(0, nl + 1);
+      pending.erase(0, line.size());
+      log_file << line;
+      const std::string marker = "starting to fuzz in ";
+      if (std::size_t at = line.find(marker); at != std::string::npos && line.find("-fork=") != std::string::npos) {
+        fork_dir = line.substr(at + marker.size());
+        while (!fork_dir.empty() && (fork_dir.back() == '\n' || fork_dir.back() == '\r')) fork_dir.pop_back();
+        if (fork_dir.find("libFuzzerTemp.FuzzWithFork") == std::string::npos) fork_dir.clear();
+      }
+      if (line.empty() || line[0] != '#') continue;
+      // (libFuzzer's exec/s in fork mode is one job's; the campaign's is counted here.)
+      long long execs = field(line, "#"), cov = field(line, "cov"), corp = field(line, "corp");
+      if (execs >= 0) out->executions = static_cast<uint64_t>(execs);
+      if (cov >= 0) out->coverage = static_cast<uint64_t>(cov);
+      if (corp >= 0) out->corpus = static_cast<uint64_t>(corp);
+      double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      if (elapsed > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / elapsed);
+      char status[256];
+      std::snprintf(status, sizeof status, "[%s] %3.0fs  execs %llu  exec/s %llu  cov %llu  corpus %llu  findings %s",
+                    o.target.c_str(), elapsed, static_cast<unsigned long long>(out->executions),
+                    static_cast<unsigned long long>(out->exec_per_sec), static_cast<unsigned long long>(out->coverage),
+                    static_cast<unsigned long long>(out->corpus), findings_count().c_str());
+      progress(status);
+    }
+  }
+  if (stop == Stop::kKill || !eof) signal_child(child, SIGKILL);
+  out->libfuzzer_exit = wait_child(&child);
+  // A killed fork-mode libFuzzer leaves its temporary directory behind.
+  std::error_code ec;
+  if (!fork_dir.empty()) fs::remove_all(fork_dir, ec);
+  out->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (out->seconds > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
+  return Status::ok();
+}
+
+// Has the target write the bug report of every finding that has none yet: the target
+// binary run on the finding's first input, reproducing (fuzz/finding.h): it minimizes,
+// records, replays and writes <key>.scn and <key>.db, then aborts. Its output goes to
+// `log`. Runs after the fuzzing has stopped, also after an interrupt.
+void report_findings(const std::string& fuzzer, const std::string& findings, const std::string& work,
+                     const std::string& log, const std::function<void(const std::string&)>& progress) {
+  std::string scratch = work + "/reproduce";
+  std::error_code ec;
+  for (const std::string& key : sorted_keys(findings, ".input")) {
+    if (fs::exists(findings + "/" + key + ".scn", ec)) continue;
+    progress("writing the bug report of " + key);
+    fs::create_directories(scratch, ec);
+    run_child({fuzzer, "-runs=1", "-timeout=300", "-artifact_prefix=" + scratch + "/",
+               findings + "/" + key + ".input"},
+              {{"CALLBENCH_KEEP_GOING", ""}, {"CALLBENCH_FINDINGS_DIR", findings}, {"CALLBENCH_FLOW_COUNTS_DIR", ""}},
+              log);
+  }
+  fs::remove_all(scratch, ec);
+}
+
+// Every report written from a campaign's result, in one place, called last in the end
+// work (also after an interrupt), once the findings are imported and the flow coverage
+// added up: JUnit now. Another report writer (an HTML campaign report, ...) goes here.
+Status write_reports(const CampaignOptions& o, const std::string& work, const std::string& log, CampaignResult* out) {
+  out->junit_path = work + "/junit.xml";
+  Status s = write_junit(o, *out, out->junit_path);
+  if (!s.is_ok()) return s;
+  return write_campaign_report(o, *out, log, work + "/report.html");
+}
+
+}  // namespace
+
 Status run_campaign(const CampaignOptions& o, CampaignResult* out,
                     const std::function<void(const std::string&)>& progress) {
   *out = CampaignResult{};
+  InterruptHandler interrupts;
+  // Every argument is checked before anything runs.
   if (std::find(std::begin(kFuzzTargets), std::end(kFuzzTargets), o.target) == std::end(kFuzzTargets)) {
     return Status::invalid("--target: expected fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader, found '" +
                            o.target + "'");
   }
+  if (!o.fuzzer.empty()) {
+    if (::access(o.fuzzer.c_str(), X_OK) != 0 || fs::is_directory(o.fuzzer)) {
+      return Status::not_found("--fuzzer " + o.fuzzer + ": no such executable");
+    }
+    Status s = check_fuzzer(o.fuzzer, o.target);
+    if (!s.is_ok()) return s;
+  }
+  std::error_code ec;
+  fs::create_directories(o.workdir, ec);
+  if (ec) return Status::io(o.workdir + ": cannot create the work directory: " + ec.message());
+  WorkdirLock lock;
+  Status s = lock.acquire(o.workdir);
+  if (!s.is_ok()) return s;
+  out->journal_path = o.journal.empty() ? o.workdir + "/campaign.db" : o.journal;
+  s = check_journal(out->journal_path);
+  if (!s.is_ok()) return s;
+
   const std::string work = o.workdir + "/" + o.target;
   const std::string corpus = work + "/corpus", seeds = work + "/seeds", findings = work + "/findings",
-                    artifacts = work + "/artifacts", flows = work + "/flows";
-  std::error_code ec;
-  for (const std::string& d : {corpus, seeds, findings, artifacts, flows}) {
+                    artifacts = work + "/artifacts", flows = work + "/flows", hits = findings + "/hits";
+  for (const std::string& d : {corpus, seeds, findings, artifacts, flows, hits}) {
     fs::create_directories(d, ec);
     if (ec) return Status::io(d + ": cannot create: " + ec.message());
   }
-  for (const auto& e : fs::directory_iterator(flows, ec)) fs::remove(e.path(), ec);  // this run's counts only
+  for (const std::string& d : {flows, hits}) {  // this run's counts only
+    for (const auto& e : fs::directory_iterator(d, ec)) fs::remove(e.path(), ec);
+  }
 
   std::string fuzzer;
-  Status s = locate_fuzzer(o, work, &fuzzer, progress);
+  s = locate_fuzzer(o, work, &fuzzer, progress);
   if (!s.is_ok()) return s;
+  if (o.fuzzer.empty()) {
+    s = check_fuzzer(fuzzer, o.target);
+    if (!s.is_ok()) return s;
+  }
 
   std::vector<std::string> inputs = {corpus};
   std::string dict;
@@ -306,60 +599,38 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     inputs.push_back(o.source_dir + "/corpus/journal");
   }
 
-  std::string command = quote(fuzzer) + " -fork=" + std::to_string(std::max(1, o.jobs)) +
-                        " -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048" +
-                        " -max_total_time=" + std::to_string(std::max(1, static_cast<int>(o.seconds))) +
-                        " -seed=" + std::to_string(o.seed % 4294967295u + 1) + " -print_final_stats=1" +
-                        " -artifact_prefix=" + quote(artifacts + "/");
-  if (!dict.empty()) command += " -dict=" + quote(dict);
-  for (const std::string& in : inputs) command += " " + quote(in);
-  ::setenv("CALLBENCH_FINDINGS_DIR", findings.c_str(), 1);
-  ::setenv("CALLBENCH_FLOW_COUNTS_DIR", flows.c_str(), 1);
-  std::string log = work + "/libfuzzer.log";
-  std::ofstream log_file(log, std::ios::trunc);
-  log_file << "$ " << command << "\n";
-
-  auto start = std::chrono::steady_clock::now();
-  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return Status::io("cannot start " + fuzzer);
-  char buf[4096];
-  auto count_findings = [&] {
-    std::size_t n = 0;
-    for (const auto& e : fs::directory_iterator(o.target == "fuzz_orderings" ? findings : artifacts, ec)) {
-      std::string name = e.path().filename().string();
-      n += o.target == "fuzz_orderings" ? e.path().extension() == ".seen" : name.rfind("crash-", 0) == 0;
+  std::vector<std::string> argv = {fuzzer,
+                                   "-fork=" + std::to_string(std::max(1, o.jobs)),
+                                   "-ignore_crashes=1",
+                                   "-ignore_timeouts=1",
+                                   "-ignore_ooms=1",
+                                   "-timeout=10",
+                                   "-rss_limit_mb=2048",
+                                   "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(o.seconds))),
+                                   "-seed=" + std::to_string(o.seed % 4294967295u + 1),
+                                   "-print_final_stats=1",
+                                   "-artifact_prefix=" + artifacts + "/"};
+  if (o.runs > 0) argv.push_back("-runs=" + std::to_string(o.runs));
+  if (!dict.empty()) argv.push_back("-dict=" + dict);
+  argv.insert(argv.end(), inputs.begin(), inputs.end());
+  const fs::file_time_type started = fs::file_time_type::clock::now();
+  auto findings_count = [&] {
+    std::size_t inputs_n = sorted_keys(findings, ".input").size(), crashes = 0;
+    for (const auto& e : fs::directory_iterator(artifacts, ec)) {
+      crashes += e.path().filename().string().rfind("crash-", 0) == 0;
     }
-    return n;
+    return std::to_string(inputs_n + crashes);
   };
-  while (std::fgets(buf, sizeof buf, pipe)) {
-    std::string line(buf);
-    log_file << line;
-    if (line.empty() || line[0] != '#') continue;
-    // (libFuzzer's exec/s in fork mode is one job's; the campaign's is counted here.)
-    long long execs = field(line, "#"), cov = field(line, "cov"), corp = field(line, "corp");
-    if (execs >= 0) out->executions = static_cast<uint64_t>(execs);
-    if (cov >= 0) out->coverage = static_cast<uint64_t>(cov);
-    if (corp >= 0) out->corpus = static_cast<uint64_t>(corp);
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (elapsed > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / elapsed);
-    char status[256];
-    std::snprintf(status, sizeof status, "[%s] %3.0fs  execs %llu  exec/s %llu  cov %llu  corpus %llu  findings %zu",
-                  o.target.c_str(), elapsed, static_cast<unsigned long long>(out->executions),
-                  static_cast<unsigned long long>(out->exec_per_sec), static_cast<unsigned long long>(out->coverage),
-                  static_cast<unsigned long long>(out->corpus), count_findings());
-    progress(status);
-  }
-  int rc = ::pclose(pipe);
-  out->libfuzzer_exit = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-  out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (out->seconds > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
+  const std::string log = work + "/libfuzzer.log";
+  s = run_libfuzzer(o, argv, campaign_env(findings, flows), log, findings_count, out, progress);
+  if (!s.is_ok()) return s;
 
+  // ---- The end work, also after an interrupt (a second one exits at once). ----------
   if (o.target == "fuzz_orderings") {
-    collect_oracle_findings(findings, o.target, &out->findings);
-  } else {
-    collect_crashes(artifacts, o.target, &out->findings);
+    report_findings(fuzzer, findings, work, work + "/reports.log", progress);
+    collect_oracle_findings(findings, sorted_keys(findings, ".input"), read_hits(hits), &out->findings);
   }
-  out->journal_path = o.journal.empty() ? o.workdir + "/campaign.db" : o.journal;
+  collect_crashes(artifacts, o.target, started, &out->findings);
   s = import_findings(o, out->journal_path, &out->findings);
   if (!s.is_ok()) return s;
 
@@ -382,17 +653,31 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     }
     out->flow_counts.emplace_back("undocumented", sums["undocumented"]);
   }
-  out->junit_path = work + "/junit.xml";
-  s = write_junit(o, *out, out->junit_path);
-  if (!s.is_ok()) return s;
-  log_file.close();
-  return write_campaign_report(o, *out, log, work + "/report.html");
+
+  return write_reports(o, work, log, out);
+}
+
+std::string resume_command(const CampaignOptions& o) {
+  // Quoted only when the shell needs it, so the usual command reads as typed.
+  auto arg = [](const std::string& v) {
+    bool plain = !v.empty();
+    for (char c : v) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/._-+=:,@%", c));
+    return plain ? v : quote(v);
+  };
+  std::string cmd = "callbench fuzz --target " + o.target + " --time " + std::to_string(static_cast<int>(o.seconds)) +
+                    " --jobs " + std::to_string(o.jobs);
+  if (o.runs > 0) cmd += " --runs " + std::to_string(o.runs);
+  cmd += " --seed " + std::to_string(o.seed + 1) + " --workdir " + arg(o.workdir);
+  if (!o.journal.empty()) cmd += " --journal " + arg(o.journal);
+  if (!o.fuzzer.empty()) cmd += " --fuzzer " + arg(o.fuzzer);
+  return cmd;
 }
 
 std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) {
   std::ostringstream s;
-  s << "campaign " << o.target << ": " << static_cast<int>(r.seconds + 0.5) << " s, " << o.jobs << " job"
-    << (o.jobs == 1 ? "" : "s") << ", seed " << o.seed << "\n";
+  s << "campaign " << o.target << ": " << static_cast<int>(r.seconds + 0.5) << " s"
+    << (r.interrupted ? " (interrupted)" : "") << ", " << o.jobs << " job" << (o.jobs == 1 ? "" : "s") << ", seed "
+    << o.seed << "\n";
   s << "  " << r.executions << " executions (" << r.exec_per_sec << "/s), coverage " << r.coverage << ", corpus "
     << r.corpus << "\n";
   std::size_t fresh = 0;
@@ -402,7 +687,8 @@ std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) 
   } else {
     s << "  findings: " << r.findings.size() << " (" << fresh << " new)\n";
     for (const CampaignFinding& f : r.findings) {
-      s << "    " << (f.is_new ? "NEW " : "    ") << f.identity << "  x" << f.count << "\n";
+      s << "    " << (f.is_new ? "NEW " : "    ") << f.identity << "  x" << f.hits << " in this run, x" << f.count
+        << " in all\n";
       if (!f.scn.empty()) s << "        " << f.scn << "\n";
       if (!f.replay.empty()) {
         s << "        replay: " << f.replay
@@ -421,9 +707,8 @@ std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) 
   }
   s << "journal: " << r.journal_path << " (findings table); JUnit: " << r.junit_path << "; report: "
     << r.junit_path.substr(0, r.junit_path.rfind('/') + 1) << "report.html\n";
-  s << "seed " << o.seed << "; resume with: callbench fuzz --target " << o.target << " --time "
-    << static_cast<int>(o.seconds) << " --jobs " << o.jobs << " --seed " << (o.seed + 1)
-    << " --workdir " << o.workdir << " (the corpus in " << o.workdir << "/" << o.target << "/corpus is kept)\n";
+  s << "seed " << o.seed << "; resume with: " << resume_command(o) << "\n";
+  s << "  (the corpus in " << o.workdir << "/" << o.target << "/corpus is kept)\n";
   return s.str();
 }
 

@@ -5,13 +5,22 @@
 // case per oracle rule, and the flow coverage: how many calls followed each documented
 // flow and interruption point.
 //
+// fuzz_orderings keeps fuzzing after a violation ($CALLBENCH_KEEP_GOING, fuzz/finding.h):
+// each identity's first input and hit counts are recorded in process, and the bug
+// reports are written at the end, by the target binary reproducing each first input.
+// Every argument is checked before anything runs; the work directory is locked for the
+// campaign; the time limit holds however many jobs run; a first interrupt stops the
+// fuzzing and the end work still runs (fuzz/process.h).
+//
 // Layout of the work directory (kept between runs, so a campaign resumes its corpus):
 //   <workdir>/<target>/corpus     the growing corpus
 //   <workdir>/<target>/seeds      the seeds (fuzz_orderings: the documented flows)
-//   <workdir>/<target>/findings   bug reports (.scn, .db) and .seen counters
+//   <workdir>/<target>/findings   per identity <key>.input (first input), <key>.scn and
+//                                 <key>.db (bug report); hits/<pid>.hits (this run's counts)
 //   <workdir>/<target>/artifacts  libFuzzer's crash inputs
 //   <workdir>/<target>/flows      per-process flow counts of this run
 //   <workdir>/<target>/junit.xml
+//   <workdir>/.campaign.lock      held by the running campaign (flock)
 #ifndef CALLBENCH_FUZZ_CAMPAIGN_H_
 #define CALLBENCH_FUZZ_CAMPAIGN_H_
 
@@ -34,6 +43,7 @@ struct CampaignOptions {
   std::string workdir = "fuzz-out";
   std::string journal;     // default <workdir>/campaign.db
   double seconds = 60;
+  uint64_t runs = 0;       // libFuzzer -runs: stop after about this many executions (0: no limit)
   int jobs = 1;
   uint64_t seed = 1;
 };
@@ -41,7 +51,9 @@ struct CampaignOptions {
 struct CampaignFinding {
   std::string identity;  // Violation::identity(), or "crash/<artifact>" for a crash
   std::string rule;
-  uint64_t count = 0;    // occurrences seen (in this work directory)
+  uint64_t hits = 0;     // occurrences in this run
+  uint64_t count = 0;    // occurrences in every run recorded in the journal (after import)
+  std::string input;     // fuzz_orderings: its first input (<key>.input)
   std::string first_seen;
   std::string scn;       // the bug report's scenario
   std::string journal;   // its one-session journal
@@ -58,6 +70,7 @@ struct CampaignResult {
   uint64_t corpus = 0;
   double seconds = 0;
   int libfuzzer_exit = 0;
+  bool interrupted = false;  // stopped early by an interrupt
   std::vector<CampaignFinding> findings;
   std::vector<std::pair<std::string, uint64_t>> flow_counts;  // document order, then undocumented
   std::string junit_path;
@@ -67,12 +80,15 @@ struct CampaignResult {
 
 // Runs a campaign. `progress` receives a one-line status whenever libFuzzer reports.
 // A non-ok Status means the campaign could not run (no target, a build failure, a
-// journal that cannot be written); findings are results, not errors.
+// journal that cannot be written, a work directory in use); findings are results, not
+// errors. It handles SIGINT and SIGTERM while it runs (fuzz/process.h).
 Status run_campaign(const CampaignOptions& options, CampaignResult* out,
                     const std::function<void(const std::string&)>& progress);
 
-// The summary a person reads after a campaign: counts, findings, flow coverage.
+// The summary a person reads after a campaign: counts, findings, flow coverage, and
+// the command that resumes it (every option that matters, shell-quoted).
 std::string campaign_summary(const CampaignOptions& options, const CampaignResult& result);
+std::string resume_command(const CampaignOptions& options);
 
 }  // namespace callbench
 

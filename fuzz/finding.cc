@@ -1,13 +1,17 @@
 #include "fuzz/finding.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
-#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "core/player.h"
 #include "core/scenario.h"
@@ -67,6 +71,17 @@ std::string findings_dir() {
 
 std::string finding_slug(const std::string& identity) { return slug(identity); }
 
+std::string finding_key(const std::string& identity) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a 64: stable across processes and builds
+  for (char c : identity) {
+    hash ^= static_cast<uint8_t>(c);
+    hash *= 1099511628211ull;
+  }
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08llx", static_cast<unsigned long long>(hash >> 32));
+  return slug(identity) + "-" + hex;
+}
+
 Status write_finding(const Session& session, const Verdict& verdict, const std::string& dir,
                      FindingReport* out) {
   *out = FindingReport{};
@@ -88,9 +103,7 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   }
   out->minimized_stimuli = minimized.stimuli.size();
 
-  std::vector<uint8_t> bytes = encode_program(minimized);
-  uint64_t hash = chain_digest(0, bytes.data(), bytes.size());
-  std::string base = dir + "/" + slug(out->identity) + "-" + digest_string(hash).substr(0, 8);
+  std::string base = dir + "/" + finding_key(out->identity);
   out->scn_path = base + ".scn";
   out->journal_path = base + ".db";
   out->replay_command = "callbench replay " + out->journal_path;
@@ -143,22 +156,21 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   return Status::ok();
 }
 
+bool keep_going() {
+  static const bool on = [] {
+    const char* v = std::getenv("CALLBENCH_KEEP_GOING");
+    return v && std::strcmp(v, "1") == 0;
+  }();
+  return on;
+}
+
 void report_and_abort(const Session& session, const Verdict& verdict) {
   std::string dir = findings_dir();
   std::string identity = verdict.violations.empty() ? "none" : verdict.violations[0].identity();
-  // Count every occurrence; write the report for the first (others share its identity).
-  std::string marker = dir + "/" + slug(identity) + ".seen";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  bool known = ::access(marker.c_str(), F_OK) == 0;
-  if (std::FILE* f = std::fopen(marker.c_str(), "ab")) {
-    char line[64];
-    std::snprintf(line, sizeof line, "%lld\n", static_cast<long long>(std::time(nullptr)));
-    std::fputs(line, f);
-    std::fclose(f);
-  }
-  if (known) {
-    std::fprintf(stderr, "callbench: known finding %s\n%s", identity.c_str(), verdict.report(session.config).c_str());
+  std::string scn = dir + "/" + finding_key(identity) + ".scn";
+  if (::access(scn.c_str(), F_OK) == 0) {
+    std::fprintf(stderr, "callbench: known finding %s (%s)\n%s", identity.c_str(), scn.c_str(),
+                 verdict.report(session.config).c_str());
   } else {
     FindingReport r;
     Status s = write_finding(session, verdict, dir, &r);
@@ -166,6 +178,85 @@ void report_and_abort(const Session& session, const Verdict& verdict) {
   }
   std::fflush(stderr);
   std::abort();
+}
+
+namespace {
+
+// What record_finding keeps: every identity this process saw, with its key and hits.
+struct Hits {
+  struct Entry {
+    std::string key;
+    uint64_t count = 0;
+  };
+  std::map<std::string, Entry> by_identity;
+  bool dirty = false;
+  bool registered = false;
+  std::chrono::steady_clock::time_point last_flush;
+};
+
+Hits& hits() {
+  static Hits h;
+  return h;
+}
+
+// Publishes `data` as <dir>/<key>.input unless it exists: written whole to a temporary
+// file first, then linked into place (link fails with EEXIST when another process won).
+void publish_input(const std::string& dir, const std::string& key, const uint8_t* data,
+                   std::size_t size) {
+  std::string path = dir + "/" + key + ".input";
+  if (::access(path.c_str(), F_OK) == 0) return;
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  bool ok = size == 0 || ::write(fd, data, size) == static_cast<ssize_t>(size);
+  ok = ::close(fd) == 0 && ok;
+  if (ok && ::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    std::fprintf(stderr, "callbench: %s: cannot record the finding: %s\n", path.c_str(),
+                 std::strerror(errno));
+  }
+  ::unlink(tmp.c_str());
+}
+
+}  // namespace
+
+void flush_finding_hits() {
+  Hits& h = hits();
+  h.last_flush = std::chrono::steady_clock::now();
+  if (!h.dirty) return;
+  std::string dir = findings_dir() + "/hits";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string text;
+  for (const auto& [identity, e] : h.by_identity) {
+    text += std::to_string(e.count) + " " + e.key + " " + identity + "\n";
+  }
+  if (write_file(dir + "/" + std::to_string(::getpid()) + ".hits", text)) h.dirty = false;
+}
+
+void record_finding(const uint8_t* data, std::size_t size, const Verdict& verdict) {
+  if (verdict.violations.empty()) return;
+  Hits& h = hits();
+  if (!h.registered) {
+    h.registered = true;
+    h.last_flush = std::chrono::steady_clock::now();
+    std::atexit([] { flush_finding_hits(); });
+  }
+  std::string identity = verdict.violations[0].identity();
+  auto it = h.by_identity.find(identity);
+  bool fresh = it == h.by_identity.end();
+  if (fresh) {
+    std::string key = finding_key(identity);
+    std::string dir = findings_dir();
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    publish_input(dir, key, data, size);
+    it = h.by_identity.emplace(identity, Hits::Entry{key, 0}).first;
+  }
+  ++it->second.count;
+  h.dirty = true;
+  if (fresh || std::chrono::steady_clock::now() - h.last_flush >= std::chrono::seconds(1)) {
+    flush_finding_hits();
+  }
 }
 
 namespace {

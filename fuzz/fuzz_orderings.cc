@@ -4,6 +4,8 @@
 #include "fuzz/harness.h"
 #include "fuzz/mutator.h"
 
+CALLBENCH_FUZZ_TARGET(fuzz_orderings);
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return callbench::run_orderings(data, size);
 }
