@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/render.h"
 #include "core/scenario.h"
+#include "import/jsonl.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -101,7 +102,7 @@ int show(const SessionChoice& c, const std::string& format) {
             (ls.info.complete ? "" : " (incomplete)") + "\n";
     print(head + print_scenario(ls.session));
   } else if (format == "jsonl") {
-    print(render_jsonl(ls.session, events, outcomes));
+    print(session_json_line(ls.session.config, ls.info.label) + "\n" + render_jsonl(ls.session, events, outcomes));
   } else {
     print(render_table(ls.session, events, outcomes));
   }
