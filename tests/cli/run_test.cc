@@ -2,6 +2,9 @@
 // the two formats, and byte-identical output across processes.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "import/jsonl.h"
 #include "storage/codec.h"
 #include "tests/test_util.h"
 
@@ -131,8 +134,9 @@ TEST(DeterminismTest, SameBytesTwiceAndInTwoProcesses) {
     ASSERT_TRUE(load_scenario(path, &sc).is_ok());
     sc.session.config.seed = 99;
     Played a = play(sc.session), b = play(sc.session);
-    std::string in_process = render_jsonl(sc.session, a.events, a.outcomes);
-    EXPECT_EQ(in_process, render_jsonl(sc.session, b.events, b.outcomes));
+    std::string label = std::string(flow).substr(0, std::strlen(flow) - 4);
+    std::string in_process = session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, a.events, a.outcomes);
+    EXPECT_EQ(in_process, session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, b.events, b.outcomes));
     auto p1 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     auto p2 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     EXPECT_EQ(p1.out, in_process);
