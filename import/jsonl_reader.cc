@@ -74,7 +74,7 @@ class Reader {
   Status line(std::string_view text);
   Status finish(JsonlStream* out);
   bool complete() const;
-  // Errors before a line is read (a line that is too long, too many lines).
+  // An error at the line being read: "FILE:LINE: what".
   Status fail(const std::string& what) const {
     return Status::invalid(name_ + ":" + std::to_string(line_) + ": " + what);
   }
@@ -104,7 +104,6 @@ class Reader {
   std::map<uint32_t, CallId> unbound_calls_;  // ReferenceID of a make-call with no ConnID yet
   std::map<uint32_t, uint32_t> request_index_;  // request line seq -> stimulus position 1..
   std::vector<std::size_t> request_lines_;      // by stimulus: its line
-  std::vector<std::size_t> event_lines_;        // by event: its line
   std::vector<bool> request_seq_given_;         // by event
   std::vector<uint32_t> request_before_;        // by event: position of the request line before it
   uint32_t last_seq_ = 0;
@@ -166,7 +165,7 @@ Status Reader::session_line(const json& j) {
         return fail("session dns: expected {\"dn\": NAME, \"kind\": KIND}, found " + shown(d));
       }
       const std::string& n = name->get_ref<const std::string&>();
-      if (!valid_name(n)) return fail("session dns: '" + n + "' is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
+      if (!valid_name(n)) return fail("session dns: " + shown(*name) + " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
       std::optional<DnKind> k = parse_dn_kind(kind->get_ref<const std::string&>());
       if (!k) return fail("session dns: DN " + n + ": unknown kind " + shown(*kind));
       if (dn_ids_.count(n)) return fail("session dns: DN " + n + " is declared twice");
@@ -198,7 +197,7 @@ Status Reader::dn(const json& v, const char* key, DnId* out) {
     return fail(std::string(key) + ": expected a DN name, found " + shown(v));
   }
   if (!valid_name(name)) {
-    return fail(std::string(key) + ": '" + name.substr(0, 40) + "' is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
+    return fail(std::string(key) + ": " + shown(v) + " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
   }
   auto it = dn_ids_.find(name);
   if (it != dn_ids_.end()) {
@@ -215,7 +214,7 @@ Status Reader::dn(const json& v, const char* key, DnId* out) {
 }
 
 Status Reader::call_named(const std::string& name, CallId* out) {
-  if (!valid_name(name)) return fail("call: '" + name.substr(0, 40) + "' is not a call name");
+  if (!valid_name(name)) return fail("call: " + shown(json(name)) + " is not a call name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
   auto it = call_ids_.find(name);
   if (it != call_ids_.end()) {
     *out = it->second;
@@ -465,7 +464,6 @@ Status Reader::event_line(const json& j) {
     if (it != ref_calls_.end()) e.call = it->second;  // an EventError answering a request
   }
   s_.events.push_back(e);
-  event_lines_.push_back(line_);
   request_seq_given_.push_back(request_seq_given);
   request_before_.push_back(static_cast<uint32_t>(s_.session.stimuli.size()));
   return Status::ok();
