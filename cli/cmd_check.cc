@@ -19,7 +19,8 @@ struct CheckOptions {
 };
 
 // The report of one session: "HEAD: conforms: c1 follows ..." or its violations.
-std::string verdict_text(const std::string& head, const Verdict& v, const std::vector<std::string>& names) {
+std::string verdict_text(const std::string& head, const Verdict& v,
+                         const std::vector<std::string>& names) {
   std::string out;
   auto call = [&](CallId id) { return id < names.size() ? names[id] : std::string("?"); };
   if (v.ok()) {
@@ -30,13 +31,16 @@ std::string verdict_text(const std::string& head, const Verdict& v, const std::v
       out += sep + call(f.call) + " " +
              (!f.documented() ? std::string("follows no documented flow to the end")
                               : "follows '" + std::string(f.flow) + "' (" +
-                                    (stars == "normal" ? std::string("normal flow") : "interruption point " + stars) + ")");
+                                    (stars == "normal" ? std::string("normal flow")
+                                                       : "interruption point " + stars) +
+                                    ")");
       for (int a : f.also) out += ", also " + documented_flow_points()[static_cast<std::size_t>(a)];
       sep = "; ";
     }
     return out + "\n";
   }
-  out += head + ": " + std::to_string(v.violations.size()) + " violation" + (v.violations.size() == 1 ? "" : "s") + "\n";
+  out += head + ": " + std::to_string(v.violations.size()) + " violation" +
+         (v.violations.size() == 1 ? "" : "s") + "\n";
   for (const Violation& x : v.violations) {
     out += "  " + x.rule + " at request " + std::to_string(x.request_seq);
     if (!x.event_seqs.empty()) {
@@ -61,7 +65,8 @@ bool is_journal(const std::string& path) {
 }
 
 // Judges the sessions of one journal into *out; *broken counts those that do not conform.
-Status check_journal(const std::string& path, int64_t session, std::string* out, std::size_t* broken) {
+Status check_journal(const std::string& path, int64_t session, std::string* out,
+                     std::size_t* broken) {
   std::unique_ptr<Journal> j;
   Status s = Journal::open(path, Journal::Mode::kRead, &j);
   if (!s.is_ok()) return s;
@@ -86,7 +91,8 @@ Status check_journal(const std::string& path, int64_t session, std::string* out,
     s = j->load_events(ls, &events);
     if (!s.is_ok()) return s;
     Verdict v = judge(ls.session, events);
-    std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
+    std::string head =
+        "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
     if (!v.ok()) ++*broken;
     *out += verdict_text(head, v, ls.session.config.call_names);
   }
@@ -99,7 +105,8 @@ Status check_stream(const std::string& path, std::string* out, std::size_t* brok
   Status s = read_jsonl_file(path, &stream);
   if (!s.is_ok()) return s;
   Verdict v = judge(stream.session, stream.events);
-  std::string head = (path == "-" ? std::string("<stdin>") : path) + (stream.label.empty() ? "" : " '" + stream.label + "'");
+  std::string head = (path == "-" ? std::string("<stdin>") : path) +
+                     (stream.label.empty() ? "" : " '" + stream.label + "'");
   if (!v.ok()) ++*broken;
   *out += verdict_text(head, v, stream.session.config.call_names);
   return Status::ok();
@@ -109,7 +116,8 @@ int check(const CheckOptions& o) {
   std::size_t broken = 0;
   std::string out;
   for (const std::string& path : o.files) {
-    Status s = is_journal(path) ? check_journal(path, o.session, &out, &broken) : check_stream(path, &out, &broken);
+    Status s = is_journal(path) ? check_journal(path, o.session, &out, &broken)
+                                : check_stream(path, &out, &broken);
     if (!s.is_ok()) return report(s);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
@@ -120,10 +128,12 @@ int check(const CheckOptions& o) {
 
 void add_check_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "check", "Judge recorded sessions and JSON-lines streams against the call-model document (the oracle)");
+  CLI::App* cmd = app.add_subcommand("check",
+                                     "Judge recorded sessions and JSON-lines streams against the "
+                                     "call-model document (the oracle)");
   std::string rules;
-  for (const Rule& r : oracle_rules()) rules += "  " + std::string(r.name) + ": " + r.description + "\n";
+  for (const Rule& r : oracle_rules())
+    rules += "  " + std::string(r.name) + ": " + r.description + "\n";
   cmd->footer(
       "Each FILE is a journal (a SQLite file: every session, or --session N) or a JSON-lines\n"
       "stream ('-': standard input), one session, as 'callbench run --format jsonl' prints it or\n"
@@ -133,9 +143,13 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "For each session: the violations (rule, request seq, events, what is wrong), or, when it\n"
       "conforms, the documented flow and interruption point each call followed. Exit 0 when every\n"
       "session conforms, 1 otherwise, 2 for a journal or stream that cannot be read (a stream's\n"
-      "error names FILE:LINE). The rules:\n" + rules);
-  cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")->required()->type_name("FILE");
-  cmd->add_option("--session", o->session, "In journals, check only this session (default: all)")->type_name("N");
+      "error names FILE:LINE). The rules:\n" +
+      rules);
+  cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("--session", o->session, "In journals, check only this session (default: all)")
+      ->type_name("N");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });
 }
 

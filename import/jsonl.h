@@ -40,7 +40,7 @@ std::string session_json_line(const SessionConfig& config, std::string_view labe
 struct JsonlStream {
   Session session;
   std::vector<Event> events;
-  std::string label;               // the session line's label; empty without one
+  std::string label;  // the session line's label; empty without one
   bool has_session_line = false;
 };
 

@@ -14,14 +14,13 @@
 // position in Session::stimuli, as judge() expects. An event without "request_seq"
 // belongs to the request line before it when the stream has switch stimuli (the
 // order `run --format jsonl` prints), and to no request (0) in an observed stream.
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "import/jsonl.h"
 
@@ -39,8 +38,8 @@ constexpr std::size_t kMaxLines = 2 * (limits::kMaxStimuli + limits::kMaxEventsP
 bool valid_name(std::string_view s) {
   if (s.empty() || s.size() > limits::kMaxNameLength) return false;
   for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              c == '+' || c == '*' || c == '#' || c == '.' || c == '-';
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              c == '_' || c == '+' || c == '*' || c == '#' || c == '.' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -65,7 +64,9 @@ std::string shown(const json& v) {
   return s;
 }
 
-bool is_switch_stimulus(StimulusKind k) { return static_cast<int>(k) >= static_cast<int>(StimulusKind::kInbound); }
+bool is_switch_stimulus(StimulusKind k) {
+  return static_cast<int>(k) >= static_cast<int>(StimulusKind::kInbound);
+}
 
 class Reader {
  public:
@@ -94,14 +95,14 @@ class Reader {
   std::size_t line_ = 0;     // the line being read, 1..
   std::size_t records_ = 0;  // non-blank lines read
   JsonlStream s_;
-  bool declared_topology_ = false;  // the session line gave "dns"
-  bool stated_profile_ = false;     // the session line gave "options"
-  bool request_seqs_mapped_ = true; // every event's request_seq names a request line
+  bool declared_topology_ = false;   // the session line gave "dns"
+  bool stated_profile_ = false;      // the session line gave "options"
+  bool request_seqs_mapped_ = true;  // every event's request_seq names a request line
   std::map<std::string, DnId, std::less<>> dn_ids_;
   std::map<std::string, CallId, std::less<>> call_ids_;
-  std::map<uint64_t, CallId> conn_calls_;     // ConnID -> call
-  std::map<uint32_t, CallId> ref_calls_;      // ReferenceID of a request -> its call
-  std::map<uint32_t, CallId> unbound_calls_;  // ReferenceID of a make-call with no ConnID yet
+  std::map<uint64_t, CallId> conn_calls_;       // ConnID -> call
+  std::map<uint32_t, CallId> ref_calls_;        // ReferenceID of a request -> its call
+  std::map<uint32_t, CallId> unbound_calls_;    // ReferenceID of a make-call with no ConnID yet
   std::map<uint32_t, uint32_t> request_index_;  // request line seq -> stimulus position 1..
   std::vector<std::size_t> request_lines_;      // by stimulus: its line
   std::vector<bool> request_seq_given_;         // by event
@@ -127,7 +128,8 @@ Status Reader::line(std::string_view text) {
   ++records_;
   if (!j.is_object()) return fail("expected a JSON object, found " + shown(j));
   if (find(j, "session")) {
-    if (records_ != 1) return fail("the session line must be the stream's first line (one stream is one session)");
+    if (records_ != 1)
+      return fail("the session line must be the stream's first line (one stream is one session)");
     return session_line(j);
   }
   if (find(j, "event")) return event_line(j);
@@ -144,12 +146,14 @@ Status Reader::session_line(const json& j) {
   SessionConfig& c = s_.session.config;
   if (const json* seed = find(s, "seed")) {
     std::optional<uint64_t> v = as_unsigned(*seed, UINT64_MAX);
-    if (!v && seed->is_string()) v = parse_unsigned(seed->get_ref<const std::string&>(), UINT64_MAX, true);
+    if (!v && seed->is_string())
+      v = parse_unsigned(seed->get_ref<const std::string&>(), UINT64_MAX, true);
     if (!v) return fail("session seed: expected a 64-bit unsigned number, found " + shown(*seed));
     c.seed = *v;
   }
   if (const json* label = find(s, "label")) {
-    if (!label->is_string()) return fail("session label: expected a string, found " + shown(*label));
+    if (!label->is_string())
+      return fail("session label: expected a string, found " + shown(*label));
     s_.label = label->get<std::string>();
   }
   if (const json* dns = find(s, "dns")) {
@@ -165,7 +169,9 @@ Status Reader::session_line(const json& j) {
         return fail("session dns: expected {\"dn\": NAME, \"kind\": KIND}, found " + shown(d));
       }
       const std::string& n = name->get_ref<const std::string&>();
-      if (!valid_name(n)) return fail("session dns: " + shown(*name) + " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
+      if (!valid_name(n))
+        return fail("session dns: " + shown(*name) +
+                    " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
       std::optional<DnKind> k = parse_dn_kind(kind->get_ref<const std::string&>());
       if (!k) return fail("session dns: DN " + n + ": unknown kind " + shown(*kind));
       if (dn_ids_.count(n)) return fail("session dns: DN " + n + " is declared twice");
@@ -176,7 +182,8 @@ Status Reader::session_line(const json& j) {
   if (const json* options = find(s, "options")) {
     if (!options->is_object()) return fail("session options: expected an object of option: value");
     for (const auto& [key, value] : options->items()) {
-      if (!value.is_string() || !set_profile_option(&c.profile, key, value.get_ref<const std::string&>())) {
+      if (!value.is_string() ||
+          !set_profile_option(&c.profile, key, value.get_ref<const std::string&>())) {
         return fail("session options: unknown option or value " + shown(json{{key, value}}));
       }
     }
@@ -197,16 +204,19 @@ Status Reader::dn(const json& v, const char* key, DnId* out) {
     return fail(std::string(key) + ": expected a DN name, found " + shown(v));
   }
   if (!valid_name(name)) {
-    return fail(std::string(key) + ": " + shown(v) + " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
+    return fail(std::string(key) + ": " + shown(v) +
+                " is not a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
   }
   auto it = dn_ids_.find(name);
   if (it != dn_ids_.end()) {
     *out = it->second;
     return Status::ok();
   }
-  if (declared_topology_) return fail(std::string(key) + ": DN " + name + " is not in the session line's dns");
+  if (declared_topology_)
+    return fail(std::string(key) + ": DN " + name + " is not in the session line's dns");
   Topology& t = s_.session.config.topology;
-  if (t.dns.size() >= limits::kMaxDns) return fail("more than " + std::to_string(limits::kMaxDns) + " DNs");
+  if (t.dns.size() >= limits::kMaxDns)
+    return fail("more than " + std::to_string(limits::kMaxDns) + " DNs");
   *out = static_cast<DnId>(t.dns.size());
   dn_ids_.emplace(name, *out);
   t.dns.push_back(Dn{name, DnKind::kExtension});  // the kind is inferred in finish()
@@ -214,14 +224,17 @@ Status Reader::dn(const json& v, const char* key, DnId* out) {
 }
 
 Status Reader::call_named(const std::string& name, CallId* out) {
-  if (!valid_name(name)) return fail("call: " + shown(json(name)) + " is not a call name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
+  if (!valid_name(name))
+    return fail("call: " + shown(json(name)) +
+                " is not a call name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
   auto it = call_ids_.find(name);
   if (it != call_ids_.end()) {
     *out = it->second;
     return Status::ok();
   }
   auto& names = s_.session.config.call_names;
-  if (names.size() >= limits::kMaxCalls) return fail("more than " + std::to_string(limits::kMaxCalls) + " calls");
+  if (names.size() >= limits::kMaxCalls)
+    return fail("more than " + std::to_string(limits::kMaxCalls) + " calls");
   *out = static_cast<CallId>(names.size());
   call_ids_.emplace(name, *out);
   names.push_back(name);
@@ -234,7 +247,8 @@ Status Reader::call_state(const json& v, const char* key, CallState* out) {
       *out = *c;
       return Status::ok();
     }
-  } else if (std::optional<uint64_t> n = as_unsigned(v, 255); n && is_call_state(static_cast<int>(*n))) {
+  } else if (std::optional<uint64_t> n = as_unsigned(v, 255);
+             n && is_call_state(static_cast<int>(*n))) {
     *out = static_cast<CallState>(*n);
     return Status::ok();
   }
@@ -247,7 +261,8 @@ Status Reader::role(const json& v, const char* key, DnRole* out) {
       *out = *r;
       return Status::ok();
     }
-  } else if (std::optional<uint64_t> n = as_unsigned(v, 255); n && is_dn_role(static_cast<int>(*n))) {
+  } else if (std::optional<uint64_t> n = as_unsigned(v, 255);
+             n && is_dn_role(static_cast<int>(*n))) {
     *out = static_cast<DnRole>(*n);
     return Status::ok();
   }
@@ -262,7 +277,8 @@ Status Reader::request_line(const json& j) {
       verb.is_string() ? parse_stimulus_verb(verb.get_ref<const std::string&>()) : std::nullopt;
   if (!kind) return fail("unknown request " + shown(verb));
   auto& stimuli = s_.session.stimuli;
-  if (stimuli.size() >= limits::kMaxStimuli) return fail("more than " + std::to_string(limits::kMaxStimuli) + " requests");
+  if (stimuli.size() >= limits::kMaxStimuli)
+    return fail("more than " + std::to_string(limits::kMaxStimuli) + " requests");
   const StimulusShape& shape = shape_of(*kind);
   Stimulus s;
   s.kind = *kind;
@@ -273,7 +289,8 @@ Status Reader::request_line(const json& j) {
     if (!n || *n == 0) return fail("seq: expected a number from 1, found " + shown(*v));
     seq = static_cast<uint32_t>(*n);
   }
-  if (!request_index_.emplace(seq, position).second) return fail("request seq " + std::to_string(seq) + " appears twice");
+  if (!request_index_.emplace(seq, position).second)
+    return fail("request seq " + std::to_string(seq) + " appears twice");
   if (shape.client_request) {
     const json* ref = find(j, "ReferenceID");
     std::optional<uint64_t> n = ref ? as_unsigned(*ref, UINT32_MAX) : std::nullopt;
@@ -304,7 +321,8 @@ Status Reader::request_line(const json& j) {
     const json* conn = find(j, "ConnID");
     std::optional<uint64_t> conn_id;
     if (conn) {
-      conn_id = conn->is_string() ? parse_conn_id(conn->get_ref<const std::string&>()) : std::nullopt;
+      conn_id =
+          conn->is_string() ? parse_conn_id(conn->get_ref<const std::string&>()) : std::nullopt;
       if (!conn_id) return fail("ConnID: expected 16 hex digits, found " + shown(*conn));
     }
     std::string call_name;
@@ -313,19 +331,23 @@ Status Reader::request_line(const json& j) {
       call_name = name->get<std::string>();
     } else if (conn_id) {
       auto it = conn_calls_.find(*conn_id);
-      call_name = it != conn_calls_.end() ? s_.session.config.call_names[it->second] : conn_id_string(*conn_id);
+      call_name = it != conn_calls_.end() ? s_.session.config.call_names[it->second]
+                                          : conn_id_string(*conn_id);
     } else if (*kind == StimulusKind::kMakeCall) {
-      call_name = "r" + std::to_string(s.reference_id);  // renamed after its ConnID once an event binds it
+      call_name =
+          "r" + std::to_string(s.reference_id);  // renamed after its ConnID once an event binds it
     } else {
       return fail(std::string(shape.verb) + " needs a call (\"call\" or \"ConnID\")");
     }
     std::size_t known = s_.session.config.call_names.size();
     Status st = call_named(call_name, &s.call);
     if (!st.is_ok()) return st;
-    if (shape.creates_call && s.call < known) return fail("call " + call_name + " is created twice");
+    if (shape.creates_call && s.call < known)
+      return fail("call " + call_name + " is created twice");
     if (conn_id) conn_calls_.emplace(*conn_id, s.call);
     if (shape.client_request) ref_calls_[s.reference_id] = s.call;
-    if (*kind == StimulusKind::kMakeCall && !name && !conn_id) unbound_calls_[s.reference_id] = s.call;
+    if (*kind == StimulusKind::kMakeCall && !name && !conn_id)
+      unbound_calls_[s.reference_id] = s.call;
   }
   stimuli.push_back(s);
   request_lines_.push_back(line_);
@@ -336,7 +358,8 @@ Status Reader::request_line(const json& j) {
 
 Status Reader::event_line(const json& j) {
   const json& type = j.at("event");
-  std::optional<EventType> t = type.is_string() ? parse_event_name(type.get_ref<const std::string&>()) : std::nullopt;
+  std::optional<EventType> t =
+      type.is_string() ? parse_event_name(type.get_ref<const std::string&>()) : std::nullopt;
   if (!t) return fail("unknown event " + shown(type));
   if (s_.events.size() >= limits::kMaxEventsPerSession) {
     return fail("more than " + std::to_string(limits::kMaxEventsPerSession) + " events");
@@ -347,7 +370,8 @@ Status Reader::event_line(const json& j) {
     std::optional<uint64_t> n = as_unsigned(*v, UINT32_MAX);
     if (!n || *n == 0) return fail("seq: expected a number from 1, found " + shown(*v));
     if (*n <= last_seq_) {
-      return fail("seq " + std::to_string(*n) + " does not follow the previous event's seq " + std::to_string(last_seq_));
+      return fail("seq " + std::to_string(*n) + " does not follow the previous event's seq " +
+                  std::to_string(last_seq_));
     }
     e.seq = static_cast<uint32_t>(*n);
   } else {
@@ -360,7 +384,8 @@ Status Reader::event_line(const json& j) {
     std::optional<uint64_t> n = as_unsigned(*v, UINT32_MAX);
     if (!n) return fail("request_seq: expected a number, found " + shown(*v));
     auto it = request_index_.find(static_cast<uint32_t>(*n));
-    e.request_seq = it == request_index_.end() ? 0 : it->second;  // a request the stream left out: none
+    e.request_seq =
+        it == request_index_.end() ? 0 : it->second;  // a request the stream left out: none
     request_seq_given = true;
   }
   if (e.request_seq == 0) request_seqs_mapped_ = false;
@@ -369,8 +394,10 @@ Status Reader::event_line(const json& j) {
     Attr attr;
     DnId* field;
   };
-  const DnAttr dn_attrs[] = {{Attr::kThisDn, &e.this_dn},         {Attr::kOtherDn, &e.other_dn},
-                             {Attr::kThirdPartyDn, &e.third_party_dn}, {Attr::kThisQueue, &e.this_queue},
+  const DnAttr dn_attrs[] = {{Attr::kThisDn, &e.this_dn},
+                             {Attr::kOtherDn, &e.other_dn},
+                             {Attr::kThirdPartyDn, &e.third_party_dn},
+                             {Attr::kThisQueue, &e.this_queue},
                              {Attr::kThirdPartyQueue, &e.third_party_queue}};
   for (const DnAttr& a : dn_attrs) {
     const char* key = attr_name(a.attr);
@@ -411,13 +438,15 @@ Status Reader::event_line(const json& j) {
     std::optional<uint64_t> code = as_unsigned(*v, 0xFFFF);
     if (!code) return fail("ErrorCode: expected a number, found " + shown(*v));
     const json* m = find(j, "ErrorMessage");
-    std::string_view message = m && m->is_string() ? std::string_view(m->get_ref<const std::string&>()) : "";
+    std::string_view message =
+        m && m->is_string() ? std::string_view(m->get_ref<const std::string&>()) : "";
     // The reason with this code and message; else the first with this code; else none
     // of the model's (the code is still present).
     for (int pass = 0; pass < 2 && e.error == ErrorReason::kNone; ++pass) {
       for (int i = 1; i < kErrorReasonCount; ++i) {
         auto reason = static_cast<ErrorReason>(i);
-        if (error_code_of(reason) == static_cast<int>(*code) && (pass == 1 || message == error_message_of(reason))) {
+        if (error_code_of(reason) == static_cast<int>(*code) &&
+            (pass == 1 || message == error_message_of(reason))) {
           e.error = reason;
           break;
         }
@@ -440,7 +469,8 @@ Status Reader::event_line(const json& j) {
     if (conn_id) conn_calls_.emplace(*conn_id, e.call);
   } else if (conn_id) {
     auto known = conn_calls_.find(*conn_id);
-    auto unbound = e.has(Attr::kReferenceId) ? unbound_calls_.find(e.reference_id) : unbound_calls_.end();
+    auto unbound =
+        e.has(Attr::kReferenceId) ? unbound_calls_.find(e.reference_id) : unbound_calls_.end();
     if (known != conn_calls_.end()) {
       e.call = known->second;
     } else if (unbound != unbound_calls_.end()) {
@@ -493,7 +523,8 @@ bool Reader::complete() const {
 
 Status Reader::finish(JsonlStream* out) {
   Session& session = s_.session;
-  if (session.stimuli.empty() && s_.events.empty()) return Status::invalid(name_ + ": holds no request or event line");
+  if (session.stimuli.empty() && s_.events.empty())
+    return Status::invalid(name_ + ": holds no request or event line");
   session.profile_known = stated_profile_;
   session.observed = !complete();
   if (!session.observed) {
@@ -507,7 +538,8 @@ Status Reader::finish(JsonlStream* out) {
     // queue EventQueued too); an ACD queue is its own ThisQueue on EventQueued; a DN
     // that never gets an event is external; anything else is an extension.
     auto& dns = session.config.topology.dns;
-    std::vector<uint8_t> is_this(dns.size()), route(dns.size()), queued(dns.size()), own_queue(dns.size());
+    std::vector<uint8_t> is_this(dns.size()), route(dns.size()), queued(dns.size()),
+        own_queue(dns.size());
     for (const Event& e : s_.events) {
       is_this[e.this_dn] = 1;
       if (e.type == EventType::kRouteRequest) route[e.this_dn] = 1;
@@ -533,8 +565,9 @@ Status Reader::finish(JsonlStream* out) {
     if (!shape_of(s.kind).has_call) continue;
     if (shape_of(s.kind).creates_call) created[s.call] = true;
     if (!created[s.call] && !session.observed) {
-      return fail(std::string(shape_of(s.kind).verb) + ": call " + session.config.call_names[s.call] +
-                  " is used before a request creates it (a stream with switch stimuli has every stimulus)");
+      return fail(
+          std::string(shape_of(s.kind).verb) + ": call " + session.config.call_names[s.call] +
+          " is used before a request creates it (a stream with switch stimuli has every stimulus)");
     }
   }
   std::string why = validate_session(session);
@@ -551,18 +584,21 @@ Status feed(Reader* reader, std::string_view text, bool last_chunk, std::string*
     if (nl == std::string_view::npos) break;
     std::string_view piece = text.substr(start, nl - start);
     reader->next_line();
-    if (reader->line_number() > kMaxLines) return reader->fail("more than " + std::to_string(kMaxLines) + " lines");
+    if (reader->line_number() > kMaxLines)
+      return reader->fail("more than " + std::to_string(kMaxLines) + " lines");
     Status st;
     if (!pending->empty()) {
       pending->append(piece);
       if (pending->size() > limits::kMaxJsonLineLength) {
-        return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) + " bytes");
+        return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) +
+                            " bytes");
       }
       st = reader->line(*pending);
       pending->clear();
     } else {
       if (piece.size() > limits::kMaxJsonLineLength) {
-        return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) + " bytes");
+        return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) +
+                            " bytes");
       }
       st = reader->line(piece);
     }
@@ -572,7 +608,8 @@ Status feed(Reader* reader, std::string_view text, bool last_chunk, std::string*
   pending->append(text.substr(start));
   if (pending->size() > limits::kMaxJsonLineLength) {
     reader->next_line();
-    return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) + " bytes");
+    return reader->fail("line longer than " + std::to_string(limits::kMaxJsonLineLength) +
+                        " bytes");
   }
   if (last_chunk && !pending->empty()) {
     reader->next_line();

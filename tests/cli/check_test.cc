@@ -40,7 +40,8 @@ std::string write_file(const std::string& path, const std::string& text) {
 // The stream `run --format jsonl` prints for a flow, with lines that `keep` rejects left out.
 template <typename Keep>
 std::string flow_stream(const std::string& flow, Keep keep) {
-  auto r = run_command(callbench() + " run --format jsonl " + source_path("corpus/flows/" + flow + ".scn"));
+  auto r = run_command(callbench() + " run --format jsonl " +
+                       source_path("corpus/flows/" + flow + ".scn"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.out);
   std::string out, line;
@@ -82,7 +83,10 @@ TEST(CheckCommandTest, JudgesEveryFlowsStreamAsItsJournalSession) {
   EXPECT_EQ(jsonl.exit_code, 0) << jsonl.out << jsonl.err;
   EXPECT_EQ(bodies(jsonl.out), bodies(journal.out));
   EXPECT_EQ(bodies(jsonl.out).size(), flow_names().size());
-  EXPECT_EQ(jsonl.out.rfind(dir + "acd.jsonl 'acd': conforms: c1 follows 'Internal/Inbound Call to ACD' (normal flow)\n", 0), 0u)
+  EXPECT_EQ(jsonl.out.rfind(dir + "acd.jsonl 'acd': conforms: c1 follows 'Internal/Inbound Call to "
+                                  "ACD' (normal flow)\n",
+                            0),
+            0u)
       << jsonl.out;
 }
 
@@ -91,7 +95,10 @@ TEST(CheckCommandTest, JudgesJournalsAndStreamsTogetherAndReadsStandardInput) {
   std::string stream = write_file(dir + "park.jsonl", flow_stream("park"));
   std::string j = dir + "acd.db";
   std::filesystem::remove(j);
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " " + source_path("corpus/flows/acd.scn")).exit_code, 0);
+  ASSERT_EQ(
+      run_command(callbench() + " run --journal " + j + " " + source_path("corpus/flows/acd.scn"))
+          .exit_code,
+      0);
   auto both = run_command(callbench() + " check " + stream + " " + j);
   EXPECT_EQ(both.exit_code, 0) << both.err;
   EXPECT_EQ(both.out.rfind(stream + " 'park': conforms", 0), 0u) << both.out;
@@ -103,26 +110,32 @@ TEST(CheckCommandTest, JudgesJournalsAndStreamsTogetherAndReadsStandardInput) {
 
 TEST(CheckCommandTest, AStreamThatBreaksTheFlowsExitsOne) {
   // The queue's EventAbandoned left out: the caller hung up, the queue still holds the call.
-  std::string path = write_file(temp_dir() + "broken.jsonl", flow_stream("acd_1", [](const std::string& line) {
-                                  return line.find("EventAbandoned") == std::string::npos;
-                                }));
+  std::string path =
+      write_file(temp_dir() + "broken.jsonl", flow_stream("acd_1", [](const std::string& line) {
+                   return line.find("EventAbandoned") == std::string::npos;
+                 }));
   auto r = run_command(callbench() + " check " + path);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.out.find(path + " 'acd_1': 1 violation\n  hangup-clears at request 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(path + " 'acd_1': 1 violation\n  hangup-clears at request 2"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(CheckCommandTest, WithoutTheSessionLineEveryFlowStillConforms) {
   std::string dir = temp_dir();
   std::string streams;
   for (const std::string& flow : flow_names()) {
-    streams += " " + write_file(dir + flow + ".nosession.jsonl", flow_stream(flow, [](const std::string& line) {
+    streams += " " + write_file(dir + flow + ".nosession.jsonl",
+                                flow_stream(flow, [](const std::string& line) {
                                   return line.rfind("{\"session\"", 0) != 0;
                                 }));
   }
   auto r = run_command(callbench() + " check" + streams);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(bodies(r.out).size(), flow_names().size());
-  EXPECT_NE(r.out.find(dir + "acd.nosession.jsonl: conforms: c1 follows 'Internal/Inbound Call to ACD'"), std::string::npos)
+  EXPECT_NE(
+      r.out.find(dir + "acd.nosession.jsonl: conforms: c1 follows 'Internal/Inbound Call to ACD'"),
+      std::string::npos)
       << r.out;
 }
 
@@ -133,9 +146,10 @@ TEST(CheckCommandTest, ObservedStreamsAreJudged) {
   std::string dir = temp_dir();
   for (const std::string& flow : flow_names()) {
     SCOPED_TRACE(flow);
-    std::string events_only = write_file(dir + flow + ".events.jsonl", flow_stream(flow, [](const std::string& line) {
-                                           return line.rfind("{\"event\"", 0) == 0;
-                                         }));
+    std::string events_only =
+        write_file(dir + flow + ".events.jsonl", flow_stream(flow, [](const std::string& line) {
+                     return line.rfind("{\"event\"", 0) == 0;
+                   }));
     auto r = run_command(callbench() + " check " + events_only);
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << r.err;
     EXPECT_EQ(r.out.rfind(events_only + ": ", 0), 0u) << r.out;
@@ -154,10 +168,12 @@ TEST(CheckCommandTest, BadLinesExitTwoNamingFileAndLine) {
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_NE(r.err.find(path + ":3: malformed JSON"), std::string::npos) << r.err;
 
-  std::string unknown = write_file(dir + "unknown.jsonl", stream + "{\"event\":\"EventTeleported\",\"ThisDN\":\"7001\"}\n");
+  std::string unknown = write_file(
+      dir + "unknown.jsonl", stream + "{\"event\":\"EventTeleported\",\"ThisDN\":\"7001\"}\n");
   r = run_command(callbench() + " check " + unknown);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(unknown + ":11: unknown event \"EventTeleported\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(unknown + ":11: unknown event \"EventTeleported\""), std::string::npos)
+      << r.err;
 
   r = run_command("printf '{\"event\":\"EventRinging\"}\\n' | " + callbench() + " check -");
   EXPECT_EQ(r.exit_code, 2);

@@ -3,10 +3,10 @@
 // with parts left out (the session line, the request lines, seq numbers) still read;
 // bad input is an error naming file:line, never a crash.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "core/oracle.h"
@@ -21,7 +21,8 @@ using json = nlohmann::json;
 
 std::vector<std::string> flow_paths() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
     if (entry.path().extension() == ".scn") files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
@@ -32,7 +33,8 @@ std::string stem(const std::string& path) { return std::filesystem::path(path).s
 
 // What `callbench run --format jsonl` prints for a session.
 std::string stream_of(const Session& session, const Played& played, const std::string& label) {
-  return session_json_line(session.config, label) + "\n" + render_jsonl(session, played.events, played.outcomes);
+  return session_json_line(session.config, label) + "\n" +
+         render_jsonl(session, played.events, played.outcomes);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -62,7 +64,8 @@ std::string edited(const std::string& text, Edit edit) {
 // What a report says about a verdict, to compare two verdicts.
 std::string summary(const Verdict& v) {
   std::string s = v.ok() ? "conforms" : "violations";
-  for (const Violation& x : v.violations) s += "\n" + x.rule + " " + std::to_string(x.request_seq) + " " + x.message;
+  for (const Violation& x : v.violations)
+    s += "\n" + x.rule + " " + std::to_string(x.request_seq) + " " + x.message;
   for (const CallFlow& f : v.flows) s += "\nflow " + std::to_string(f.call) + " " + f.name();
   return s;
 }
@@ -89,26 +92,34 @@ const char* const kAcd =
 // ---- The session line ----------------------------------------------------------
 
 TEST(SessionLineTest, NamesSeedLabelDnsAndEveryOptionWithItsValue) {
-  Scenario sc = testing::parse_text("seed 0xffffffffffffffff\ndn 7001 extension\ndn 9001 routing-point\n"
-                                    "option dial-info off\noption network-reached simulated\n");
+  Scenario sc = testing::parse_text(
+      "seed 0xffffffffffffffff\ndn 7001 extension\ndn 9001 routing-point\n"
+      "option dial-info off\noption network-reached simulated\n");
   std::string line = session_json_line(sc.session.config, "my \"label\"");
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  EXPECT_EQ(line.rfind(R"({"session":{"seed":18446744073709551615,"label":"my \"label\"","dns":[{"dn":"7001","kind":"extension"},{"dn":"9001","kind":"routing-point"}],"options":{"dial-info":"off","third-party":"on",)", 0), 0u) << line;
+  EXPECT_EQ(
+      line.rfind(
+          R"({"session":{"seed":18446744073709551615,"label":"my \"label\"","dns":[{"dn":"7001","kind":"extension"},{"dn":"9001","kind":"routing-point"}],"options":{"dial-info":"off","third-party":"on",)",
+          0),
+      0u)
+      << line;
   json j = json::parse(line);
   const json& options = j["session"]["options"];
   ASSERT_EQ(options.size(), static_cast<std::size_t>(kProfileOptionCount));
   for (int i = 0; i < kProfileOptionCount; ++i) {
     const ProfileOption& o = profile_options()[i];
     ASSERT_TRUE(options.contains(o.name)) << o.name;
-    EXPECT_EQ(options[o.name], o.values[profile_option_value(sc.session.config.profile, i)]) << o.name;
+    EXPECT_EQ(options[o.name], o.values[profile_option_value(sc.session.config.profile, i)])
+        << o.name;
   }
   EXPECT_EQ(options["network-reached"], "simulated");
 }
 
 TEST(SessionLineTest, ReadsBackIntoTheSameConfig) {
-  Scenario sc = testing::parse_text("seed 77\ndn 7001 extension\ndn 8001 acd-queue\ndn 5550100 external\n"
-                                    "dn 7100 remote-extension\noption third-party off\noption outbound-other-dn off\n"
-                                    "c1 = make-call 7001 8001\n");
+  Scenario sc = testing::parse_text(
+      "seed 77\ndn 7001 extension\ndn 8001 acd-queue\ndn 5550100 external\n"
+      "dn 7100 remote-extension\noption third-party off\noption outbound-other-dn off\n"
+      "c1 = make-call 7001 8001\n");
   JsonlStream s = read_ok(stream_of(sc.session, play(sc.session), "x"));
   EXPECT_TRUE(s.has_session_line);
   EXPECT_EQ(s.label, "x");
@@ -192,16 +203,18 @@ TEST(JsonlReaderTest, WithoutTheSessionLineEveryFlowIsStillJudged) {
   // The flows that follow the default profile conform; the others need the oracle to
   // accept any documented alternative when the profile is unknown (Session::profile_known).
   for (const std::string& n : not_conforming) {
-    bool default_profile = n.find("no_dial") == std::string::npos && n.find("simulated") == std::string::npos &&
-                           n.find("secondary") == std::string::npos && n.find("park_no_busy") == std::string::npos &&
-                           n.find("routing_outbound") == std::string::npos;
+    bool default_profile =
+        n.find("no_dial") == std::string::npos && n.find("simulated") == std::string::npos &&
+        n.find("secondary") == std::string::npos && n.find("park_no_busy") == std::string::npos &&
+        n.find("routing_outbound") == std::string::npos;
     EXPECT_FALSE(default_profile) << n;
   }
 }
 
 TEST(JsonlReaderTest, InfersTheKindsOfDnsFromTheEvents) {
   Scenario sc = testing::parse_text(
-      "dn 7001 extension\ndn 9001 routing-point\ndn 9002 routing-queue\ndn 8001 acd-queue\ndn 7002 extension\n"
+      "dn 7001 extension\ndn 9001 routing-point\ndn 9002 routing-queue\ndn 8001 acd-queue\ndn 7002 "
+      "extension\n"
       "dn 5550100 external\n"
       "c1 = make-call 7001 9001\nroute 9001 c1 8001\ndivert 8001 c1 7002\n"
       "c2 = inbound 5550100 9002\n");
@@ -228,7 +241,8 @@ TEST(JsonlReaderTest, WithoutRequestLinesAStreamIsObservedAndJudged) {
     Scenario sc;
     ASSERT_TRUE(load_scenario(path, &sc).is_ok());
     Played played = play(sc.session);
-    std::string text = edited(stream_of(sc.session, played, "x"), [](json& j) { return !j.contains("request"); });
+    std::string text =
+        edited(stream_of(sc.session, played, "x"), [](json& j) { return !j.contains("request"); });
     JsonlStream s = read_ok(text);
     EXPECT_TRUE(s.session.observed);
     EXPECT_TRUE(s.session.stimuli.empty());
@@ -245,7 +259,8 @@ TEST(JsonlReaderTest, ClientRequestsOnlyWithoutCallNamesTellCallsByConnId) {
   std::string conn = conn_id_string(played.events[0].conn_id);
   // A client request names its call by ConnID, as T-Lib's do; TMakeCall has none yet.
   std::string text = edited(render_jsonl(sc.session, played.events, played.outcomes), [&](json& j) {
-    if (j.contains("request") && (j["request"] == "divert" || j["request"] == "queue")) return false;
+    if (j.contains("request") && (j["request"] == "divert" || j["request"] == "queue"))
+      return false;
     if (j.contains("request") && j["request"] != "make-call") j["ConnID"] = conn;
     j.erase("call");
     j.erase("seq");
@@ -280,7 +295,8 @@ TEST(JsonlReaderTest, KeysOutsideTheModelAreIgnored) {
 
 TEST(JsonlReaderTest, AcceptsNumbersForCallStateAndRolesAndIgnoresBlankLines) {
   std::string text =
-      "\n{\"event\":\"EventRinging\",\"ConnID\":\"00000000000000ab\",\"ThisDN\":\"7002\",\"ThisDNRole\":2,"
+      "\n{\"event\":\"EventRinging\",\"ConnID\":\"00000000000000ab\",\"ThisDN\":\"7002\","
+      "\"ThisDNRole\":2,"
       "\"OtherDN\":7001,\"OtherDNRole\":\"origination\",\"CallState\":0}\r\n\n";
   JsonlStream s = read_ok(text);
   ASSERT_EQ(s.events.size(), 1u);
@@ -296,9 +312,12 @@ TEST(JsonlReaderTest, AcceptsNumbersForCallStateAndRolesAndIgnoresBlankLines) {
 
 TEST(JsonlReaderTest, ErrorCodesMapToTheModelsReasons) {
   std::string text =
-      R"({"event":"EventError","ThisDN":"7001","ReferenceID":3,"ErrorCode":56,"ErrorMessage":"Invalid ConnectionID: the caller released before the route completed"})" "\n"
-      R"({"event":"EventError","ThisDN":"7001","ReferenceID":4,"ErrorCode":93})" "\n"
-      R"({"event":"EventError","ThisDN":"7001","ReferenceID":5,"ErrorCode":999})" "\n";
+      R"({"event":"EventError","ThisDN":"7001","ReferenceID":3,"ErrorCode":56,"ErrorMessage":"Invalid ConnectionID: the caller released before the route completed"})"
+      "\n"
+      R"({"event":"EventError","ThisDN":"7001","ReferenceID":4,"ErrorCode":93})"
+      "\n"
+      R"({"event":"EventError","ThisDN":"7001","ReferenceID":5,"ErrorCode":999})"
+      "\n";
   JsonlStream s = read_ok(text);
   ASSERT_EQ(s.events.size(), 3u);
   EXPECT_EQ(s.events[0].error, ErrorReason::kCallClearedFirst);
@@ -313,7 +332,8 @@ TEST(JsonlReaderTest, ErrorCodesMapToTheModelsReasons) {
 // ---- Bad input -----------------------------------------------------------------------
 
 TEST(JsonlReaderTest, BadLinesAreErrorsNamingFileAndLine) {
-  const std::string ok = R"({"event":"EventRinging","ThisDN":"7002","ConnID":"00000000000000ab","CallState":"OK"})";
+  const std::string ok =
+      R"({"event":"EventRinging","ThisDN":"7002","ConnID":"00000000000000ab","CallState":"OK"})";
   struct Case {
     std::string line;
     std::string error;
@@ -322,24 +342,36 @@ TEST(JsonlReaderTest, BadLinesAreErrorsNamingFileAndLine) {
       {"[1,2]", "s.jsonl:2: expected a JSON object"},
       {"{\"what\":1}", "s.jsonl:2: expected a \"session\", \"request\" or \"event\" line"},
       {R"({"event":"EventFoo","ThisDN":"7001"})", "s.jsonl:2: unknown event \"EventFoo\""},
-      {R"({"event":"EventRinging","ConnID":"00000000000000ab"})", "s.jsonl:2: EventRinging without ThisDN"},
-      {R"({"event":"EventRinging","ThisDN":"7001","CallState":"Sleepy"})", "s.jsonl:2: CallState: not a CallState"},
-      {R"({"event":"EventRinging","ThisDN":"7001","CallState":77})", "s.jsonl:2: CallState: not a CallState"},
-      {R"({"event":"EventRinging","ThisDN":"7001","ThisDNRole":"Boss"})", "s.jsonl:2: ThisDNRole: not a DNRole"},
-      {R"({"event":"EventRinging","ThisDN":"7001","ConnID":"xyz"})", "s.jsonl:2: ConnID: expected 16 hex digits"},
-      {R"({"event":"EventRinging","ThisDN":"70 01"})", "s.jsonl:2: ThisDN: \"70 01\" is not a DN name"},
+      {R"({"event":"EventRinging","ConnID":"00000000000000ab"})",
+       "s.jsonl:2: EventRinging without ThisDN"},
+      {R"({"event":"EventRinging","ThisDN":"7001","CallState":"Sleepy"})",
+       "s.jsonl:2: CallState: not a CallState"},
+      {R"({"event":"EventRinging","ThisDN":"7001","CallState":77})",
+       "s.jsonl:2: CallState: not a CallState"},
+      {R"({"event":"EventRinging","ThisDN":"7001","ThisDNRole":"Boss"})",
+       "s.jsonl:2: ThisDNRole: not a DNRole"},
+      {R"({"event":"EventRinging","ThisDN":"7001","ConnID":"xyz"})",
+       "s.jsonl:2: ConnID: expected 16 hex digits"},
+      {R"({"event":"EventRinging","ThisDN":"70 01"})",
+       "s.jsonl:2: ThisDN: \"70 01\" is not a DN name"},
       {R"({"event":"EventRinging","ThisDN":true})", "s.jsonl:2: ThisDN: expected a DN name"},
-      {R"({"event":"EventRinging","ThisDN":"7001","seq":-1})", "s.jsonl:2: seq: expected a number from 1"},
-      {R"({"event":"EventRinging","ThisDN":"7001","seq":1})", "s.jsonl:2: seq 1 does not follow the previous event's seq 1"},
-      {R"({"event":"EventRinging","ThisDN":"7001","ReferenceID":1.5})", "s.jsonl:2: ReferenceID: expected a number"},
-      {R"({"event":"EventRinging","ThisDN":"7001","call":""})", "s.jsonl:2: call: \"\" is not a call name"},
-      {R"({"request":"make-call","ThisDN":"7001","OtherDN":"7002"})", "s.jsonl:2: TMakeCall needs a ReferenceID from 1"},
+      {R"({"event":"EventRinging","ThisDN":"7001","seq":-1})",
+       "s.jsonl:2: seq: expected a number from 1"},
+      {R"({"event":"EventRinging","ThisDN":"7001","seq":1})",
+       "s.jsonl:2: seq 1 does not follow the previous event's seq 1"},
+      {R"({"event":"EventRinging","ThisDN":"7001","ReferenceID":1.5})",
+       "s.jsonl:2: ReferenceID: expected a number"},
+      {R"({"event":"EventRinging","ThisDN":"7001","call":""})",
+       "s.jsonl:2: call: \"\" is not a call name"},
+      {R"({"request":"make-call","ThisDN":"7001","OtherDN":"7002"})",
+       "s.jsonl:2: TMakeCall needs a ReferenceID from 1"},
       {R"({"request":"answer","ReferenceID":2,"ThisDN":"7001"})", "s.jsonl:2: answer needs a call"},
       {R"({"request":"dance"})", "s.jsonl:2: unknown request \"dance\""},
       {R"({"session":{}})", "s.jsonl:2: the session line must be the stream's first line"},
   };
   for (const Case& c : cases) {
-    std::string text = "{\"event\":\"EventDialing\",\"ThisDN\":\"7001\",\"seq\":1}\n" + c.line + "\n" + ok + "\n";
+    std::string text =
+        "{\"event\":\"EventDialing\",\"ThisDN\":\"7001\",\"seq\":1}\n" + c.line + "\n" + ok + "\n";
     std::string error = read_error(text);
     EXPECT_EQ(error.rfind(c.error, 0), 0u) << "line: " << c.line << "\nerror: " << error;
   }
@@ -356,30 +388,37 @@ TEST(JsonlReaderTest, BadSessionLinesAreErrorsNamingLineOne) {
       {R"({"session":{"seed":"0xZZ"}})", "s.jsonl:1: session seed"},
       {R"({"session":{"label":5}})", "s.jsonl:1: session label"},
       {R"({"session":{"dns":[{"dn":"7001"}]}})", "s.jsonl:1: session dns: expected"},
-      {R"({"session":{"dns":[{"dn":"7001","kind":"phone"}]}})", "s.jsonl:1: session dns: DN 7001: unknown kind"},
+      {R"({"session":{"dns":[{"dn":"7001","kind":"phone"}]}})",
+       "s.jsonl:1: session dns: DN 7001: unknown kind"},
       {R"({"session":{"dns":[{"dn":"7001","kind":"extension"},{"dn":"7001","kind":"extension"}]}})",
        "s.jsonl:1: session dns: DN 7001 is declared twice"},
-      {R"({"session":{"options":{"dial-info":"maybe"}}})", "s.jsonl:1: session options: unknown option or value"},
-      {R"({"session":{"options":{"colour":"on"}}})", "s.jsonl:1: session options: unknown option or value"},
-      {R"({"session":{"dns":[{"dn":"7002","kind":"extension"}]}})", "s.jsonl:2: ThisDN: DN 7001 is not in the session line's dns"},
+      {R"({"session":{"options":{"dial-info":"maybe"}}})",
+       "s.jsonl:1: session options: unknown option or value"},
+      {R"({"session":{"options":{"colour":"on"}}})",
+       "s.jsonl:1: session options: unknown option or value"},
+      {R"({"session":{"dns":[{"dn":"7002","kind":"extension"}]}})",
+       "s.jsonl:2: ThisDN: DN 7001 is not in the session line's dns"},
   };
   for (const Case& c : cases) {
     std::string error = read_error(c.line + event);
     EXPECT_EQ(error.rfind(c.error, 0), 0u) << "line: " << c.line << "\nerror: " << error;
   }
   // A session line with options states the profile; without them it is unknown.
-  EXPECT_TRUE(read_ok(R"({"session":{"seed":"0x10","options":{"dial-info":"off"}}})" + event).session.profile_known);
+  EXPECT_TRUE(read_ok(R"({"session":{"seed":"0x10","options":{"dial-info":"off"}}})" + event)
+                  .session.profile_known);
   EXPECT_EQ(read_ok(R"({"session":{"seed":"0x10"}})" + event).session.config.seed, 16u);
   EXPECT_FALSE(read_ok(R"({"session":{"seed":"0x10"}})" + event).session.profile_known);
 }
 
 TEST(JsonlReaderTest, AStreamWithSwitchStimuliMustCreateItsCalls) {
-  std::string text =
-      R"({"request":"divert","ThisDN":"8001","OtherDN":"7002","call":"c1"})" "\n";
+  std::string text = R"({"request":"divert","ThisDN":"8001","OtherDN":"7002","call":"c1"})"
+                     "\n";
   std::string error = read_error(text);
-  EXPECT_EQ(error.rfind("s.jsonl:1: divert: call c1 is used before a request creates it", 0), 0u) << error;
+  EXPECT_EQ(error.rfind("s.jsonl:1: divert: call c1 is used before a request creates it", 0), 0u)
+      << error;
   EXPECT_EQ(read_error("\n \n").rfind("s.jsonl: holds no request or event line", 0), 0u);
-  std::string twice = R"({"request":"inbound","ThisDN":"5550100","OtherDN":"7001","call":"c1"})" "\n";
+  std::string twice = R"({"request":"inbound","ThisDN":"5550100","OtherDN":"7001","call":"c1"})"
+                      "\n";
   EXPECT_EQ(read_error(twice + twice).rfind("s.jsonl:2: call c1 is created twice", 0), 0u);
 }
 
@@ -392,13 +431,19 @@ TEST(JsonlReaderTest, LimitsAreErrorsNamingTheLine) {
     many_dns += R"({"event":"EventRinging","ThisDN":"d)" + std::to_string(i) + "\"}\n";
   }
   std::string error = read_error(many_dns);
-  EXPECT_EQ(error.rfind("s.jsonl:" + std::to_string(limits::kMaxDns + 1) + ": more than 256 DNs", 0), 0u) << error;
+  EXPECT_EQ(
+      error.rfind("s.jsonl:" + std::to_string(limits::kMaxDns + 1) + ": more than 256 DNs", 0), 0u)
+      << error;
   std::string many_calls;
   for (std::size_t i = 0; i <= limits::kMaxCalls; ++i) {
-    many_calls += R"({"event":"EventRinging","ThisDN":"7001","call":"c)" + std::to_string(i) + "\"}\n";
+    many_calls +=
+        R"({"event":"EventRinging","ThisDN":"7001","call":"c)" + std::to_string(i) + "\"}\n";
   }
   error = read_error(many_calls);
-  EXPECT_EQ(error.rfind("s.jsonl:" + std::to_string(limits::kMaxCalls + 1) + ": more than 256 calls", 0), 0u) << error;
+  EXPECT_EQ(
+      error.rfind("s.jsonl:" + std::to_string(limits::kMaxCalls + 1) + ": more than 256 calls", 0),
+      0u)
+      << error;
 }
 
 TEST(JsonlReaderTest, ReadsFilesAndNamesThem) {
@@ -435,8 +480,11 @@ TEST(JsonlReaderTest, SurvivesGarbledStreams) {
     Played played = play(sc.session);
     streams.push_back(stream_of(sc.session, played, "x"));
   }
-  const char* tokens[] = {"{", "}", "[", "]", ",", ":", "\"", "\\u0000", "null", "1e999", "-1", "\"EventRinging\"",
-                          "\"ThisDN\"", "\"ConnID\"", "\"session\"", "\"request\"", "\n", "\xff", "\"call\""};
+  const char* tokens[] = {"{",          "}",          "[",           "]",
+                          ",",          ":",          "\"",          "\\u0000",
+                          "null",       "1e999",      "-1",          "\"EventRinging\"",
+                          "\"ThisDN\"", "\"ConnID\"", "\"session\"", "\"request\"",
+                          "\n",         "\xff",       "\"call\""};
   int read = 0, errors = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text = streams[rng() % streams.size()];
@@ -460,7 +508,8 @@ TEST(JsonlReaderTest, SurvivesGarbledStreams) {
         for (const std::string& l : lines) text += l + "\n";
         break;
       case 3:  // insert tokens
-        for (int k = 0; k < 4; ++k) text.insert(rng() % text.size(), tokens[rng() % std::size(tokens)]);
+        for (int k = 0; k < 4; ++k)
+          text.insert(rng() % text.size(), tokens[rng() % std::size(tokens)]);
         break;
       default:  // random bytes
         text.clear();
