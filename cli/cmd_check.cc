@@ -1,5 +1,6 @@
-// callbench check: the oracle over recorded sessions.
+// callbench check: the oracle over recorded sessions and JSON-lines streams.
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -7,77 +8,130 @@
 #include "cli/commands.h"
 #include "cli/html_out.h"
 #include "core/oracle.h"
+#include "import/jsonl.h"
 #include "storage/journal.h"
 
 namespace callbench::cli {
 namespace {
 
 struct CheckOptions {
-  std::string journal;
+  std::vector<std::string> files;
   int64_t session = 0;
   std::string html;  // --html OUT.html: also write the judged sessions as ladder diagrams
 };
 
-int check(const CheckOptions& o) {
+// The report of one session: "HEAD: conforms: c1 follows ..." or its violations.
+std::string verdict_text(const std::string& head, const Verdict& v,
+                         const std::vector<std::string>& names) {
+  std::string out;
+  auto call = [&](CallId id) { return id < names.size() ? names[id] : std::string("?"); };
+  if (v.ok()) {
+    out += head + ": conforms";
+    std::string sep = ": ";
+    for (const CallFlow& f : v.flows) {
+      std::string stars = f.stars;
+      out += sep + call(f.call) + " " +
+             (f.in_progress ? "is still under way in '" + std::string(f.flow) + "'"
+              : !f.documented() ? std::string("goes beyond the documented flows")
+                              : "follows '" + std::string(f.flow) + "' (" +
+                                    (stars == "normal" ? std::string("normal flow")
+                                                       : "interruption point " + stars) +
+                                    ")");
+      for (int a : f.also) out += ", also " + documented_flow_points()[static_cast<std::size_t>(a)];
+      sep = "; ";
+    }
+    return out + "\n";
+  }
+  out += head + ": " + std::to_string(v.violations.size()) + " violation" +
+         (v.violations.size() == 1 ? "" : "s") + "\n";
+  for (const Violation& x : v.violations) {
+    out += "  " + x.rule + " at request " + std::to_string(x.request_seq);
+    if (!x.event_seqs.empty()) {
+      out += ", event";
+      for (uint32_t e : x.event_seqs) out += " " + std::to_string(e);
+    }
+    out += ": " + x.message + "\n";
+  }
+  return out;
+}
+
+// A journal is a SQLite file; anything else (and "-") is read as JSON lines. A file
+// that cannot be opened goes to the journal reader, which names the problem as before.
+bool is_journal(const std::string& path) {
+  if (path == "-") return false;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return true;
+  char head[16] = {};
+  std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return n == sizeof head && std::memcmp(head, "SQLite format 3", sizeof head) == 0;
+}
+
+// Judges the sessions of one journal into *out; *broken counts those that do not conform.
+Status check_journal(const std::string& path, int64_t session, std::string* out,
+                     std::size_t* broken, HtmlOut* html) {
   std::unique_ptr<Journal> j;
-  Status s = Journal::open(o.journal, Journal::Mode::kRead, &j);
-  if (!s.is_ok()) return report(s);
+  Status s = Journal::open(path, Journal::Mode::kRead, &j);
+  if (!s.is_ok()) return s;
   std::vector<int64_t> ids;
-  if (o.session != 0) {
+  if (session != 0) {
     SessionInfo info;
-    s = j->session(o.session, &info);
-    if (!s.is_ok()) return report(s);
-    ids.push_back(o.session);
+    s = j->session(session, &info);
+    if (!s.is_ok()) return s;
+    ids.push_back(session);
   } else {
     std::vector<SessionInfo> all;
     s = j->sessions(&all);
-    if (!s.is_ok()) return report(s);
-    if (all.empty()) return report(Status::not_found(o.journal + ": holds no session"));
+    if (!s.is_ok()) return s;
+    if (all.empty()) return Status::not_found(path + ": holds no session");
     for (const SessionInfo& i : all) ids.push_back(i.id);
   }
-  std::size_t broken = 0;
-  std::string out;
-  HtmlOut html;
   for (int64_t id : ids) {
     LoadedSession ls;
     s = j->load_session(id, &ls);
-    if (!s.is_ok()) return report(s);
+    if (!s.is_ok()) return s;
     std::vector<Event> events;
     s = j->load_events(ls, &events);
-    if (!s.is_ok()) return report(s);
+    if (!s.is_ok()) return s;
     Verdict v = judge(ls.session, events);
-    std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
-    if (!o.html.empty()) html.add(head, ls.session, events, ls.ignored, v);
-    const auto& names = ls.session.config.call_names;
-    if (v.ok()) {
-      out += head + ": conforms";
-      std::string sep = ": ";
-      for (const CallFlow& f : v.flows) {
-        std::string stars = f.stars;
-        out += sep + names[f.call] + " " +
-               (!f.documented() ? std::string("follows no documented flow to the end")
-                                : "follows '" + std::string(f.flow) + "' (" +
-                                      (stars == "normal" ? std::string("normal flow") : "interruption point " + stars) + ")");
-        for (int a : f.also) out += ", also " + documented_flow_points()[static_cast<std::size_t>(a)];
-        sep = "; ";
-      }
-      out += "\n";
-      continue;
-    }
-    ++broken;
-    out += head + ": " + std::to_string(v.violations.size()) + " violation" + (v.violations.size() == 1 ? "" : "s") + "\n";
-    for (const Violation& x : v.violations) {
-      out += "  " + x.rule + " at request " + std::to_string(x.request_seq);
-      if (!x.event_seqs.empty()) {
-        out += ", event";
-        for (uint32_t e : x.event_seqs) out += " " + std::to_string(e);
-      }
-      out += ": " + x.message + "\n";
-    }
+    std::string head =
+        "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
+    if (!v.ok()) ++*broken;
+    *out += verdict_text(head, v, ls.session.config.call_names);
+    if (html) html->add(head, ls.session, events, ls.ignored, v);
+  }
+  return Status::ok();
+}
+
+// Judges one JSON-lines stream: one session, named after the file (and its label).
+Status check_stream(const std::string& path, std::string* out, std::size_t* broken, HtmlOut* html) {
+  JsonlStream stream;
+  Status s = read_jsonl_file(path, &stream);
+  if (!s.is_ok()) return s;
+  Verdict v = judge(stream.session, stream.events);
+  std::string head = (path == "-" ? std::string("<stdin>") : path) +
+                     (stream.label.empty() ? "" : " '" + stream.label + "'");
+  if (!v.ok()) ++*broken;
+  *out += verdict_text(head, v, stream.session.config.call_names);
+  if (html) html->add(head, stream.session, stream.events, {}, v);
+  return Status::ok();
+}
+
+int check(const CheckOptions& o) {
+  std::size_t broken = 0;
+  std::string out;
+  HtmlOut html;
+  HtmlOut* page = o.html.empty() ? nullptr : &html;
+  for (const std::string& path : o.files) {
+    Status s = is_journal(path) ? check_journal(path, o.session, &out, &broken, page)
+                                : check_stream(path, &out, &broken, page);
+    if (!s.is_ok()) return report(s);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  if (!o.html.empty()) {
-    s = html.write(o.html, "callbench check " + o.journal);
+  if (page) {
+    std::string title = "callbench check";
+    for (const std::string& f : o.files) title += " " + f;
+    Status s = html.write(o.html, title);
     if (!s.is_ok()) return report(s);
   }
   return broken == 0 ? 0 : 1;
@@ -87,15 +141,28 @@ int check(const CheckOptions& o) {
 
 void add_check_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand("check", "Judge recorded sessions against the call-model document (the oracle)");
+  CLI::App* cmd = app.add_subcommand("check",
+                                     "Judge recorded sessions and JSON-lines streams against the "
+                                     "call-model document (the oracle)");
   std::string rules;
-  for (const Rule& r : oracle_rules()) rules += "  " + std::string(r.name) + ": " + r.description + "\n";
+  for (const Rule& r : oracle_rules())
+    rules += "  " + std::string(r.name) + ": " + r.description + "\n";
   cmd->footer(
+      "Each FILE is a journal (a SQLite file: every session, or --session N) or a JSON-lines\n"
+      "stream ('-': standard input), one session, as 'callbench run --format jsonl' prints it or\n"
+      "from anywhere else: its session line, request lines and seq numbers may be missing (then\n"
+      "the DN kinds and the profile are inferred, and a stream without switch stimuli is judged\n"
+      "as observed, its parties bound from the events); keys outside the model are ignored.\n"
       "For each session: the violations (rule, request seq, events, what is wrong), or, when it\n"
       "conforms, the documented flow and interruption point each call followed. Exit 0 when every\n"
-      "session conforms, 1 otherwise, 2 for a journal that cannot be read. The rules:\n" + rules);
-  cmd->add_option("journal", o->journal, "The journal")->required()->type_name("J.db");
-  cmd->add_option("--session", o->session, "Check only this session (default: all)")->type_name("N");
+      "session conforms, 1 otherwise, 2 for a journal or stream that cannot be read (a stream's\n"
+      "error names FILE:LINE). The rules:\n" +
+      rules);
+  cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("--session", o->session, "In journals, check only this session (default: all)")
+      ->type_name("N");
   cmd->add_option("--html", o->html, "Also write the judged sessions as a self-contained page of ladder diagrams")
       ->type_name("OUT.html");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });

@@ -11,6 +11,7 @@
 #include "core/oracle.h"
 #include "core/render.h"
 #include "core/scenario.h"
+#include "import/jsonl.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -109,7 +110,7 @@ int show(const SessionChoice& c, const std::string& format) {
     LadderSession ladder{&ls.session, &events, &outcomes, &verdict, title};
     print(format == "svg" ? render_ladder_svg(ladder) : render_ladder_html(ladder));
   } else if (format == "jsonl") {
-    print(render_jsonl(ls.session, events, outcomes));
+    print(session_json_line(ls.session.config, ls.info.label) + "\n" + render_jsonl(ls.session, events, outcomes));
   } else {
     print(render_table(ls.session, events, outcomes));
   }

@@ -13,6 +13,7 @@
 #include "core/player.h"
 #include "core/render.h"
 #include "core/scenario.h"
+#include "import/jsonl.h"
 #include "replay/record.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -84,7 +85,9 @@ int run(const RunOptions& o) {
       verdicts.push_back(judge(sc.session, played.events));
       all_played.push_back(played);
     } else if (o.format == "jsonl") {
-      out = render_jsonl(sc.session, played.events, played.outcomes);
+      // The session line first, so the stream is self-contained (callbench check reads it).
+      out = session_json_line(sc.session.config, o.label.empty() ? stem(o.files[i]) : o.label) + "\n" +
+            render_jsonl(sc.session, played.events, played.outcomes);
     } else {
       if (scenarios.size() > 1) {
         out = (i ? "\n" : "") + std::string("## ") + o.files[i] + "  (seed " +
@@ -143,8 +146,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->type_name("N");
   cmd->add_option("--format", opts->format,
                   "table: one column per party, as the call-model document draws it; "
-                  "jsonl: one JSON object a line, requests and events; svg: the session as a ladder "
-                  "diagram (one file); html: a page with the ladder, its events and the oracle's verdict")
+                  "jsonl: one JSON object a line, the session line (seed, label, DNs, options), then "
+                  "requests and events; svg: the session as a ladder diagram (one file); html: a page "
+                  "with the ladder, its events and the oracle's verdict")
       ->check(CLI::IsMember({"table", "jsonl", "svg", "html"}))
       ->default_str("table");
   cmd->add_option("--journal", opts->journal,

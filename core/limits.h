@@ -45,6 +45,9 @@ inline constexpr std::size_t kMaxHeaderPayloadBytes = 64 * 1024;
 inline constexpr int kPayloadNestingLimit = 8;
 // Rows of one session a reader accepts: every stimulus firing every call's steps.
 inline constexpr std::size_t kMaxEventsPerSession = kMaxStimuli * 64;
+// One line of a JSON-lines stream (import/jsonl.h): an event line is a few hundred
+// bytes; the session line names up to 256 DNs and every option, well under this.
+inline constexpr std::size_t kMaxJsonLineLength = 64 * 1024;
 // Sessions one journal may hold (a campaign records findings, not every execution).
 inline constexpr std::size_t kMaxSessionsListed = 1u << 20;
 

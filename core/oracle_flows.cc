@@ -673,6 +673,15 @@ class Matcher {
            (p.kinds[static_cast<std::size_t>(party)] & kind_bit(config_.topology.dns[dn].kind)) != 0;
   }
   bool monitored(DnId dn) const { return config_.topology.dns[dn].kind != DnKind::kExternal; }
+  // An observed stream's topology is read off its events: a DN that got none reads as
+  // outside, though it may be an extension the call never reached. Named in an
+  // attribute, it may be any party an extension could be.
+  bool unseen_may_be(int party, DnId dn) const {
+    const Pattern& p = *buffers_->search.pattern;
+    return session_.observed && dn < config_.topology.dns.size() &&
+           config_.topology.dns[dn].kind == DnKind::kExternal &&
+           (p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0;
+  }
   // The profile's value of option i (0: on/reported, 1: off/simulated), -1 unknown.
   int option(int i) const { return session_.profile_known ? profile_option_value(config_.profile, i) : -1; }
 
@@ -859,7 +868,7 @@ class Matcher {
               DnId got = dn_value(e, a.attr);
               if (b->dn[x] == kNoDn) {
                 bool taken = std::find(b->dn.begin(), b->dn.end(), got) != b->dn.end();
-                if (!taken && fits(*buffers_->search.pattern, alt.party, got)) {
+                if (!taken && (fits(*buffers_->search.pattern, alt.party, got) || unseen_may_be(alt.party, got))) {
                   b->dn[x] = got;  // the party shows itself here first
                   ok = true;
                 }

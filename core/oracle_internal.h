@@ -92,6 +92,7 @@ class Judge {
   void party_order(const Event& e, PartyState& p);
   void answers();
   void stimulus_rules(std::size_t index, const Event* begin, const Event* end);
+  void event_rules(uint32_t seq, const Event* begin, const Event* end);
   void event_values(const Event& e, const CallView& v);
   void left_behind(uint32_t seq, bool at_end);
   void pending_steps(uint32_t seq);

@@ -849,11 +849,105 @@ bool Judge::paused_at(std::size_t index) const {
   return paused;
 }
 
+// Rules over events as they come, with their stimuli when the session has them.
+void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
+  const SwitchProfile& prof = session_.config.profile;
+  bool known = session_.profile_known;
+  bool observed = session_.observed;
+  for (const Event* e = begin; e != end; ++e) {
+    if (e->type == EventType::kError || e->call >= calls_.size()) continue;
+    CallView& v = calls_[e->call];
+    const Stimulus* cause = !observed && e->request_seq >= 1 && e->request_seq <= session_.stimuli.size()
+                                ? &session_.stimuli[e->request_seq - 1]
+                                : nullptr;
+    bool delivery = e->type == EventType::kRinging || e->type == EventType::kRouteRequest ||
+                    (e->type == EventType::kQueued && kind(e->this_dn) != DnKind::kExtension);
+    if (delivery && v.sent_to != kNoDn && e->this_dn != v.sent_to) {
+      bool other_queue = e->type == EventType::kQueued && cause && cause->kind == StimulusKind::kQueue && cause->dn == e->this_dn;
+      bool pickup = e->type == EventType::kRinging && cause && cause->kind == StimulusKind::kPickup && cause->dn == e->this_dn;
+      if (!other_queue && !pickup) {
+        violate("delivered-where-sent", seq, e, "", describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
+      }
+    }
+    if (!observed && e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn)) &&
+        !(cause && cause->kind == StimulusKind::kPark && cause->dn == e->this_dn)) {
+      violate("delivered-where-sent", seq, e, "", describe(*e) + ": a call is queued at an extension only when parked there");
+    }
+    if (e->type == EventType::kDialing && e->this_dn != v.caller) {
+      violate("party-order", seq, e, "", describe(*e) + ", but the caller of " + call(e->call) + " is " + dn(v.caller));
+    }
+    if (e->this_dn == v.caller && e->has(Attr::kOtherDn) && v.caller_other != kNoDn && e->other_dn != v.caller_other &&
+        e->type != EventType::kDestinationBusy) {
+      violate("caller-other-dn", seq, e, "", describe(*e) + " names OtherDN " + dn(e->other_dn) + "; the caller's call is with " +
+                                                 dn(v.caller_other));
+    }
+    if (e->this_dn == v.caller && (e->type == EventType::kDestinationBusy || e->type == EventType::kEstablished)) {
+      v.caller_other = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
+    }
+    if (e->type == EventType::kRouteUsed) {
+      // Default routing carries no ReferenceID (TLIB-FACTS): all an observed stream shows.
+      bool by_request = observed ? e->has(Attr::kReferenceId)
+                                 : !(cause && cause->kind == StimulusKind::kRouteTimeout && cause->call == e->call);
+      if (e->has(Attr::kThirdPartyDn) && v.sent_to != kNoDn && e->third_party_dn != v.sent_to) {
+        violate("delivered-where-sent", seq, e, "routed", describe(*e) + " names ThirdPartyDN " + dn(e->third_party_dn) +
+                                                             ", but the call was routed to " + dn(v.sent_to));
+      }
+      if (!by_request && !e->has(Attr::kThirdPartyDn) && known && prof.third_party) {
+        violate("route-attributes", seq, e, "routed", describe(*e) + " after default routing carries no ThirdPartyDN (profile third-party on)");
+      }
+      bool want_state = !known || prof.route_used_call_state;
+      CallState want = by_request ? CallState::kOk : CallState::kRedirected;
+      if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want) : (known && want_state)) {
+        violate("route-used-callstate", seq, e, "routed",
+                describe(*e) + (by_request ? " answers a TRouteCall" : " follows default routing") + ": CallState must be " +
+                    (want_state ? call_state_name(want) : "absent") + ", not " +
+                    (e->has(Attr::kCallState) ? call_state_name(e->call_state) : "absent"));
+      }
+      v.route_ref = 0;
+      v.transit = true;
+    }
+    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn))) v.parked_at = e->this_dn;
+    if (e->type == EventType::kDialing || e->type == EventType::kDiverted) v.transit = true;
+    if (delivery || e->type == EventType::kQueued || e->type == EventType::kDestinationBusy ||
+        (e->type == EventType::kNetworkReached && !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
+        e->type == EventType::kReleased || e->type == EventType::kAbandoned || e->type == EventType::kEstablished) {
+      v.transit = false;
+    }
+    if (e->type == EventType::kReleased && e->this_dn == v.caller) v.route_ref = 0;
+    // network-reached
+    // switch-stimulus, observed: busy at a DN T-Server monitors gives Busy (pinned).
+    if (observed && e->type == EventType::kDestinationBusy && e->has(Attr::kOtherDn) &&
+        is_extension_kind(kind(e->other_dn)) && (!e->has(Attr::kCallState) || e->call_state != CallState::kBusy)) {
+      violate("switch-stimulus", seq, e, "dialing", describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
+    }
+    if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
+      DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
+      bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
+      // A call parked at a remote extension and picked up there never crossed to it by
+      // delivery: beyond the document, and no network-reached to expect.
+      for (const auto& [d, q] : v.parties) outside = outside && !(d == dest && q.busy);
+      if (outside && v.parked_at == dest) outside = false;
+      const PartyState* a = find_party(e->call, v.caller);
+      bool reached = a && a->reached;
+      const Event* prev = e > events_.data() ? e - 1 : nullptr;
+      bool just_before = prev && prev->type == EventType::kNetworkReached && prev->call == e->call && prev->request_seq == e->request_seq;
+      if (outside && !reached) {
+        violate("network-reached", seq, e, "dialing", describe(*e) + " of a call beyond the network, with no EventNetworkReached before it");
+      } else if (outside && known && !observed) {  // an observed stream shows no stimuli to tell
+        bool simulated = prof.network_reached == SwitchProfile::NetworkReached::kSimulated;
+        if (simulated != just_before) {
+          violate("network-reached", seq, e, "dialing",
+                  describe(*e) + (simulated ? ": the switch does not report network reached, so T-Server sends EventNetworkReached right before it"
+                                            : ": the switch reports network reached when the call reaches it, not with the answer"));
+        }
+      }
+    }
+  }
+}
+
 void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* end) {
   const Stimulus& s = session_.stimuli[index];
   auto seq = static_cast<uint32_t>(index + 1);
-  const SwitchProfile& prof = session_.config.profile;
-  bool known = session_.profile_known;
   auto refused = [&]() {
     for (const Event* e = begin; e != end; ++e) {
       if (e->type == EventType::kError && s.is_client_request() && e->reference_id == s.reference_id) return true;
@@ -939,86 +1033,7 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
     calls_[s.call].transit = false;
     calls_[s.call].route_ref = 0;
   }
-  for (const Event* e = begin; e != end; ++e) {
-    if (e->type == EventType::kError || e->call >= calls_.size()) continue;
-    CallView& v = calls_[e->call];
-    const Stimulus* cause = e->request_seq >= 1 && e->request_seq <= session_.stimuli.size() ? &session_.stimuli[e->request_seq - 1] : nullptr;
-    bool delivery = e->type == EventType::kRinging || e->type == EventType::kRouteRequest ||
-                    (e->type == EventType::kQueued && kind(e->this_dn) != DnKind::kExtension);
-    if (delivery && v.sent_to != kNoDn && e->this_dn != v.sent_to) {
-      bool other_queue = e->type == EventType::kQueued && cause && cause->kind == StimulusKind::kQueue && cause->dn == e->this_dn;
-      bool pickup = e->type == EventType::kRinging && cause && cause->kind == StimulusKind::kPickup && cause->dn == e->this_dn;
-      if (!other_queue && !pickup) {
-        violate("delivered-where-sent", seq, e, "", describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
-      }
-    }
-    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn)) &&
-        !(cause && cause->kind == StimulusKind::kPark && cause->dn == e->this_dn)) {
-      violate("delivered-where-sent", seq, e, "", describe(*e) + ": a call is queued at an extension only when parked there");
-    }
-    if (e->type == EventType::kDialing && e->this_dn != v.caller) {
-      violate("party-order", seq, e, "", describe(*e) + ", but the caller of " + call(e->call) + " is " + dn(v.caller));
-    }
-    if (e->this_dn == v.caller && e->has(Attr::kOtherDn) && v.caller_other != kNoDn && e->other_dn != v.caller_other &&
-        e->type != EventType::kDestinationBusy) {
-      violate("caller-other-dn", seq, e, "", describe(*e) + " names OtherDN " + dn(e->other_dn) + "; the caller's call is with " +
-                                                 dn(v.caller_other));
-    }
-    if (e->this_dn == v.caller && (e->type == EventType::kDestinationBusy || e->type == EventType::kEstablished)) {
-      v.caller_other = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
-    }
-    if (e->type == EventType::kRouteUsed) {
-      bool by_request = !(cause && cause->kind == StimulusKind::kRouteTimeout && cause->call == e->call);
-      if (e->has(Attr::kThirdPartyDn) && v.sent_to != kNoDn && e->third_party_dn != v.sent_to) {
-        violate("delivered-where-sent", seq, e, "routed", describe(*e) + " names ThirdPartyDN " + dn(e->third_party_dn) +
-                                                             ", but the call was routed to " + dn(v.sent_to));
-      }
-      if (!by_request && !e->has(Attr::kThirdPartyDn) && known && prof.third_party) {
-        violate("route-attributes", seq, e, "routed", describe(*e) + " after default routing carries no ThirdPartyDN (profile third-party on)");
-      }
-      bool want_state = !known || prof.route_used_call_state;
-      CallState want = by_request ? CallState::kOk : CallState::kRedirected;
-      if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want) : (known && want_state)) {
-        violate("route-used-callstate", seq, e, "routed",
-                describe(*e) + (by_request ? " answers a TRouteCall" : " follows default routing") + ": CallState must be " +
-                    (want_state ? call_state_name(want) : "absent") + ", not " +
-                    (e->has(Attr::kCallState) ? call_state_name(e->call_state) : "absent"));
-      }
-      v.route_ref = 0;
-      v.transit = true;
-    }
-    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn))) v.parked_at = e->this_dn;
-    if (e->type == EventType::kDialing || e->type == EventType::kDiverted) v.transit = true;
-    if (delivery || e->type == EventType::kQueued || e->type == EventType::kDestinationBusy ||
-        (e->type == EventType::kNetworkReached && !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
-        e->type == EventType::kReleased || e->type == EventType::kAbandoned || e->type == EventType::kEstablished) {
-      v.transit = false;
-    }
-    if (e->type == EventType::kReleased && e->this_dn == v.caller) v.route_ref = 0;
-    // network-reached
-    if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
-      DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
-      bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
-      // A call parked at a remote extension and picked up there never crossed to it by
-      // delivery: beyond the document, and no network-reached to expect.
-      for (const auto& [d, q] : v.parties) outside = outside && !(d == dest && q.busy);
-      if (outside && v.parked_at == dest) outside = false;
-      const PartyState* a = find_party(e->call, v.caller);
-      bool reached = a && a->reached;
-      const Event* prev = e > events_.data() ? e - 1 : nullptr;
-      bool just_before = prev && prev->type == EventType::kNetworkReached && prev->call == e->call && prev->request_seq == e->request_seq;
-      if (outside && !reached) {
-        violate("network-reached", seq, e, "dialing", describe(*e) + " of a call beyond the network, with no EventNetworkReached before it");
-      } else if (outside && known) {
-        bool simulated = prof.network_reached == SwitchProfile::NetworkReached::kSimulated;
-        if (simulated != just_before) {
-          violate("network-reached", seq, e, "dialing",
-                  describe(*e) + (simulated ? ": the switch does not report network reached, so T-Server sends EventNetworkReached right before it"
-                                            : ": the switch reports network reached when the call reaches it, not with the answer"));
-        }
-      }
-    }
-  }
+  event_rules(seq, begin, end);
   // switch-stimulus: a busy DN T-Server monitors (delivery to it, or the call parked on
   // it) has its reason known: Busy (footnote a leaves the value open; pinned).
   for (const Event* e = begin; e != end; ++e) {
@@ -1108,7 +1123,10 @@ Verdict Judge::run() {
     // No switch stimuli: every per-event rule, then what holds at the end.
     for (const Event& e : events_) {
       attribute_rules(e);
-      if (e.type != EventType::kError && e.call < calls_.size() && calls_[e.call].caller != kNoDn) call_event(e);
+      if (e.type != EventType::kError && e.call < calls_.size() && calls_[e.call].caller != kNoDn) {
+        call_event(e);
+        event_rules(0, &e, &e + 1);
+      }
     }
     left_behind(0, true);
   } else {

@@ -2,6 +2,9 @@
 // the two formats, and byte-identical output across processes.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "import/jsonl.h"
 #include "storage/codec.h"
 #include "tests/test_util.h"
 
@@ -41,13 +44,24 @@ TEST(RunCommandTest, JsonlHasOneObjectALineWithTLibKeys) {
     lines.push_back(r.out.substr(pos, end - pos));
     pos = end + 1;
   }
-  ASSERT_EQ(lines.size(), 6u);  // 2 requests, 4 events
-  EXPECT_EQ(lines[0], R"({"request":"make-call","seq":1,"ReferenceID":1,"call":"c1","ThisDN":"7001","OtherDN":"7002"})");
-  EXPECT_EQ(lines[1].rfind(R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0), 0u) << lines[1];
-  EXPECT_NE(lines[1].find(R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"7002","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"),
-            std::string::npos) << lines[1];
-  EXPECT_EQ(lines[3], R"({"request":"answer","seq":2,"ReferenceID":2,"call":"c1","ThisDN":"7002"})");
-  EXPECT_NE(lines[4].find(R"("event":"EventEstablished")"), std::string::npos);
+  ASSERT_EQ(lines.size(), 7u);  // the session line, 2 requests, 4 events
+  EXPECT_EQ(lines[0], R"({"session":{"seed":1,"label":"internal","dns":[{"dn":"7001","kind":"extension"},{"dn":"7002","kind":"extension"}],)"
+                      R"("options":{"dial-info":"on","third-party":"on","route-used-callstate":"on","acd-redirected":"on",)"
+                      R"("park-destination-busy":"on","network-reached":"reported","outbound-other-dn":"on"}}})");
+  EXPECT_EQ(lines[1], R"({"request":"make-call","seq":1,"ReferenceID":1,"call":"c1","ThisDN":"7001","OtherDN":"7002"})");
+  EXPECT_EQ(lines[2].rfind(R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0), 0u) << lines[2];
+  EXPECT_NE(lines[2].find(R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"7002","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"),
+            std::string::npos) << lines[2];
+  EXPECT_EQ(lines[4], R"({"request":"answer","seq":2,"ReferenceID":2,"call":"c1","ThisDN":"7002"})");
+  EXPECT_NE(lines[5].find(R"("event":"EventEstablished")"), std::string::npos);
+}
+
+TEST(RunCommandTest, JsonlSessionLineCarriesTheLabelAndTheOptions) {
+  std::string path = write_temp("opts.scn", "seed 0x10\noption dial-info off\ndn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n");
+  auto r = run_command(callbench() + " run --format jsonl --label 'bug \"4711\"' " + path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind(R"({"session":{"seed":16,"label":"bug \"4711\"","dns":[)", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(R"("options":{"dial-info":"off","third-party":"on",)"), std::string::npos) << r.out;
 }
 
 TEST(RunCommandTest, ErrorEventsCarryCodeAndMessage) {
@@ -120,8 +134,9 @@ TEST(DeterminismTest, SameBytesTwiceAndInTwoProcesses) {
     ASSERT_TRUE(load_scenario(path, &sc).is_ok());
     sc.session.config.seed = 99;
     Played a = play(sc.session), b = play(sc.session);
-    std::string in_process = render_jsonl(sc.session, a.events, a.outcomes);
-    EXPECT_EQ(in_process, render_jsonl(sc.session, b.events, b.outcomes));
+    std::string label = std::string(flow).substr(0, std::strlen(flow) - 4);
+    std::string in_process = session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, a.events, a.outcomes);
+    EXPECT_EQ(in_process, session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, b.events, b.outcomes));
     auto p1 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     auto p2 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     EXPECT_EQ(p1.out, in_process);
