@@ -37,10 +37,8 @@ int check(const CheckOptions& o) {
   std::string out;
   for (int64_t id : ids) {
     LoadedSession ls;
-    s = j->load_session(id, &ls);
-    if (!s.is_ok()) return report(s);
     std::vector<Event> events;
-    s = j->load_events(ls, &events);
+    s = j->read_session(id, &ls, &events);
     if (!s.is_ok()) return report(s);
     Verdict v = judge(ls.session, events);
     std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");

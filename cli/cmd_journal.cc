@@ -1,6 +1,8 @@
 // The journal commands: replay, show, sql, export.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,6 +14,7 @@
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
+#include "storage/sql_guard.h"
 
 namespace callbench::cli {
 namespace {
@@ -85,10 +88,8 @@ int show(const SessionChoice& c, const std::string& format) {
   Status s = open_chosen(c, false, &j, &ids);
   if (!s.is_ok()) return report(s);
   LoadedSession ls;
-  s = j->load_session(ids[0], &ls);
-  if (!s.is_ok()) return report(s);
   std::vector<Event> events;
-  s = j->load_events(ls, &events);
+  s = j->read_session(ids[0], &ls, &events);
   if (!s.is_ok()) return report(s);
   std::vector<ApplyResult> outcomes;
   for (IgnoreReason why : ls.ignored) {
@@ -146,20 +147,36 @@ std::string csv_field(const std::string& s) {
 
 constexpr std::size_t kMaxAlignedRows = 100000;
 
-int sql(const std::string& path, const std::string& query, bool csv) {
-  std::unique_ptr<Journal> j;
-  Status s = Journal::open(path, Journal::Mode::kRead, &j);
+// Ctrl-C asks the running statement to stop; the handler only sets a flag that the
+// statement's progress handler reads.
+void on_sigint(int) { SqlGuard::stop(); }
+
+struct SigintHandler {
+  struct sigaction old {};
+  SigintHandler() {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+  }
+  ~SigintHandler() { sigaction(SIGINT, &old, nullptr); }
+};
+
+int sql(const std::string& path, const std::string& query, bool csv, double timeout_seconds) {
+  std::unique_ptr<SqlGuard> guard;
+  Status s = SqlGuard::open(path, std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000)), &guard);
   if (!s.is_ok()) return report(s);
-  s = register_sql_functions(j->db());
-  if (!s.is_ok()) return report(s);
+  SigintHandler sigint;
+  sqlite3* db = guard->db();
   const char* tail = query.c_str();
   bool first_result = true;
   while (tail && *tail) {
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(j->db(), tail, -1, &raw, &tail);
-    if (rc != SQLITE_OK) return report(Status::invalid(std::string("SQL error: ") + sqlite3_errmsg(j->db())));
+    s = guard->prepare(&tail, &raw);
+    if (!s.is_ok()) return report(s);
     if (!raw) break;  // only white space or a comment was left
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    guard->start_clock();
     int ncols = sqlite3_column_count(raw);
     std::vector<std::string> header;
     for (int i = 0; i < ncols; ++i) header.emplace_back(sqlite3_column_name(raw, i));
@@ -170,6 +187,7 @@ int sql(const std::string& path, const std::string& query, bool csv) {
       for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(header[static_cast<std::size_t>(i)]);
       print(out + "\n");
     }
+    int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       std::vector<std::string> row;
       for (int i = 0; i < ncols; ++i) row.push_back(cell_text(raw, i, csv));
@@ -187,7 +205,15 @@ int sql(const std::string& path, const std::string& query, bool csv) {
     }
     if (rc != SQLITE_DONE) {
       std::fflush(stdout);
-      std::string msg = sqlite3_errmsg(j->db());
+      if (guard->stopped() == SqlGuard::Stop::kInterrupted) {
+        spdlog::error("the query was interrupted (Ctrl-C)");
+        return 130;
+      }
+      if (guard->stopped() == SqlGuard::Stop::kTimeout) {
+        spdlog::error("the query ran longer than --timeout {} seconds and was stopped", timeout_seconds);
+        return 1;
+      }
+      std::string msg = sqlite3_errmsg(db);
       int primary = rc & 0xff;
       if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR) {
         return report(Status::corrupt(path + ": " + msg));
@@ -278,13 +304,22 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "Runs the statements on the journal, opened read-only, and prints each result as an aligned\n"
         "table (or CSV). Tables: sessions, requests, events; views: event_causes, request_answers.\n"
         "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) as\n"
-        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').");
+        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').\n"
+        "The journal may come from anyone, so the connection only reads: SELECT and WITH, and PRAGMAs\n"
+        "that describe the schema (table_info, ...). Writing, ATTACH, VACUUM, extensions and\n"
+        "fts3_tokenizer() are refused (exit 2). A statement running longer than --timeout seconds is\n"
+        "stopped (exit 1); Ctrl-C stops it too (exit 130).");
     cmd->add_option("journal", *path, "The journal")->required()->type_name("J.db");
     cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
         ->required()
         ->type_name("SQL");
     cmd->add_flag("--csv", *csv, "Print CSV (RFC 4180) instead of an aligned table");
-    cmd->callback([path, query, csv, exit_code] { *exit_code = sql(*path, *query, *csv); });
+    auto timeout = std::make_shared<double>(60);
+    cmd->add_option("--timeout", *timeout, "Stop a statement that runs longer than this (exit 1); 0: never")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0 * 365))
+        ->default_str("60");
+    cmd->callback([path, query, csv, timeout, exit_code] { *exit_code = sql(*path, *query, *csv, *timeout); });
   }
   {
     auto c = std::make_shared<SessionChoice>();

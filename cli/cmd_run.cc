@@ -35,6 +35,20 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
 }
 
+// "session 4", "sessions 1 to 3", "sessions 46, 48 to 50": what this process
+// recorded (other writers may have recorded sessions in between).
+std::string session_ranges(const std::vector<int64_t>& ids) {
+  if (ids.size() == 1) return "session " + std::to_string(ids[0]);
+  std::string out = "sessions ";
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t k = i;
+    while (k + 1 < ids.size() && ids[k + 1] == ids[k] + 1) ++k;
+    out += (i ? ", " : "") + std::to_string(ids[i]) + (k > i ? " to " + std::to_string(ids[k]) : "");
+    i = k + 1;
+  }
+  return out;
+}
+
 int run(const RunOptions& o) {
   std::optional<uint64_t> seed;
   if (!o.seed.empty()) {
@@ -56,7 +70,7 @@ int run(const RunOptions& o) {
   RecorderOptions recorder;
   recorder.batch_rows = o.batch_rows;
   int exit_code = 0;
-  int64_t first_session = 0, last_session = 0;
+  std::vector<int64_t> recorded;  // the sessions this process recorded, in order
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& sc = scenarios[i];
     Played played;
@@ -66,8 +80,7 @@ int run(const RunOptions& o) {
                                  utc_now(), recorder, &rec);
       if (!st.is_ok()) return report(st);
       played = std::move(rec.played);
-      if (first_session == 0) first_session = rec.session_id;
-      last_session = rec.session_id;
+      recorded.push_back(rec.session_id);
     } else {
       played = play(sc.session);
     }
@@ -92,12 +105,7 @@ int run(const RunOptions& o) {
       }
     }
   }
-  if (journal) {
-    std::string which = first_session == last_session
-                            ? "session " + std::to_string(first_session)
-                            : "sessions " + std::to_string(first_session) + " to " + std::to_string(last_session);
-    spdlog::info("recorded {} in {}", which, o.journal);
-  }
+  if (journal) spdlog::info("recorded {} in {}", session_ranges(recorded), o.journal);
   return exit_code;
 }
 

@@ -1,8 +1,12 @@
 #include "storage/journal.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -135,28 +139,160 @@ Status exec_sql(sqlite3* db, const char* sql, const std::string& doing) {
 
 // ---- Opening ----------------------------------------------------------------------
 
+namespace {
+
+// The directory part of a path ("." for a bare name), and the file name.
+std::string dir_of(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+std::string base_of(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// True when the file's SQLite header says WAL mode (bytes 18 and 19 are 2).
+bool header_says_wal(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char b[2] = {0, 0};
+  bool wal = ::pread(fd, b, 2, 18) == 2 && b[0] == 2 && b[1] == 2;
+  ::close(fd);
+  return wal;
+}
+
+// A URI naming `path`, for sqlite3_open_v2 with SQLITE_OPEN_URI.
+std::string file_uri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+void remove_with_sidecars(const std::string& path) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+}
+
+// Builds a whole empty journal (schema, application_id, user_version) in a temporary
+// file beside `path`, then moves it into place atomically: a reader sees no journal or
+// a whole one, never a half-created file, and a creator killed or out of disk space
+// leaves no journal behind. Creators racing for the same new journal all succeed: the
+// first link wins, the others find a whole journal there and use it. A 0-byte file
+// at `path` (left by an older callbench, or `touch`) is replaced under a lock.
+Status create_atomically(const std::string& path, const std::string& schema_sql) {
+  std::string tmpl = dir_of(path) + "/." + base_of(path) + ".creating-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) return Status::io(path + ": cannot create the journal: " + std::strerror(errno));
+  // mkstemp makes the file 0600; a journal is shared like any file the user creates.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  (void)::fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  std::string tmp(name.data());
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Status s = rc == SQLITE_OK ? Status::ok() : sqlite_status(db, rc, path + ": cannot create the journal");
+  if (s.is_ok()) s = exec_sql(db, schema_sql.c_str(), path + ": creating the journal");
+  rc = sqlite3_close(db);
+  if (s.is_ok() && rc != SQLITE_OK) s = Status::io(path + ": creating the journal: " + sqlite3_errstr(rc));
+  if (s.is_ok()) {
+    int dfd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (dfd < 0 || ::fsync(dfd) != 0) s = Status::io(path + ": creating the journal: " + std::strerror(errno));
+    if (dfd >= 0) ::close(dfd);
+  }
+  if (!s.is_ok()) {
+    remove_with_sidecars(tmp);
+    if (s.code() != Status::Code::kIo) return Status::io(s.message());
+    return s;
+  }
+  int rc_link = ::link(tmp.c_str(), path.c_str());
+  if (rc_link != 0 && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS)) {
+    // A file system without hard links: the same atomic, no-replace move.
+    rc_link = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+  }
+  if (rc_link != 0 && errno == EEXIST) {
+    // Another creator was first; an empty file holding the name is replaced, under its
+    // lock so that two creators cannot both replace it (the second finds it whole).
+    int efd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (efd >= 0) {
+      ::flock(efd, LOCK_EX);
+      struct stat locked, now;
+      bool empty = ::fstat(efd, &locked) == 0 && ::stat(path.c_str(), &now) == 0 &&
+                   locked.st_ino == now.st_ino && locked.st_dev == now.st_dev && now.st_size == 0;
+      if (empty && ::rename(tmp.c_str(), path.c_str()) != 0) {
+        s = Status::io(path + ": cannot replace the empty file: " + std::strerror(errno));
+      }
+      ::close(efd);
+    }
+  } else if (rc_link != 0) {
+    s = Status::io(path + ": cannot create the journal: " + std::strerror(errno));
+  }
+  remove_with_sidecars(tmp);
+  return s;
+}
+
+}  // namespace
+
 Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out) {
+  if (path.empty()) return Status::invalid("the journal path is empty");
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
   if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
-  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Journal> j(new Journal(path, db));
-  if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
-  sqlite3_busy_timeout(db, 10000);
-  sqlite3_extended_result_codes(db, 1);
-  bool empty = !exists || st.st_size == 0;
-  if (mode == Mode::kWrite && empty) {
-    Status s = j->create_schema();
-    if (!s.is_ok()) return s;
-  } else {
-    Status s = j->check_format();
+  if (mode == Mode::kWrite && (!exists || st.st_size == 0)) {
+    std::string sql = "BEGIN;\n" + std::string(kSchema) + "PRAGMA application_id = " +
+                      std::to_string(kJournalApplicationId) + ";\n" + "PRAGMA user_version = " +
+                      std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
+    Status s = create_atomically(path, sql);
     if (!s.is_ok()) return s;
   }
+  std::string name = path;
+  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  // A reader must work in a directory it cannot write (where SQLite cannot create the
+  // -shm of a WAL-mode file). With no -wal file there, no writer is active (a writer
+  // needs one, and could not create it either), so the file is read as immutable.
+  if (mode == Mode::kRead && header_says_wal(path) && ::access((path + "-wal").c_str(), F_OK) != 0 &&
+      ::access(dir_of(path).c_str(), W_OK) != 0) {
+    name = file_uri(path, "immutable=1");
+    flags |= SQLITE_OPEN_URI;
+  }
+  std::unique_ptr<Journal> j;
+  Status s;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    j.reset(new Journal(path, db));
+    j->mode_ = mode;
+    if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    s = j->check_format();
+    // A writer killed before its WAL was whole leaves a WAL index that only a
+    // connection that may write can rebuild. Finish its work once (checkpoint, back to
+    // rollback mode, no -wal/-shm left), then read.
+    if (s.is_ok() || mode != Mode::kRead || (sqlite3_extended_errcode(db) & 0xff) != SQLITE_READONLY) break;
+    j.reset();
+    sqlite3* rw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(rw, 2000);
+      (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    }
+    sqlite3_close(rw);
+  }
+  if (!s.is_ok()) return s;
+  sqlite3* db = j->db();
   if (mode == Mode::kWrite) {
-    Status s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+    s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
     if (!s.is_ok()) return s;
   }
   *out = std::move(j);
@@ -165,6 +301,14 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
 
 Journal::~Journal() {
   cache_.clear();  // finalize every cached statement before closing
+  // A writer leaves the file in rollback mode when it is the last to use it, so that
+  // readers (read-only, in WAL mode they would need a -shm) find a single file and
+  // leave nothing beside it. With another connection open it stays in WAL mode: the
+  // switch needs the file to itself, and is not worth waiting for.
+  if (db_ && mode_ == Mode::kWrite) {
+    sqlite3_busy_timeout(db_, 0);
+    (void)sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  }
   sqlite3_close_v2(db_);
 }
 
@@ -235,13 +379,6 @@ Status Journal::check_format() {
                            "; this callbench reads version " + std::to_string(kJournalSchemaVersion));
   }
   return Status::ok();
-}
-
-Status Journal::create_schema() {
-  std::string sql = "BEGIN;\n" + std::string(kSchema) +
-                    "PRAGMA application_id = " + std::to_string(kJournalApplicationId) + ";\n" +
-                    "PRAGMA user_version = " + std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
-  return exec_sql(db_, sql.c_str(), path_ + ": creating the journal schema");
 }
 
 Status Journal::integrity_check(std::string* result) {
@@ -404,7 +541,9 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading requests");
   std::string why = validate_session(ls.session);
   if (!why.empty()) return Status::corrupt(where + ": " + why);
-  if (ls.info.complete && static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
+  // The recorder updates the counts in the transaction that adds the rows, so they hold
+  // for an incomplete session too.
+  if (static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
     return Status::corrupt(where + ": " + std::to_string(ls.session.stimuli.size()) +
                            " request rows, but the session records " + std::to_string(ls.info.request_count));
   }
@@ -488,6 +627,7 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
   Stmt& st = *lease;
   st.bind_int(1, ls.info.id);
   out->clear();
+  uint64_t digest = 0;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     auto expected = static_cast<int64_t>(out->size() + 1);
@@ -512,14 +652,47 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     if (!event_columns_match(st, event_columns(e, config), &column)) {
       return Status::corrupt(at() + ": column " + column + " differs from the payload");
     }
+    digest = chain_digest(digest, st.col_blob(16), st.col_bytes(16));
     out->push_back(e);
   }
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading events");
-  if (ls.info.complete && static_cast<int64_t>(out->size()) != ls.info.event_count) {
+  if (static_cast<int64_t>(out->size()) != ls.info.event_count) {
     return Status::corrupt(where + ": " + std::to_string(out->size()) + " event rows, but the session records " +
-                           std::to_string(ls.info.event_count));
+                           std::to_string(ls.info.event_count) + " (column event_count)");
+  }
+  if (digest_string(digest) != ls.info.digest) {
+    return Status::corrupt(where + ": its events hash to digest " + digest_string(digest) +
+                           ", but the session records " + quote(ls.info.digest) +
+                           " (column digest; a row was altered, added or deleted)");
   }
   return Status::ok();
+}
+
+Status Journal::check_orphans() {
+  if (orphans_checked_) return Status::ok();
+  for (const char* table : {"requests", "events"}) {
+    Stmt st;
+    std::string sql = std::string("SELECT session_id, min(seq) FROM ") + table +
+                      " WHERE session_id NOT IN (SELECT session_id FROM sessions) GROUP BY session_id LIMIT 1";
+    Status s = st.prepare(db_, sql);
+    if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
+    int rc = st.step();
+    if (rc == SQLITE_ROW) {
+      return Status::corrupt(path_ + ": " + table + " row session " + std::to_string(st.col_int(0)) + " seq " +
+                             std::to_string(st.col_int(1)) + " belongs to no session (column session_id)");
+    }
+    if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");
+  }
+  orphans_checked_ = true;
+  return Status::ok();
+}
+
+Status Journal::read_session(int64_t id, LoadedSession* out, std::vector<Event>* events) {
+  Status s = check_orphans();
+  if (!s.is_ok()) return s;
+  s = load_session(id, out, Check::kColumns);
+  if (!s.is_ok()) return s;
+  return load_events(*out, events);
 }
 
 Status Journal::stream_events(int64_t id, EventStream* out) {
