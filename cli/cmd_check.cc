@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/oracle.h"
 #include "storage/journal.h"
 
@@ -41,7 +44,7 @@ int check(const CheckOptions& o) {
     s = j->read_session(id, &ls, &events);
     if (!s.is_ok()) return report(s);
     Verdict v = judge(ls.session, events);
-    std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
+    std::string head = "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
     const auto& names = ls.session.config.call_names;
     if (v.ok()) {
       out += head + ": conforms";
@@ -69,7 +72,7 @@ int check(const CheckOptions& o) {
       out += ": " + x.message + "\n";
     }
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  print(out);
   return broken == 0 ? 0 : 1;
 }
 
@@ -84,8 +87,8 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "For each session: the violations (rule, request seq, events, what is wrong), or, when it\n"
       "conforms, the documented flow and interruption point each call followed. Exit 0 when every\n"
       "session conforms, 1 otherwise, 2 for a journal that cannot be read. The rules:\n" + rules);
-  cmd->add_option("journal", o->journal, "The journal")->required()->type_name("J.db");
-  cmd->add_option("--session", o->session, "Check only this session (default: all)")->type_name("N");
+  non_empty(cmd->add_option("journal", o->journal, "The journal"))->required()->type_name("J.db");
+  add_session_option(cmd, &o->session, "Check only this session (default: all)");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });
 }
 

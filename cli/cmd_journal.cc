@@ -1,6 +1,8 @@
 // The journal commands: replay, show, sql, export.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -9,6 +11,9 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "replay/replayer.h"
@@ -18,8 +23,6 @@
 
 namespace callbench::cli {
 namespace {
-
-void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 struct SessionChoice {
   std::string journal;
@@ -96,10 +99,12 @@ int show(const SessionChoice& c, const std::string& format) {
     outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
   }
   if (format == "scn") {
+    // Comments, each on its own line and short: a label or path (data) can neither
+    // start a new statement nor make a line the parser refuses.
     std::string head = "# session " + std::to_string(ls.info.id);
-    if (!ls.info.label.empty()) head += " '" + ls.info.label + "'";
-    head += " of " + j->path() + ", recorded " + ls.info.created_at + " by " + ls.recorded_engine +
-            (ls.info.complete ? "" : " (incomplete)") + "\n";
+    if (!ls.info.label.empty()) head += " '" + printable(ls.info.label, 200) + "'";
+    head += (ls.info.complete ? "" : " (incomplete)") + std::string("\n# of ") + printable(j->path(), 400) +
+            "\n# recorded " + printable(ls.info.created_at, 64) + " by " + printable(ls.recorded_engine, 64) + "\n";
     print(head + print_scenario(ls.session));
   } else if (format == "jsonl") {
     print(render_jsonl(ls.session, events, outcomes));
@@ -130,7 +135,10 @@ std::string cell_text(sqlite3_stmt* st, int i, bool csv) {
     }
     default: {
       auto t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+      std::string text = t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+      // Cells are data from the journal: an aligned table (and CSV on a terminal)
+      // shows control characters escaped, never raw.
+      return csv && !::isatty(STDOUT_FILENO) ? text : printable(text);
     }
   }
 }
@@ -179,7 +187,7 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     guard->start_clock();
     int ncols = sqlite3_column_count(raw);
     std::vector<std::string> header;
-    for (int i = 0; i < ncols; ++i) header.emplace_back(sqlite3_column_name(raw, i));
+    for (int i = 0; i < ncols; ++i) header.emplace_back(printable(sqlite3_column_name(raw, i)));
     std::vector<std::vector<std::string>> rows;
     std::string out;
     if (ncols > 0 && !first_result) print("\n");
@@ -275,8 +283,8 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
         "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
         "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    auto* one = cmd->add_option("--session", c->session, "Replay only this session")->type_name("N");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    auto* one = add_session_option(cmd, &c->session, "Replay only this session (default: all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
     cmd->callback([c, exit_code] { *exit_code = replay(*c); });
   }
@@ -288,8 +296,8 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "table: one column per party, as the call-model document draws it; jsonl: the same JSON\n"
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
         "into the same events. Without --session the journal must hold exactly one session.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    cmd->add_option("--session", c->session, "The session to print")->type_name("N");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    add_session_option(cmd, &c->session, "The session to print (default: the journal's only one)");
     cmd->add_option("--format", *format, "table, jsonl or scn")
         ->check(CLI::IsMember({"table", "jsonl", "scn"}))
         ->default_str("table");
@@ -309,7 +317,7 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "that describe the schema (table_info, ...). Writing, ATTACH, VACUUM, extensions and\n"
         "fts3_tokenizer() are refused (exit 2). A statement running longer than --timeout seconds is\n"
         "stopped (exit 1); Ctrl-C stops it too (exit 130).");
-    cmd->add_option("journal", *path, "The journal")->required()->type_name("J.db");
+    non_empty(cmd->add_option("journal", *path, "The journal"))->required()->type_name("J.db");
     cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
         ->required()
         ->type_name("SQL");
@@ -329,9 +337,11 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
         "Without --session the journal must hold exactly one session.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    cmd->add_option("--session", c->session, "The session to export")->type_name("N");
-    cmd->add_option("--out", *out, "The bug-report journal to write")->required()->type_name("BUG.db");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    add_session_option(cmd, &c->session, "The session to export (default: the journal's only one)");
+    non_empty(cmd->add_option("--out", *out, "The bug-report journal to write (never the journal itself)"))
+        ->required()
+        ->type_name("BUG.db");
     cmd->add_flag("--force", *force, "Overwrite --out when it exists");
     cmd->callback([c, out, force, exit_code] { *exit_code = export_cmd(*c, *out, *force); });
   }

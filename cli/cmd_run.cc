@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/expect.h"
 #include "core/player.h"
 #include "core/render.h"
@@ -62,6 +65,13 @@ int run(const RunOptions& o) {
     if (!st.is_ok()) return report(st);
     if (seed) scenarios[i].session.config.seed = *seed;
   }
+  // A file name becomes the label only when it is a valid one.
+  for (std::size_t i = 0; i < o.files.size() && !o.journal.empty() && o.label.empty(); ++i) {
+    if (!valid_label(stem(o.files[i]))) {
+      return report(Status::invalid(o.files[i] + ": its name is not a session label (" + std::string(kLabelRule) +
+                                    "): name the sessions with --label"));
+    }
+  }
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
     Status st = Journal::open(o.journal, Journal::Mode::kWrite, &journal);
@@ -94,7 +104,7 @@ int run(const RunOptions& o) {
       }
       out += render_table(sc.session, played.events, played.outcomes);
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    print(out);
     if (sc.has_expectations()) {
       ExpectResult r = check_expectations(sc, played.events, o.files[i]);
       if (!r.ok()) {
@@ -120,25 +130,30 @@ void add_run_command(CLI::App& app, int* exit_code) {
       "checked against them: a mismatch prints expected against actual for that party\n"
       "on stderr and the exit status is 1. A parse error names file:line:column and\n"
       "exits 2 before anything runs.");
-  cmd->add_option("files", opts->files, "Scenario files to play, in order")
+  non_empty(cmd->add_option("files", opts->files, "Scenario files to play, in order"))
       ->required()
       ->type_name("FILE.scn");
-  cmd->add_option("--seed", opts->seed,
+  non_empty(cmd->add_option("--seed", opts->seed,
                   "Session seed (decimal or 0x-hex); ConnIDs derive from it. Overrides the "
-                  "scenario's 'seed' line; without either the seed is 1")
+                  "scenario's 'seed' line; without either the seed is 1"))
       ->type_name("N");
   cmd->add_option("--format", opts->format,
                   "table: one column per party, as the call-model document draws it; "
                   "jsonl: one JSON object a line, requests and events")
       ->check(CLI::IsMember({"table", "jsonl"}))
       ->default_str("table");
-  cmd->add_option("--journal", opts->journal,
+  auto* journal = non_empty(cmd->add_option("--journal", opts->journal,
                   "Also record each session into this SQLite journal (created when missing), for "
-                  "'callbench replay', 'show', 'sql' and 'export'")
+                  "'callbench replay', 'show', 'sql' and 'export'"))
       ->type_name("J.db");
   cmd->add_option("--label", opts->label,
-                  "Label of the recorded sessions (default: each file's name without .scn)")
-      ->type_name("TEXT");
+                  "Label of the recorded sessions (default: each file's name without .scn); " +
+                      std::string(kLabelRule))
+      ->type_name("TEXT")
+      ->needs(journal)
+      ->check(CLI::Validator(
+          [](std::string& v) { return valid_label(v) ? std::string() : "must be " + std::string(kLabelRule); }, "",
+          "label"));
   cmd->add_option("--journal-batch", opts->batch_rows,
                   "Rows a recording transaction holds before it commits (at a stimulus boundary)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))

@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "core/names.h"
 
 namespace callbench::cli {
 
@@ -43,18 +45,32 @@ int main(int argc, char** argv) {
   callbench::cli::add_journal_commands(app, &exit_code);
   callbench::cli::add_check_command(app, &exit_code);
   callbench::cli::add_fuzz_command(app, &exit_code);
+  // A first word that is neither an option nor a command is a mistyped command: say so
+  // (CLI11 alone says only that a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::fprintf(stderr, "callbench: unknown command '%s': expected one of %s\nRun 'callbench --help' for usage.\n",
+                   callbench::printable(argv[1], 64).c_str(), names.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "callbench: %s\nRun 'callbench --help' for usage.\n", e.what());
     return 2;
   }
-  std::fflush(stdout);
-  return exit_code;
+  return callbench::cli::finish_output(exit_code);
 }

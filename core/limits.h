@@ -9,13 +9,15 @@
 
 namespace callbench::limits {
 
-// A scenario is read by people and written by the fuzzer; 4096 statements is far
-// beyond any documented flow (under 20) and keeps a parse well under a millisecond.
+// A scenario is read by people and written by the fuzzer; 4096 statements (stimuli and
+// expect lines; declarations have their own bounds) is far beyond any documented flow
+// (under 20) and keeps a parse well under a millisecond.
 inline constexpr std::size_t kMaxStatements = 4096;
 // A line longer than this is not a hand-written statement.
 inline constexpr std::size_t kMaxLineLength = 512;
-// The whole file: every statement at full length.
-inline constexpr std::size_t kMaxScenarioBytes = kMaxStatements * (kMaxLineLength + 1);
+// The whole file: every statement and declaration (a seed, a DN each, an option each)
+// at full length, with room for comments.
+inline constexpr std::size_t kMaxScenarioBytes = (kMaxStatements + 512) * (kMaxLineLength + 1);
 // DNs of one topology. DnId is 16 bits with 0xFFFF reserved for "absent".
 inline constexpr std::size_t kMaxDns = 256;
 // Calls created in one session. The engine keeps a fixed table of this size, so

@@ -1,4 +1,5 @@
 #include "core/model.h"
+#include "core/names.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -278,7 +279,9 @@ std::string validate_session(const Session& session) {
   std::vector<std::string_view> names;
   names.reserve(c.topology.dns.size());
   for (const Dn& dn : c.topology.dns) {
-    if (dn.name.empty() || dn.name.size() > limits::kMaxNameLength) return "bad DN name length";
+    if (!valid_dn_name(dn.name)) {
+      return "DN name '" + printable(dn.name, 40) + "' is not a DN name (" + kDnNameRule + ")";
+    }
     if (static_cast<int>(dn.kind) >= kDnKindCount) return "DN " + dn.name + ": unknown kind";
     names.push_back(dn.name);
   }
@@ -286,6 +289,11 @@ std::string validate_session(const Session& session) {
   auto twice = std::adjacent_find(names.begin(), names.end());
   if (twice != names.end()) return "DN " + std::string(*twice) + " declared twice";
   if (c.call_names.size() > limits::kMaxCalls) return "too many calls";
+  for (const std::string& name : c.call_names) {
+    if (!valid_call_name(name)) {
+      return "call name '" + printable(name, 40) + "' is not a call name (" + kCallNameRule + ")";
+    }
+  }
   if (session.stimuli.size() > limits::kMaxStimuli) return "too many stimuli";
   std::vector<bool> created(c.call_names.size(), false);
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {

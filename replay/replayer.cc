@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/engine.h"
+#include "core/names.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "storage/codec.h"
@@ -59,7 +60,7 @@ class Replay {
       : journal_(journal), ls_(ls), config_(ls.session.config), codec_(*ls.codec), out_(out) {
     head_ = "session " + std::to_string(ls.info.id);
     where_ = journal.path() + " " + head_;
-    if (!ls.info.label.empty()) head_ += " '" + ls.info.label + "'";
+    if (!ls.info.label.empty()) head_ += " '" + printable(ls.info.label, 200) + "'";
   }
 
   Status run() {

@@ -10,6 +10,7 @@
 
 #include "core/assert.h"
 #include "core/limits.h"
+#include "core/names.h"
 #include "storage/canonical.h"
 #include "storage/journal.capnp.h"
 
@@ -247,23 +248,24 @@ Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* confi
     if (options.size() != kProfileOptionCount) return Status::corrupt("session header: wrong number of options");
     for (auto o : options) {
       if (!set_profile_option(&c.profile, view(o.getName()), view(o.getValue()))) {
-        return Status::corrupt("session header: unknown option " + std::string(view(o.getName())) + " " +
-                               std::string(view(o.getValue())));
+        return Status::corrupt("session header: unknown option " + printable(view(o.getName()), 40) + " " +
+                               printable(view(o.getValue()), 40));
       }
     }
     auto names = h.getCallNames();
     if (names.size() > limits::kMaxCalls) return Status::corrupt("session header has more than 256 calls");
     for (auto n : names) {
       std::string_view name = view(n);
-      if (name.empty() || name.size() > limits::kMaxNameLength) {
-        return Status::corrupt("session header: bad call name length");
+      if (!valid_call_name(name)) {
+        return Status::corrupt("session header: call name '" + printable(name, 40) + "' is not a call name (" +
+                               kCallNameRule + ")");
       }
       c.call_names.emplace_back(name);
     }
     std::vector<std::string_view> sorted(c.call_names.begin(), c.call_names.end());
     std::sort(sorted.begin(), sorted.end());
     auto twice = std::adjacent_find(sorted.begin(), sorted.end());
-    if (twice != sorted.end()) return Status::corrupt("session header: call " + std::string(*twice) + " named twice");
+    if (twice != sorted.end()) return Status::corrupt("session header: call " + printable(*twice, 40) + " named twice");
     std::string why = validate_session(Session{c, {}});
     if (!why.empty()) return Status::corrupt("session header: " + why);
     *config = std::move(c);

@@ -6,11 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "core/limits.h"
+#include "core/names.h"
 
 namespace callbench {
 namespace {
@@ -85,7 +88,7 @@ CREATE VIEW IF NOT EXISTS request_answers AS
   FROM requests r WHERE r.reference_id IS NOT NULL;
 )sql";
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) { return "'" + printable(s, 64) + "'"; }
 
 bool column_equals(const Stmt& st, int i, const char* value) {
   // sqlite3_column_text is NULL exactly for a NULL column (or out of memory).
@@ -292,7 +295,18 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
   if (!s.is_ok()) return s;
   sqlite3* db = j->db();
   if (mode == Mode::kWrite) {
-    s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+    // Switching to WAL needs the file to itself for a moment: another writer may be
+    // switching it back to rollback mode as it closes, which SQLite reports as busy
+    // without calling the busy handler. Writers wait their turn here too.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+      int code = sqlite3_extended_errcode(db) & 0xff;
+      if (s.is_ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > give_up) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     if (!s.is_ok()) return s;
   }
   *out = std::move(j);
@@ -318,7 +332,8 @@ Status Journal::prepare(const std::string& sql, Statement* out) {
   if (it == cache_.end()) {
     auto cached = std::make_unique<Cached>();
     Status s = cached->stmt.prepare(db_, sql);
-    if (!s.is_ok()) return s;
+    // Our own SQL fails to prepare only on a file whose schema is not a journal's.
+    if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
     it = cache_.emplace(sql, std::move(cached)).first;
   }
   Cached& c = *it->second;
@@ -369,6 +384,18 @@ Status Journal::check_format() {
     std::snprintf(buf, sizeof buf, "application_id 0x%llx, a journal has 0x%x",
                   static_cast<unsigned long long>(app), static_cast<unsigned>(kJournalApplicationId));
     return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf + ")");
+  }
+  // Every table a reader needs is there (a file that lost one is not a whole journal).
+  for (const char* table : {"sessions", "requests", "events"}) {
+    Stmt t;
+    s = t.prepare(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+    t.bind_text(1, table);
+    int trc = t.step();
+    if (trc == SQLITE_DONE) {
+      return Status::corrupt(path_ + " is not a whole callbench journal: it has no table '" + table + "'");
+    }
+    if (trc != SQLITE_ROW) return sqlite_status(db_, trc, path_ + ": reading its schema");
   }
   Stmt v;
   s = v.prepare(db_, "PRAGMA user_version");

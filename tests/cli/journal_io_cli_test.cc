@@ -83,7 +83,7 @@ TEST(JournalIoCliTest, EveryReaderRefusesAnEditedColumnNamingSessionSeqAndColumn
   std::string j = recorded("j");
   edit(j, "UPDATE events SET this_dn = '9999' WHERE session_id = 2 AND seq = 2");
   std::string out = temp_journal("bug");
-  for (const std::string& cmd : {" replay " + j, " check " + j, " show " + j + " --session 2",
+  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 2",
                                  " export " + j + " --session 2 --out " + out}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << r.out << r.err;
@@ -107,7 +107,7 @@ TEST(JournalIoCliTest, ExportRefusesAChangedDigestAndOrphanRowsFailEveryReader) 
   edit(o, "INSERT INTO events SELECT 5, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
           "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
           "call_state, reference_id, error_code FROM events WHERE session_id = 1");
-  for (const std::string& cmd : {" replay " + o, " check " + o, " show " + o + " --session 1",
+  for (const std::string& cmd : std::vector<std::string>{" replay " + o, " check " + o, " show " + o + " --session 1",
                                  " export " + o + " --session 1 --out " + out}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
@@ -130,7 +130,7 @@ TEST(JournalIoCliTest, ReadersLeaveNoWalOrShmBesideAJournal) {
   std::string j = dir + "/j.db";
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
   EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << "after recording";
-  for (const std::string& cmd : {" replay " + j, " check " + j, " show " + j, " sql " + j + " 'SELECT 1'",
+  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j, " sql " + j + " 'SELECT 1'",
                                  " export " + j + " --out " + dir + "/bug.db"}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
@@ -161,8 +161,8 @@ TEST(JournalIoCliTest, ReadersWorkOnAReadOnlyMount) {
   fs::copy_file(j, w);
   ASSERT_EQ(run_command("sqlite3 " + w + " 'PRAGMA journal_mode=WAL' >/dev/null").exit_code, 0);
   ASSERT_TRUE(sidecars(w).empty());
-  for (const std::string& jj : {j, w}) {
-    for (const std::string& cmd : {" replay " + jj, " check " + jj, " show " + jj, " sql " + jj + " \"SELECT 1\"",
+  for (const std::string& jj : std::vector<std::string>{j, w}) {
+    for (const std::string& cmd : std::vector<std::string>{" replay " + jj, " check " + jj, " show " + jj, " sql " + jj + " \"SELECT 1\"",
                                    " export " + jj + " --out " + temp_journal("bug") + " --force"}) {
       auto r = run_with_read_only(dir, callbench() + cmd);
       ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
@@ -272,7 +272,7 @@ TEST(JournalIoCliTest, ExportRefusesToOverwriteItsOwnInput) {
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd") + flow("park")).exit_code, 0);
   fs::create_symlink(j, dir + "/link.db");
   fs::create_hard_link(j, dir + "/hard.db");
-  for (const std::string& out : {dir + "/./j.db", dir + "/link.db", dir + "/hard.db", dir + "/../" +
+  for (const std::string& out : std::vector<std::string>{dir + "/./j.db", dir + "/link.db", dir + "/hard.db", dir + "/../" +
                                      fs::path(dir).filename().string() + "/j.db"}) {
     auto r = run_command(callbench() + " export " + j + " --session 1 --out " + out + " --force");
     EXPECT_EQ(r.exit_code, 2) << out << ": " << r.err;
