@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -154,6 +156,8 @@ std::string csv_field(const std::string& s) {
 }
 
 constexpr std::size_t kMaxAlignedRows = 100000;
+// An aligned table is held whole before it is printed; past this, --csv streams.
+constexpr std::size_t kMaxAlignedBytes = 64u << 20;
 
 // Ctrl-C asks the running statement to stop; the handler only sets a flag that the
 // statement's progress handler reads.
@@ -178,17 +182,20 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
   sqlite3* db = guard->db();
   const char* tail = query.c_str();
   bool first_result = true;
+  std::size_t statements = 0;
   while (tail && *tail) {
     sqlite3_stmt* raw = nullptr;
     s = guard->prepare(&tail, &raw);
     if (!s.is_ok()) return report(s);
     if (!raw) break;  // only white space or a comment was left
+    ++statements;
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
     guard->start_clock();
     int ncols = sqlite3_column_count(raw);
     std::vector<std::string> header;
     for (int i = 0; i < ncols; ++i) header.emplace_back(printable(sqlite3_column_name(raw, i)));
     std::vector<std::vector<std::string>> rows;
+    std::size_t held = 0;
     std::string out;
     if (ncols > 0 && !first_result) print("\n");
     if (csv && ncols > 0) {
@@ -204,9 +211,11 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
         for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(row[static_cast<std::size_t>(i)]);
         print(out + "\n");
       } else {
-        if (rows.size() >= kMaxAlignedRows) {
-          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) +
-                                        " rows: too many for an aligned table; use --csv, which streams"));
+        for (const std::string& cell : row) held += cell.size();
+        if (rows.size() >= kMaxAlignedRows || held > kMaxAlignedBytes) {
+          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) + " rows or " +
+                                        std::to_string(kMaxAlignedBytes >> 20) +
+                                        " MiB: too much for an aligned table; use --csv, which streams"));
         }
         rows.push_back(std::move(row));
       }
@@ -252,6 +261,7 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
     print(out);
   }
+  if (statements == 0) return report(Status::invalid("SQL: no statement to run (the query is empty)"));
   return 0;
 }
 
@@ -325,7 +335,14 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     auto timeout = std::make_shared<double>(60);
     cmd->add_option("--timeout", *timeout, "Stop a statement that runs longer than this (exit 1); 0: never")
         ->type_name("SECONDS")
-        ->check(CLI::Range(0.0, 86400.0 * 365))
+        ->check(CLI::Validator(
+            [](std::string& v) {
+              char* end = nullptr;
+              double d = std::strtod(v.c_str(), &end);
+              bool ok = !v.empty() && *end == '\0' && std::isfinite(d) && d >= 0 && d <= 86400.0 * 365;
+              return ok ? std::string() : "expected seconds from 0 to 31536000, found '" + v + "'";
+            },
+            "", "seconds"))
         ->default_str("60");
     cmd->callback([path, query, csv, timeout, exit_code] { *exit_code = sql(*path, *query, *csv, *timeout); });
   }

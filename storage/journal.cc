@@ -436,7 +436,8 @@ SessionInfo session_from(const Stmt& st) {
   s.label = std::string(st.col_text(2));
   s.engine_version = std::string(st.col_text(3));
   s.created_at = std::string(st.col_text(4));
-  s.complete = st.col_text(5) == "complete";
+  s.status = std::string(st.col_text(5));
+  s.complete = s.status == "complete";
   s.request_count = st.col_int(6);
   s.event_count = st.col_int(7);
   s.digest = std::string(st.col_text(8));
@@ -514,6 +515,10 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   LoadedSession ls;
   Status s = session(id, &ls.info);
   if (!s.is_ok()) return s;
+  if (!ls.info.complete && ls.info.status != "incomplete") {
+    return Status::corrupt(where + ": column status " + quote(ls.info.status) +
+                           " is neither 'complete' nor 'incomplete'");
+  }
   {
     Statement lease;
     s = prepare("SELECT header FROM sessions WHERE session_id = ?", &lease);

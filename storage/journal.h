@@ -41,6 +41,7 @@ struct SessionInfo {
   std::string engine_version;
   std::string created_at;
   bool complete = false;
+  std::string status;  // as stored: 'complete' or 'incomplete' in a valid journal
   int64_t request_count = 0;
   int64_t event_count = 0;
   std::string digest;  // 16 hex digits

@@ -150,7 +150,7 @@ Status SqlGuard::prepare(const char** tail, sqlite3_stmt** out) {
   if (rc != SQLITE_OK) {
     std::string msg = sqlite3_errmsg(db);
     if (!denied_.empty()) msg += " (" + denied_ + " is not allowed)";
-    if ((rc & 0xff) == SQLITE_AUTH) {
+    if ((rc & 0xff) == SQLITE_AUTH || msg.find("not authorized") != std::string::npos) {
       msg += ": callbench sql only reads (SELECT, WITH, and PRAGMAs that describe the schema)";
     }
     return Status::invalid("SQL error: " + msg);

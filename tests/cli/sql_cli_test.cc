@@ -72,8 +72,11 @@ TEST(SqlCliTest, AQueryThatNeverEndsStopsAtTheTimeout) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("longer than --timeout 1 seconds"), std::string::npos) << r.err;
   EXPECT_LT(took, std::chrono::seconds(10));
-  auto bad = run_command(callbench() + " sql --timeout -1 " + j + " \"SELECT 1\"");
-  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  for (const char* t : {"-1", "nan", "inf", "x", "''"}) {
+    auto bad = run_command(callbench() + " sql --timeout " + t + " " + j + " \"SELECT 1\"");
+    EXPECT_EQ(bad.exit_code, 2) << t << ": " << bad.err;
+    EXPECT_NE(bad.err.find("--timeout"), std::string::npos) << bad.err;
+  }
 }
 
 TEST(SqlCliTest, CtrlCStopsTheQueryCleanly) {
@@ -103,6 +106,26 @@ TEST(SqlCliTest, CtrlCStopsTheQueryCleanly) {
   }
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 130);
+}
+
+TEST(SqlCliTest, AnEmptyQueryIsAnError) {
+  std::string j = recorded("j");
+  for (const char* q : {"''", "' '", "'-- only a comment'"}) {
+    auto r = run_command(callbench() + " sql " + j + " " + q);
+    EXPECT_EQ(r.exit_code, 2) << q << ": " << r.err;
+    EXPECT_NE(r.err.find("no statement to run"), std::string::npos) << r.err;
+  }
+}
+
+TEST(SqlCliTest, PragmaTableFunctionsThatCouldWriteAreRefused) {
+  std::string j = recorded("j");
+  for (const char* q : {"SELECT * FROM pragma_journal_mode('DELETE')", "SAVEPOINT a", "ANALYZE",
+                        "CREATE INDEX i ON events(this_dn)", "PRAGMA query_only=0"}) {
+    auto r = run_command(callbench() + " sql " + j + " \"" + q + "\"");
+    EXPECT_EQ(r.exit_code, 2) << q << ": " << r.err;
+    EXPECT_NE(r.err.find("callbench sql only reads"), std::string::npos) << q << ": " << r.err;
+  }
+  EXPECT_EQ(run_command(callbench() + " sql " + j + " \"PRAGMA journal_mode\"").out.find("wal"), std::string::npos);
 }
 
 }  // namespace

@@ -210,6 +210,14 @@ TEST(BadJournalTest, AlteredRequestColumnIsRefusedByReplay) {
             std::string::npos) << replay_says(path, 3);
 }
 
+TEST(BadJournalTest, AStatusThatIsNeitherCompleteNorIncompleteIsRefused) {
+  std::string path = three_flows("status");
+  { exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "PRAGMA ignore_check_constraints = 1; UPDATE sessions SET status = 'done' WHERE session_id = 2"); }
+  EXPECT_NE(replay_says(path, 2).find("session 2: column status 'done' is neither 'complete' nor 'incomplete'"),
+            std::string::npos) << replay_says(path, 2);
+}
+
 TEST(BadJournalTest, OrphanRowsAreRefused) {
   std::string path = three_flows("orphans");
   { exec(open_journal(path, Journal::Mode::kWrite).get(),
