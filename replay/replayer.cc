@@ -131,7 +131,7 @@ class Replay {
       out_->summary += "; incomplete recording: replayed up to its last event (seq " +
                        std::to_string(out_->events) + ")";
     }
-    if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + ls_.recorded_engine;
+    if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + printable(ls_.recorded_engine, 64);
     return Status::ok();
   }
 

@@ -232,6 +232,11 @@ Status create_atomically(const std::string& path, const std::string& schema_sql)
       struct stat locked, now;
       bool empty = ::fstat(efd, &locked) == 0 && ::stat(path.c_str(), &now) == 0 &&
                    locked.st_ino == now.st_ino && locked.st_dev == now.st_dev && now.st_size == 0;
+      // Whatever an older creator left beside the empty file (a hot rollback journal
+      // of the empty database) must not be rolled back into the new one.
+      if (empty) {
+        for (const char* suffix : {"-journal", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+      }
       if (empty && ::rename(tmp.c_str(), path.c_str()) != 0) {
         s = Status::io(path + ": cannot replace the empty file: " + std::strerror(errno));
       }
@@ -529,6 +534,10 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
     s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine);
     if (!s.is_ok()) return Status::corrupt(where + ": header: " + s.message());
+    if (ls.recorded_engine != ls.info.engine_version) {
+      return Status::corrupt(where + ": column engine_version " + quote(ls.info.engine_version) +
+                             " differs from the header's " + quote(ls.recorded_engine));
+    }
     if (std::to_string(ls.session.config.seed) != ls.info.seed) {
       return Status::corrupt(where + ": column seed " + quote(ls.info.seed) + " differs from the header's " +
                              std::to_string(ls.session.config.seed));

@@ -218,6 +218,14 @@ TEST(BadJournalTest, AStatusThatIsNeitherCompleteNorIncompleteIsRefused) {
             std::string::npos) << replay_says(path, 2);
 }
 
+TEST(BadJournalTest, AnEngineVersionColumnThatDiffersFromTheHeaderIsRefused) {
+  std::string path = three_flows("engine");
+  { exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE sessions SET engine_version = 'callbench 9' WHERE session_id = 1"); }
+  EXPECT_NE(replay_says(path, 1).find("session 1: column engine_version 'callbench 9' differs from the header's"),
+            std::string::npos) << replay_says(path, 1);
+}
+
 TEST(BadJournalTest, OrphanRowsAreRefused) {
   std::string path = three_flows("orphans");
   { exec(open_journal(path, Journal::Mode::kWrite).get(),
