@@ -27,6 +27,9 @@ inline constexpr std::size_t kMaxCalls = 256;
 inline constexpr std::size_t kMaxQueuesPerCall = 8;
 // Length of a DN name ('7001', '5550100') and of a call name ('c1').
 inline constexpr std::size_t kMaxNameLength = 32;
+// ReferenceIDs are T-Lib's positive 32-bit ints: the parser and every decoder accept
+// 1 to this, so a session read from a journal prints a `ref=N` the parser reads back.
+inline constexpr uint32_t kMaxReferenceId = 2147483647u;
 // Stimuli of one session: a scenario's statements bound it, a fuzz program's too.
 inline constexpr std::size_t kMaxStimuli = kMaxStatements;
 // Stimuli of one fuzz program: small programs mutate and minimise well.

@@ -264,6 +264,10 @@ std::string validate_stimulus(const Stimulus& s, const SessionConfig& config) {
            (shape.client_request ? ": a client request needs a ReferenceID above 0"
                                  : " takes no ReferenceID");
   }
+  if (s.reference_id > limits::kMaxReferenceId) {
+    return std::string(shape.verb) + ": ReferenceID " + std::to_string(s.reference_id) + " is above " +
+           std::to_string(limits::kMaxReferenceId);
+  }
   if (s.has_call_state && (!shape.has_reason || !is_call_state(static_cast<int>(s.call_state)))) {
     return std::string(shape.verb) + ": invalid CallState reason";
   }

@@ -317,7 +317,7 @@ class Parser {
       s.reference_id = client_requests_;
       if (i < t.size() && t[i].text.substr(0, 4) == "ref=") {
         uint64_t v = 0;
-        if (!parse_uint(t[i].text.substr(4), 2147483647u, false, &v) || v == 0) {
+        if (!parse_uint(t[i].text.substr(4), limits::kMaxReferenceId, false, &v) || v == 0) {
           return error(line, t[i].column + 4, "expected a ReferenceID from 1 to 2147483647, found " + quoted(t[i].text.substr(4)));
         }
         s.reference_id = static_cast<uint32_t>(v);
@@ -425,7 +425,7 @@ class Parser {
         break;
       }
       case Attr::kReferenceId:
-        if (!parse_uint(value, 2147483647u, false, &n) || n == 0) {
+        if (!parse_uint(value, limits::kMaxReferenceId, false, &n) || n == 0) {
           return error(line, vcol, "expected a ReferenceID from 1 to 2147483647, found " + quoted(value));
         }
         v.reference_id = static_cast<uint32_t>(n);

@@ -149,6 +149,17 @@ TEST(ParserTest, AScenarioAtTheLimitPrintsAScenarioThatParsesBack) {
   EXPECT_TRUE(second.session == first.session);
 }
 
+// Every decoder validates sessions with validate_session: a ReferenceID the parser
+// would refuse (past 2^31-1) is invalid there too, so `show --format scn` never prints a
+// ref=N that does not parse back.
+TEST(NamesTest, AReferenceIdTheParserRefusesIsInvalidEverywhere) {
+  Scenario sc;
+  ASSERT_TRUE(parse_scenario(kTopo + "c1 = make-call 7001 7002 ref=2147483647\n", "t.scn", &sc).is_ok());
+  EXPECT_EQ(validate_session(sc.session), "");
+  sc.session.stimuli[0].reference_id = 2147483648u;
+  EXPECT_NE(validate_session(sc.session).find("ReferenceID 2147483648 is above 2147483647"), std::string::npos);
+}
+
 TEST(NamesTest, OneDefinitionOfValidNames) {
   EXPECT_TRUE(valid_dn_name("7001"));
   EXPECT_TRUE(valid_dn_name("A_1+*.-"));
