@@ -582,6 +582,20 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading requests");
   std::string why = validate_session(ls.session);
   if (!why.empty()) return Status::corrupt(where + ": " + why);
+  if (ls.info.complete && !ls.session.observed) {
+    // A complete session creates every call its header names: else its printed
+    // scenario (which names a call where it is created) would parse back to another.
+    std::vector<bool> created(ls.session.config.call_names.size(), false);
+    for (const Stimulus& x : ls.session.stimuli) {
+      if (shape_of(x.kind).creates_call) created[x.call] = true;
+    }
+    for (std::size_t i = 0; i < created.size(); ++i) {
+      if (!created[i]) {
+        return Status::corrupt(where + ": header: call " + printable(ls.session.config.call_names[i], 40) +
+                               " is named but never created");
+      }
+    }
+  }
   // The recorder updates the counts in the transaction that adds the rows, so they hold
   // for an incomplete session too.
   if (static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {

@@ -160,6 +160,28 @@ TEST(ArgsCliTest, AHeaderWithAnInvalidDnNameIsRefused) {
   }
 }
 
+// A header naming a call no stimulus creates would print a scenario that parses back to
+// another session: refused like any other mismatch.
+TEST(ArgsCliTest, AHeaderNamingACallNeverCreatedIsRefused) {
+  std::string j = recorded("j", flow("internal"));
+  {
+    auto jj = testing::open_journal(j, Journal::Mode::kWrite);
+    LoadedSession ls;
+    std::vector<Event> events;
+    ASSERT_TRUE(jj->read_session(1, &ls, &events).is_ok());
+    SessionConfig c = ls.session.config;
+    c.call_names.push_back("ghost");
+    Payload header = encode_header(c);
+    Stmt st;
+    ASSERT_TRUE(st.prepare(jj->db(), "UPDATE sessions SET header = ?").is_ok());
+    st.bind_blob(1, header.data(), header.size());
+    ASSERT_TRUE(st.run("update").is_ok());
+  }
+  auto r = run_command(callbench() + " show --format scn " + j);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("session 1: header: call ghost is named but never created"), std::string::npos) << r.err;
+}
+
 TEST(ArgsCliTest, AScenarioAtTheStatementLimitRecordsShowsAndPlaysBack) {
   std::string text = "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n";
   for (int i = 1; i < 4096; ++i) text += "pause\n";
