@@ -115,6 +115,7 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
   }
   if (!s.is_ok()) {
     cleanup();
+    if (s.code() == Status::Code::kInvalid) return Status::invalid(out_path + ": " + s.message());
     return Status(s.code() == Status::Code::kCorrupt ? Status::corrupt(out_path + ": " + s.message())
                                                      : Status::io(out_path + ": " + s.message()));
   }

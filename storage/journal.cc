@@ -195,6 +195,9 @@ Status create_atomically(const std::string& path, const std::string& schema_sql)
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   int fd = ::mkstemp(name.data());
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+    return Status::invalid(path + ": cannot create the journal: its directory " + dir_of(path) + " does not exist");
+  }
   if (fd < 0) return Status::io(path + ": cannot create the journal: " + std::strerror(errno));
   // mkstemp makes the file 0600; a journal is shared like any file the user creates.
   mode_t mask = ::umask(0);

@@ -73,6 +73,19 @@ TEST(ArgsCliTest, EmptySeedLabelAndJournalAreErrorsAndNothingIsRecorded) {
   EXPECT_EQ(empty_journal.exit_code, 2) << empty_journal.err;
 }
 
+TEST(ArgsCliTest, AJournalInADirectoryThatDoesNotExistIsBadInputNamingIt) {
+  for (const std::string& cmd : {std::string(" run --journal /nonexistent/dir/j.db") + flow("acd")}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("/nonexistent/dir/j.db: cannot create the journal: its directory /nonexistent/dir does not exist"),
+              std::string::npos) << r.err;
+  }
+  std::string j = recorded("j");
+  auto e = run_command(callbench() + " export " + j + " --session 1 --out /nonexistent/dir/bug.db");
+  EXPECT_EQ(e.exit_code, 2) << e.err;
+  EXPECT_NE(e.err.find("/nonexistent/dir/bug.db"), std::string::npos) << e.err;
+}
+
 TEST(ArgsCliTest, UnknownCommandIsNamed) {
   auto r = run_command(callbench() + " bogus");
   EXPECT_EQ(r.exit_code, 2);
