@@ -12,7 +12,17 @@
 namespace callbench::cli {
 
 int report(const Status& status) {
-  spdlog::error("{}", status.message());
+  // A message may quote what came from outside (a path, a journal's bytes): its lines
+  // are printed with control characters escaped.
+  std::string safe;
+  const std::string& m = status.message();
+  for (std::size_t p = 0; p <= m.size();) {
+    std::size_t e = m.find('\n', p);
+    if (e == std::string::npos) e = m.size();
+    safe += (p ? "\n" : "") + printable(std::string_view(m).substr(p, e - p));
+    p = e + 1;
+  }
+  spdlog::error("{}", safe);
   switch (status.code()) {
     case Status::Code::kOk: return 0;
     case Status::Code::kMismatch: return 1;

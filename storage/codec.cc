@@ -309,15 +309,15 @@ Status SessionCodec::decode_request(const uint8_t* data, std::size_t size, Recor
     s.reference_id = r.getReferenceId();
     if (r.hasCall()) {
       s.call = call_id(view(r.getCall()));
-      if (s.call == kNoCall) return Status::corrupt("request names unknown call '" + std::string(view(r.getCall())) + "'");
+      if (s.call == kNoCall) return Status::corrupt("request names unknown call '" + printable(view(r.getCall()), 40) + "'");
     }
     if (r.hasThisDn()) {
       s.dn = dn_id(view(r.getThisDn()));
-      if (s.dn == kNoDn) return Status::corrupt("request names unknown DN '" + std::string(view(r.getThisDn())) + "'");
+      if (s.dn == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getThisDn()), 40) + "'");
     }
     if (r.hasOtherDn()) {
       s.dn2 = dn_id(view(r.getOtherDn()));
-      if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + std::string(view(r.getOtherDn())) + "'");
+      if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getOtherDn()), 40) + "'");
     }
     if (r.getCallState() != schema::CallState::NONE) {
       if (!from_ordinal(kCallStateOrder, static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
@@ -398,7 +398,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
     if (e.seq == 0 || e.request_seq == 0) return Status::corrupt("event with seq or request_seq 0");
     if (v.hasCall()) {
       e.call = call_id(view(v.getCall()));
-      if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + std::string(view(v.getCall())) + "'");
+      if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + printable(view(v.getCall()), 40) + "'");
     }
     if (v.hasConnId()) {
       auto id = parse_conn_id(view(v.getConnId()));
@@ -411,7 +411,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
       if (!has) return;
       *field = dn_id(view(t));
       if (*field == kNoDn) {
-        bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" + std::string(view(t)) + "'");
+        bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" + printable(view(t), 40) + "'");
       }
       e.set(a);
     };

@@ -86,6 +86,15 @@ TEST(ArgsCliTest, AJournalInADirectoryThatDoesNotExistIsBadInputNamingIt) {
   EXPECT_NE(e.err.find("/nonexistent/dir/bug.db"), std::string::npos) << e.err;
 }
 
+TEST(ArgsCliTest, ErrorMessagesNeverCarryControlCharactersRaw) {
+  for (const char* cmd : {" replay \"$(printf '/tmp/\\033[2Jx.db')\"", " \"$(printf 'b\\033[2Jogus')\""}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("\\x1b[2J"), std::string::npos) << cmd << ": " << r.err;
+  }
+}
+
 TEST(ArgsCliTest, UnknownCommandIsNamed) {
   auto r = run_command(callbench() + " bogus");
   EXPECT_EQ(r.exit_code, 2);
