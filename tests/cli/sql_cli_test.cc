@@ -92,7 +92,8 @@ TEST(SqlCliTest, CtrlCStopsTheQueryCleanly) {
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Long enough for the process to start and the query to run, on a loaded machine too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   ::kill(pid, SIGINT);
   int status = 0;
   pid_t done = 0;
