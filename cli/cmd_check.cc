@@ -88,7 +88,7 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "conforms, the documented flow and interruption point each call followed. Exit 0 when every\n"
       "session conforms, 1 otherwise, 2 for a journal that cannot be read. The rules:\n" + rules);
   non_empty(cmd->add_option("journal", o->journal, "The journal"))->required()->type_name("J.db");
-  add_session_option(cmd, &o->session, "Check only this session (default: all)");
+  add_session_option(cmd, &o->session, "Check only session N (1 or more; omit --session for all)");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });
 }
 

@@ -294,7 +294,7 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
         "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    auto* one = add_session_option(cmd, &c->session, "Replay only this session (default: all)");
+    auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
     cmd->callback([c, exit_code] { *exit_code = replay(*c); });
   }
@@ -307,7 +307,7 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
         "into the same events. Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    add_session_option(cmd, &c->session, "The session to print (default: the journal's only one)");
+    add_session_option(cmd, &c->session, "The session to print, N 1 or more (omit --session when the journal holds one)");
     cmd->add_option("--format", *format, "table, jsonl or scn")
         ->check(CLI::IsMember({"table", "jsonl", "scn"}))
         ->default_str("table");
@@ -355,7 +355,7 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
         "Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    add_session_option(cmd, &c->session, "The session to export (default: the journal's only one)");
+    add_session_option(cmd, &c->session, "The session to export, N 1 or more (omit --session when the journal holds one)");
     non_empty(cmd->add_option("--out", *out, "The bug-report journal to write (never the journal itself)"))
         ->required()
         ->type_name("BUG.db");

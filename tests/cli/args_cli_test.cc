@@ -53,7 +53,9 @@ TEST(ArgsCliTest, SessionZeroAndOutOfRangeAreErrorsForEveryCommand) {
     }
   }
   auto help = run_command(callbench() + " replay --help");
-  EXPECT_NE(help.out.find("default: all"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("omit --session for all"), std::string::npos) << help.out;
+  EXPECT_NE(run_command(callbench() + " show --help").out.find("omit --session when the journal holds one"),
+            std::string::npos);
 }
 
 TEST(ArgsCliTest, EmptySeedLabelAndJournalAreErrorsAndNothingIsRecorded) {
