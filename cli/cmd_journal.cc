@@ -176,7 +176,8 @@ struct SigintHandler {
 
 int sql(const std::string& path, const std::string& query, bool csv, double timeout_seconds) {
   std::unique_ptr<SqlGuard> guard;
-  Status s = SqlGuard::open(path, std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000)), &guard);
+  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(timeout_seconds * 1000)));
+  Status s = SqlGuard::open(path, timeout, &guard);
   if (!s.is_ok()) return report(s);
   SigintHandler sigint;
   sqlite3* db = guard->db();
@@ -184,6 +185,10 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
   bool first_result = true;
   std::size_t statements = 0;
   while (tail && *tail) {
+    if (SqlGuard::stop_requested()) {
+      spdlog::error("the query was interrupted (Ctrl-C)");
+      return 130;
+    }
     sqlite3_stmt* raw = nullptr;
     s = guard->prepare(&tail, &raw);
     if (!s.is_ok()) return report(s);

@@ -96,6 +96,8 @@ SqlGuard::~SqlGuard() {
 
 void SqlGuard::stop() { g_stop_requested = 1; }
 
+bool SqlGuard::stop_requested() { return g_stop_requested != 0; }
+
 void SqlGuard::start_clock() {
   stop_ = Stop::kNone;
   deadline_ = std::chrono::steady_clock::now() + timeout_;

@@ -49,6 +49,8 @@ class SqlGuard {
   Stop stopped() const;
   // Asks the running statement to stop (async-signal-safe).
   static void stop();
+  // Whether stop() was called since open().
+  static bool stop_requested();
 
  private:
   explicit SqlGuard(std::unique_ptr<Journal> journal) : journal_(std::move(journal)) {}
