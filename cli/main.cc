@@ -57,12 +57,17 @@ int main(int argc, char** argv) {
   callbench::cli::add_fuzz_command(app, &exit_code);
   // A first word that is neither an option nor a command is a mistyped command: say so
   // (CLI11 alone says only that a subcommand is required).
-  if (argc > 1 && argv[1][0] != '-') {
+  if (argc == 1 || argv[1][0] != '-') {
     std::string names;
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       names += (names.empty() ? "" : ", ") + sub->get_name();
-      known = known || sub->get_name() == argv[1];
+      known = known || (argc > 1 && sub->get_name() == argv[1]);
+    }
+    if (argc == 1) {
+      std::fprintf(stderr, "callbench: a command is required: one of %s\nRun 'callbench --help' for usage.\n",
+                   names.c_str());
+      return 2;
     }
     if (!known) {
       std::fprintf(stderr, "callbench: unknown command '%s': expected one of %s\nRun 'callbench --help' for usage.\n",

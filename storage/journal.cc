@@ -767,8 +767,11 @@ bool Journal::EventStream::next(EventRow* row, Status* status) {
   int rc = stmt.step();
   if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) {
-    *status = sqlite_status(sqlite3_db_handle(stmt.get()), rc,
-                            "session " + std::to_string(session_) + ": reading event " + std::to_string(rows_ + 1));
+    sqlite3* db = sqlite3_db_handle(stmt.get());
+    const char* file = sqlite3_db_filename(db, "main");
+    *status = sqlite_status(db, rc,
+                            std::string(file ? file : "the journal") + " session " + std::to_string(session_) +
+                                ": reading event " + std::to_string(rows_ + 1));
     return false;
   }
   if (++rows_ > limits::kMaxEventsPerSession) {

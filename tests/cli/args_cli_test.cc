@@ -102,6 +102,10 @@ TEST(ArgsCliTest, UnknownCommandIsNamed) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown command 'bogus': expected one of run, replay, show, sql, export, check, fuzz"),
             std::string::npos) << r.err;
+  auto none = run_command(callbench());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("a command is required: one of run, replay, show, sql, export, check, fuzz"),
+            std::string::npos) << none.err;
 }
 
 TEST(ArgsCliTest, ADirectoryAsAScenarioIsBadInput) {
