@@ -1,5 +1,6 @@
 #include "storage/journal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -190,7 +191,26 @@ void remove_with_sidecars(const std::string& path) {
 // leaves no journal behind. Creators racing for the same new journal all succeed: the
 // first link wins, the others find a whole journal there and use it. A 0-byte file
 // at `path` (left by an older callbench, or `touch`) is replaced under a lock.
+// Removes what creators of `path` killed mid-creation left: their temporary files,
+// once old enough that no live creator can still be using them (creation takes
+// milliseconds; a minute is far beyond it).
+void remove_stale_temporaries(const std::string& path) {
+  std::string prefix = "." + base_of(path) + ".creating-";
+  DIR* d = ::opendir(dir_of(path).c_str());
+  if (!d) return;
+  std::time_t now = std::time(nullptr);
+  while (const dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string full = dir_of(path) + "/" + name;
+    struct stat st;
+    if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 60) ::unlink(full.c_str());
+  }
+  ::closedir(d);
+}
+
 Status create_atomically(const std::string& path, const std::string& schema_sql) {
+  remove_stale_temporaries(path);
   std::string tmpl = dir_of(path) + "/." + base_of(path) + ".creating-XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');

@@ -200,6 +200,22 @@ TEST(JournalIoCliTest, KilledWhileCreatingLeavesNoJournalOrAWholeOne) {
   std::printf("[ info     ] %d of 25 killed recorders left a journal\n", existed);
 }
 
+// What a creator killed mid-creation leaves (a hidden temporary file) is removed by the
+// next creator once it is older than any live creation could be.
+TEST(JournalIoCliTest, StaleTemporaryFilesOfKilledCreatorsAreRemoved) {
+  std::string dir = temp_dir("d");
+  std::string stale = dir + "/.j.db.creating-AbC123", fresh = dir + "/.j.db.creating-XyZ789";
+  std::string stale_journal = stale + "-journal";
+  for (const std::string& f : {stale, stale_journal, fresh}) std::ofstream(f) << "x";
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(stale, old);
+  fs::last_write_time(stale_journal, old);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + dir + "/j.db" + flow("acd")).exit_code, 0);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_FALSE(fs::exists(stale_journal));
+  EXPECT_TRUE(fs::exists(fresh)) << "a creation that may still be running is left alone";
+}
+
 TEST(JournalIoCliTest, ConcurrentCreatorsAllRecord) {
   std::string dir = temp_dir("d");
   for (int round = 0; round < 6; ++round) {
