@@ -3,8 +3,11 @@
 // payload, one requests row per stimulus and one events row per event, each with its
 // canonical payload and decoded columns that hold exactly what the payload holds.
 //
-// The file is WAL-mode, so readers (the sqlite3 shell, another callbench) query while
-// a writer records; a session is written in batched transactions (Recorder) and
+// The file is in WAL mode while a writer has it open, so readers (the sqlite3 shell,
+// another callbench) query while it records; the last writer to close switches it back
+// to rollback mode, so that readers need no -shm, leave no file beside it and work on
+// read-only mounts. A new journal appears whole (built beside it, then linked into
+// place). A session is written in batched transactions (Recorder) and
 // marked complete at the end, so a killed writer leaves every earlier session intact
 // and its own 'incomplete', with a consistent prefix. The schema version lives in
 // PRAGMA user_version and the file is marked by PRAGMA application_id; opening a file
