@@ -93,6 +93,8 @@ std::string quote(const std::string& s) { return "'" + printable(s, 64) + "'"; }
 
 bool column_equals(const Stmt& st, int i, const char* value) {
   // sqlite3_column_text is NULL exactly for a NULL column (or out of memory).
+  // A BLOB or number with the same bytes is not equal: SQL would not find it by value.
+  if (value && sqlite3_column_type(st.get(), i) != SQLITE_TEXT) return false;
   auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
   if (!value || !text) return value == text;
   return std::strcmp(text, value) == 0 && std::strlen(value) == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));

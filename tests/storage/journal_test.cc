@@ -202,6 +202,16 @@ TEST(BadJournalTest, AlteredColumn) {
   EXPECT_TRUE(j->read_session(1, &ls, &events).is_ok()) << "other sessions read";
 }
 
+// The same bytes as a BLOB are not the same column: SQL's WHERE this_dn = '7002' would
+// not find the row.
+TEST(BadJournalTest, AColumnOfTheWrongTypeIsRefused) {
+  std::string path = three_flows("column_type");
+  { exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE events SET this_dn = CAST(this_dn AS BLOB) WHERE session_id = 1 AND seq = 2"); }
+  EXPECT_NE(replay_says(path, 1).find("session 1 event 2: column this_dn differs from the payload"), std::string::npos)
+      << replay_says(path, 1);
+}
+
 TEST(BadJournalTest, AlteredRequestColumnIsRefusedByReplay) {
   std::string path = three_flows("request_column");
   { exec(open_journal(path, Journal::Mode::kWrite).get(),
