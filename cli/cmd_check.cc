@@ -7,6 +7,9 @@
 
 #include "cli/commands.h"
 #include "cli/html_out.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/oracle.h"
 #include "import/jsonl.h"
 #include "storage/journal.h"
@@ -88,14 +91,12 @@ Status check_journal(const std::string& path, int64_t session, std::string* out,
   }
   for (int64_t id : ids) {
     LoadedSession ls;
-    s = j->load_session(id, &ls);
-    if (!s.is_ok()) return s;
     std::vector<Event> events;
-    s = j->load_events(ls, &events);
+    s = j->read_session(id, &ls, &events);
     if (!s.is_ok()) return s;
     Verdict v = judge(ls.session, events);
     std::string head =
-        "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'");
+        "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
     if (!v.ok()) ++*broken;
     *out += verdict_text(head, v, ls.session.config.call_names);
     if (html) html->add(head, ls.session, events, ls.ignored, v);
@@ -109,8 +110,8 @@ Status check_stream(const std::string& path, std::string* out, std::size_t* brok
   Status s = read_jsonl_file(path, &stream);
   if (!s.is_ok()) return s;
   Verdict v = judge(stream.session, stream.events);
-  std::string head = (path == "-" ? std::string("<stdin>") : path) +
-                     (stream.label.empty() ? "" : " '" + stream.label + "'");
+  std::string head = (path == "-" ? std::string("<stdin>") : printable(path, 200)) +
+                     (stream.label.empty() ? "" : " '" + printable(stream.label, 200) + "'");
   if (!v.ok()) ++*broken;
   *out += verdict_text(head, v, stream.session.config.call_names);
   if (html) html->add(head, stream.session, stream.events, {}, v);
@@ -127,7 +128,7 @@ int check(const CheckOptions& o) {
                                 : check_stream(path, &out, &broken, page);
     if (!s.is_ok()) return report(s);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  print(out);
   if (page) {
     std::string title = "callbench check";
     for (const std::string& f : o.files) title += " " + f;
@@ -161,8 +162,7 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")
       ->required()
       ->type_name("FILE");
-  cmd->add_option("--session", o->session, "In journals, check only this session (default: all)")
-      ->type_name("N");
+  add_session_option(cmd, &o->session, "In journals, check only session N (1 or more; omit --session for all)");
   cmd->add_option("--html", o->html, "Also write the judged sessions as a self-contained page of ladder diagrams")
       ->type_name("OUT.html");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });

@@ -1,6 +1,12 @@
 // The journal commands: replay, show, sql, export.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,17 +15,19 @@
 #include "cli/commands.h"
 #include "core/ladder.h"
 #include "core/oracle.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "import/jsonl.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
+#include "storage/sql_guard.h"
 
 namespace callbench::cli {
 namespace {
-
-void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 struct SessionChoice {
   std::string journal;
@@ -88,20 +96,20 @@ int show(const SessionChoice& c, const std::string& format) {
   Status s = open_chosen(c, false, &j, &ids);
   if (!s.is_ok()) return report(s);
   LoadedSession ls;
-  s = j->load_session(ids[0], &ls);
-  if (!s.is_ok()) return report(s);
   std::vector<Event> events;
-  s = j->load_events(ls, &events);
+  s = j->read_session(ids[0], &ls, &events);
   if (!s.is_ok()) return report(s);
   std::vector<ApplyResult> outcomes;
   for (IgnoreReason why : ls.ignored) {
     outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
   }
   if (format == "scn") {
+    // Comments, each on its own line and short: a label or path (data) can neither
+    // start a new statement nor make a line the parser refuses.
     std::string head = "# session " + std::to_string(ls.info.id);
-    if (!ls.info.label.empty()) head += " '" + ls.info.label + "'";
-    head += " of " + j->path() + ", recorded " + ls.info.created_at + " by " + ls.recorded_engine +
-            (ls.info.complete ? "" : " (incomplete)") + "\n";
+    if (!ls.info.label.empty()) head += " '" + printable(ls.info.label, 200) + "'";
+    head += (ls.info.complete ? "" : " (incomplete)") + std::string("\n# of ") + printable(j->path(), 400) +
+            "\n# recorded " + printable(ls.info.created_at, 64) + " by " + printable(ls.recorded_engine, 64) + "\n";
     print(head + print_scenario(ls.session));
   } else if (format == "svg" || format == "html") {
     Verdict verdict = judge(ls.session, events);
@@ -138,7 +146,10 @@ std::string cell_text(sqlite3_stmt* st, int i, bool csv) {
     }
     default: {
       auto t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+      std::string text = t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+      // Cells are data from the journal: an aligned table (and CSV on a terminal)
+      // shows control characters escaped, never raw.
+      return csv && !::isatty(STDOUT_FILENO) ? text : printable(text);
     }
   }
 }
@@ -154,31 +165,58 @@ std::string csv_field(const std::string& s) {
 }
 
 constexpr std::size_t kMaxAlignedRows = 100000;
+// An aligned table is held whole before it is printed; past this, --csv streams.
+constexpr std::size_t kMaxAlignedBytes = 64u << 20;
 
-int sql(const std::string& path, const std::string& query, bool csv) {
-  std::unique_ptr<Journal> j;
-  Status s = Journal::open(path, Journal::Mode::kRead, &j);
+// Ctrl-C asks the running statement to stop; the handler only sets a flag that the
+// statement's progress handler reads.
+void on_sigint(int) { SqlGuard::stop(); }
+
+struct SigintHandler {
+  struct sigaction old {};
+  SigintHandler() {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+  }
+  ~SigintHandler() { sigaction(SIGINT, &old, nullptr); }
+};
+
+int sql(const std::string& path, const std::string& query, bool csv, double timeout_seconds) {
+  std::unique_ptr<SqlGuard> guard;
+  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(timeout_seconds * 1000)));
+  Status s = SqlGuard::open(path, timeout, &guard);
   if (!s.is_ok()) return report(s);
-  s = register_sql_functions(j->db());
-  if (!s.is_ok()) return report(s);
+  SigintHandler sigint;
+  sqlite3* db = guard->db();
   const char* tail = query.c_str();
   bool first_result = true;
+  std::size_t statements = 0;
   while (tail && *tail) {
+    if (SqlGuard::stop_requested()) {
+      spdlog::error("the query was interrupted (Ctrl-C)");
+      return 130;
+    }
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(j->db(), tail, -1, &raw, &tail);
-    if (rc != SQLITE_OK) return report(Status::invalid(std::string("SQL error: ") + sqlite3_errmsg(j->db())));
+    s = guard->prepare(&tail, &raw);
+    if (!s.is_ok()) return report(s);
     if (!raw) break;  // only white space or a comment was left
+    ++statements;
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    guard->start_clock();
     int ncols = sqlite3_column_count(raw);
     std::vector<std::string> header;
-    for (int i = 0; i < ncols; ++i) header.emplace_back(sqlite3_column_name(raw, i));
+    for (int i = 0; i < ncols; ++i) header.emplace_back(printable(sqlite3_column_name(raw, i)));
     std::vector<std::vector<std::string>> rows;
+    std::size_t held = 0;
     std::string out;
     if (ncols > 0 && !first_result) print("\n");
     if (csv && ncols > 0) {
       for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(header[static_cast<std::size_t>(i)]);
       print(out + "\n");
     }
+    int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       std::vector<std::string> row;
       for (int i = 0; i < ncols; ++i) row.push_back(cell_text(raw, i, csv));
@@ -187,16 +225,26 @@ int sql(const std::string& path, const std::string& query, bool csv) {
         for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(row[static_cast<std::size_t>(i)]);
         print(out + "\n");
       } else {
-        if (rows.size() >= kMaxAlignedRows) {
-          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) +
-                                        " rows: too many for an aligned table; use --csv, which streams"));
+        for (const std::string& cell : row) held += cell.size();
+        if (rows.size() >= kMaxAlignedRows || held > kMaxAlignedBytes) {
+          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) + " rows or " +
+                                        std::to_string(kMaxAlignedBytes >> 20) +
+                                        " MiB: too much for an aligned table; use --csv, which streams"));
         }
         rows.push_back(std::move(row));
       }
     }
     if (rc != SQLITE_DONE) {
       std::fflush(stdout);
-      std::string msg = sqlite3_errmsg(j->db());
+      if (guard->stopped() == SqlGuard::Stop::kInterrupted) {
+        spdlog::error("the query was interrupted (Ctrl-C)");
+        return 130;
+      }
+      if (guard->stopped() == SqlGuard::Stop::kTimeout) {
+        spdlog::error("the query ran longer than --timeout {} seconds and was stopped", timeout_seconds);
+        return 1;
+      }
+      std::string msg = sqlite3_errmsg(db);
       int primary = rc & 0xff;
       if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR) {
         return report(Status::corrupt(path + ": " + msg));
@@ -227,6 +275,7 @@ int sql(const std::string& path, const std::string& query, bool csv) {
     out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
     print(out);
   }
+  if (statements == 0) return report(Status::invalid("SQL: no statement to run (the query is empty)"));
   return 0;
 }
 
@@ -258,8 +307,8 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
         "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
         "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    auto* one = cmd->add_option("--session", c->session, "Replay only this session")->type_name("N");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
     cmd->callback([c, exit_code] { *exit_code = replay(*c); });
   }
@@ -273,8 +322,8 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "into the same events; svg: a ladder diagram (a lifeline per party and the T-Server, the\n"
         "oracle's violations marked); html: a self-contained page with the ladder, the events and\n"
         "the scenario. Without --session the journal must hold exactly one session.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    cmd->add_option("--session", c->session, "The session to print")->type_name("N");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    add_session_option(cmd, &c->session, "The session to print, N 1 or more (omit --session when the journal holds one)");
     cmd->add_option("--format", *format, "table, jsonl, scn, svg or html")
         ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html"}))
         ->default_str("table");
@@ -289,13 +338,29 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "Runs the statements on the journal, opened read-only, and prints each result as an aligned\n"
         "table (or CSV). Tables: sessions, requests, events; views: event_causes, request_answers.\n"
         "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) as\n"
-        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').");
-    cmd->add_option("journal", *path, "The journal")->required()->type_name("J.db");
+        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').\n"
+        "The journal may come from anyone, so the connection only reads: SELECT and WITH, and PRAGMAs\n"
+        "that describe the schema (table_info, ...). Writing, ATTACH, VACUUM, extensions and\n"
+        "fts3_tokenizer() are refused (exit 2). A statement running longer than --timeout seconds is\n"
+        "stopped (exit 1); Ctrl-C stops it too (exit 130).");
+    non_empty(cmd->add_option("journal", *path, "The journal"))->required()->type_name("J.db");
     cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
         ->required()
         ->type_name("SQL");
     cmd->add_flag("--csv", *csv, "Print CSV (RFC 4180) instead of an aligned table");
-    cmd->callback([path, query, csv, exit_code] { *exit_code = sql(*path, *query, *csv); });
+    auto timeout = std::make_shared<double>(60);
+    cmd->add_option("--timeout", *timeout, "Stop a statement that runs longer than this (exit 1); 0: never")
+        ->type_name("SECONDS")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+              char* end = nullptr;
+              double d = std::strtod(v.c_str(), &end);
+              bool ok = !v.empty() && *end == '\0' && std::isfinite(d) && d >= 0 && d <= 86400.0 * 365;
+              return ok ? std::string() : "expected seconds from 0 to 31536000, found '" + v + "'";
+            },
+            "", "seconds"))
+        ->default_str("60");
+    cmd->callback([path, query, csv, timeout, exit_code] { *exit_code = sql(*path, *query, *csv, *timeout); });
   }
   {
     auto c = std::make_shared<SessionChoice>();
@@ -305,9 +370,11 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
         "Without --session the journal must hold exactly one session.");
-    cmd->add_option("journal", c->journal, "The journal")->required()->type_name("J.db");
-    cmd->add_option("--session", c->session, "The session to export")->type_name("N");
-    cmd->add_option("--out", *out, "The bug-report journal to write")->required()->type_name("BUG.db");
+    non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
+    add_session_option(cmd, &c->session, "The session to export, N 1 or more (omit --session when the journal holds one)");
+    non_empty(cmd->add_option("--out", *out, "The bug-report journal to write (never the journal itself)"))
+        ->required()
+        ->type_name("BUG.db");
     cmd->add_flag("--force", *force, "Overwrite --out when it exists");
     cmd->callback([c, out, force, exit_code] { *exit_code = export_cmd(*c, *out, *force); });
   }

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/output.h"
+#include "core/names.h"
 #include "core/expect.h"
 #include "core/ladder.h"
 #include "core/oracle.h"
@@ -38,6 +41,20 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
 }
 
+// "session 4", "sessions 1 to 3", "sessions 46, 48 to 50": what this process
+// recorded (other writers may have recorded sessions in between).
+std::string session_ranges(const std::vector<int64_t>& ids) {
+  if (ids.size() == 1) return "session " + std::to_string(ids[0]);
+  std::string out = "sessions ";
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t k = i;
+    while (k + 1 < ids.size() && ids[k + 1] == ids[k] + 1) ++k;
+    out += (i ? ", " : "") + std::to_string(ids[i]) + (k > i ? " to " + std::to_string(ids[k]) : "");
+    i = k + 1;
+  }
+  return out;
+}
+
 int run(const RunOptions& o) {
   std::optional<uint64_t> seed;
   if (!o.seed.empty()) {
@@ -54,6 +71,16 @@ int run(const RunOptions& o) {
   if (o.format == "svg" && scenarios.size() > 1) {
     return report(Status::invalid("--format svg draws one session: give one file (--format html draws several)"));
   }
+  if (!o.label.empty() && o.journal.empty() && o.format != "jsonl") {
+    return report(Status::invalid("--label names recorded sessions (--journal) or jsonl's session line (--format jsonl)"));
+  }
+  // A file name becomes the label only when it is a valid one.
+  for (std::size_t i = 0; i < o.files.size() && !o.journal.empty() && o.label.empty(); ++i) {
+    if (!valid_label(stem(o.files[i]))) {
+      return report(Status::invalid(o.files[i] + ": its name is not a session label (" + std::string(kLabelRule) +
+                                    "): name the sessions with --label"));
+    }
+  }
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
     Status st = Journal::open(o.journal, Journal::Mode::kWrite, &journal);
@@ -62,7 +89,7 @@ int run(const RunOptions& o) {
   RecorderOptions recorder;
   recorder.batch_rows = o.batch_rows;
   int exit_code = 0;
-  int64_t first_session = 0, last_session = 0;
+  std::vector<int64_t> recorded;  // the sessions this process recorded, in order
   // --format svg|html: the ladders are drawn once every session has played.
   std::vector<Played> all_played;
   std::vector<Verdict> verdicts;
@@ -75,8 +102,7 @@ int run(const RunOptions& o) {
                                  utc_now(), recorder, &rec);
       if (!st.is_ok()) return report(st);
       played = std::move(rec.played);
-      if (first_session == 0) first_session = rec.session_id;
-      last_session = rec.session_id;
+      recorded.push_back(rec.session_id);
     } else {
       played = play(sc.session);
     }
@@ -95,7 +121,7 @@ int run(const RunOptions& o) {
       }
       out += render_table(sc.session, played.events, played.outcomes);
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    print(out);
     if (sc.has_expectations()) {
       ExpectResult r = check_expectations(sc, played.events, o.files[i]);
       if (!r.ok()) {
@@ -115,14 +141,9 @@ int run(const RunOptions& o) {
     std::string out = o.format == "svg"        ? render_ladder_svg(ladders[0])
                       : ladders.size() == 1 ? render_ladder_html(ladders[0])
                                             : render_check_html("callbench run", ladders);
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    print(out);
   }
-  if (journal) {
-    std::string which = first_session == last_session
-                            ? "session " + std::to_string(first_session)
-                            : "sessions " + std::to_string(first_session) + " to " + std::to_string(last_session);
-    spdlog::info("recorded {} in {}", which, o.journal);
-  }
+  if (journal) spdlog::info("recorded {} in {}", session_ranges(recorded), o.journal);
   return exit_code;
 }
 
@@ -137,12 +158,12 @@ void add_run_command(CLI::App& app, int* exit_code) {
       "checked against them: a mismatch prints expected against actual for that party\n"
       "on stderr and the exit status is 1. A parse error names file:line:column and\n"
       "exits 2 before anything runs.");
-  cmd->add_option("files", opts->files, "Scenario files to play, in order")
+  non_empty(cmd->add_option("files", opts->files, "Scenario files to play, in order"))
       ->required()
       ->type_name("FILE.scn");
-  cmd->add_option("--seed", opts->seed,
+  non_empty(cmd->add_option("--seed", opts->seed,
                   "Session seed (decimal or 0x-hex); ConnIDs derive from it. Overrides the "
-                  "scenario's 'seed' line; without either the seed is 1")
+                  "scenario's 'seed' line; without either the seed is 1"))
       ->type_name("N");
   cmd->add_option("--format", opts->format,
                   "table: one column per party, as the call-model document draws it; "
@@ -151,13 +172,18 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "with the ladder, its events and the oracle's verdict")
       ->check(CLI::IsMember({"table", "jsonl", "svg", "html"}))
       ->default_str("table");
-  cmd->add_option("--journal", opts->journal,
+  non_empty(cmd->add_option("--journal", opts->journal,
                   "Also record each session into this SQLite journal (created when missing), for "
-                  "'callbench replay', 'show', 'sql' and 'export'")
+                  "'callbench replay', 'show', 'sql' and 'export'"))
       ->type_name("J.db");
   cmd->add_option("--label", opts->label,
-                  "Label of the recorded sessions (default: each file's name without .scn)")
-      ->type_name("TEXT");
+                  "Label of the sessions, recorded (--journal) or named in jsonl's session line (default: each "
+                  "file's name without .scn); " +
+                      std::string(kLabelRule))
+      ->type_name("TEXT")
+      ->check(CLI::Validator(
+          [](std::string& v) { return valid_label(v) ? std::string() : "must be " + std::string(kLabelRule); }, "",
+          "label"));
   cmd->add_option("--journal-batch", opts->batch_rows,
                   "Rows a recording transaction holds before it commits (at a stimulus boundary)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))

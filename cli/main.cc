@@ -6,11 +6,23 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "core/names.h"
 
 namespace callbench::cli {
 
 int report(const Status& status) {
-  spdlog::error("{}", status.message());
+  // A message may quote what came from outside (a path, a journal's bytes): its lines
+  // are printed with control characters escaped.
+  std::string safe;
+  const std::string& m = status.message();
+  for (std::size_t p = 0; p <= m.size();) {
+    std::size_t e = m.find('\n', p);
+    if (e == std::string::npos) e = m.size();
+    safe += (p ? "\n" : "") + printable(std::string_view(m).substr(p, e - p));
+    p = e + 1;
+  }
+  spdlog::error("{}", safe);
   switch (status.code()) {
     case Status::Code::kOk: return 0;
     case Status::Code::kMismatch: return 1;
@@ -43,18 +55,37 @@ int main(int argc, char** argv) {
   callbench::cli::add_journal_commands(app, &exit_code);
   callbench::cli::add_check_command(app, &exit_code);
   callbench::cli::add_fuzz_command(app, &exit_code);
+  // A first word that is neither an option nor a command is a mistyped command: say so
+  // (CLI11 alone says only that a subcommand is required).
+  if (argc == 1 || argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || (argc > 1 && sub->get_name() == argv[1]);
+    }
+    if (argc == 1) {
+      std::fprintf(stderr, "callbench: a command is required: one of %s\nRun 'callbench --help' for usage.\n",
+                   names.c_str());
+      return 2;
+    }
+    if (!known) {
+      std::fprintf(stderr, "callbench: unknown command '%s': expected one of %s\nRun 'callbench --help' for usage.\n",
+                   callbench::printable(argv[1], 64).c_str(), names.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return callbench::cli::finish_output(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "callbench: %s\nRun 'callbench --help' for usage.\n", e.what());
     return 2;
   }
-  std::fflush(stdout);
-  return exit_code;
+  return callbench::cli::finish_output(exit_code);
 }

@@ -9,13 +9,15 @@
 
 namespace callbench::limits {
 
-// A scenario is read by people and written by the fuzzer; 4096 statements is far
-// beyond any documented flow (under 20) and keeps a parse well under a millisecond.
+// A scenario is read by people and written by the fuzzer; 4096 statements (stimuli and
+// expect lines; declarations have their own bounds) is far beyond any documented flow
+// (under 20) and keeps a parse well under a millisecond.
 inline constexpr std::size_t kMaxStatements = 4096;
 // A line longer than this is not a hand-written statement.
 inline constexpr std::size_t kMaxLineLength = 512;
-// The whole file: every statement at full length.
-inline constexpr std::size_t kMaxScenarioBytes = kMaxStatements * (kMaxLineLength + 1);
+// The whole file: every statement and declaration (a seed, a DN each, an option each)
+// at full length, with room for comments.
+inline constexpr std::size_t kMaxScenarioBytes = (kMaxStatements + 512) * (kMaxLineLength + 1);
 // DNs of one topology. DnId is 16 bits with 0xFFFF reserved for "absent".
 inline constexpr std::size_t kMaxDns = 256;
 // Calls created in one session. The engine keeps a fixed table of this size, so
@@ -25,6 +27,9 @@ inline constexpr std::size_t kMaxCalls = 256;
 inline constexpr std::size_t kMaxQueuesPerCall = 8;
 // Length of a DN name ('7001', '5550100') and of a call name ('c1').
 inline constexpr std::size_t kMaxNameLength = 32;
+// ReferenceIDs are T-Lib's positive 32-bit ints: the parser and every decoder accept
+// 1 to this, so a session read from a journal prints a `ref=N` the parser reads back.
+inline constexpr uint32_t kMaxReferenceId = 2147483647u;
 // Stimuli of one session: a scenario's statements bound it, a fuzz program's too.
 inline constexpr std::size_t kMaxStimuli = kMaxStatements;
 // Stimuli of one fuzz program: small programs mutate and minimise well.

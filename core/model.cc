@@ -1,4 +1,5 @@
 #include "core/model.h"
+#include "core/names.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -263,6 +264,10 @@ std::string validate_stimulus(const Stimulus& s, const SessionConfig& config) {
            (shape.client_request ? ": a client request needs a ReferenceID above 0"
                                  : " takes no ReferenceID");
   }
+  if (s.reference_id > limits::kMaxReferenceId) {
+    return std::string(shape.verb) + ": ReferenceID " + std::to_string(s.reference_id) + " is above " +
+           std::to_string(limits::kMaxReferenceId);
+  }
   if (s.has_call_state && (!shape.has_reason || !is_call_state(static_cast<int>(s.call_state)))) {
     return std::string(shape.verb) + ": invalid CallState reason";
   }
@@ -278,7 +283,9 @@ std::string validate_session(const Session& session) {
   std::vector<std::string_view> names;
   names.reserve(c.topology.dns.size());
   for (const Dn& dn : c.topology.dns) {
-    if (dn.name.empty() || dn.name.size() > limits::kMaxNameLength) return "bad DN name length";
+    if (!valid_dn_name(dn.name)) {
+      return "DN name '" + printable(dn.name, 40) + "' is not a DN name (" + kDnNameRule + ")";
+    }
     if (static_cast<int>(dn.kind) >= kDnKindCount) return "DN " + dn.name + ": unknown kind";
     names.push_back(dn.name);
   }
@@ -286,6 +293,11 @@ std::string validate_session(const Session& session) {
   auto twice = std::adjacent_find(names.begin(), names.end());
   if (twice != names.end()) return "DN " + std::string(*twice) + " declared twice";
   if (c.call_names.size() > limits::kMaxCalls) return "too many calls";
+  for (const std::string& name : c.call_names) {
+    if (!valid_call_name(name)) {
+      return "call name '" + printable(name, 40) + "' is not a call name (" + kCallNameRule + ")";
+    }
+  }
   if (session.stimuli.size() > limits::kMaxStimuli) return "too many stimuli";
   std::vector<bool> created(c.call_names.size(), false);
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {

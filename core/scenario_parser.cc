@@ -1,11 +1,14 @@
 // The .scn parser. Input is untrusted (people write it, the fuzzer mutates it): every
 // path ends in a Session or in an error naming file:line:column; nothing asserts.
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
 
+#include "core/names.h"
 #include "core/scenario.h"
 
 namespace callbench {
@@ -15,26 +18,6 @@ struct Token {
   std::string_view text;
   int column = 0;  // 1-based
 };
-
-bool valid_dn_name(std::string_view s) {
-  if (s.empty() || s.size() > limits::kMaxNameLength) return false;
-  for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              c == '_' || c == '+' || c == '*' || c == '#' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return s.find('=') == std::string_view::npos;
-}
-
-bool valid_call_name(std::string_view s) {
-  if (s.empty() || s.size() > limits::kMaxNameLength) return false;
-  if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_')) return false;
-  for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 bool parse_uint(std::string_view s, uint64_t max, bool hex_ok, uint64_t* out) {
   auto v = parse_unsigned(s, max, hex_ok);
@@ -95,9 +78,14 @@ class Parser {
       Status st = tokenize(line, raw, &tokens);
       if (!st.is_ok()) return st;
       if (tokens.empty()) continue;
-      if (++statements > limits::kMaxStatements) {
+      // Stimuli and expect lines count; declarations (seed, dn, option) have their own
+      // bounds (once, kMaxDns, once per option), so the printer's explicit declarations
+      // (the seed, implicitly declared external DNs) never push a scenario past it.
+      std::string_view head = tokens[0].text;
+      bool declaration = head == "seed" || head == "dn" || head == "option";
+      if (!declaration && ++statements > limits::kMaxStatements) {
         return error(line, 1, "more than " + std::to_string(limits::kMaxStatements) +
-                                  " statements in one scenario");
+                                  " statements (stimuli and expect lines) in one scenario");
       }
       st = statement(line, tokens, raw.size());
       if (!st.is_ok()) return st;
@@ -159,8 +147,7 @@ class Parser {
     if (t.size() < 2) return error(line, end_col, "expected a DN name after 'dn'");
     if (!valid_dn_name(t[1].text)) {
       return error(line, t[1].column,
-                   "expected a DN name (1 to 32 of A-Z a-z 0-9 _ + * # . -), found " +
-                       quoted(t[1].text));
+                   std::string("expected a DN name (") + kDnNameRule + "), found " + quoted(t[1].text));
     }
     if (t.size() < 3) {
       return error(line, end_col,
@@ -220,6 +207,12 @@ class Parser {
                    "expected " + values + " for option " + opt->name + ", found " + quoted(t[2].text));
     }
     if (t.size() > 3) return error(line, t[3].column, "unexpected " + quoted(t[3].text));
+    int& set_on = option_lines_[opt->name];
+    if (set_on != 0) {
+      return error(line, t[1].column,
+                   "option " + std::string(opt->name) + " is already set on line " + std::to_string(set_on));
+    }
+    set_on = line;
     return Status::ok();
   }
 
@@ -231,6 +224,8 @@ class Parser {
                    "expected a seed (decimal or 0x-hex, 64 bits), found " + quoted(t[1].text));
     }
     if (t.size() > 2) return error(line, t[2].column, "unexpected " + quoted(t[2].text));
+    if (seed_line_ != 0) return error(line, t[0].column, "the seed is already given on line " + std::to_string(seed_line_));
+    seed_line_ = line;
     out_->session.config.seed = v;
     out_->seed_given = true;
     return Status::ok();
@@ -240,7 +235,7 @@ class Parser {
   // they are external DNs, declared here.
   Status dn_arg(int line, const Token& tok, bool dialed, DnId* id) {
     if (!valid_dn_name(tok.text)) {
-      return error(line, tok.column, "expected a DN, found " + quoted(tok.text));
+      return error(line, tok.column, std::string("expected a DN (") + kDnNameRule + "), found " + quoted(tok.text));
     }
     *id = find_dn(tok.text);
     if (*id != kNoDn) return Status::ok();
@@ -252,7 +247,7 @@ class Parser {
 
   Status call_arg(int line, const Token& tok, CallId* id) {
     if (!valid_call_name(tok.text)) {
-      return error(line, tok.column, "expected a call name, found " + quoted(tok.text));
+      return error(line, tok.column, std::string("expected a call name (") + kCallNameRule + "), found " + quoted(tok.text));
     }
     auto it = calls_.find(tok.text);
     if (it == calls_.end()) {
@@ -322,7 +317,7 @@ class Parser {
       s.reference_id = client_requests_;
       if (i < t.size() && t[i].text.substr(0, 4) == "ref=") {
         uint64_t v = 0;
-        if (!parse_uint(t[i].text.substr(4), 2147483647u, false, &v) || v == 0) {
+        if (!parse_uint(t[i].text.substr(4), limits::kMaxReferenceId, false, &v) || v == 0) {
           return error(line, t[i].column + 4, "expected a ReferenceID from 1 to 2147483647, found " + quoted(t[i].text.substr(4)));
         }
         s.reference_id = static_cast<uint32_t>(v);
@@ -334,7 +329,8 @@ class Parser {
     }
     if (name) {
       if (!valid_call_name(name->text)) {
-        return error(line, name->column, "expected a call name (a letter, then letters, digits or _), found " + quoted(name->text));
+        return error(line, name->column,
+                     std::string("expected a call name (") + kCallNameRule + "), found " + quoted(name->text));
       }
       if (calls_.count(name->text)) {
         return error(line, name->column, "call " + std::string(name->text) + " is already defined");
@@ -429,7 +425,7 @@ class Parser {
         break;
       }
       case Attr::kReferenceId:
-        if (!parse_uint(value, 2147483647u, false, &n) || n == 0) {
+        if (!parse_uint(value, limits::kMaxReferenceId, false, &n) || n == 0) {
           return error(line, vcol, "expected a ReferenceID from 1 to 2147483647, found " + quoted(value));
         }
         v.reference_id = static_cast<uint32_t>(n);
@@ -449,6 +445,8 @@ class Parser {
   std::string_view file_;
   Scenario* out_;
   uint32_t client_requests_ = 0;
+  int seed_line_ = 0;                                   // the line of the seed statement
+  std::map<std::string, int, std::less<>> option_lines_;  // option name -> its line
   std::map<std::string, DnId, std::less<>> dn_index_;
   std::map<std::string, CallId, std::less<>> calls_;
 };
@@ -463,6 +461,11 @@ Status parse_scenario(std::string_view text, std::string_view file, Scenario* ou
 }
 
 Status load_scenario(const std::string& path, Scenario* out) {
+  if (path.empty()) return Status::invalid("a scenario file name is empty");
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Status::invalid(path + ": is a directory, not a scenario file");
+  }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::not_found(path + ": cannot open: " + std::strerror(errno));
   std::string text;
@@ -476,9 +479,10 @@ Status load_scenario(const std::string& path, Scenario* out) {
       break;
     }
   }
+  int read_errno = errno;
   bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (failed) return Status::io(path + ": read error");
+  if (failed) return Status::io(path + ": read error: " + std::strerror(read_errno));
   if (too_big) {
     return Status::invalid(path + ": file is larger than " +
                            std::to_string(limits::kMaxScenarioBytes) + " bytes");

@@ -27,6 +27,11 @@
 namespace callbench {
 namespace {
 
+// A call known only by its ConnID is named after it: "conn_0077028a809f7004" (a valid
+// call name: it starts with a letter; core/names.h).
+std::string conn_call_name(uint64_t conn_id) { return "conn_" + conn_id_string(conn_id); }
+
+
 using json = nlohmann::json;
 
 // Lines one stream may hold: every stimulus and event, the session line, and as many
@@ -332,7 +337,7 @@ Status Reader::request_line(const json& j) {
     } else if (conn_id) {
       auto it = conn_calls_.find(*conn_id);
       call_name = it != conn_calls_.end() ? s_.session.config.call_names[it->second]
-                                          : conn_id_string(*conn_id);
+                                          : conn_call_name(*conn_id);
     } else if (*kind == StimulusKind::kMakeCall) {
       call_name =
           "r" + std::to_string(s.reference_id);  // renamed after its ConnID once an event binds it
@@ -477,7 +482,7 @@ Status Reader::event_line(const json& j) {
       // The first event answering a make-call gives its call the ConnID (and its name).
       e.call = unbound->second;
       unbound_calls_.erase(unbound);
-      std::string conn_name = conn_id_string(*conn_id);
+      std::string conn_name = conn_call_name(*conn_id);
       if (!call_ids_.count(conn_name)) {
         std::string& old = s_.session.config.call_names[e.call];
         call_ids_.erase(old);
@@ -485,7 +490,7 @@ Status Reader::event_line(const json& j) {
         call_ids_.emplace(conn_name, e.call);
       }
     } else {
-      Status st = call_named(conn_id_string(*conn_id), &e.call);
+      Status st = call_named(conn_call_name(*conn_id), &e.call);
       if (!st.is_ok()) return st;
     }
     conn_calls_.emplace(*conn_id, e.call);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/engine.h"
+#include "core/names.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "storage/codec.h"
@@ -59,7 +60,7 @@ class Replay {
       : journal_(journal), ls_(ls), config_(ls.session.config), codec_(*ls.codec), out_(out) {
     head_ = "session " + std::to_string(ls.info.id);
     where_ = journal.path() + " " + head_;
-    if (!ls.info.label.empty()) head_ += " '" + ls.info.label + "'";
+    if (!ls.info.label.empty()) head_ += " '" + printable(ls.info.label, 200) + "'";
   }
 
   Status run() {
@@ -130,7 +131,7 @@ class Replay {
       out_->summary += "; incomplete recording: replayed up to its last event (seq " +
                        std::to_string(out_->events) + ")";
     }
-    if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + ls_.recorded_engine;
+    if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + printable(ls_.recorded_engine, 64);
     return Status::ok();
   }
 
@@ -241,8 +242,11 @@ class Replay {
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out) {
   *out = ReplayResult{};
   out->session_id = session_id;
+  // The one verification path first (columns, counts, digest, orphans); then the
+  // engine's bytes against the journal's.
   LoadedSession ls;
-  Status s = journal.load_session(session_id, &ls, Journal::Check::kPayloads);
+  std::vector<Event> events;
+  Status s = journal.read_session(session_id, &ls, &events);
   if (!s.is_ok()) return s;
   out->incomplete = !ls.info.complete;
   Replay replay(journal, ls, out);

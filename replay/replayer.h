@@ -1,8 +1,10 @@
 // The replayer: rebuilds a recorded session's engine from its header, feeds it the
 // journaled stimuli, encodes what it produces canonically and compares it byte for
 // byte with the journal, request by request and event by event, then checks the
-// chained digest and the counts. (The decoded columns, SQL's view of the payloads,
-// are checked where sessions are loaded whole: show, export, check.) The first difference ends the replay with a report naming the
+// chained digest and the counts. Before that the session is read through the one
+// verification path every reader uses (Journal::read_session: columns equal to the
+// payloads, counts, digest, no orphans), so a journal whose SQL columns were edited is
+// refused rather than called bit-exact. The first difference ends the replay with a report naming the
 // session, the event seq, the stimulus that caused it, and expected (journal)
 // against actual (engine) attribute by attribute; a missing, extra or reordered event
 // is reported as such.

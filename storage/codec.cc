@@ -10,6 +10,7 @@
 
 #include "core/assert.h"
 #include "core/limits.h"
+#include "core/names.h"
 #include "storage/canonical.h"
 #include "storage/journal.capnp.h"
 
@@ -247,23 +248,24 @@ Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* confi
     if (options.size() != kProfileOptionCount) return Status::corrupt("session header: wrong number of options");
     for (auto o : options) {
       if (!set_profile_option(&c.profile, view(o.getName()), view(o.getValue()))) {
-        return Status::corrupt("session header: unknown option " + std::string(view(o.getName())) + " " +
-                               std::string(view(o.getValue())));
+        return Status::corrupt("session header: unknown option " + printable(view(o.getName()), 40) + " " +
+                               printable(view(o.getValue()), 40));
       }
     }
     auto names = h.getCallNames();
     if (names.size() > limits::kMaxCalls) return Status::corrupt("session header has more than 256 calls");
     for (auto n : names) {
       std::string_view name = view(n);
-      if (name.empty() || name.size() > limits::kMaxNameLength) {
-        return Status::corrupt("session header: bad call name length");
+      if (!valid_call_name(name)) {
+        return Status::corrupt("session header: call name '" + printable(name, 40) + "' is not a call name (" +
+                               kCallNameRule + ")");
       }
       c.call_names.emplace_back(name);
     }
     std::vector<std::string_view> sorted(c.call_names.begin(), c.call_names.end());
     std::sort(sorted.begin(), sorted.end());
     auto twice = std::adjacent_find(sorted.begin(), sorted.end());
-    if (twice != sorted.end()) return Status::corrupt("session header: call " + std::string(*twice) + " named twice");
+    if (twice != sorted.end()) return Status::corrupt("session header: call " + printable(*twice, 40) + " named twice");
     std::string why = validate_session(Session{c, {}});
     if (!why.empty()) return Status::corrupt("session header: " + why);
     *config = std::move(c);
@@ -307,15 +309,15 @@ Status SessionCodec::decode_request(const uint8_t* data, std::size_t size, Recor
     s.reference_id = r.getReferenceId();
     if (r.hasCall()) {
       s.call = call_id(view(r.getCall()));
-      if (s.call == kNoCall) return Status::corrupt("request names unknown call '" + std::string(view(r.getCall())) + "'");
+      if (s.call == kNoCall) return Status::corrupt("request names unknown call '" + printable(view(r.getCall()), 40) + "'");
     }
     if (r.hasThisDn()) {
       s.dn = dn_id(view(r.getThisDn()));
-      if (s.dn == kNoDn) return Status::corrupt("request names unknown DN '" + std::string(view(r.getThisDn())) + "'");
+      if (s.dn == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getThisDn()), 40) + "'");
     }
     if (r.hasOtherDn()) {
       s.dn2 = dn_id(view(r.getOtherDn()));
-      if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + std::string(view(r.getOtherDn())) + "'");
+      if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getOtherDn()), 40) + "'");
     }
     if (r.getCallState() != schema::CallState::NONE) {
       if (!from_ordinal(kCallStateOrder, static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
@@ -396,7 +398,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
     if (e.seq == 0 || e.request_seq == 0) return Status::corrupt("event with seq or request_seq 0");
     if (v.hasCall()) {
       e.call = call_id(view(v.getCall()));
-      if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + std::string(view(v.getCall())) + "'");
+      if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + printable(view(v.getCall()), 40) + "'");
     }
     if (v.hasConnId()) {
       auto id = parse_conn_id(view(v.getConnId()));
@@ -409,7 +411,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
       if (!has) return;
       *field = dn_id(view(t));
       if (*field == kNoDn) {
-        bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" + std::string(view(t)) + "'");
+        bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" + printable(view(t), 40) + "'");
       }
       e.set(a);
     };

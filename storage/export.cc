@@ -59,16 +59,22 @@ Status register_sql_functions(sqlite3* db) {
 }
 
 Status export_session(Journal& source, int64_t id, const std::string& out_path, bool overwrite) {
-  struct stat st;
-  if (::stat(out_path.c_str(), &st) == 0 && !overwrite) {
-    return Status::invalid(out_path + ": already exists (use --force to overwrite it)");
+  struct stat st, src;
+  if (out_path.empty()) return Status::invalid("--out: the path is empty");
+  if (::stat(out_path.c_str(), &st) == 0) {
+    // Compared by identity, not by spelling: ./j.db, a symlink or a hard link to the
+    // source is the source, and --force must never replace it with the bug report.
+    if (::stat(source.path().c_str(), &src) == 0 && st.st_dev == src.st_dev && st.st_ino == src.st_ino) {
+      return Status::invalid(out_path + ": is the journal being exported (" + source.path() +
+                             "); choose another --out");
+    }
+    if (S_ISDIR(st.st_mode)) return Status::invalid(out_path + ": is a directory; --out names the file to write");
+    if (!overwrite) return Status::invalid(out_path + ": already exists (use --force to overwrite it)");
   }
   // Only a session that reads back valid becomes a bug report.
   LoadedSession ls;
-  Status s = source.load_session(id, &ls);
-  if (!s.is_ok()) return s;
   std::vector<Event> events;
-  s = source.load_events(ls, &events);
+  Status s = source.read_session(id, &ls, &events);
   if (!s.is_ok()) return s;
 
   std::string tmp = out_path + ".tmp-" + std::to_string(::getpid());
@@ -109,6 +115,7 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
   }
   if (!s.is_ok()) {
     cleanup();
+    if (s.code() == Status::Code::kInvalid) return Status::invalid(out_path + ": " + s.message());
     return Status(s.code() == Status::Code::kCorrupt ? Status::corrupt(out_path + ": " + s.message())
                                                      : Status::io(out_path + ": " + s.message()));
   }

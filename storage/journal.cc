@@ -1,90 +1,21 @@
 #include "storage/journal.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "core/limits.h"
+#include "core/names.h"
 
 namespace callbench {
 namespace {
 
-// Version 1 of the journal schema. Tables hold the decoded columns of every payload
-// for SQL; the payload is the truth and replay reads only it.
-const char* const kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS sessions (
-  session_id     INTEGER PRIMARY KEY,
-  seed           TEXT NOT NULL,     -- decimal, 64-bit unsigned
-  label          TEXT,
-  engine_version TEXT NOT NULL,
-  created_at     TEXT NOT NULL,     -- UTC; the only wall-clock value; never replayed
-  status         TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
-  request_count  INTEGER NOT NULL,
-  event_count    INTEGER NOT NULL,
-  digest         TEXT NOT NULL,     -- chained over the event payloads, in seq order
-  header         BLOB NOT NULL      -- canonical Record: SessionHeader
-);
-CREATE TABLE IF NOT EXISTS requests (
-  session_id   INTEGER NOT NULL REFERENCES sessions (session_id),
-  seq          INTEGER NOT NULL,    -- 1.. in the session
-  payload      BLOB NOT NULL,       -- canonical Record: Request (first, so reads reach it fast)
-  request      TEXT NOT NULL,       -- scenario verb: make-call, answer, inbound, ...
-  tlib         TEXT,                -- T-Lib request for client requests: TMakeCall, ...
-  call         TEXT,                -- the call's name in the scenario
-  conn_id      TEXT,                -- the call's ConnID, once it has one
-  this_dn      TEXT,
-  other_dn     TEXT,
-  reference_id INTEGER,
-  call_state   TEXT,                -- remote-busy's reason
-  ignored      TEXT,                -- why the engine ignored it, when it did
-  PRIMARY KEY (session_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-  session_id          INTEGER NOT NULL REFERENCES sessions (session_id),
-  seq                 INTEGER NOT NULL,  -- AttributeEventSequenceNumber, 1..
-  request_seq         INTEGER NOT NULL,  -- the request that caused it
-  payload             BLOB NOT NULL,     -- canonical Record: Event (early, so reads reach it fast)
-  event               TEXT NOT NULL,     -- T-Lib name: EventRinging, ...
-  call                TEXT,
-  conn_id             TEXT,
-  this_dn             TEXT,
-  this_dn_role        TEXT,
-  other_dn            TEXT,
-  other_dn_role       TEXT,
-  third_party_dn      TEXT,
-  third_party_dn_role TEXT,
-  this_queue          TEXT,
-  third_party_queue   TEXT,
-  call_state          TEXT,
-  reference_id        INTEGER,
-  error_code          INTEGER,
-  PRIMARY KEY (session_id, seq)
-) WITHOUT ROWID;
-
--- Each event with the request that caused it.
-CREATE VIEW IF NOT EXISTS event_causes AS
-  SELECT e.session_id, e.seq, e.event, e.this_dn, e.call, e.conn_id, e.call_state,
-         e.reference_id, e.error_code, r.seq AS request_seq, r.request, r.tlib,
-         r.this_dn AS request_dn
-  FROM events e JOIN requests r ON r.session_id = e.session_id AND r.seq = e.request_seq;
-
--- Each client request with its answer: the first event carrying its ReferenceID.
-CREATE VIEW IF NOT EXISTS request_answers AS
-  SELECT r.session_id, r.seq AS request_seq, r.request, r.tlib, r.this_dn, r.call,
-         r.reference_id,
-         (SELECT e.seq FROM events e WHERE e.session_id = r.session_id
-            AND e.reference_id = r.reference_id AND e.seq >= (SELECT min(seq) FROM events x
-              WHERE x.session_id = r.session_id AND x.request_seq >= r.seq)
-            ORDER BY e.seq LIMIT 1) AS answer_seq
-  FROM requests r WHERE r.reference_id IS NOT NULL;
-)sql";
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) { return "'" + printable(s, 64) + "'"; }
 
 bool column_equals(const Stmt& st, int i, const char* value) {
   // sqlite3_column_text is NULL exactly for a NULL column (or out of memory).
+  // A BLOB or number with the same bytes is not equal: SQL would not find it by value.
+  if (value && sqlite3_column_type(st.get(), i) != SQLITE_TEXT) return false;
   auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
   if (!value || !text) return value == text;
   return std::strcmp(text, value) == 0 && std::strlen(value) == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
@@ -133,48 +64,14 @@ Status exec_sql(sqlite3* db, const char* sql, const std::string& doing) {
   return Status::io(msg);
 }
 
-// ---- Opening ----------------------------------------------------------------------
-
-Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out) {
-  struct stat st;
-  bool exists = ::stat(path.c_str(), &st) == 0;
-  if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
-  if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
-  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Journal> j(new Journal(path, db));
-  if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
-  sqlite3_busy_timeout(db, 10000);
-  sqlite3_extended_result_codes(db, 1);
-  bool empty = !exists || st.st_size == 0;
-  if (mode == Mode::kWrite && empty) {
-    Status s = j->create_schema();
-    if (!s.is_ok()) return s;
-  } else {
-    Status s = j->check_format();
-    if (!s.is_ok()) return s;
-  }
-  if (mode == Mode::kWrite) {
-    Status s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
-    if (!s.is_ok()) return s;
-  }
-  *out = std::move(j);
-  return Status::ok();
-}
-
-Journal::~Journal() {
-  cache_.clear();  // finalize every cached statement before closing
-  sqlite3_close_v2(db_);
-}
-
 Status Journal::prepare(const std::string& sql, Statement* out) {
   out->release();
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     auto cached = std::make_unique<Cached>();
     Status s = cached->stmt.prepare(db_, sql);
-    if (!s.is_ok()) return s;
+    // Our own SQL fails to prepare only on a file whose schema is not a journal's.
+    if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
     it = cache_.emplace(sql, std::move(cached)).first;
   }
   Cached& c = *it->second;
@@ -210,40 +107,6 @@ void Journal::Statement::release() {
   own_.reset();
 }
 
-Status Journal::check_format() {
-  Stmt st;
-  Status s = st.prepare(db_, "PRAGMA application_id");
-  if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
-  int rc = st.step();
-  if (rc != SQLITE_ROW) {
-    Status e = sqlite_status(db_, rc, "reading its application_id");
-    return Status::corrupt(path_ + " is not a callbench journal: " + e.message());
-  }
-  int64_t app = st.col_int(0);
-  if (app != kJournalApplicationId) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "application_id 0x%llx, a journal has 0x%x",
-                  static_cast<unsigned long long>(app), static_cast<unsigned>(kJournalApplicationId));
-    return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf + ")");
-  }
-  Stmt v;
-  s = v.prepare(db_, "PRAGMA user_version");
-  if (!s.is_ok() || v.step() != SQLITE_ROW) return Status::corrupt(path_ + ": cannot read its schema version");
-  int64_t version = v.col_int(0);
-  if (version != kJournalSchemaVersion) {
-    return Status::invalid(path_ + " has journal schema version " + std::to_string(version) +
-                           "; this callbench reads version " + std::to_string(kJournalSchemaVersion));
-  }
-  return Status::ok();
-}
-
-Status Journal::create_schema() {
-  std::string sql = "BEGIN;\n" + std::string(kSchema) +
-                    "PRAGMA application_id = " + std::to_string(kJournalApplicationId) + ";\n" +
-                    "PRAGMA user_version = " + std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
-  return exec_sql(db_, sql.c_str(), path_ + ": creating the journal schema");
-}
-
 Status Journal::integrity_check(std::string* result) {
   Stmt st;
   Status s = st.prepare(db_, "PRAGMA integrity_check");
@@ -272,7 +135,8 @@ SessionInfo session_from(const Stmt& st) {
   s.label = std::string(st.col_text(2));
   s.engine_version = std::string(st.col_text(3));
   s.created_at = std::string(st.col_text(4));
-  s.complete = st.col_text(5) == "complete";
+  s.status = std::string(st.col_text(5));
+  s.complete = s.status == "complete";
   s.request_count = st.col_int(6);
   s.event_count = st.col_int(7);
   s.digest = std::string(st.col_text(8));
@@ -350,6 +214,10 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   LoadedSession ls;
   Status s = session(id, &ls.info);
   if (!s.is_ok()) return s;
+  if (!ls.info.complete && ls.info.status != "incomplete") {
+    return Status::corrupt(where + ": column status " + quote(ls.info.status) +
+                           " is neither 'complete' nor 'incomplete'");
+  }
   {
     Statement lease;
     s = prepare("SELECT header FROM sessions WHERE session_id = ?", &lease);
@@ -360,6 +228,10 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
     s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine);
     if (!s.is_ok()) return Status::corrupt(where + ": header: " + s.message());
+    if (ls.recorded_engine != ls.info.engine_version) {
+      return Status::corrupt(where + ": column engine_version " + quote(ls.info.engine_version) +
+                             " differs from the header's " + quote(ls.recorded_engine));
+    }
     if (std::to_string(ls.session.config.seed) != ls.info.seed) {
       return Status::corrupt(where + ": column seed " + quote(ls.info.seed) + " differs from the header's " +
                              std::to_string(ls.session.config.seed));
@@ -404,7 +276,23 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading requests");
   std::string why = validate_session(ls.session);
   if (!why.empty()) return Status::corrupt(where + ": " + why);
-  if (ls.info.complete && static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
+  if (ls.info.complete && !ls.session.observed) {
+    // A complete session creates every call its header names: else its printed
+    // scenario (which names a call where it is created) would parse back to another.
+    std::vector<bool> created(ls.session.config.call_names.size(), false);
+    for (const Stimulus& x : ls.session.stimuli) {
+      if (shape_of(x.kind).creates_call) created[x.call] = true;
+    }
+    for (std::size_t i = 0; i < created.size(); ++i) {
+      if (!created[i]) {
+        return Status::corrupt(where + ": header: call " + printable(ls.session.config.call_names[i], 40) +
+                               " is named but never created");
+      }
+    }
+  }
+  // The recorder updates the counts in the transaction that adds the rows, so they hold
+  // for an incomplete session too.
+  if (static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
     return Status::corrupt(where + ": " + std::to_string(ls.session.stimuli.size()) +
                            " request rows, but the session records " + std::to_string(ls.info.request_count));
   }
@@ -488,6 +376,7 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
   Stmt& st = *lease;
   st.bind_int(1, ls.info.id);
   out->clear();
+  uint64_t digest = 0;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     auto expected = static_cast<int64_t>(out->size() + 1);
@@ -512,14 +401,47 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     if (!event_columns_match(st, event_columns(e, config), &column)) {
       return Status::corrupt(at() + ": column " + column + " differs from the payload");
     }
+    digest = chain_digest(digest, st.col_blob(16), st.col_bytes(16));
     out->push_back(e);
   }
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading events");
-  if (ls.info.complete && static_cast<int64_t>(out->size()) != ls.info.event_count) {
+  if (static_cast<int64_t>(out->size()) != ls.info.event_count) {
     return Status::corrupt(where + ": " + std::to_string(out->size()) + " event rows, but the session records " +
-                           std::to_string(ls.info.event_count));
+                           std::to_string(ls.info.event_count) + " (column event_count)");
+  }
+  if (digest_string(digest) != ls.info.digest) {
+    return Status::corrupt(where + ": its events hash to digest " + digest_string(digest) +
+                           ", but the session records " + quote(ls.info.digest) +
+                           " (column digest; a row was altered, added or deleted)");
   }
   return Status::ok();
+}
+
+Status Journal::check_orphans() {
+  if (orphans_checked_) return Status::ok();
+  for (const char* table : {"requests", "events"}) {
+    Stmt st;
+    std::string sql = std::string("SELECT session_id, min(seq) FROM ") + table +
+                      " WHERE session_id NOT IN (SELECT session_id FROM sessions) GROUP BY session_id LIMIT 1";
+    Status s = st.prepare(db_, sql);
+    if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
+    int rc = st.step();
+    if (rc == SQLITE_ROW) {
+      return Status::corrupt(path_ + ": " + table + " row session " + std::to_string(st.col_int(0)) + " seq " +
+                             std::to_string(st.col_int(1)) + " belongs to no session (column session_id)");
+    }
+    if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");
+  }
+  orphans_checked_ = true;
+  return Status::ok();
+}
+
+Status Journal::read_session(int64_t id, LoadedSession* out, std::vector<Event>* events) {
+  Status s = check_orphans();
+  if (!s.is_ok()) return s;
+  s = load_session(id, out, Check::kColumns);
+  if (!s.is_ok()) return s;
+  return load_events(*out, events);
 }
 
 Status Journal::stream_events(int64_t id, EventStream* out) {
@@ -536,8 +458,11 @@ bool Journal::EventStream::next(EventRow* row, Status* status) {
   int rc = stmt.step();
   if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) {
-    *status = sqlite_status(sqlite3_db_handle(stmt.get()), rc,
-                            "session " + std::to_string(session_) + ": reading event " + std::to_string(rows_ + 1));
+    sqlite3* db = sqlite3_db_handle(stmt.get());
+    const char* file = sqlite3_db_filename(db, "main");
+    *status = sqlite_status(db, rc,
+                            std::string(file ? file : "the journal") + " session " + std::to_string(session_) +
+                                ": reading event " + std::to_string(rows_ + 1));
     return false;
   }
   if (++rows_ > limits::kMaxEventsPerSession) {

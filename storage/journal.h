@@ -3,8 +3,11 @@
 // payload, one requests row per stimulus and one events row per event, each with its
 // canonical payload and decoded columns that hold exactly what the payload holds.
 //
-// The file is WAL-mode, so readers (the sqlite3 shell, another callbench) query while
-// a writer records; a session is written in batched transactions (Recorder) and
+// The file is in WAL mode while a writer has it open, so readers (the sqlite3 shell,
+// another callbench) query while it records; the last writer to close switches it back
+// to rollback mode, so that readers need no -shm, leave no file beside it and work on
+// read-only mounts. A new journal appears whole (built beside it, then linked into
+// place). A session is written in batched transactions (Recorder) and
 // marked complete at the end, so a killed writer leaves every earlier session intact
 // and its own 'incomplete', with a consistent prefix. The schema version lives in
 // PRAGMA user_version and the file is marked by PRAGMA application_id; opening a file
@@ -41,6 +44,7 @@ struct SessionInfo {
   std::string engine_version;
   std::string created_at;
   bool complete = false;
+  std::string status;  // as stored: 'complete' or 'incomplete' in a valid journal
   int64_t request_count = 0;
   int64_t event_count = 0;
   std::string digest;  // 16 hex digits
@@ -96,7 +100,9 @@ class Journal {
  public:
   enum class Mode {
     kRead,   // the file must exist and be a callbench journal
-    kWrite,  // created with the schema when missing or empty
+    kWrite,  // created with the schema when missing or empty: atomically (a whole
+             // empty journal appears, or nothing), and safely when several processes
+             // create it at once; writers wait their turn (busy timeout)
   };
   static Status open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out);
   ~Journal();
@@ -133,12 +139,25 @@ class Journal {
   // The one session of a journal that holds exactly one; else kInvalid naming the count.
   Status only_session(int64_t* id);
 
+  // The one verification path: every command that reads a session (replay, show,
+  // check, export) reads it through here. The header and every request and event
+  // payload decode within the codec's limits and are canonical (exactly what their
+  // fields encode to); the decoded columns equal the payloads; seqs are contiguous;
+  // the counts and the chained digest equal the session row's; and no row of the
+  // journal belongs to no session. A mismatch is kCorrupt naming session, seq and
+  // column.
+  Status read_session(int64_t id, LoadedSession* out, std::vector<Event>* events);
+  // No request or event row whose session_id names no session (checked once).
+  Status check_orphans();
+
+  // The parts of read_session, for the fuzz target that reads damaged journals.
   // Header and requests, decoded and checked: contiguous seqs, payloads valid and, with
   // kColumns, the decoded columns equal to the payloads. Replay, which verifies the
   // payloads byte for byte, reads payloads only (kPayloads).
   enum class Check { kColumns, kPayloads };
   Status load_session(int64_t id, LoadedSession* out, Check check = Check::kColumns);
-  // Every event of a loaded session, decoded and checked, in seq order.
+  // Every event of a loaded session, decoded and checked, in seq order, with the
+  // counts and digest.
   Status load_events(const LoadedSession& s, std::vector<Event>* out);
 
   // Streams a session's event rows (seq, request_seq, payload) in seq order, for
@@ -162,7 +181,6 @@ class Journal {
  private:
   Journal(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
   Status check_format();
-  Status create_schema();
 
   struct Cached {
     Stmt stmt;
@@ -171,6 +189,8 @@ class Journal {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<Cached>, std::less<>> cache_;
+  bool orphans_checked_ = false;
+  Mode mode_ = Mode::kRead;
 };
 
 

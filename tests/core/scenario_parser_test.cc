@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/names.h"
 #include "core/scenario.h"
 #include "tests/test_util.h"
 
@@ -46,6 +47,18 @@ std::vector<BadCase> bad_cases() {
       {"NameOnNonCreator", kTopo + "c1 = make-call 7001 7002\nc2 = answer 7002 c1\n", "t.scn:4:1",
        "answer does not create a call"},
       {"BadCallName", kTopo + "1c = make-call 7001 7002\n", "t.scn:3:1", "expected a call name"},
+      // The limit is stated where a call name is refused (it used to say only
+      // "expected a call name").
+      {"CallNameTooLong", kTopo + std::string(33, 'c') + " = make-call 7001 7002\n", "t.scn:3:1",
+       "expected a call name (1 to 32 characters: a letter or _, then letters, digits or _"},
+      {"CallArgumentTooLong", kTopo + "c1 = make-call 7001 7002\nanswer 7002 " + std::string(33, 'c') + "\n",
+       "t.scn:4:13", "expected a call name (1 to 32 characters"},
+      {"CallNamedLikeAKeyword", kTopo + "expect = make-call 7001 7002\n", "t.scn:3:1", "'expect' lists the events"},
+      // A second seed or option line is an error, as a second dn is (it used to win
+      // silently).
+      {"SeedTwice", "seed 1\nseed 2\n", "t.scn:2:1", "the seed is already given on line 1"},
+      {"OptionTwice", "option dial-info off\n" + kTopo + "option dial-info on\n", "t.scn:4:8",
+       "option dial-info is already set on line 1"},
       {"CallTwice", kTopo + "c1 = make-call 7001 7002\nc1 = make-call 7002 7001\n", "t.scn:4:1",
        "call c1 is already defined"},
       {"MissingDn", kTopo + "c1 = make-call 7001\n", "t.scn:3:20", "expected a DN"},
@@ -99,11 +112,72 @@ INSTANTIATE_TEST_SUITE_P(EveryErrorPath, ParserErrorTest, ::testing::ValuesIn(ba
 
 TEST(ParserTest, TooManyStatements) {
   std::string text = kTopo;
-  for (std::size_t i = 0; i < limits::kMaxStatements; ++i) text += "pause\n";
+  for (std::size_t i = 0; i <= limits::kMaxStatements; ++i) text += "pause\n";
   Scenario sc;
   Status st = parse_scenario(text, "t.scn", &sc);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("t.scn:4097:1: more than 4096 statements"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("t.scn:4099:1: more than 4096 statements"), std::string::npos) << st.message();
+}
+
+// A scenario at the statement limit, with no seed line and implicitly declared external
+// DNs: its printed form declares both, and must still parse back into the same session
+// (it used to come back with 4,097 statements and be refused).
+TEST(ParserTest, AScenarioAtTheLimitPrintsAScenarioThatParsesBack) {
+  std::string text = "dn 7001 extension\n";
+  std::size_t n = 0;
+  for (std::size_t i = 0; n < limits::kMaxStatements; ++i) {
+    text += "c" + std::to_string(i) + " = make-call 7001 " + std::to_string(5550000 + i % 200) + "\n";
+    ++n;
+    for (const char* s : {"release 7001 c", "pause"}) {
+      if (n == limits::kMaxStatements) break;
+      text += std::string(s) + (s[0] == 'r' ? std::to_string(i) : "") + "\n";
+      ++n;
+    }
+    if (i == 250) break;  // kMaxCalls
+  }
+  while (n < limits::kMaxStatements) {
+    text += "pause\n";
+    ++n;
+  }
+  Scenario first;
+  ASSERT_TRUE(parse_scenario(text, "t.scn", &first).is_ok());
+  ASSERT_EQ(first.session.stimuli.size(), limits::kMaxStatements);
+  std::string printed = print_scenario(first.session);
+  Scenario second;
+  Status st = parse_scenario(printed, "printed.scn", &second);
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  EXPECT_TRUE(second.session == first.session);
+}
+
+// Every decoder validates sessions with validate_session: a ReferenceID the parser
+// would refuse (past 2^31-1) is invalid there too, so `show --format scn` never prints a
+// ref=N that does not parse back.
+TEST(NamesTest, AReferenceIdTheParserRefusesIsInvalidEverywhere) {
+  Scenario sc;
+  ASSERT_TRUE(parse_scenario(kTopo + "c1 = make-call 7001 7002 ref=2147483647\n", "t.scn", &sc).is_ok());
+  EXPECT_EQ(validate_session(sc.session), "");
+  sc.session.stimuli[0].reference_id = 2147483648u;
+  EXPECT_NE(validate_session(sc.session).find("ReferenceID 2147483648 is above 2147483647"), std::string::npos);
+}
+
+TEST(NamesTest, OneDefinitionOfValidNames) {
+  EXPECT_TRUE(valid_dn_name("7001"));
+  EXPECT_TRUE(valid_dn_name("A_1+*.-"));
+  EXPECT_FALSE(valid_dn_name("70 01"));
+  EXPECT_FALSE(valid_dn_name("70#1")) << "# starts a comment: the parser could never read it back";
+  EXPECT_FALSE(valid_dn_name(std::string(33, '7')));
+  EXPECT_TRUE(valid_call_name("c_1"));
+  EXPECT_FALSE(valid_call_name("dn"));
+  EXPECT_FALSE(valid_call_name("1c"));
+  EXPECT_TRUE(valid_label("routing_2"));
+  EXPECT_TRUE(valid_label("caf\xc3\xa9 bug 4711"));
+  EXPECT_FALSE(valid_label(""));
+  EXPECT_FALSE(valid_label("x\noption dial-info off #"));
+  EXPECT_FALSE(valid_label("\x1b[31mred"));
+  EXPECT_FALSE(valid_label("\xc2\x9b" "31m")) << "C1 CSI";
+  EXPECT_FALSE(valid_label(std::string(450, 'x')));
+  EXPECT_EQ(printable("x\noption\x1b[2J\\"), "x\\noption\\x1b[2J\\\\");
+  EXPECT_EQ(printable(std::string(450, 'x'), 10), std::string(10, 'x') + "...");
 }
 
 TEST(ParserTest, TooManyDns) {

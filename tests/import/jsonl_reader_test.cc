@@ -275,7 +275,7 @@ TEST(JsonlReaderTest, ClientRequestsOnlyWithoutCallNamesTellCallsByConnId) {
   ASSERT_EQ(s.session.stimuli.size(), 3u);  // make-call, answer, release
   ASSERT_EQ(s.session.config.call_names.size(), 1u);
   // The make-call's call took its ConnID from the EventDialing that answered it.
-  EXPECT_EQ(s.session.config.call_names[0], conn);
+  EXPECT_EQ(s.session.config.call_names[0], "conn_" + conn);
   for (const Stimulus& st : s.session.stimuli) EXPECT_EQ(st.call, 0);
   for (const Event& e : s.events) EXPECT_EQ(e.call, 0);
   EXPECT_EQ(s.events.back().seq, s.events.size());
@@ -310,7 +310,7 @@ TEST(JsonlReaderTest, AcceptsNumbersForCallStateAndRolesAndIgnoresBlankLines) {
   EXPECT_EQ(s.session.config.topology.dns[e.other_dn].name, "7001");
   EXPECT_TRUE(e.has(Attr::kCallState));
   EXPECT_EQ(e.call_state, CallState::kOk);
-  EXPECT_EQ(s.session.config.call_names, std::vector<std::string>{"00000000000000ab"});
+  EXPECT_EQ(s.session.config.call_names, std::vector<std::string>{"conn_00000000000000ab"});
 }
 
 TEST(JsonlReaderTest, ErrorCodesMapToTheModelsReasons) {

@@ -1,0 +1,346 @@
+// Opening and creating journals: the format check, atomic creation beside the file,
+// reading in read-only places, and leaving the file in rollback mode when the last
+// writer closes (journal.h).
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "storage/journal.h"
+
+namespace callbench {
+namespace {
+
+// Version 1 of the journal schema. Tables hold the decoded columns of every payload
+// for SQL; the payload is the truth and replay reads only it.
+const char* const kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id     INTEGER PRIMARY KEY,
+  seed           TEXT NOT NULL,     -- decimal, 64-bit unsigned
+  label          TEXT,
+  engine_version TEXT NOT NULL,
+  created_at     TEXT NOT NULL,     -- UTC; the only wall-clock value; never replayed
+  status         TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+  request_count  INTEGER NOT NULL,
+  event_count    INTEGER NOT NULL,
+  digest         TEXT NOT NULL,     -- chained over the event payloads, in seq order
+  header         BLOB NOT NULL      -- canonical Record: SessionHeader
+);
+CREATE TABLE IF NOT EXISTS requests (
+  session_id   INTEGER NOT NULL REFERENCES sessions (session_id),
+  seq          INTEGER NOT NULL,    -- 1.. in the session
+  payload      BLOB NOT NULL,       -- canonical Record: Request (first, so reads reach it fast)
+  request      TEXT NOT NULL,       -- scenario verb: make-call, answer, inbound, ...
+  tlib         TEXT,                -- T-Lib request for client requests: TMakeCall, ...
+  call         TEXT,                -- the call's name in the scenario
+  conn_id      TEXT,                -- the call's ConnID, once it has one
+  this_dn      TEXT,
+  other_dn     TEXT,
+  reference_id INTEGER,
+  call_state   TEXT,                -- remote-busy's reason
+  ignored      TEXT,                -- why the engine ignored it, when it did
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  session_id          INTEGER NOT NULL REFERENCES sessions (session_id),
+  seq                 INTEGER NOT NULL,  -- AttributeEventSequenceNumber, 1..
+  request_seq         INTEGER NOT NULL,  -- the request that caused it
+  payload             BLOB NOT NULL,     -- canonical Record: Event (early, so reads reach it fast)
+  event               TEXT NOT NULL,     -- T-Lib name: EventRinging, ...
+  call                TEXT,
+  conn_id             TEXT,
+  this_dn             TEXT,
+  this_dn_role        TEXT,
+  other_dn            TEXT,
+  other_dn_role       TEXT,
+  third_party_dn      TEXT,
+  third_party_dn_role TEXT,
+  this_queue          TEXT,
+  third_party_queue   TEXT,
+  call_state          TEXT,
+  reference_id        INTEGER,
+  error_code          INTEGER,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+
+-- Each event with the request that caused it.
+CREATE VIEW IF NOT EXISTS event_causes AS
+  SELECT e.session_id, e.seq, e.event, e.this_dn, e.call, e.conn_id, e.call_state,
+         e.reference_id, e.error_code, r.seq AS request_seq, r.request, r.tlib,
+         r.this_dn AS request_dn
+  FROM events e JOIN requests r ON r.session_id = e.session_id AND r.seq = e.request_seq;
+
+-- Each client request with its answer: the first event carrying its ReferenceID.
+CREATE VIEW IF NOT EXISTS request_answers AS
+  SELECT r.session_id, r.seq AS request_seq, r.request, r.tlib, r.this_dn, r.call,
+         r.reference_id,
+         (SELECT e.seq FROM events e WHERE e.session_id = r.session_id
+            AND e.reference_id = r.reference_id AND e.seq >= (SELECT min(seq) FROM events x
+              WHERE x.session_id = r.session_id AND x.request_seq >= r.seq)
+            ORDER BY e.seq LIMIT 1) AS answer_seq
+  FROM requests r WHERE r.reference_id IS NOT NULL;
+)sql";
+
+}  // namespace
+
+// ---- Opening ----------------------------------------------------------------------
+
+namespace {
+
+// The directory part of a path ("." for a bare name), and the file name.
+std::string dir_of(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+std::string base_of(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// True when the file's SQLite header says WAL mode (bytes 18 and 19 are 2).
+bool header_says_wal(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char b[2] = {0, 0};
+  bool wal = ::pread(fd, b, 2, 18) == 2 && b[0] == 2 && b[1] == 2;
+  ::close(fd);
+  return wal;
+}
+
+// A URI naming `path`, for sqlite3_open_v2 with SQLITE_OPEN_URI.
+std::string file_uri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+void remove_with_sidecars(const std::string& path) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+}
+
+// Builds a whole empty journal (schema, application_id, user_version) in a temporary
+// file beside `path`, then moves it into place atomically: a reader sees no journal or
+// a whole one, never a half-created file, and a creator killed or out of disk space
+// leaves no journal behind. Creators racing for the same new journal all succeed: the
+// first link wins, the others find a whole journal there and use it. A 0-byte file
+// at `path` (left by an older callbench, or `touch`) is replaced under a lock.
+// Removes what creators of `path` killed mid-creation left: their temporary files,
+// once old enough that no live creator can still be using them (creation takes
+// milliseconds; a minute is far beyond it).
+void remove_stale_temporaries(const std::string& path) {
+  std::string prefix = "." + base_of(path) + ".creating-";
+  DIR* d = ::opendir(dir_of(path).c_str());
+  if (!d) return;
+  std::time_t now = std::time(nullptr);
+  while (const dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string full = dir_of(path) + "/" + name;
+    struct stat st;
+    if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 60) ::unlink(full.c_str());
+  }
+  ::closedir(d);
+}
+
+Status create_atomically(const std::string& path, const std::string& schema_sql) {
+  remove_stale_temporaries(path);
+  std::string tmpl = dir_of(path) + "/." + base_of(path) + ".creating-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+    return Status::invalid(path + ": cannot create the journal: its directory " + dir_of(path) + " does not exist");
+  }
+  if (fd < 0) return Status::io(path + ": cannot create the journal: " + std::strerror(errno));
+  // mkstemp makes the file 0600; a journal is shared like any file the user creates.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  (void)::fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  std::string tmp(name.data());
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Status s = rc == SQLITE_OK ? Status::ok() : sqlite_status(db, rc, path + ": cannot create the journal");
+  if (s.is_ok()) s = exec_sql(db, schema_sql.c_str(), path + ": creating the journal");
+  rc = sqlite3_close(db);
+  if (s.is_ok() && rc != SQLITE_OK) s = Status::io(path + ": creating the journal: " + sqlite3_errstr(rc));
+  if (s.is_ok()) {
+    int dfd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (dfd < 0 || ::fsync(dfd) != 0) s = Status::io(path + ": creating the journal: " + std::strerror(errno));
+    if (dfd >= 0) ::close(dfd);
+  }
+  if (!s.is_ok()) {
+    remove_with_sidecars(tmp);
+    if (s.code() != Status::Code::kIo) return Status::io(s.message());
+    return s;
+  }
+  int rc_link = ::link(tmp.c_str(), path.c_str());
+  if (rc_link != 0 && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS)) {
+    // A file system without hard links: the same atomic, no-replace move.
+    rc_link = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+  }
+  if (rc_link != 0 && errno == EEXIST) {
+    // Another creator was first; an empty file holding the name is replaced, under its
+    // lock so that two creators cannot both replace it (the second finds it whole).
+    int efd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (efd >= 0) {
+      ::flock(efd, LOCK_EX);
+      struct stat locked, now;
+      bool empty = ::fstat(efd, &locked) == 0 && ::stat(path.c_str(), &now) == 0 &&
+                   locked.st_ino == now.st_ino && locked.st_dev == now.st_dev && now.st_size == 0;
+      // Whatever an older creator left beside the empty file (a hot rollback journal
+      // of the empty database) must not be rolled back into the new one.
+      if (empty) {
+        for (const char* suffix : {"-journal", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
+      }
+      if (empty && ::rename(tmp.c_str(), path.c_str()) != 0) {
+        s = Status::io(path + ": cannot replace the empty file: " + std::strerror(errno));
+      }
+      ::close(efd);
+    }
+  } else if (rc_link != 0) {
+    s = Status::io(path + ": cannot create the journal: " + std::strerror(errno));
+  }
+  remove_with_sidecars(tmp);
+  return s;
+}
+
+}  // namespace
+
+Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out) {
+  if (path.empty()) return Status::invalid("the journal path is empty");
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
+  if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
+  if (mode == Mode::kWrite && (!exists || st.st_size == 0)) {
+    std::string sql = "BEGIN;\n" + std::string(kSchema) + "PRAGMA application_id = " +
+                      std::to_string(kJournalApplicationId) + ";\n" + "PRAGMA user_version = " +
+                      std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
+    Status s = create_atomically(path, sql);
+    if (!s.is_ok()) return s;
+  }
+  std::string name = path;
+  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  // A reader must work in a directory it cannot write (where SQLite cannot create the
+  // -shm of a WAL-mode file). With no -wal file there, no writer is active (a writer
+  // needs one, and could not create it either), so the file is read as immutable.
+  if (mode == Mode::kRead && header_says_wal(path) && ::access((path + "-wal").c_str(), F_OK) != 0 &&
+      ::access(dir_of(path).c_str(), W_OK) != 0) {
+    name = file_uri(path, "immutable=1");
+    flags |= SQLITE_OPEN_URI;
+  }
+  std::unique_ptr<Journal> j;
+  Status s;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    j.reset(new Journal(path, db));
+    j->mode_ = mode;
+    if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    s = j->check_format();
+    // A writer killed before its WAL was whole leaves a WAL index that only a
+    // connection that may write can rebuild. Finish its work once (checkpoint, back to
+    // rollback mode, no -wal/-shm left), then read.
+    if (s.is_ok() || mode != Mode::kRead || (sqlite3_extended_errcode(db) & 0xff) != SQLITE_READONLY) break;
+    j.reset();
+    sqlite3* rw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(rw, 2000);
+      (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    }
+    sqlite3_close(rw);
+  }
+  if (!s.is_ok()) return s;
+  sqlite3* db = j->db();
+  if (mode == Mode::kWrite) {
+    // Switching to WAL needs the file to itself for a moment: another writer may be
+    // switching it back to rollback mode as it closes, which SQLite reports as busy
+    // without calling the busy handler. Writers wait their turn here too.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+      int code = sqlite3_extended_errcode(db) & 0xff;
+      if (s.is_ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > give_up) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!s.is_ok()) return s;
+  }
+  *out = std::move(j);
+  return Status::ok();
+}
+
+Journal::~Journal() {
+  cache_.clear();  // finalize every cached statement before closing
+  // A writer leaves the file in rollback mode when it is the last to use it, so that
+  // readers (read-only, in WAL mode they would need a -shm) find a single file and
+  // leave nothing beside it. With another connection open it stays in WAL mode: the
+  // switch needs the file to itself, and is not worth waiting for.
+  if (db_ && mode_ == Mode::kWrite) {
+    sqlite3_busy_timeout(db_, 0);
+    (void)sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close_v2(db_);
+}
+
+Status Journal::check_format() {
+  Stmt st;
+  Status s = st.prepare(db_, "PRAGMA application_id");
+  if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+  int rc = st.step();
+  if (rc != SQLITE_ROW) {
+    Status e = sqlite_status(db_, rc, "reading its application_id");
+    return Status::corrupt(path_ + " is not a callbench journal: " + e.message());
+  }
+  int64_t app = st.col_int(0);
+  if (app != kJournalApplicationId) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "application_id 0x%llx, a journal has 0x%x",
+                  static_cast<unsigned long long>(app), static_cast<unsigned>(kJournalApplicationId));
+    return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf + ")");
+  }
+  // Every table a reader needs is there (a file that lost one is not a whole journal).
+  for (const char* table : {"sessions", "requests", "events"}) {
+    Stmt t;
+    s = t.prepare(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+    t.bind_text(1, table);
+    int trc = t.step();
+    if (trc == SQLITE_DONE) {
+      return Status::corrupt(path_ + " is not a whole callbench journal: it has no table '" + table + "'");
+    }
+    if (trc != SQLITE_ROW) return sqlite_status(db_, trc, path_ + ": reading its schema");
+  }
+  Stmt v;
+  s = v.prepare(db_, "PRAGMA user_version");
+  if (!s.is_ok() || v.step() != SQLITE_ROW) return Status::corrupt(path_ + ": cannot read its schema version");
+  int64_t version = v.col_int(0);
+  if (version != kJournalSchemaVersion) {
+    return Status::invalid(path_ + " has journal schema version " + std::to_string(version) +
+                           "; this callbench reads version " + std::to_string(kJournalSchemaVersion));
+  }
+  return Status::ok();
+}
+
+}  // namespace callbench

@@ -1,0 +1,303 @@
+// Journals as the real binary reads and writes them under stress: every reader
+// verifies the same way, readers work where they cannot write and leave nothing
+// behind, creation is atomic and safe when several processes create at once.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "tests/journal_util.h"
+
+namespace callbench {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::callbench;
+using testing::run_command;
+using testing::source_path;
+using testing::temp_journal;
+
+std::string flow(const char* name) { return " " + source_path(std::string("corpus/flows/") + name + ".scn"); }
+
+std::string recorded(const std::string& tag, const std::string& flows = flow("acd") + flow("park")) {
+  std::string j = temp_journal(tag);
+  auto r = run_command(callbench() + " run --journal " + j + flows);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return j;
+}
+
+void edit(const std::string& j, const std::string& sql) {
+  auto jj = testing::open_journal(j, Journal::Mode::kWrite);
+  testing::exec(jj.get(), sql);
+}
+
+// A fresh empty directory for this test.
+std::string temp_dir(const std::string& tag) {
+  std::string d = temp_journal(tag) + ".d";
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Starts callbench with `args`, stdout and stderr to files beside `log`.
+pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open((log + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open((log + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<char*> argv;
+    std::string bin = callbench();
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// ---- one verification path ---------------------------------------------------------
+
+TEST(JournalIoCliTest, EveryReaderRefusesAnEditedColumnNamingSessionSeqAndColumn) {
+  std::string j = recorded("j");
+  edit(j, "UPDATE events SET this_dn = '9999' WHERE session_id = 2 AND seq = 2");
+  std::string out = temp_journal("bug");
+  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 2",
+                                 " export " + j + " --session 2 --out " + out}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("session 2 event 2: column this_dn differs from the payload"), std::string::npos)
+        << cmd << ": " << r.err;
+    EXPECT_EQ(r.out.find("session 2 'park': 2 requests"), std::string::npos) << cmd << ": " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(JournalIoCliTest, ExportRefusesAChangedDigestAndOrphanRowsFailEveryReader) {
+  std::string j = recorded("j");
+  edit(j, "UPDATE sessions SET digest = '0123456789abcdef' WHERE session_id = 1");
+  std::string out = temp_journal("bug");
+  auto e = run_command(callbench() + " export " + j + " --session 1 --out " + out);
+  EXPECT_EQ(e.exit_code, 2) << e.err;
+  EXPECT_NE(e.err.find("session 1: its events hash to digest"), std::string::npos) << e.err;
+  EXPECT_FALSE(fs::exists(out));
+
+  std::string o = recorded("orphans", flow("acd"));
+  edit(o, "INSERT INTO events SELECT 5, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
+          "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
+          "call_state, reference_id, error_code FROM events WHERE session_id = 1");
+  for (const std::string& cmd : std::vector<std::string>{" replay " + o, " check " + o, " show " + o + " --session 1",
+                                 " export " + o + " --session 1 --out " + out}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("events row session 5 seq 1 belongs to no session"), std::string::npos) << cmd << r.err;
+  }
+}
+
+// ---- readers in read-only places ---------------------------------------------------
+
+std::vector<std::string> sidecars(const std::string& j) {
+  std::vector<std::string> found;
+  for (const char* s : {"-wal", "-shm", "-journal"}) {
+    if (fs::exists(j + s)) found.push_back(j + s);
+  }
+  return found;
+}
+
+TEST(JournalIoCliTest, ReadersLeaveNoWalOrShmBesideAJournal) {
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
+  EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << "after recording";
+  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j, " sql " + j + " 'SELECT 1'",
+                                 " export " + j + " --out " + dir + "/bug.db"}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+    EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << cmd;
+  }
+}
+
+// Runs `command` with `dir` mounted read-only (a private mount namespace, as root) or
+// with the directory made unwritable (as another user). Skips when neither works.
+testing::CommandResult run_with_read_only(const std::string& dir, const std::string& command) {
+  if (::geteuid() != 0) {
+    fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+    auto r = run_command(command);
+    fs::permissions(dir, fs::perms::owner_all);
+    return r;
+  }
+  return run_command("unshare -m sh -c 'mount --bind " + dir + " " + dir + " && mount -o remount,bind,ro " + dir +
+                     " " + dir + " && touch " + dir + "/probe 2>/dev/null && exit 99; " + command + "'");
+}
+
+TEST(JournalIoCliTest, ReadersWorkOnAReadOnlyMount) {
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
+  // A journal left in WAL mode too (its writer never switched back), with no -wal.
+  std::string w = dir + "/wal.db";
+  fs::copy_file(j, w);
+  ASSERT_EQ(run_command("sqlite3 " + w + " 'PRAGMA journal_mode=WAL' >/dev/null").exit_code, 0);
+  ASSERT_TRUE(sidecars(w).empty());
+  for (const std::string& jj : std::vector<std::string>{j, w}) {
+    for (const std::string& cmd : std::vector<std::string>{" replay " + jj, " check " + jj, " show " + jj, " sql " + jj + " \"SELECT 1\"",
+                                   " export " + jj + " --out " + temp_journal("bug") + " --force"}) {
+      auto r = run_with_read_only(dir, callbench() + cmd);
+      ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
+      EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+      EXPECT_EQ(r.err.find("readonly"), std::string::npos) << r.err;
+    }
+  }
+}
+
+// ---- creating journals -------------------------------------------------------------
+
+TEST(JournalIoCliTest, KilledWhileCreatingLeavesNoJournalOrAWholeOne) {
+  uint64_t seed = testing::test_seed(20261130);
+  testing::TestRng rng(seed);
+  std::string dir = temp_dir("d");
+  // How long a whole recording takes on this machine now: the kills land all over it.
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(wait_exit(spawn({"run", "--journal", dir + "/whole.db", source_path("corpus/flows/acd.scn")},
+                             dir + "/log")), 0);
+  auto whole = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  int existed = 0;
+  for (int i = 0; i < 25; ++i) {
+    std::string j = dir + "/j" + std::to_string(i) + ".db";
+    pid_t pid = spawn({"run", "--journal", j, source_path("corpus/flows/acd.scn")}, dir + "/log");
+    std::this_thread::sleep_for(std::chrono::microseconds(rng.below(static_cast<uint32_t>(whole.count()) + 1)));
+    ::kill(pid, SIGKILL);
+    wait_exit(pid);
+    if (!fs::exists(j)) continue;
+    ++existed;
+    auto r = run_command(callbench() + " sql " + j + " \"SELECT count(*) FROM sessions\"");
+    EXPECT_EQ(r.exit_code, 0) << "kill " << i << ": " << r.err;
+    auto again = run_command(callbench() + " run --journal " + j + flow("acd"));
+    EXPECT_EQ(again.exit_code, 0) << "kill " << i << ": " << again.err;
+  }
+  std::printf("[ info     ] %d of 25 killed recorders left a journal\n", existed);
+}
+
+// What a creator killed mid-creation leaves (a hidden temporary file) is removed by the
+// next creator once it is older than any live creation could be.
+TEST(JournalIoCliTest, StaleTemporaryFilesOfKilledCreatorsAreRemoved) {
+  std::string dir = temp_dir("d");
+  std::string stale = dir + "/.j.db.creating-AbC123", fresh = dir + "/.j.db.creating-XyZ789";
+  std::string stale_journal = stale + "-journal";
+  for (const std::string& f : {stale, stale_journal, fresh}) std::ofstream(f) << "x";
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(stale, old);
+  fs::last_write_time(stale_journal, old);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + dir + "/j.db" + flow("acd")).exit_code, 0);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_FALSE(fs::exists(stale_journal));
+  EXPECT_TRUE(fs::exists(fresh)) << "a creation that may still be running is left alone";
+}
+
+TEST(JournalIoCliTest, ConcurrentCreatorsAllRecord) {
+  std::string dir = temp_dir("d");
+  for (int round = 0; round < 6; ++round) {
+    std::string j = dir + "/j" + std::to_string(round) + ".db";
+    std::vector<pid_t> pids;
+    for (int k = 0; k < 4; ++k) {
+      pids.push_back(spawn({"run", "--journal", j, source_path("corpus/flows/acd.scn")},
+                           dir + "/log" + std::to_string(k)));
+    }
+    for (int k = 0; k < 4; ++k) {
+      EXPECT_EQ(wait_exit(pids[static_cast<std::size_t>(k)]), 0)
+          << "round " << round << ": " << slurp(dir + "/log" + std::to_string(k) + ".err");
+    }
+    auto r = run_command(callbench() + " sql --csv " + j + " \"SELECT count(*) FROM sessions\"");
+    EXPECT_EQ(r.out, "count(*)\n4\n") << r.err;
+  }
+}
+
+TEST(JournalIoCliTest, AFullDiskDuringCreationLeavesNoJournal) {
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  // A file-size limit of 1 KiB makes every write past it fail with EFBIG, as a full
+  // disk would fail it (SIGXFSZ ignored, so the write returns the error).
+  auto r = run_command("bash -c 'trap \"\" XFSZ; ulimit -f 1; exec " + callbench() + " run --journal " + j +
+                       flow("acd") + "'");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(j), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(j)) << "no 0-byte journal";
+  EXPECT_TRUE(fs::is_empty(dir)) << "no temporary file left behind";
+}
+
+TEST(JournalIoCliTest, ConcurrentWritersPrintTheSessionsTheyRecorded) {
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
+  std::vector<std::string> args = {"run", "--format", "jsonl", "--journal", j};
+  for (int i = 0; i < 60; ++i) args.push_back(source_path("corpus/flows/internal.scn"));
+  pid_t a = spawn(args, dir + "/a"), b = spawn(args, dir + "/b");
+  ASSERT_EQ(wait_exit(a), 0) << slurp(dir + "/a.err");
+  ASSERT_EQ(wait_exit(b), 0) << slurp(dir + "/b.err");
+  // "recorded sessions 2 to 5, 9, 12 to 20 in J": parse back the ids each printed.
+  auto ids = [&](const std::string& err) {
+    std::set<int64_t> out;
+    std::size_t at = err.find("recorded sessions ");
+    EXPECT_NE(at, std::string::npos) << err;
+    std::string list = err.substr(at + 18, err.find(" in ", at) - at - 18);
+    for (std::size_t p = 0; p < list.size();) {
+      std::size_t comma = list.find(", ", p);
+      std::string part = list.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
+      std::size_t to = part.find(" to ");
+      int64_t lo = std::stoll(part.substr(0, to)), hi = to == std::string::npos ? lo : std::stoll(part.substr(to + 4));
+      for (int64_t k = lo; k <= hi; ++k) out.insert(k);
+      p = comma == std::string::npos ? list.size() : comma + 2;
+    }
+    return out;
+  };
+  std::set<int64_t> x = ids(slurp(dir + "/a.err")), y = ids(slurp(dir + "/b.err"));
+  EXPECT_EQ(x.size(), 60u);
+  EXPECT_EQ(y.size(), 60u);
+  for (int64_t k : x) EXPECT_EQ(y.count(k), 0u) << "session " << k << " printed by both";
+  std::set<int64_t> all = x;
+  all.insert(y.begin(), y.end());
+  EXPECT_EQ(*all.begin(), 2);
+  EXPECT_EQ(*all.rbegin(), 121);
+}
+
+TEST(JournalIoCliTest, ExportRefusesToOverwriteItsOwnInput) {
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd") + flow("park")).exit_code, 0);
+  fs::create_symlink(j, dir + "/link.db");
+  fs::create_hard_link(j, dir + "/hard.db");
+  for (const std::string& out : std::vector<std::string>{dir + "/./j.db", dir + "/link.db", dir + "/hard.db", dir + "/../" +
+                                     fs::path(dir).filename().string() + "/j.db"}) {
+    auto r = run_command(callbench() + " export " + j + " --session 1 --out " + out + " --force");
+    EXPECT_EQ(r.exit_code, 2) << out << ": " << r.err;
+    EXPECT_NE(r.err.find("is the journal being exported"), std::string::npos) << r.err;
+  }
+  auto replay = run_command(callbench() + " replay " + j);
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_NE(replay.out.find("session 2 'park'"), std::string::npos) << "both sessions are still there";
+}
+
+}  // namespace
+}  // namespace callbench
