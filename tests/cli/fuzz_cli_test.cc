@@ -237,9 +237,10 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
   // The same journal: the crash is known now, so nothing new (exit 0).
   EXPECT_EQ(again.exit_code, 0) << resume << "\n" << again.err;
   EXPECT_NE(again.out.find("journal: " + journal.string()), std::string::npos) << again.out;
-  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x1 in this run, x1 in all"),
-            std::string::npos)
-      << again.out;
+  // The finding is the journal's already (whether the stand-in crashes again within its one
+  // second on a loaded machine or not): found in this journal, not new.
+  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find(" in this run, x1 in all"), std::string::npos) << again.out;
 }
 
 TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
