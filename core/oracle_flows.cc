@@ -302,7 +302,7 @@ enum class Cond : uint8_t {
   kRouteB,     // footnote b of Routing: mandatory after a TRouteCall, else as third-party
 };
 
-constexpr int kOptDialInfo = 0, kOptThirdParty = 1, kOptRouteUsedCallState = 2, kOptNetworkReached = 5;
+constexpr int kOptDialInfo = 0, kOptThirdParty = 1, kOptNetworkReached = 5;  // indices in profile_options()
 
 struct AttrSpec {
   Attr attr;

@@ -472,7 +472,7 @@ TEST(JsonlReaderTest, ReadsFilesAndNamesThem) {
 // Garbled streams: cut, flipped and shuffled lines of real streams, and random bytes.
 // Each reads into a session or an error; a session read is judged. Never a crash.
 TEST(JsonlReaderTest, SurvivesGarbledStreams) {
-  uint64_t seed = ::testing::UnitTest::GetInstance()->random_seed();
+  uint64_t seed = static_cast<uint32_t>(::testing::UnitTest::GetInstance()->random_seed());
   if (const char* env = std::getenv("CALLBENCH_SEED")) seed = std::strtoull(env, nullptr, 0);
   std::printf("CALLBENCH_SEED=%llu\n", static_cast<unsigned long long>(seed));
   std::mt19937_64 rng(seed);
