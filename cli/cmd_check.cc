@@ -32,14 +32,7 @@ std::string verdict_text(const std::string& head, const Verdict& v,
     out += head + ": conforms";
     std::string sep = ": ";
     for (const CallFlow& f : v.flows) {
-      std::string stars = f.stars;
-      out += sep + call(f.call) + " " +
-             (f.in_progress ? "is still under way in '" + std::string(f.flow) + "'"
-              : !f.documented() ? std::string("goes beyond the documented flows")
-                              : "follows '" + std::string(f.flow) + "' (" +
-                                    (stars == "normal" ? std::string("normal flow")
-                                                       : "interruption point " + stars) +
-                                    ")");
+      out += sep + call(f.call) + " " + f.summary();
       for (int a : f.also) out += ", also " + documented_flow_points()[static_cast<std::size_t>(a)];
       sep = "; ";
     }

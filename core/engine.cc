@@ -348,7 +348,9 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
   bool at_queue = kinds_[rp] == DnKind::kRoutingQueue;
   if (!(CB_FAULT(kRouteQueueDefaultNoRouteUsed) && at_queue && !by_request)) {
     Event& used = queue_event(EventType::kRouteUsed, id, rp);
-    if (by_request || profile_.third_party) set_third(used, dest, profile_.third_party);
+    // Routing point: ThirdPartyDN after a TRouteCall always (footnote b), else *OPT; the
+    // RouteQueue table marks it *OPT throughout.
+    if ((by_request && !at_queue) || profile_.third_party) set_third(used, dest, profile_.third_party);
     if (CB_FAULT(kRouteUsedNoThirdParty) && by_request) {
       used.clear(Attr::kThirdPartyDn);
       used.clear(Attr::kThirdPartyDnRole);

@@ -182,7 +182,7 @@ std::string flow_line(const CallFlow& f, const SessionConfig& c, const std::vect
       break;
     }
   }
-  if (!f.documented()) return line + ": follows no documented flow to the end";
+  if (!f.documented()) return line + ": " + f.summary();
   std::string stars = f.stars;
   line += ": " + std::string(f.flow) + ", " + (stars == "normal" ? std::string("normal flow") : "interruption point " + stars);
   for (int a : f.also) {

@@ -15,6 +15,13 @@ const std::string& CallFlow::name() const {
   return point < 0 ? undocumented : documented_flow_points()[static_cast<std::size_t>(point)];
 }
 
+std::string CallFlow::summary() const {
+  if (in_progress) return "is still under way in '" + std::string(flow) + "'";
+  if (!documented()) return "goes beyond the documented flows";
+  std::string s = stars;
+  return "follows '" + std::string(flow) + "' (" + (s == "normal" ? std::string("normal flow") : "interruption point " + s) + ")";
+}
+
 std::string Verdict::report(const SessionConfig& config) const {
   (void)config;
   std::string out;

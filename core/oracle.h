@@ -57,6 +57,9 @@ struct CallFlow {
   bool documented() const { return point >= 0; }
   // "acd ***": the key of coverage tables; "undocumented".
   const std::string& name() const;
+  // For people: "follows 'Internal/Inbound Call to ACD' (interruption point ***)", "is still
+  // under way in '...'", or "goes beyond the documented flows".
+  std::string summary() const;
 };
 
 struct Verdict {

@@ -153,8 +153,8 @@ row[release] A:Released ThisDN=A ThisDNRole=Origination OtherDN=B{dial} OtherDNR
 # with no TRouteCall pending, ** with one pending (its EventError follows EventAbandoned,
 # as footnote a of the Routing flow says, rule route-error-after-abandoned).
 # EventRouteUsed's CallState is not in this table: footnote c of Routing governs it
-# (rule route-used-callstate); its ThirdPartyDN is mandatory after a TRouteCall (TLIB:
-# routed through T-Server), *OPT after default routing.
+# (rule route-used-callstate). Its ThirdPartyDN is marked *OPT here, after a TRouteCall
+# too: the document wins over TLIB-FACTS' rule for routing points (profile third-party).
 flow routequeue | Internal/Inbound Call with Routing (RouteQueue)
 party A caller
 party B rq
@@ -163,7 +163,7 @@ bind C route
 normal
 row[make-call] A:Dialing ThisDN=A ThisDNRole=Origination OtherDN=B OtherDNRole=Destination
 row[deliver] B:Queued ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination ; B:RouteRequest ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination
-row[route] B:RouteUsed ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination ThirdPartyDN=C{route-b} ThirdPartyDNRole=Destination{third-party} CallState=~OK|Redirected ; B:Diverted ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination ThirdPartyDN=C{third-party} ThirdPartyDNRole=Destination{third-party}
+row[route] B:RouteUsed ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination ThirdPartyDN=C{third-party} ThirdPartyDNRole=Destination{third-party} CallState=~OK|Redirected ; B:Diverted ThisDN=B ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination ThirdPartyDN=C{third-party} ThirdPartyDNRole=Destination{third-party}
 row[deliver] C:Ringing ThisDN=C ThisQueue=B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination CallState=OK
 row[answer] A:Established ThisDN=A ThisDNRole=Origination OtherDN=C OtherDNRole=Destination ; C:Established ThisDN=C ThisQueue=~B ThisDNRole=Destination OtherDN=A OtherDNRole=Origination
 point * after 2 no-route
@@ -175,6 +175,8 @@ row[release] A:Released ThisDN=A OtherDN=C CallState=OK
 point **** after 4
 row[release] A:Released ThisDN=A OtherDN=C CallState=OK ; C:Abandoned ThisDN=C ThisQueue=B OtherDN=A CallState=OK
 
+# EventRouteUsed reports the routing; the delivery it causes (C rings, or the caller's
+# EventNetworkReached) follows it, so the document's one row is read as two in that order.
 # ** is a release while a TRouteCall is pending: the caller's OtherDN is the route's
 # destination C, and EventError follows EventAbandoned (footnote a). * has no TRouteCall
 # pending. The document's third and fourth rows are both printed "***": the second,
@@ -581,6 +583,7 @@ struct MatchResult {
   bool attrs_ok = true;
   std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call
   uint16_t seen = 0;        // unknown profile: bit 2i+v, option i seen with value v
+  Binding binding;          // the parties' DNs at the end
   std::string bad;          // the first attribute that differs
   uint32_t bad_seq = 0;
   EventType bad_type = EventType::kError;
@@ -644,7 +647,7 @@ class Matcher {
         }
       }
     }
-    std::size_t pos = 0;
+    std::size_t pos = 0, abnormal_used = 0;
     for (std::size_t ri = 0; ri < p.rows.size() && ri < r.limit; ++ri) {
       std::size_t used = 0;
       std::string bad;
@@ -660,10 +663,15 @@ class Matcher {
         r.bad_type = bad_type;
       }
       pos += used;
+      if (ri >= p.abnormal_from) abnormal_used += used;
       ++r.rows;
     }
     r.consumed = pos;
+    r.binding = b;
     r.complete = r.rows == p.rows.size();
+    // An interruption point is reached only when its own rows showed an event (a hang-up
+    // of an outside caller alone is no sign of where the call was).
+    if (!p.is_normal() && r.complete && abnormal_used == 0) r.complete = false;
     return r;
   }
 
@@ -696,7 +704,8 @@ class Matcher {
     std::size_t required = 0;
     for (const Item& it : row.items) {
       DnId bound = b->dn[static_cast<std::size_t>(it.party)];
-      if (bound != kNoDn && !monitored(bound)) continue;  // an external party: no events
+      bool outside_party = (p.kinds[static_cast<std::size_t>(it.party)] & kExternalBit) != 0;
+      if (bound != kNoDn && !monitored(bound) && outside_party) continue;  // an external party: no events
       bool req = true;
       if (it.option >= 0) {
         int v = option(it.option);
@@ -1049,7 +1058,7 @@ void Judge::flows() {
   thread_local Matcher::Buffers buffers;
   Matcher m(session_, &buffers);
   std::vector<MatchResult>& results = buffers.results;
-  uint16_t seen_all = 0;
+  uint16_t seen_all = seen_;
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     if (by_call[c].empty() || calls_[c].caller == kNoDn || calls_[c].dialed == kNoDn) continue;
     const auto& events = by_call[c];
@@ -1065,7 +1074,17 @@ void Judge::flows() {
       const MatchResult& r = results[i];
       const Pattern& p = *candidate[i];
       bool all = r.consumed == events.size();
-      if (r.complete) return 3;  // what follows is the generic rules' (a hang-up after busy, ...)
+      // What follows a finished flow is the conversation and its end, at the call's parties
+      // (the generic rules judge it); a new party after it is no conversation.
+      bool after_ok = true;
+      for (std::size_t k = r.consumed; k < events.size() && after_ok; ++k) {
+        const Event& e = *events[k];
+        bool party = std::find(r.binding.dn.begin(), r.binding.dn.end(), e.this_dn) != r.binding.dn.end();
+        bool talk = e.type == EventType::kReleased || e.type == EventType::kHeld || e.type == EventType::kRetrieved ||
+                    e.type == EventType::kAbandoned;
+        after_ok = party && talk;
+      }
+      if (r.complete && (all || after_ok)) return 3;
       if (all && p.is_normal() && r.limit == SIZE_MAX) return 2;
       return 1;
     };

@@ -126,6 +126,7 @@ class Judge {
   std::vector<bool>& extension_overloaded_;
   std::vector<uint16_t>& active_;  // per DN
   bool paused_ = false;
+  uint16_t seen_ = 0;  // unknown profile: bit 2i+v, option i seen with value v (generic rules)
   Verdict out_;
 };
 

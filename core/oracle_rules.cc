@@ -148,6 +148,7 @@ namespace {
 
 bool is_extension_kind(DnKind k) { return k == DnKind::kExtension || k == DnKind::kRemoteExtension; }
 bool is_queue_kind(DnKind k) { return k == DnKind::kAcdQueue || k == DnKind::kRoutingQueue; }
+bool is_routing_kind(DnKind k) { return k == DnKind::kRoutingPoint || k == DnKind::kRoutingQueue; }
 
 // Which event kind answers each client request.
 EventType answer_type(StimulusKind k) {
@@ -601,7 +602,10 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   for (const Event* e = begin; e != end; ++e) {
     if (e->type != EventType::kRouteUsed || !e->has(Attr::kReferenceId)) continue;
     const Stimulus* route = route_request(e->reference_id, seq);
-    if (route && (!e->has(Attr::kThirdPartyDn) || e->third_party_dn != route->dn2)) {
+    // The RouteQueue table marks ThirdPartyDN *OPT: absent there when the profile says so.
+    bool optional = kind(e->this_dn) == DnKind::kRoutingQueue &&
+                    (!session_.profile_known || !session_.config.profile.third_party);
+    if (route && (e->has(Attr::kThirdPartyDn) ? e->third_party_dn != route->dn2 : !optional)) {
       violate("route-attributes", seq, e, "routed",
               describe(*e) + " answers the TRouteCall to " + dn(route->dn2) + " but names ThirdPartyDN " +
                   (e->has(Attr::kThirdPartyDn) ? dn(e->third_party_dn) : std::string("(none)")));
@@ -896,6 +900,7 @@ void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
         violate("route-attributes", seq, e, "routed", describe(*e) + " after default routing carries no ThirdPartyDN (profile third-party on)");
       }
       bool want_state = !known || prof.route_used_call_state;
+      if (!known) seen_ = static_cast<uint16_t>(seen_ | (1u << (2 * 2 + (e->has(Attr::kCallState) ? 0 : 1))));
       CallState want = by_request ? CallState::kOk : CallState::kRedirected;
       if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want) : (known && want_state)) {
         violate("route-used-callstate", seq, e, "routed",
@@ -923,6 +928,9 @@ void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
     if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
       DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
       bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
+      // Nobody but the caller in the call, and no destination named: T-Server knows every
+      // DN it monitors (*DIAL), so the call went outside.
+      if (dest == kNoDn && v.parties.size() == 1) outside = true;
       // A call parked at a remote extension and picked up there never crossed to it by
       // delivery: beyond the document, and no network-reached to expect.
       for (const auto& [d, q] : v.parties) outside = outside && !(d == dest && q.busy);
@@ -1123,6 +1131,17 @@ Verdict Judge::run() {
     // No switch stimuli: every per-event rule, then what holds at the end.
     for (const Event& e : events_) {
       attribute_rules(e);
+      // Footnote a of Routing **: a routing point's EventError for its call comes after
+      // its EventAbandoned, never before.
+      if (e.type == EventType::kError && e.call < calls_.size() && is_routing_kind(kind(e.this_dn))) {
+        const PartyState* p = find_party(e.call, e.this_dn);
+        const PartyState* a = calls_[e.call].caller == kNoDn ? nullptr : find_party(e.call, calls_[e.call].caller);
+        bool hung_up = a && a->released;  // the caller's hang-up is what the error answers
+        if (hung_up && p && (p->s == PartyState::kRouting || p->s == PartyState::kQueued)) {
+          violate("route-error-after-abandoned", 0, &e, "routing",
+                  describe(e) + " comes while " + dn(e.this_dn) + " still holds the call, before its EventAbandoned");
+        }
+      }
       if (e.type != EventType::kError && e.call < calls_.size() && calls_[e.call].caller != kNoDn) {
         call_event(e);
         event_rules(0, &e, &e + 1);

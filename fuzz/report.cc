@@ -155,7 +155,7 @@ std::string grid(const CampaignReport& r) {
   std::string out = "<p>Calls that followed each documented flow (rows) to each interruption point (columns): " +
                     std::to_string(cells - never) + " of " + std::to_string(cells) + " reached";
   if (never) out += ", <span class=\"bad\">" + std::to_string(never) + " never reached</span>";
-  if (any_undocumented) out += "; " + std::to_string(undocumented) + " calls followed no documented flow to the end";
+  if (any_undocumented) out += "; " + std::to_string(undocumented) + " calls went beyond the documented flows or were still under way";
   out += ".</p>\n<table class=\"grid\"><tr><th>flow</th>";
   for (const std::string& p : points) out += "<th>" + esc(p) + "</th>";
   return out + "</tr>\n" + rows + "</table>\n";

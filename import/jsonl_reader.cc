@@ -118,6 +118,10 @@ class Reader {
 Status Reader::line(std::string_view text) {
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.find_first_not_of(" \t") == std::string_view::npos) return Status::ok();
+  // JSON text has no raw NUL; the parser would stop at one and ignore the rest of the line.
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail("a NUL byte at column " + std::to_string(nul + 1) + " (JSON text has none)");
+  }
   json j;
   try {
     j = json::parse(text.begin(), text.end());

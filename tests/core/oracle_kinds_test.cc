@@ -55,6 +55,7 @@ struct KindCase {
   const char* change;
   const char* rule;
   std::function<void(Stream&)> apply;
+  bool observed = false;  // judged as a real T-Server shows it: no stimuli, no profile
 };
 
 void PrintTo(const KindCase& c, std::ostream* os) { *os << "kind " << c.kind << " " << c.flow << ": " << c.change; }
@@ -232,6 +233,24 @@ std::vector<KindCase> cases() {
        [](Stream& s) { s.at(T::kRouteUsed).clear(Attr::kReferenceId); }},
       {12, "routing_3", "EventRouteUsed without ThirdPartyDN", "documented-attributes",
        [](Stream& s) { s.at(T::kRouteUsed).clear(Attr::kThirdPartyDn); }},
+      // The same kinds in observed streams (no stimuli, no request_seq, profile unknown).
+      {3, "acd_inbound", "observed: EventDiverted names one agent, another rings", "documented-flow",
+       [](Stream& s) { s.at(T::kDiverted).third_party_dn = s.dn("7999"); }, true},
+      {3, "routing", "observed: EventRouteUsed names one DN, another rings", "documented-flow",
+       [](Stream& s) { s.at(T::kRouteUsed).third_party_dn = s.dn("7999"); }, true},
+      {7, "routing_2", "observed: EventError before EventAbandoned", "route-error-after-abandoned",
+       [](Stream& s) {
+         std::size_t a = s.find(T::kAbandoned), e = s.find(T::kError);
+         std::swap(s.events[a], s.events[e]);
+         s.renumber();
+       },
+       true},
+      {4, "outbound", "observed: no EventNetworkReached", "network-reached",
+       [](Stream& s) { s.drop(T::kNetworkReached); }, true},
+      {8, "multi_acd", "observed: the second queue's EventDiverted missing", "left-behind",
+       [](Stream& s) { s.drop(T::kDiverted, "8002"); }, true},
+      {1, "routing_3", "observed: caller's EventReleased OtherDN names the caller", "documented-attributes",
+       [](Stream& s) { s.at(T::kReleased, "7001").other_dn = s.dn("7001"); }, true},
   };
 }
 
@@ -240,6 +259,12 @@ class OracleKindTest : public ::testing::TestWithParam<KindCase> {};
 TEST_P(OracleKindTest, TheChangedStreamBreaksTheRuleAndTheDocumentedOneConforms) {
   const KindCase& c = GetParam();
   Stream s = load(c.flow);
+  if (c.observed) {
+    s.session.stimuli.clear();
+    s.session.observed = true;
+    s.session.profile_known = false;
+    for (Event& e : s.events) e.request_seq = 0;
+  }
   Verdict clean = judge(s.session, s.events);
   ASSERT_TRUE(clean.ok()) << clean.report(s.session.config);
   c.apply(s);
