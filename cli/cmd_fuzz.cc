@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "core/model.h"
 #include "fuzz/campaign.h"
 
@@ -96,12 +97,13 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
                   "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
       ->type_name("N")
       ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
-  cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)")->type_name("J.db");
-  cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)")->type_name("N");
-  cmd->add_option("--workdir", o->campaign.workdir, "Where corpora and findings live (kept between runs)")
+  non_empty(cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)"))
+      ->type_name("J.db");
+  non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))->type_name("N");
+  non_empty(cmd->add_option("--workdir", o->campaign.workdir, "Where corpora and findings live (kept between runs)"))
       ->default_str("fuzz-out");
-  cmd->add_option("--fuzzer", o->campaign.fuzzer,
-                  "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)")
+  non_empty(cmd->add_option("--fuzzer", o->campaign.fuzzer,
+                            "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)"))
       ->type_name("PATH");
   cmd->callback([o, exit_code] { *exit_code = fuzz(*o); });
 }

@@ -58,6 +58,15 @@ TEST(ArgsCliTest, SessionZeroAndOutOfRangeAreErrorsForEveryCommand) {
             std::string::npos);
 }
 
+TEST(ArgsCliTest, EmptyFuzzOptionsAreErrorsBeforeAnyFuzzing) {
+  for (const char* option : {"--seed", "--journal", "--workdir", "--fuzzer"}) {
+    auto r = run_command(callbench() + " fuzz --time 1 " + option + " ''");
+    EXPECT_EQ(r.exit_code, 2) << option << ": " << r.err;
+    EXPECT_NE(r.err.find(std::string(option) + ": must not be empty"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << option << ": nothing ran";
+  }
+}
+
 TEST(ArgsCliTest, EmptySeedLabelAndJournalAreErrorsAndNothingIsRecorded) {
   std::string j = temp_journal("j");
   for (const std::string& args : std::vector<std::string>{" --seed ''", " --journal ''", " --journal " + j + " --label ''",
