@@ -49,6 +49,25 @@ inline void exec(Journal* j, const std::string& sql) {
   ASSERT_TRUE(s.is_ok()) << s.message();
 }
 
+// " /abs/path/corpus/flows/NAME.scn": a corpus flow as a command-line argument.
+inline std::string flow(const char* name) {
+  return " " + source_path(std::string("corpus/flows/") + name + ".scn");
+}
+
+// A new journal recorded by the command line from `flows` (arguments as flow() gives).
+inline std::string recorded(const std::string& tag, const std::string& flows = flow("acd") + flow("park")) {
+  std::string j = temp_journal(tag);
+  auto r = run_command(callbench() + " run --journal " + j + flows);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return j;
+}
+
+// Runs `sql` on the journal at `path` as a writer (to break it on purpose).
+inline void edit(const std::string& path, const std::string& sql) {
+  auto j = open_journal(path, Journal::Mode::kWrite);
+  exec(j.get(), sql);
+}
+
 }  // namespace callbench::testing
 
 #endif  // CALLBENCH_TESTS_JOURNAL_UTIL_H_

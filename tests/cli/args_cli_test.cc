@@ -17,19 +17,9 @@ using testing::run_command;
 using testing::source_path;
 using testing::temp_journal;
 
-std::string flow(const char* name) { return " " + source_path(std::string("corpus/flows/") + name + ".scn"); }
-
-std::string recorded(const std::string& tag, const std::string& flows = flow("acd") + flow("park")) {
-  std::string j = temp_journal(tag);
-  auto r = run_command(callbench() + " run --journal " + j + flows);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return j;
-}
-
-void edit(const std::string& j, const std::string& sql) {
-  auto jj = testing::open_journal(j, Journal::Mode::kWrite);
-  testing::exec(jj.get(), sql);
-}
+using testing::edit;
+using testing::flow;
+using testing::recorded;
 
 std::string write_temp(const std::string& name, const std::string& text) {
   std::string path = ::testing::TempDir() + "cb_" + std::to_string(::getpid()) + "_" + name;

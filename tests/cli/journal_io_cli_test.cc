@@ -24,19 +24,9 @@ using testing::run_command;
 using testing::source_path;
 using testing::temp_journal;
 
-std::string flow(const char* name) { return " " + source_path(std::string("corpus/flows/") + name + ".scn"); }
-
-std::string recorded(const std::string& tag, const std::string& flows = flow("acd") + flow("park")) {
-  std::string j = temp_journal(tag);
-  auto r = run_command(callbench() + " run --journal " + j + flows);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return j;
-}
-
-void edit(const std::string& j, const std::string& sql) {
-  auto jj = testing::open_journal(j, Journal::Mode::kWrite);
-  testing::exec(jj.get(), sql);
-}
+using testing::edit;
+using testing::flow;
+using testing::recorded;
 
 // A fresh empty directory for this test.
 std::string temp_dir(const std::string& tag) {
