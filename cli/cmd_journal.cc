@@ -190,6 +190,15 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
   if (!s.is_ok()) return report(s);
   SigintHandler sigint;
   sqlite3* db = guard->db();
+  // Every statement is checked before any runs: one that writes, anywhere in the text,
+  // and nothing runs at all.
+  for (const char* check = query.c_str(); check && *check;) {
+    sqlite3_stmt* raw = nullptr;
+    s = guard->prepare(&check, &raw);
+    if (!s.is_ok()) return report(s);
+    if (!raw) break;
+    sqlite3_finalize(raw);
+  }
   const char* tail = query.c_str();
   bool first_result = true;
   std::size_t statements = 0;

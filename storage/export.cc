@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "storage/journal.h"
 
@@ -61,6 +62,17 @@ Status register_sql_functions(sqlite3* db) {
 Status export_session(Journal& source, int64_t id, const std::string& out_path, bool overwrite) {
   struct stat st, src;
   if (out_path.empty()) return Status::invalid("--out: the path is empty");
+  // Neither the journal nor a file SQLite keeps beside it (its -wal, -shm, -journal), by
+  // the path they resolve to: writing there would corrupt the journal being read.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code e1, e2;
+    std::filesystem::path a = std::filesystem::weakly_canonical(out_path, e1);
+    std::filesystem::path b = std::filesystem::weakly_canonical(source.path() + suffix, e2);
+    if (!e1 && !e2 && a == b) {
+      return Status::invalid(out_path + ": is " + (*suffix ? std::string("a file SQLite keeps beside ") : std::string()) +
+                             "the journal being exported (" + source.path() + "); choose another --out");
+    }
+  }
   if (::stat(out_path.c_str(), &st) == 0) {
     // Compared by identity, not by spelling: ./j.db, a symlink or a hard link to the
     // source is the source, and --force must never replace it with the bug report.

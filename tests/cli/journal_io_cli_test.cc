@@ -284,6 +284,13 @@ TEST(JournalIoCliTest, ExportRefusesToOverwriteItsOwnInput) {
     EXPECT_EQ(r.exit_code, 2) << out << ": " << r.err;
     EXPECT_NE(r.err.find("is the journal being exported"), std::string::npos) << r.err;
   }
+  // Nor the files SQLite keeps beside it.
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    auto r = run_command(callbench() + " export " + j + " --session 1 --out " + j + suffix + " --force");
+    EXPECT_EQ(r.exit_code, 2) << suffix << ": " << r.err;
+    EXPECT_NE(r.err.find("a file SQLite keeps beside the journal being exported"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(j + suffix)) << suffix;
+  }
   auto replay = run_command(callbench() + " replay " + j);
   EXPECT_EQ(replay.exit_code, 0) << replay.err;
   EXPECT_NE(replay.out.find("session 2 'park'"), std::string::npos) << "both sessions are still there";

@@ -63,6 +63,14 @@ TEST(SqlCliTest, VacuumIntoAttachAndWritesAreRefused) {
   EXPECT_NE(ok.out.find("EventDialing"), std::string::npos) << ok.out;
 }
 
+TEST(SqlCliTest, AWritingStatementAnywhereRunsNothing) {
+  std::string j = recorded("j");
+  auto r = run_command(callbench() + " sql " + j + " \"SELECT 1; SELECT 2; DELETE FROM events\"");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.out, "") << "nothing ran before the refusal";
+  EXPECT_NE(r.err.find("SQL error"), std::string::npos) << r.err;
+}
+
 TEST(SqlCliTest, AQueryThatNeverEndsStopsAtTheTimeout) {
   std::string j = recorded("j");
   auto start = std::chrono::steady_clock::now();
