@@ -1174,13 +1174,6 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
   const Event* d = r.consumed < events.size() ? events[r.consumed] : nullptr;
   const Pattern& normal = *p.normal;
   std::size_t row = p.is_normal() ? r.rows : std::min(r.rows, p.after);
-  std::string expected;
-  if (row < normal.rows.size()) {
-    for (const Item& it : normal.rows[row].items) {
-      if (!expected.empty()) expected += ", ";
-      expected += std::string(1, static_cast<char>('A' + it.party)) + ":" + event_name(it.type);
-    }
-  }
   bool due = session_.observed;
   if (!due && d && d->request_seq >= 1 && d->request_seq <= session_.stimuli.size() && row < SIZE_MAX &&
       row < r.limit) {
@@ -1213,6 +1206,13 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
     }
   }
   if (!due) return false;
+  std::string expected;
+  if (row < normal.rows.size()) {
+    for (const Item& it : normal.rows[row].items) {
+      if (!expected.empty()) expected += ", ";
+      expected += std::string(1, static_cast<char>('A' + it.party)) + ":" + event_name(it.type);
+    }
+  }
   Violation v;
   v.rule = "documented-flow";
   v.request_seq = d ? d->request_seq : 0;

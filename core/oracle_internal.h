@@ -96,7 +96,6 @@ class Judge {
   void event_values(const Event& e, const CallView& v);
   void left_behind(uint32_t seq, bool at_end);
   void pending_steps(uint32_t seq);
-  bool paused_at(std::size_t index) const;
   const char* must_accept(const Stimulus& s) const;
   bool active_on_a_call(DnId dn) const;
   std::string party_state_text(const Stimulus& s) const;

@@ -844,15 +844,6 @@ void Judge::event_values(const Event& e, const CallView& v) {
 
 // ---- Rules over a stimulus and what it caused -------------------------------------------
 
-bool Judge::paused_at(std::size_t index) const {
-  bool paused = false;
-  for (std::size_t i = 0; i < index && i < session_.stimuli.size(); ++i) {
-    if (session_.stimuli[i].kind == StimulusKind::kPause) paused = true;
-    if (session_.stimuli[i].kind == StimulusKind::kResume) paused = false;
-  }
-  return paused;
-}
-
 // Rules over events as they come, with their stimuli when the session has them.
 void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
   const SwitchProfile& prof = session_.config.profile;
@@ -1156,7 +1147,7 @@ Verdict Judge::run() {
       stimulus(i, events_.data() + start, events_.data() + k);
       stimulus_rules(i, events_.data() + start, events_.data() + k);
       left_behind(static_cast<uint32_t>(i + 1), false);
-      if (!paused_at(i + 1)) pending_steps(static_cast<uint32_t>(i + 1));
+      if (!paused_) pending_steps(static_cast<uint32_t>(i + 1));  // stimulus() tracks pause/resume
     }
     left_behind(0, true);
     answers();
