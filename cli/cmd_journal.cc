@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "core/render.h"
 #include "core/scenario.h"
 #include "import/jsonl.h"
+#include "models/model_spec.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -69,14 +71,28 @@ Status open_chosen(const SessionChoice& c, bool default_all, std::unique_ptr<Jou
 
 // ---- replay ---------------------------------------------------------------------
 
-int replay(const SessionChoice& c) {
+int replay(const SessionChoice& c, const ModelOptions& mo) {
   std::unique_ptr<Journal> j;
   std::vector<int64_t> ids;
   Status s = open_chosen(c, true, &j, &ids);
   if (!s.is_ok()) return report(s);
+  // A session recorded by another model replays on that model, made again from the
+  // header (one process or library per model for the whole replay).
+  std::map<std::string, std::unique_ptr<CallModel>> models;
+  ModelMaker maker = [&](const ModelInfo& info, CallModel** out) -> Status {
+    auto it = models.find(info.spec());
+    if (it == models.end()) {
+      std::unique_ptr<CallModel> m;
+      Status st = make_model(info.spec(), mo.timeout, &m);
+      if (!st.is_ok()) return st;
+      it = models.emplace(info.spec(), std::move(m)).first;
+    }
+    *out = it->second.get();
+    return Status::ok();
+  };
   for (int64_t id : ids) {
     ReplayResult r;
-    s = replay_session(*j, id, &r);
+    s = replay_session(*j, id, &r, &maker);
     if (!s.is_ok()) return report(s);
     if (!r.identical) {
       std::fflush(stdout);
@@ -319,7 +335,9 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
-    cmd->callback([c, exit_code] { *exit_code = replay(*c); });
+    auto mo = std::make_shared<ModelOptions>();
+    add_model_options(cmd, mo.get(), false);
+    cmd->callback([c, mo, exit_code] { *exit_code = replay(*c, *mo); });
   }
   {
     auto c = std::make_shared<SessionChoice>();

@@ -1,6 +1,7 @@
 // callbench run: play scenarios through the engine and print their events.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -17,6 +18,8 @@
 #include "core/render.h"
 #include "core/scenario.h"
 #include "import/jsonl.h"
+#include "models/compare.h"
+#include "models/model_spec.h"
 #include "replay/record.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -31,6 +34,8 @@ struct RunOptions {
   std::string journal;
   std::string label;
   std::size_t batch_rows = RecorderOptions{}.batch_rows;
+  ModelOptions model;
+  std::string compare;
 };
 
 // "corpus/flows/acd_1.scn" -> "acd_1"
@@ -81,6 +86,19 @@ int run(const RunOptions& o) {
                                     "): name the sessions with --label"));
     }
   }
+  if (!o.compare.empty() && o.compare != "builtin") {
+    return report(Status::invalid("--compare '" + o.compare + "': the one model to compare with is builtin"));
+  }
+  std::unique_ptr<CallModel> model;
+  Status made = make_model(o.model.spec, o.model.timeout, &model);
+  if (!made.is_ok()) return report(made);
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    std::string why = model->supports().check(scenarios[i].session);
+    if (!why.empty()) {
+      return report(Status::invalid(o.files[i] + ": outside what model " + model->info().spec() + " (" +
+                                    model->info().name + ") supports: " + why));
+    }
+  }
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
     Status st = Journal::open(o.journal, Journal::Mode::kWrite, &journal);
@@ -94,18 +112,33 @@ int run(const RunOptions& o) {
   std::vector<Played> all_played;
   std::vector<Verdict> verdicts;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const Scenario& sc = scenarios[i];
+    const Scenario& full = scenarios[i];
     Played played;
+    Status model_status;
     if (journal) {
       Recorded rec;
-      Status st = record_session(journal.get(), sc.session, o.label.empty() ? stem(o.files[i]) : o.label,
-                                 utc_now(), recorder, &rec);
+      Status st = record_session(journal.get(), full.session, o.label.empty() ? stem(o.files[i]) : o.label,
+                                 utc_now(), recorder, &rec, model.get());
       if (!st.is_ok()) return report(st);
       played = std::move(rec.played);
+      model_status = rec.model_status;
       recorded.push_back(rec.session_id);
     } else {
-      played = play(sc.session);
+      ModelPlayed mp = play_on(*model, full.session);
+      played.events = std::move(mp.events);
+      played.outcomes = std::move(mp.outcomes);
+      model_status = mp.status;
     }
+    // A model that failed answered only the first stimuli: show those.
+    Scenario partial;
+    if (!model_status.is_ok()) {
+      partial = full;
+      partial.session.stimuli.resize(played.outcomes.size());
+      played.events.erase(std::remove_if(played.events.begin(), played.events.end(),
+                                         [&](const Event& e) { return e.request_seq > played.outcomes.size(); }),
+                          played.events.end());
+    }
+    const Scenario& sc = model_status.is_ok() ? full : partial;
     std::string out;
     if (o.format == "svg" || o.format == "html") {
       verdicts.push_back(judge(sc.session, played.events));
@@ -122,6 +155,22 @@ int run(const RunOptions& o) {
       out += render_table(sc.session, played.events, played.outcomes);
     }
     print(out);
+    if (!model_status.is_ok()) {
+      std::fflush(stdout);
+      if (journal) spdlog::info("recorded {} in {}, incomplete", session_ranges(recorded), o.journal);
+      return report(Status::corrupt(o.files[i] + ": " + model_status.message()));
+    }
+    if (!o.compare.empty()) {
+      Played engine = play(sc.session);
+      Difference d = compare_events(sc.session, engine.events, engine.outcomes, played.events, played.outcomes,
+                                    model->info().spec());
+      if (d.found) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s: %s", o.files[i].c_str(), d.report.c_str());
+        spdlog::error("{}: differs from the builtin engine at request {} ({})", o.files[i], d.request_seq, d.what);
+        exit_code = 1;
+      }
+    }
     if (sc.has_expectations()) {
       ExpectResult r = check_expectations(sc, played.events, o.files[i]);
       if (!r.ok()) {
@@ -153,7 +202,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run",
-      "Play scenarios (.scn) through the engine and print every event.\n"
+      "Play scenarios (.scn) through the call model (--model, the engine by default) and print\n"
+      "every event.\n"
       "Each file is one session. When a scenario has 'expect' lines, its events are\n"
       "checked against them: a mismatch prints expected against actual for that party\n"
       "on stderr and the exit status is 1. A parse error names file:line:column and\n"
@@ -188,6 +238,13 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Rows a recording transaction holds before it commits (at a stimulus boundary)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->default_str(std::to_string(opts->batch_rows));
+  add_model_options(cmd, &opts->model, true);
+  cmd->add_option("--compare", opts->compare,
+                  "Also play every session on this model (builtin: the engine) with the same options and "
+                  "compare the events attribute by attribute (ConnIDs matched by call); the first "
+                  "difference is reported like a replay divergence, exit status 1")
+      ->type_name("builtin")
+      ->check(CLI::IsMember({"builtin"}));
   cmd->callback([opts, exit_code] { *exit_code = run(*opts); });
 }
 

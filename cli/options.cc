@@ -28,4 +28,28 @@ CLI::Option* non_empty(CLI::Option* option) {
       "", "not empty"));
 }
 
+void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec) {
+  if (with_spec) {
+    cmd->add_option("--model", out->spec,
+                    "The call model under test: builtin (the engine), exec:COMMAND (a program speaking "
+                    "JSON lines on stdin/stdout, run by /bin/sh -c) or plugin:PATH.so (a shared library "
+                    "behind include/callbench_model.h); README 'Putting your implementation on the bench'")
+        ->type_name("SPEC")
+        ->default_str("builtin")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+              bool ok = v == "builtin" || (v.rfind("exec:", 0) == 0 && v.size() > 5) ||
+                        (v.rfind("plugin:", 0) == 0 && v.size() > 7);
+              return ok ? std::string() : "expected builtin, exec:COMMAND or plugin:PATH.so, found '" + v + "'";
+            },
+            "", "model"));
+  }
+  cmd->add_option("--model-timeout", out->timeout,
+                  "Seconds an exec: model may take to answer one request (or the hello) before it counts "
+                  "as hung")
+      ->type_name("SECONDS")
+      ->default_str("5")
+      ->check(CLI::Range(0.001, 3600.0));
+}
+
 }  // namespace callbench::cli

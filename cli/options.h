@@ -15,6 +15,14 @@ CLI::Option* add_session_option(CLI::App* cmd, int64_t* out, const std::string& 
 // A path option or positional that must not be empty ("" is an error, not "unset").
 CLI::Option* non_empty(CLI::Option* option);
 
+// --model SPEC and --model-timeout SECONDS (run, replay, fuzz): which call model plays
+// the sessions (models/model_spec.h).
+struct ModelOptions {
+  std::string spec = "builtin";
+  double timeout = 5.0;
+};
+void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec);
+
 }  // namespace callbench::cli
 
 #endif  // CALLBENCH_CLI_OPTIONS_H_

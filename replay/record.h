@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/call_model.h"
 #include "core/player.h"
 #include "storage/journal.h"
 #include "storage/recorder.h"
@@ -14,11 +15,17 @@ namespace callbench {
 struct Recorded {
   int64_t session_id = 0;
   Played played;
+  // With a model: its failure (the session is recorded up to it and left 'incomplete').
+  Status model_status;
 };
 
-// REQUIRES: validate_session(session) is empty.
+// REQUIRES: validate_session(session) is empty. `model`: the call model to play it on
+// (recorded in the header); null: a fresh built-in engine. A model's failure is not
+// an error of the recording: out->model_status says it, and what the model produced
+// before is recorded, the session left 'incomplete'.
 Status record_session(Journal* journal, const Session& session, const std::string& label,
-                      const std::string& created_at, const RecorderOptions& options, Recorded* out);
+                      const std::string& created_at, const RecorderOptions& options, Recorded* out,
+                      CallModel* model = nullptr);
 
 }  // namespace callbench
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "core/engine.h"
 #include "core/names.h"
@@ -56,8 +57,8 @@ std::string attribute_diff(const Event& expected, const Event& actual, const Ses
 
 class Replay {
  public:
-  Replay(Journal& journal, const LoadedSession& ls, ReplayResult* out)
-      : journal_(journal), ls_(ls), config_(ls.session.config), codec_(*ls.codec), out_(out) {
+  Replay(Journal& journal, const LoadedSession& ls, ReplayResult* out, CallModel* model)
+      : journal_(journal), ls_(ls), config_(ls.session.config), codec_(*ls.codec), out_(out), model_(model) {
     head_ = "session " + std::to_string(ls.info.id);
     where_ = journal.path() + " " + head_;
     if (!ls.info.label.empty()) head_ += " '" + printable(ls.info.label, 200) + "'";
@@ -67,7 +68,13 @@ class Replay {
     Status s = journal_.stream_events(ls_.info.id, &stream_);
     if (!s.is_ok()) return s;
     if (!advance()) return read_;
-    Engine engine(config_);
+    std::optional<Engine> engine;
+    if (model_) {
+      Status st = model_->start(config_);
+      if (!st.is_ok()) return model_failed(1, st);
+    } else {
+      engine.emplace(config_);
+    }
     std::vector<Event> produced;
     Payload p;
     bool journal_ended = false;
@@ -75,7 +82,13 @@ class Replay {
     for (std::size_t i = 0; i < stimuli.size() && !journal_ended; ++i) {
       auto rseq = static_cast<uint32_t>(i + 1);
       produced.clear();
-      ApplyResult r = engine.apply(stimuli[i], &produced);
+      ApplyResult r;
+      if (model_) {
+        Status st = model_->apply(stimuli[i], &produced, &r);
+        if (!st.is_ok()) return model_failed(rseq, st);
+      } else {
+        r = engine->apply(stimuli[i], &produced);
+      }
       codec_.encode_request(stimuli[i], rseq, r, &p);
       auto [at, size] = ls_.request_spans[i];
       if (p.size() != size || std::memcmp(p.data(), ls_.request_bytes.data() + at, size) != 0) {
@@ -132,10 +145,15 @@ class Replay {
                        std::to_string(out_->events) + ")";
     }
     if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + printable(ls_.recorded_engine, 64);
+    if (model_) out_->summary += "; replayed on model " + printable(model_->info().spec(), 200);
     return Status::ok();
   }
 
  private:
+  Status model_failed(uint32_t rseq, const Status& st) {
+    return diverge("request " + std::to_string(rseq), rseq, "  the model failed: " + st.message() + "\n");
+  }
+
   bool advance() {
     have_ = stream_.next(&row_, &read_);
     return read_.is_ok();
@@ -229,6 +247,7 @@ class Replay {
   const SessionConfig& config_;
   const SessionCodec& codec_;
   ReplayResult* out_;
+  CallModel* model_ = nullptr;
   std::string head_, where_;
   Journal::EventStream stream_;
   EventRow row_;
@@ -239,7 +258,7 @@ class Replay {
 
 }  // namespace
 
-Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out) {
+Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out, const ModelMaker* make_model) {
   *out = ReplayResult{};
   out->session_id = session_id;
   // The one verification path first (columns, counts, digest, orphans); then the
@@ -249,7 +268,20 @@ Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out) {
   Status s = journal.read_session(session_id, &ls, &events);
   if (!s.is_ok()) return s;
   out->incomplete = !ls.info.complete;
-  Replay replay(journal, ls, out);
+  CallModel* model = nullptr;
+  if (ls.recorded_model.kind != "builtin") {
+    std::string where = journal.path() + " session " + std::to_string(session_id);
+    if (!make_model) {
+      return Status::invalid(where + " was recorded with model " + printable(ls.recorded_model.spec(), 200) +
+                             ": replay it with 'callbench replay', which runs that model again");
+    }
+    s = (*make_model)(ls.recorded_model, &model);
+    if (!s.is_ok()) {
+      return s.code() == Status::Code::kInvalid ? Status::invalid(where + ": its model: " + s.message())
+                                                 : Status::io(where + ": its model: " + s.message());
+    }
+  }
+  Replay replay(journal, ls, out, model);
   return replay.run();
 }
 

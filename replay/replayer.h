@@ -11,8 +11,11 @@
 #ifndef CALLBENCH_REPLAY_REPLAYER_H_
 #define CALLBENCH_REPLAY_REPLAYER_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 
+#include "core/call_model.h"
 #include "storage/journal.h"
 
 namespace callbench {
@@ -27,9 +30,19 @@ struct ReplayResult {
   std::string report;   // the first difference, when not identical
 };
 
+// Gives the call model a session was recorded with (its header's ModelInfo), for
+// replaying sessions that an exec or plugin model produced (models/model_spec.h). The
+// maker owns the model (so one process or library serves every session of a replay).
+using ModelMaker = std::function<Status(const ModelInfo&, CallModel**)>;
+
 // A non-ok Status means the journal could not be read as a valid session (corrupt
-// rows or payloads, I/O); a divergence is an ok Status with identical == false.
-Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out);
+// rows or payloads, I/O), or its model could not be made; a divergence (a model that
+// answers differently, or fails, this time) is an ok Status with identical == false.
+// A session recorded by the built-in engine replays on a fresh engine; one recorded
+// by another model on what `make_model` makes of its header's model (without one,
+// such a session is refused, naming its model).
+Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
+                      const ModelMaker* make_model = nullptr);
 
 }  // namespace callbench
 

@@ -202,7 +202,7 @@ CallId SessionCodec::call_id(std::string_view name) const {
 
 // ---- Header ---------------------------------------------------------------------
 
-Payload encode_header(const SessionConfig& config) {
+Payload encode_header(const SessionConfig& config, const ModelInfo* model) {
   cp::MallocMessageBuilder builder;
   auto record = builder.initRoot<schema::Record>();
   auto h = record.initHeader();
@@ -222,12 +222,20 @@ Payload encode_header(const SessionConfig& config) {
   }
   auto names = h.initCallNames(static_cast<unsigned>(config.call_names.size()));
   for (unsigned i = 0; i < names.size(); ++i) names.set(i, text(config.call_names[i]));
+  if (model && model->kind != "builtin") {
+    auto m = h.initModel();
+    m.setKind(text(model->kind));
+    m.setName(text(model->name));
+    m.setVersion(text(model->version));
+    m.setCommand(text(model->command));
+  }
   Payload out;
   finish(record.asReader(), &out);
   return out;
 }
 
-Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine) {
+Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
+                     ModelInfo* model) {
   return read_record(data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
     if (!r.isHeader()) return Status::corrupt("payload is not a session header");
     auto h = r.getHeader();
@@ -268,8 +276,21 @@ Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* confi
     if (twice != sorted.end()) return Status::corrupt("session header: call " + printable(*twice, 40) + " named twice");
     std::string why = validate_session(Session{c, {}});
     if (!why.empty()) return Status::corrupt("session header: " + why);
+    ModelInfo m;
+    if (h.hasModel()) {
+      auto rm = h.getModel();
+      m.kind = std::string(view(rm.getKind()));
+      if (m.kind != "exec" && m.kind != "plugin") {
+        return Status::corrupt("session header: model kind '" + printable(m.kind, 40) + "' is not exec or plugin");
+      }
+      m.name = std::string(view(rm.getName()));
+      m.version = std::string(view(rm.getVersion()));
+      m.command = std::string(view(rm.getCommand()));
+      if (m.command.empty()) return Status::corrupt("session header: the " + m.kind + " model has no command");
+    }
     *config = std::move(c);
     if (engine) *engine = std::string(view(h.getEngineVersion()));
+    if (model) *model = std::move(m);
     return Status::ok();
   });
 }

@@ -15,6 +15,7 @@
 
 #include "core/engine.h"
 #include "core/model.h"
+#include "core/model_info.h"
 #include "core/status.h"
 
 namespace callbench {
@@ -58,10 +59,14 @@ class SessionCodec {
   std::unordered_map<std::string_view, uint16_t> call_ids_;
 };
 
-Payload encode_header(const SessionConfig& config);
-// Decodes and validates a header (topology, options, names) into *config, and the
-// version that wrote it into *engine (may be null).
-Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine);
+// `model`: the call model that produces the session; null or builtin: none recorded
+// (the header is then byte for byte what it was before models).
+Payload encode_header(const SessionConfig& config, const ModelInfo* model = nullptr);
+// Decodes and validates a header (topology, options, names) into *config, the
+// version that wrote it into *engine, and its model into *model (a header without one:
+// builtin); engine and model may be null.
+Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
+                     ModelInfo* model = nullptr);
 
 // The JSON form of any payload (header, request or event), one line, no newline.
 Status payload_json(const uint8_t* data, std::size_t size, std::string* json);

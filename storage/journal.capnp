@@ -39,6 +39,15 @@ struct SessionHeader {
   dns @3 :List(Dn);           # the topology, DnId = index; at most 256, names unique
   options @4 :List(Option);   # every switch-profile option, in SwitchProfile's order
   callNames @5 :List(Text);   # CallId = index: the scenario's names ("c1")
+  model @6 :Model;            # the call model that produced it; absent: the built-in engine
+}
+
+struct Model {
+  # A call model other than the built-in engine (--model exec:... or plugin:...).
+  kind @0 :Text;     # "exec" or "plugin"
+  name @1 :Text;     # the name it reports
+  version @2 :Text;  # the version it reports
+  command @3 :Text;  # exec: the command; plugin: the library's path
 }
 
 struct Dn {

@@ -226,7 +226,8 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     st.bind_int(1, id);
     int rc = st.step();
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
-    s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine);
+    s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine,
+                      &ls.recorded_model);
     if (!s.is_ok()) return Status::corrupt(where + ": header: " + s.message());
     if (ls.recorded_engine != ls.info.engine_version) {
       return Status::corrupt(where + ": column engine_version " + quote(ls.info.engine_version) +

@@ -57,6 +57,7 @@ struct LoadedSession {
   Session session;
   std::shared_ptr<const SessionCodec> codec;  // for session.config
   std::string recorded_engine;
+  ModelInfo recorded_model;  // the model that produced it (header); builtin when none
   // Request i's journaled payload: request_bytes[request_spans[i].first ...], of
   // request_spans[i].second bytes (one buffer, not one allocation per request).
   std::vector<uint8_t> request_bytes;

@@ -34,7 +34,8 @@ Status Recorder::prepare() {
   return s;
 }
 
-Status Recorder::begin(const SessionConfig& config, const std::string& label, const std::string& created_at) {
+Status Recorder::begin(const SessionConfig& config, const std::string& label, const std::string& created_at,
+                       const ModelInfo* model) {
   CB_ASSERT(!open_);
   Status s = prepare();
   if (!s.is_ok()) return s;
@@ -42,7 +43,7 @@ Status Recorder::begin(const SessionConfig& config, const std::string& label, co
   if (!why.empty()) return Status::invalid("cannot record this session: " + why);
   codec_ = std::make_unique<SessionCodec>(config);
   conn_ids_.assign(config.call_names.size(), 0);
-  Payload header = encode_header(config);
+  Payload header = encode_header(config, model);
   Journal::Statement lease;
   s = journal_->prepare(
       "INSERT INTO sessions (seed, label, engine_version, created_at, status, request_count, "
@@ -161,6 +162,17 @@ Status Recorder::commit(bool complete) {
 Status Recorder::finish() {
   CB_ASSERT(open_);
   Status s = commit(true);
+  open_ = false;
+  return s;
+}
+
+}  // namespace callbench
+
+namespace callbench {
+
+Status Recorder::abandon() {
+  CB_ASSERT(open_);
+  Status s = commit(false);
   open_ = false;
   return s;
 }

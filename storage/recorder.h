@@ -34,10 +34,15 @@ class Recorder {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  Status begin(const SessionConfig& config, const std::string& label, const std::string& created_at);
+  // `model`: the call model playing it, recorded in the header (null: the engine).
+  Status begin(const SessionConfig& config, const std::string& label, const std::string& created_at,
+               const ModelInfo* model = nullptr);
   // One stimulus, what became of it, and the events it caused (in order).
   Status record(const Stimulus& s, const ApplyResult& result, const Event* events, std::size_t n);
   Status finish();
+  // Commits what was recorded and ends the session as 'incomplete' (its model failed):
+  // the prefix stays, consistent, and replays up to its last event.
+  Status abandon();
 
   int64_t session_id() const { return session_id_; }
 

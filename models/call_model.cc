@@ -1,0 +1,47 @@
+// play_on() and ModelSupports::check() (core/call_model.h).
+#include <string>
+
+#include "core/call_model.h"
+
+namespace callbench {
+
+std::string ModelSupports::check(const Session& session) const {
+  const SessionConfig& c = session.config;
+  for (const Dn& dn : c.topology.dns) {
+    if (!((dn_kinds >> static_cast<int>(dn.kind)) & 1u)) {
+      return "DN " + dn.name + " is a " + dn_kind_name(dn.kind) + ", a DN kind the model does not support";
+    }
+  }
+  for (int i = 0; i < kProfileOptionCount; ++i) {
+    int v = profile_option_value(c.profile, i);
+    if (!((option_values[i] >> v) & 1u)) {
+      return std::string("option ") + profile_options()[i].name + " " + profile_options()[i].values[v] +
+             " is a value the model does not support";
+    }
+  }
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    StimulusKind k = session.stimuli[i].kind;
+    if (!((stimuli >> static_cast<int>(k)) & 1u)) {
+      return "stimulus " + std::to_string(i + 1) + " is '" + stimulus_verb(k) +
+             "', a stimulus the model does not support";
+    }
+  }
+  return {};
+}
+
+ModelPlayed play_on(CallModel& model, const Session& session) {
+  ModelPlayed p;
+  p.status = model.start(session.config);
+  if (!p.status.is_ok()) return p;
+  p.outcomes.reserve(session.stimuli.size());
+  for (const Stimulus& s : session.stimuli) {
+    ApplyResult r;
+    p.status = model.apply(s, &p.events, &r);
+    if (!p.status.is_ok()) return p;
+    p.outcomes.push_back(r);
+  }
+  p.status = model.end();
+  return p;
+}
+
+}  // namespace callbench
