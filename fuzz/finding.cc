@@ -16,6 +16,7 @@
 #include "core/player.h"
 #include "core/scenario.h"
 #include "fuzz/minimize.h"
+#include "fuzz/model_play.h"
 #include "fuzz/program.h"
 #include "replay/record.h"
 #include "replay/replayer.h"
@@ -116,7 +117,7 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
     std::unique_ptr<Journal> j;
     Status s = Journal::open(tmp_journal, Journal::Mode::kWrite, &j);
     Recorded rec;
-    if (s.is_ok()) s = record_session(j.get(), minimized, slug(out->identity), utc_now(), {}, &rec);
+    if (s.is_ok()) s = record_session(j.get(), minimized, slug(out->identity), utc_now(), {}, &rec, fuzz_model());
     if (s.is_ok()) s = exec_sql(j->db(), "PRAGMA journal_mode=DELETE;", "finding journal");
     if (!s.is_ok()) {
       remove_journal(tmp_journal);
@@ -127,7 +128,12 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
     std::unique_ptr<Journal> j;
     Status s = Journal::open(tmp_journal, Journal::Mode::kRead, &j);
     ReplayResult r;
-    if (s.is_ok()) s = replay_session(*j, 1, &r);
+    // The finding replays on the model that produced it (this process's).
+    ModelMaker maker = [](const ModelInfo&, CallModel** m) {
+      *m = fuzz_model();
+      return *m ? Status::ok() : Status::invalid("no call model to replay on");
+    };
+    if (s.is_ok()) s = replay_session(*j, 1, &r, &maker);
     out->reproduced = s.is_ok() && r.identical;
   }
   if (std::rename(tmp_journal.c_str(), out->journal_path.c_str()) != 0) {

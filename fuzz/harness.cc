@@ -18,6 +18,7 @@
 #include "core/player.h"
 #include "core/scenario.h"
 #include "fuzz/finding.h"
+#include "fuzz/model_play.h"
 #include "fuzz/program.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
@@ -162,6 +163,18 @@ int run_orderings(const uint8_t* data, std::size_t size) {
   static OrderingsState state;
   Session& program = state.program;
   if (!decode_program(data, size, &program)) return 0;
+  init_fuzz_model_from_env();
+  if (fuzz_model()) {
+    // Another call model ($CALLBENCH_MODEL): inside what it supports, through the interface.
+    restrict_program(&program);
+    Verdict verdict = play_and_judge(program, &state.events);
+    if (!verdict.ok()) {
+      if (!keep_going()) report_and_abort(program, verdict);
+      record_finding(data, size, verdict);
+    }
+    count_flows(verdict);
+    return 0;
+  }
   Engine& engine = state.engine_for(program.config);
   state.events.clear();
   for (const Stimulus& s : program.stimuli) {

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "core/engine.h"
+#include "fuzz/model_play.h"
 #include "fuzz/mutator.h"
 #include "fuzz/program.h"
 #include "fuzz/rng.h"
@@ -39,10 +40,8 @@ LoopResult run_loop(const LoopOptions& options, const std::function<bool(const V
       p = crossover_programs(p, corpus[rng.below(static_cast<uint32_t>(corpus.size()))], rng);
     }
     for (uint32_t k = 1 + rng.below(3); k-- > 0;) mutate_program(&p, rng);
-    events.clear();
-    Engine engine(p.config);
-    for (const Stimulus& s : p.stimuli) (void)engine.apply(s, &events);
-    Verdict v = judge(p, events);
+    restrict_program(&p);
+    Verdict v = play_and_judge(p, &events);
     r.executions = n + 1;
     if (!v.ok() && wanted(v)) {
       r.found = true;

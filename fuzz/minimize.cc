@@ -4,6 +4,7 @@
 
 #include "core/player.h"
 #include "fuzz/generate.h"
+#include "fuzz/model_play.h"
 #include "fuzz/program.h"
 #include "fuzz/rng.h"
 
@@ -37,8 +38,8 @@ Session without_unused_dns(const Session& p) {
 }  // namespace
 
 bool breaks_with(const Session& program, const std::string& identity, Verdict* verdict) {
-  Played played = play(program);
-  Verdict v = judge(program, played.events);
+  std::vector<Event> events;
+  Verdict v = play_and_judge(program, &events);
   bool found = false;
   for (const Violation& x : v.violations) found = found || x.identity() == identity;
   if (verdict) *verdict = std::move(v);

@@ -2,6 +2,8 @@
 // (mutator.h).
 #include "fuzz/mutator.h"
 
+#include "fuzz/model_play.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -298,6 +300,7 @@ std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, 
     mutate_program(&p, rng);
     while (rng.one_in(3)) mutate_program(&p, rng);  // now and then a few at once
   }
+  restrict_program(&p);  // inside what the call model under test supports
   return write_program(p, data, max_size);
 }
 
@@ -307,7 +310,9 @@ std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8
   thread_local Session a, b;
   if (!decode_program(data1, size1, &a)) a = random_program(rng);
   if (!decode_program(data2, size2, &b)) b = random_program(rng);
-  return write_program(crossover_programs(a, b, rng), out, max_out);
+  Session c = crossover_programs(a, b, rng);
+  restrict_program(&c);
+  return write_program(c, out, max_out);
 }
 
 }  // namespace callbench

@@ -29,6 +29,7 @@ struct Model {
 void* create() {
 #ifdef CALLBENCH_FAULTS
   const char* name = std::getenv("CALLBENCH_FAULT");
+  set_active_fault(Fault::kNone);
   if (name && *name) {
     bool found = false;
     for (int i = 0; i < kFaultCount; ++i) {
