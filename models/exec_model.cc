@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -176,7 +177,9 @@ Status ExecModel::read_line(double deadline, const std::string& request, std::st
     if (in_.size() - in_pos_ > limits::kMaxJsonLineLength) break;
     double left = deadline - now_seconds();
     if (left <= 0) {
-      return fail(request, "no answer within " + std::to_string(timeout_).substr(0, 5) + " s (--model-timeout)" +
+      std::string limit = request.rfind("the hello", 0) == 0 ? std::to_string(std::max(10 * timeout_, 10.0))
+                                                             : std::to_string(timeout_);
+      return fail(request, "no answer within " + limit.substr(0, 5) + " s (--model-timeout)" +
                                (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
     }
     pollfd p{fd_, POLLIN, 0};
@@ -270,7 +273,9 @@ Status ExecModel::open() {
   st = write_all("{\"hello\":1}\n", request);
   if (!st.is_ok()) return st;
   std::string line;
-  st = read_line(now_seconds() + timeout_, request, &line);
+  // Starting an interpreter on a loaded machine takes a while: the hello may take ten
+  // times the per-request timeout, and at least 10 s.
+  st = read_line(now_seconds() + std::max(10 * timeout_, 10.0), request, &line);
   if (!st.is_ok()) return st;
   st = parse_hello(line);
   if (!st.is_ok()) return st;

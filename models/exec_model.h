@@ -14,7 +14,8 @@
 //   then the next session line, or end of input.
 //
 // One process serves every session of a run, replay or campaign job. Every answer is
-// awaited at most `timeout_seconds` (per request). A model that exits, hangs, writes
+// awaited at most `timeout_seconds` (per request; the hello, which waits for the
+// program to start, ten times that and at least 10 s). A model that exits, hangs, writes
 // a line that is not what the protocol says, or answers another seq fails the request
 // with a Status naming the model, the request and the offending line; the process is
 // killed, and the next start() starts it again.
