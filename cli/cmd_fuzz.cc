@@ -20,6 +20,8 @@ namespace {
 struct FuzzOptions {
   CampaignOptions campaign;
   std::string seed;
+  ModelOptions model;
+  std::string compare;
 };
 
 int fuzz(FuzzOptions& o) {
@@ -33,6 +35,9 @@ int fuzz(FuzzOptions& o) {
     c.seed = *v;
   }
   c.source_dir = CALLBENCH_SOURCE_DIR;
+  c.model = o.model.spec;
+  c.model_timeout = o.model.timeout;
+  c.compare = o.compare == "builtin";
   const bool tty = ::isatty(2);
   auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
   std::size_t width = 0;
@@ -49,8 +54,10 @@ int fuzz(FuzzOptions& o) {
     last = now;
     std::fprintf(stderr, "%s\n", line.c_str());
   };
-  std::fprintf(stderr, "callbench fuzz: %s for %.0f s, %d job%s, seed %llu\n", c.target.c_str(), c.seconds, c.jobs,
-               c.jobs == 1 ? "" : "s", static_cast<unsigned long long>(c.seed));
+  std::fprintf(stderr, "callbench fuzz: %s for %.0f s, %d job%s, seed %llu%s%s%s\n", c.target.c_str(), c.seconds, c.jobs,
+               c.jobs == 1 ? "" : "s", static_cast<unsigned long long>(c.seed),
+               c.model == "builtin" ? "" : ", model ", c.model == "builtin" ? "" : c.model.c_str(),
+               c.compare ? ", compared with builtin" : "");
   CampaignResult r;
   Status s = run_campaign(c, &r, progress);
   if (tty) std::fprintf(stderr, "\n");
@@ -85,6 +92,10 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "diagram), prints the flow coverage and a command that resumes the campaign. Every option is checked\n"
       "before fuzzing starts; one campaign at a time per WORKDIR. Ctrl-C stops the fuzzing and\n"
       "still does the end work; a second Ctrl-C quits at once (exit 130).\n"
+      "With --model the programs play on that call model (one exec: process or plugin instance per\n"
+      "job), generated and mutated inside what it supports; a model that crashes, hangs, or breaks\n"
+      "the protocol is a finding model-failed/..., and with --compare builtin a difference from the\n"
+      "engine is a finding differs-from-engine/.... Give each model its own --workdir.\n"
       "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
   cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
       ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))
@@ -105,6 +116,12 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
   non_empty(cmd->add_option("--fuzzer", o->campaign.fuzzer,
                             "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)"))
       ->type_name("PATH");
+  add_model_options(cmd, &o->model, true);
+  cmd->add_option("--compare", o->compare,
+                  "Also play every program on the builtin engine; the first difference in the events "
+                  "(attribute by attribute, ConnIDs matched by call) is a finding differs-from-engine/...")
+      ->type_name("builtin")
+      ->check(CLI::IsMember({"builtin"}));
   cmd->callback([o, exit_code] { *exit_code = fuzz(*o); });
 }
 

@@ -115,6 +115,7 @@ int run(const RunOptions& o) {
     const Scenario& full = scenarios[i];
     Played played;
     Status model_status;
+    model->set_label(o.label.empty() ? stem(o.files[i]) : o.label);
     if (journal) {
       Recorded rec;
       Status st = record_session(journal.get(), full.session, o.label.empty() ? stem(o.files[i]) : o.label,

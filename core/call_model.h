@@ -48,6 +48,15 @@ struct ModelSupports {
   friend bool operator==(const ModelSupports&, const ModelSupports&) = default;
 };
 
+// What a whole session played on a model gave: Played (core/player.h) plus how far it
+// got. `status` is not ok when the model failed; `events`/`outcomes` then hold what
+// it produced before (outcomes.size() stimuli were answered).
+struct ModelPlayed {
+  std::vector<Event> events;
+  std::vector<ApplyResult> outcomes;
+  Status status;
+};
+
 class CallModel {
  public:
   virtual ~CallModel() = default;
@@ -59,15 +68,15 @@ class CallModel {
   virtual Status apply(const Stimulus& s, std::vector<Event>* out, ApplyResult* result) = 0;
   // The session's last stimulus was applied.
   virtual Status end() { return Status::ok(); }
-};
+  // A whole session: start, every stimulus, end, stopping at the first failure. A model
+  // may do it faster (exec: pipelines the request lines) with the same result.
+  virtual Status play(const Session& session, ModelPlayed* out);
+  // The label the next sessions' session lines carry (exec:), as `run --format jsonl`
+  // prints it: the file name without .scn, or --label.
+  void set_label(std::string label) { label_ = std::move(label); }
 
-// What a whole session played on a model gave: Played (core/player.h) plus how far it
-// got. `status` is not ok when the model failed; `events`/`outcomes` then hold what
-// it produced before (outcomes.size() stimuli were answered).
-struct ModelPlayed {
-  std::vector<Event> events;
-  std::vector<ApplyResult> outcomes;
-  Status status;
+ protected:
+  std::string label_;
 };
 
 // Plays `session` on `model`: start, every stimulus, end. Stops at the first failure.

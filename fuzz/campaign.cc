@@ -1,5 +1,7 @@
 #include "fuzz/campaign.h"
 
+#include "models/model_spec.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -547,6 +549,33 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     return Status::invalid("--target: expected fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader, found '" +
                            o.target + "'");
   }
+  if ((o.model != "builtin" || o.compare) && o.target != "fuzz_orderings") {
+    return Status::invalid("--model and --compare apply to --target fuzz_orderings only");
+  }
+  if (o.compare && o.model == "builtin") {
+    return Status::invalid("--compare builtin: the model under test is the builtin engine already (give --model)");
+  }
+  {
+    // The model must start and say hello before any fuzzing (a plugin: load and match
+    // the ABI); every process of the campaign then makes its own from the environment.
+    std::string spec = o.model;
+    if (spec.rfind("plugin:", 0) == 0) {
+      std::error_code aec;
+      fs::path abs = fs::absolute(spec.substr(7), aec);
+      if (!aec) spec = "plugin:" + abs.string();
+    }
+    std::unique_ptr<CallModel> model;
+    Status ms = make_model(spec, o.model_timeout, &model);
+    if (!ms.is_ok()) return ms;
+    if (spec == "builtin") {
+      ::unsetenv("CALLBENCH_MODEL");
+      ::unsetenv("CALLBENCH_COMPARE");
+    } else {
+      ::setenv("CALLBENCH_MODEL", spec.c_str(), 1);
+      ::setenv("CALLBENCH_MODEL_TIMEOUT", std::to_string(o.model_timeout).c_str(), 1);
+      ::setenv("CALLBENCH_COMPARE", o.compare ? "builtin" : "", 1);
+    }
+  }
   if (!o.fuzzer.empty()) {
     if (::access(o.fuzzer.c_str(), X_OK) != 0 || fs::is_directory(o.fuzzer)) {
       return Status::not_found("--fuzzer " + o.fuzzer + ": no such executable");
@@ -670,6 +699,13 @@ std::string resume_command(const CampaignOptions& o) {
   cmd += " --seed " + std::to_string(o.seed + 1) + " --workdir " + arg(o.workdir);
   if (!o.journal.empty()) cmd += " --journal " + arg(o.journal);
   if (!o.fuzzer.empty()) cmd += " --fuzzer " + arg(o.fuzzer);
+  if (o.model != "builtin") cmd += " --model " + arg(o.model);
+  if (o.model_timeout != 5.0) {
+    std::ostringstream t;
+    t << o.model_timeout;
+    cmd += " --model-timeout " + t.str();
+  }
+  if (o.compare) cmd += " --compare builtin";
   return cmd;
 }
 

@@ -46,6 +46,14 @@ struct CampaignOptions {
   uint64_t runs = 0;       // libFuzzer -runs: stop after about this many executions (0: no limit)
   int jobs = 1;
   uint64_t seed = 1;
+  // The call model under test (fuzz_orderings only): builtin, exec:COMMAND or
+  // plugin:PATH.so, passed to every process of the campaign as $CALLBENCH_MODEL,
+  // $CALLBENCH_MODEL_TIMEOUT and $CALLBENCH_COMPARE (fuzz/model_play.h): one model
+  // process per job. compare: also play every program on the engine; a difference is a
+  // finding differs-from-engine/...
+  std::string model = "builtin";
+  double model_timeout = 5.0;
+  bool compare = false;
 };
 
 struct CampaignFinding {

@@ -121,7 +121,7 @@ bool restrict_program(Session* p) {
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
     int v = profile_option_value(p->config.profile, i);
-    if (!((sup.option_values[i] >> v) & 1u)) set_profile_option_value(&p->config.profile, i, 1 - v);
+    if (!((sup.option_values[static_cast<std::size_t>(i)] >> v) & 1u)) set_profile_option_value(&p->config.profile, i, 1 - v);
   }
   std::erase_if(p->stimuli, [&](const Stimulus& s) { return !((sup.stimuli >> static_cast<int>(s.kind)) & 1u); });
   Rng rng(0x7265737472696374ull);  // "restrict": the same program restricts the same way

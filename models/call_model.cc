@@ -14,7 +14,7 @@ std::string ModelSupports::check(const Session& session) const {
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
     int v = profile_option_value(c.profile, i);
-    if (!((option_values[i] >> v) & 1u)) {
+    if (!((option_values[static_cast<std::size_t>(i)] >> v) & 1u)) {
       return std::string("option ") + profile_options()[i].name + " " + profile_options()[i].values[v] +
              " is a value the model does not support";
     }
@@ -29,18 +29,23 @@ std::string ModelSupports::check(const Session& session) const {
   return {};
 }
 
-ModelPlayed play_on(CallModel& model, const Session& session) {
-  ModelPlayed p;
-  p.status = model.start(session.config);
-  if (!p.status.is_ok()) return p;
-  p.outcomes.reserve(session.stimuli.size());
+Status CallModel::play(const Session& session, ModelPlayed* p) {
+  p->status = start(session.config);
+  if (!p->status.is_ok()) return p->status;
+  p->outcomes.reserve(session.stimuli.size());
   for (const Stimulus& s : session.stimuli) {
     ApplyResult r;
-    p.status = model.apply(s, &p.events, &r);
-    if (!p.status.is_ok()) return p;
-    p.outcomes.push_back(r);
+    p->status = apply(s, &p->events, &r);
+    if (!p->status.is_ok()) return p->status;
+    p->outcomes.push_back(r);
   }
-  p.status = model.end();
+  p->status = end();
+  return p->status;
+}
+
+ModelPlayed play_on(CallModel& model, const Session& session) {
+  ModelPlayed p;
+  (void)model.play(session, &p);
   return p;
 }
 

@@ -97,6 +97,8 @@ void ExecModel::kill_child() {
   fd_ = -1;
   in_.clear();
   in_pos_ = 0;
+  pending_.clear();
+  pending_pos_ = 0;
 }
 
 Status ExecModel::fail(const std::string& request, const std::string& what) {
@@ -182,15 +184,25 @@ Status ExecModel::read_line(double deadline, const std::string& request, std::st
       return fail(request, "no answer within " + limit.substr(0, 5) + " s (--model-timeout)" +
                                (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
     }
-    pollfd p{fd_, POLLIN, 0};
+    bool writing = pending_pos_ < pending_.size();
+    pollfd p{fd_, static_cast<short>(POLLIN | (writing ? POLLOUT : 0)), 0};
     int ms = static_cast<int>(left * 1000) + 1;
     int r = ::poll(&p, 1, ms);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) continue;  // the deadline check above ends it
+    if (writing && (p.revents & POLLOUT)) {
+      ssize_t n = ::send(fd_, pending_.data() + pending_pos_, pending_.size() - pending_pos_,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) pending_pos_ += static_cast<std::size_t>(n);
+      if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK && errno != EPIPE) {
+        return fail(request, std::string("writing to the model failed: ") + std::strerror(errno));
+      }
+      if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    }
     char buf[65536];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
     if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       return fail(request, std::string("reading from the model failed: ") + std::strerror(errno));
     }
     if (n == 0) {
@@ -293,7 +305,7 @@ Status ExecModel::start(const SessionConfig& config) {
   request_seq_ = 0;
   event_seq_ = 0;
   calls_by_conn_.clear();
-  out_ = session_json_line(config, "");
+  out_ = session_json_line(config, label_);
   out_ += '\n';
   return write_all(out_, "the session line");
 }
@@ -413,14 +425,74 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
 }
 
 Status ExecModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResult* result) {
+  std::string line = request_json_line(*codec_, s, request_seq_ + 1, ApplyResult{});
+  const std::string request = "request " + std::to_string(request_seq_ + 1) + " " + line;
+  if (pid_ < 0) return Status::corrupt(who() + ": " + request + ": the model is not running (an earlier error)");
+  line += '\n';
+  Status st = write_all(line, request);
+  if (!st.is_ok()) return st;
+  return answer(s, request, out, result);
+}
+
+Status ExecModel::play(const Session& session, ModelPlayed* p) {
+  // Pipelined: every request line is sent at once (written as the model reads, while
+  // its answers are read, so neither side blocks the other), then the answers are read
+  // request by request, each within the timeout. One round trip per session instead of
+  // one per stimulus; the model sees exactly the same lines.
+  p->status = start(session.config);
+  if (!p->status.is_ok()) return p->status;
+  requests_.clear();
+  pending_.clear();
+  pending_pos_ = 0;
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    std::string line = request_json_line(*codec_, session.stimuli[i], static_cast<uint32_t>(i + 1), ApplyResult{});
+    pending_ += line;
+    pending_ += '\n';
+    requests_.push_back("request " + std::to_string(i + 1) + " " + line);
+  }
+  pending_ += "{\"end\":true}\n";
+  p->outcomes.reserve(session.stimuli.size());
+  for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    ApplyResult r;
+    p->status = answer(session.stimuli[i], requests_[i], &p->events, &r);
+    if (!p->status.is_ok()) {
+      pending_.clear();
+      return p->status;
+    }
+    p->outcomes.push_back(r);
+  }
+  // The end line may still be on its way.
+  while (pending_pos_ < pending_.size() && pid_ > 0) {
+    p->status = flush_pending(now_seconds() + timeout_, "the end of the session");
+    if (!p->status.is_ok()) return p->status;
+  }
+  pending_.clear();
+  pending_pos_ = 0;
+  return p->status;
+}
+
+Status ExecModel::flush_pending(double deadline, const std::string& request) {
+  while (pending_pos_ < pending_.size()) {
+    double left = deadline - now_seconds();
+    if (left <= 0) return fail(request, "the model reads no more input within the timeout");
+    pollfd pfd{fd_, POLLOUT, 0};
+    int r = ::poll(&pfd, 1, static_cast<int>(left * 1000) + 1);
+    if (r <= 0) continue;
+    ssize_t n = ::send(fd_, pending_.data() + pending_pos_, pending_.size() - pending_pos_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return fail(request, std::string("writing to the model failed: ") + std::strerror(errno));
+    }
+    pending_pos_ += static_cast<std::size_t>(n);
+  }
+  return Status::ok();
+}
+
+Status ExecModel::answer(const Stimulus& s, const std::string& request, std::vector<Event>* out,
+                         ApplyResult* result) {
   *result = ApplyResult{};
   ++request_seq_;
-  out_ = request_json_line(*codec_, s, request_seq_, ApplyResult{});
-  const std::string request = "request " + std::to_string(request_seq_) + " " + out_;
-  if (pid_ < 0) return Status::corrupt(who() + ": " + request + ": the model is not running (an earlier error)");
-  out_ += '\n';
-  Status st = write_all(out_, request);
-  if (!st.is_ok()) return st;
+  Status st;
   double deadline = now_seconds() + timeout_;
   std::string line;
   bool refused = false;

@@ -50,8 +50,12 @@ class ExecModel final : public CallModel {
   Status start(const SessionConfig& config) override;
   Status apply(const Stimulus& s, std::vector<Event>* out, ApplyResult* result) override;
   Status end() override;
+  Status play(const Session& session, ModelPlayed* out) override;
 
  private:
+  // Reads one request's answer: events, then {"done":SEQ}.
+  Status answer(const Stimulus& s, const std::string& request, std::vector<Event>* out, ApplyResult* result);
+  Status flush_pending(double deadline, const std::string& request);
   Status spawn();
   void kill_child();
   Status fail(const std::string& request, const std::string& what);
@@ -73,6 +77,9 @@ class ExecModel final : public CallModel {
   std::string in_;  // bytes read past the last line
   std::size_t in_pos_ = 0;
   std::string out_;  // scratch for writes
+  std::string pending_;  // pipelined request lines not yet written (play())
+  std::size_t pending_pos_ = 0;
+  std::vector<std::string> requests_;  // play(): each request as errors name it
   std::unique_ptr<SessionCodec> codec_;
   SessionConfig config_;
   uint32_t request_seq_ = 0;

@@ -84,7 +84,7 @@ Status PluginModel::open() {
   info_.version = api_->version ? std::string(api_->version, strnlen(api_->version, 200)) : "";
   supports_.dn_kinds = api_->supports.dn_kinds & ((1u << kDnKindCount) - 1);
   supports_.stimuli = api_->supports.stimuli & ((1u << kStimulusKindCount) - 1);
-  for (int i = 0; i < kProfileOptionCount; ++i) supports_.option_values[i] = api_->supports.option_values[i] & 3;
+  for (int i = 0; i < kProfileOptionCount; ++i) supports_.option_values[static_cast<std::size_t>(i)] = static_cast<uint8_t>(api_->supports.option_values[i] & 3);
   model_ = api_->create();
   if (!model_) return Status::invalid(who() + ": create() failed");
   buffer_.resize(kEventCapacity);
