@@ -154,7 +154,9 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   scn += "# minimized from " + std::to_string(out->original_stimuli) + " to " +
          std::to_string(out->minimized_stimuli) + " stimuli; replayed from its journal: " +
          (out->reproduced ? "bit-exact" : "NOT bit-exact") + "\n";
-  scn += "# replay: " + out->replay_command + "\n# play:   callbench run " + out->scn_path + "\n";
+  // The scenario plays the bug on the model that has it.
+  std::string model = fuzz_model() ? " --model '" + fuzz_model()->info().spec() + "'" : "";
+  scn += "# replay: " + out->replay_command + "\n# play:   callbench run" + model + " " + out->scn_path + "\n";
   scn += print_scenario(minimized);
   if (!write_file(out->scn_path, scn)) return Status::io(out->scn_path + ": cannot write the finding");
 
