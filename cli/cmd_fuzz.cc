@@ -97,8 +97,10 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "the protocol is a finding model-failed/..., and with --compare builtin a difference from the\n"
       "engine is a finding differs-from-engine/.... Give each model its own --workdir.\n"
       "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
-  cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
-      ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))
+  std::vector<std::string> targets;
+  for (const FuzzTarget& t : fuzz_targets()) targets.emplace_back(t.name);
+  cmd->add_option("--target", o->campaign.target, fuzz_target_names())
+      ->check(CLI::IsMember(targets))
       ->default_str("fuzz_orderings");
   cmd->add_option("--time", o->campaign.seconds, "Seconds to run")->check(CLI::Range(1.0, 86400.0))->default_str("60");
   cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")
