@@ -326,6 +326,11 @@ TEST(JournalIoCliTest, WritersOnAReadOnlyMountNameTheCause) {
         << cmd << ": " << r.err;
     EXPECT_EQ(listing(dir), before) << cmd;
   }
+  // Nor can a page be written there: the failure names its cause.
+  auto html = run_with_read_only(dir, callbench() + " check --html " + dir + "/page.html " + j);
+  EXPECT_EQ(html.exit_code, 3) << html.err;
+  EXPECT_NE(html.err.find(dir + "/page.html: cannot write: Read-only file system"), std::string::npos) << html.err;
+  EXPECT_EQ(listing(dir), before);
 }
 
 // ---- creating journals -------------------------------------------------------------
