@@ -2,9 +2,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -12,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/model.h"
+#include "core/names.h"
 #include "fuzz/campaign.h"
 
 namespace callbench::cli {
@@ -102,14 +106,40 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--target", o->campaign.target, fuzz_target_names())
       ->check(CLI::IsMember(targets))
       ->default_str("fuzz_orderings");
-  cmd->add_option("--time", o->campaign.seconds, "Seconds to run")->check(CLI::Range(1.0, 86400.0))->default_str("60");
+  // A finite decimal number of seconds: CLI11's Range lets "nan" through (every comparison
+  // with it is false), and its number parser takes hex.
+  cmd->add_option("--time", o->campaign.seconds, "Seconds to run")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            char* end = nullptr;
+            const double v = text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))
+                                 ? std::nan("")
+                                 : std::strtod(text.c_str(), &end);
+            if (std::isfinite(v) && end != nullptr && *end == '\0' && text.find_first_of("xX") == std::string::npos &&
+                v >= 1.0 && v <= 86400.0) {
+              return std::string();
+            }
+            return "expected seconds from 1 to 86400, found '" + printable(text, 40) + "'";
+          },
+          "", "seconds"))
+      ->type_name("SECONDS")
+      ->default_str("60");
   cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")
       ->check(CLI::Range(1, 256))
       ->default_str("1");
-  cmd->add_option("--runs", o->campaign.runs,
-                  "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
-      ->type_name("N")
-      ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
+  // Parsed here, not by CLI11: its unsigned parse wraps "-5" and clamps 2^64 to UINT64_MAX.
+  cmd->add_option_function<std::string>(
+         "--runs",
+         [o](const std::string& text) {
+           auto v = parse_unsigned(text, UINT64_MAX, false);
+           if (!v || *v == 0) {
+             throw CLI::ValidationError("--runs", "expected executions from 1 to 18446744073709551615, found '" +
+                                                      printable(text, 40) + "'");
+           }
+           o->campaign.runs = *v;
+         },
+         "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
+      ->type_name("N");
   non_empty(cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)"))
       ->type_name("J.db");
   non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))->type_name("N");

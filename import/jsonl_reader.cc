@@ -14,6 +14,8 @@
 // position in Session::stimuli, as judge() expects. An event without "request_seq"
 // belongs to the request line before it when the stream has switch stimuli (the
 // order `run --format jsonl` prints), and to no request (0) in an observed stream.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -657,6 +659,12 @@ Status read_jsonl_file(const std::string& path, JsonlStream* out) {
   std::FILE* f = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
   if (!f) return Status::io(path + ": cannot open: " + std::strerror(errno));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(from_stdin ? nullptr : f, &std::fclose);
+  // A directory opens (fopen "rb" succeeds on Linux) but is bad input, not a read failure.
+  struct stat st_file {};
+  if (::fstat(::fileno(f), &st_file) == 0 && S_ISDIR(st_file.st_mode)) {
+    return Status::invalid((from_stdin ? std::string("<stdin>") : path) +
+                           ": is a directory, not a journal or a JSON-lines stream");
+  }
   Reader reader(from_stdin ? "<stdin>" : path);
   std::string pending;
   std::vector<char> buf(64 * 1024);

@@ -186,6 +186,22 @@ TEST(CheckCommandTest, BadLinesExitTwoNamingFileAndLine) {
   EXPECT_NE(r.err.find(binary + ":1: a NUL byte at column 1"), std::string::npos) << r.err;
 }
 
+// A directory is bad input (exit 2 naming it), as for run and replay, not "read failed"
+// with exit 3: fopen() opens a directory, so it reached the stream reader.
+TEST(CheckCommandTest, ADirectoryIsBadInputNamingIt) {
+  std::string dir = temp_dir() + "a_directory";
+  std::filesystem::create_directories(dir);
+  auto r = run_command(callbench() + " check " + dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(dir + ": is a directory"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  // Given after a good stream too: nothing judged is printed as if all were fine.
+  std::string good = write_file(temp_dir() + "good.jsonl", flow_stream("hold_outbound"));
+  r = run_command(callbench() + " check " + good + " " + dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(dir + ": is a directory"), std::string::npos) << r.err;
+}
+
 TEST(CheckCommandTest, HelpDescribesStreams) {
   auto r = run_command(callbench() + " check --help");
   EXPECT_EQ(r.exit_code, 0);

@@ -261,6 +261,27 @@ TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
   EXPECT_EQ(zero.exit_code, 2) << zero.err;
 }
 
+// CLI11's own parsers let these through: "-5" wrapped to 2^64-5 executions, 2^64 clamped,
+// and "nan" passed the 1 to 86400 range (every comparison with NaN is false) and started
+// a campaign "for nan s". Each is a usage error naming the option, before anything runs.
+TEST(FuzzCliTest, RunsAndTimeRefuseWrappedOverflowingAndNanValues) {
+  Scratch scratch_dir("runs-bad");
+  const fs::path& d = scratch_dir;
+  const std::string fake = fake_fuzzer(d, "fuzz_scenario_parser");
+  for (const std::string args : {"--time 1 --runs -5", "--time 1 --runs 18446744073709551616",
+                                 "--time 1 --runs 1x", "--time 1 --runs ''", "--time nan",
+                                 "--time -nan", "--time 0x5", "--time ' 5'", "--time 5s"}) {
+    auto r = run_command(fuzz_command(d, fake, args));
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    const std::string option = args.find("--runs") != std::string::npos ? "--runs" : "--time";
+    EXPECT_NE(r.err.find(option + ": expected"), std::string::npos) << args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(d / "args")) << args << ": the fuzzer ran";
+  }
+  auto ok = run_command(fuzz_command(d, fake, "--time 1.5 --runs 18446744073709551615"));
+  EXPECT_NE(ok.exit_code, 2) << ok.err;
+  EXPECT_NE(read_all(d / "args").find("-runs=18446744073709551615 "), std::string::npos);
+}
+
 TEST(FuzzCliTest, AFailedWriteToStdoutIsAnIoFailure) {
   Scratch scratch_dir("stdout");
   const fs::path& d = scratch_dir;
