@@ -21,6 +21,7 @@
 #include "core/render.h"
 #include "core/scenario.h"
 #include "import/jsonl.h"
+#include "import/tserver_log.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -117,6 +118,8 @@ int show(const SessionChoice& c, const std::string& format) {
                         (ls.info.complete ? "" : " (incomplete)");
     LadderSession ladder{&ls.session, &events, &outcomes, &verdict, title};
     print(format == "svg" ? render_ladder_svg(ladder) : render_ladder_html(ladder));
+  } else if (format == "tserver-log") {
+    print(render_tserver_log(ls.session, events));  // import/tserver_log_writer.cc
   } else if (format == "jsonl") {
     print(session_json_line(ls.session.config, ls.info.label) + "\n" + render_jsonl(ls.session, events, outcomes));
   } else {
@@ -330,11 +333,13 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
         "into the same events; svg: a ladder diagram (a lifeline per party and the T-Server, the\n"
         "oracle's violations marked); html: a self-contained page with the ladder, the events and\n"
-        "the scenario. Without --session the journal must hold exactly one session.");
+        "the scenario; tserver-log: the session as a T-Server log (client requests received,\n"
+        "events distributed, attribute lines; switch stimuli left out) that 'callbench import' reads.\n"
+        "Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     add_session_option(cmd, &c->session, "The session to print, N 1 or more (omit --session when the journal holds one)");
-    cmd->add_option("--format", *format, "table, jsonl, scn, svg or html")
-        ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html"}))
+    cmd->add_option("--format", *format, "table, jsonl, scn, svg, html or tserver-log")
+        ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html", "tserver-log"}))
         ->default_str("table");
     cmd->callback([c, format, exit_code] { *exit_code = show(*c, *format); });
   }
