@@ -66,8 +66,13 @@ std::string summary(const ImportedLog& log, int64_t id) {
   const LogFile& f = log.file;
   out += "  " + std::to_string(f.lines) + " lines: " + std::to_string(f.header_lines) + " header, " +
          std::to_string(f.comment_lines) + " comment, " + std::to_string(f.blank_lines) + " blank, " +
-         std::to_string(f.backup_copies) + " backup copies (" + std::to_string(f.backup_lines) +
-         " lines, not new messages), " + std::to_string(f.unreadable) + " unreadable\n";
+         std::to_string(f.message_lines) + " in messages, " + std::to_string(f.backup_lines) + " in " +
+         std::to_string(f.backup_copies) + " backup copies (not new messages), " + std::to_string(f.unreadable) +
+         " unreadable\n";
+  if (f.truncated) {
+    out += "  " + where(log.source, f.truncated_line) + ": the last message (" + printable(f.truncated_message, 60) +
+           ") is cut short (no line end): reported, not imported\n";
+  }
   if (f.unreadable > 0) {
     out += "  unreadable lines: " + std::to_string(f.unreadable) + (f.unreadable > f.samples.size() ? ", first:" : ":") + "\n";
     for (const LogIssue& i : f.samples) out += "    " + where(log.source, i.line) + ": " + i.what + "\n";
@@ -110,11 +115,15 @@ int run_import(const ImportCommand& c) {
       LogFile file;
       s = read_tserver_log_text(text, path, &file);
       if (!s.is_ok()) return report(s);
-      if (file.messages.empty()) {
+      if (file.messages.empty() && !file.truncated) {
         std::string first = file.samples.empty() ? std::string()
                                                  : " (first unreadable line " + where(path, file.samples[0].line) +
                                                        ": " + file.samples[0].what + ")";
         return report(Status::invalid(path + ": holds no T-Server message and is not JSON lines" + first));
+      }
+      if (c.strict && file.truncated) {
+        return report(Status::invalid(where(path, file.truncated_line) + ": the last message (" + file.truncated_message +
+                                      ") is cut short (--strict: every line must be read)"));
       }
       if (c.strict && !file.samples.empty()) {
         return report(Status::invalid(where(path, file.samples[0].line) + ": " + file.samples[0].what +

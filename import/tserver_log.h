@@ -74,10 +74,13 @@ struct LogFile {
   std::size_t blank_lines = 0;
   std::size_t backup_copies = 0;  // [BSYNC] copies, not new messages
   std::size_t backup_lines = 0;   // their lines
-  std::size_t unreadable = 0;     // lines read as none of the above
+  std::size_t message_lines = 0;  // lines of the messages read (headers, attributes, nested pairs)
+  std::size_t unreadable = 0;     // lines read as none of the above (a backup header without
+                                  // its message line counts with the backup copy's lines)
   std::vector<LogIssue> samples;  // the first kMaxSamples of them
-  bool truncated = false;         // the last message is cut short (not imported)
-  uint32_t truncated_line = 0;
+  bool truncated = false;         // the last message is cut short (not imported; its lines
+  uint32_t truncated_line = 0;    // count as message lines)
+  std::string truncated_message;
   std::string application;        // Application name:
   std::string host;               // Host name:
   std::string date;               // "2015-06-19": from the header or the file name; may be empty

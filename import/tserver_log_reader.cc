@@ -146,7 +146,11 @@ class LogReader {
   void finish(bool ended_with_newline);
 
  private:
-  void unreadable(uint32_t number, const std::string& why, std::string_view text) {
+  // Counts a line as unreadable: the current one, or (this_line false) an earlier one
+  // that was counted as a message line.
+  void unreadable(uint32_t number, const std::string& why, std::string_view text, bool this_line = true) {
+    if (this_line) counted_ = true;
+    else --out_->message_lines;
     ++out_->unreadable;
     if (out_->samples.size() < kMaxLogSamples) {
       std::string shown(text.substr(0, 60));
@@ -175,6 +179,9 @@ class LogReader {
   uint32_t pending_line_ = 0;
   bool seen_message_ = false;
   int last_seconds_ = -1;
+ public:
+  bool counted_ = false;  // the current line was counted in a category other than message lines
+ private:
   // The open nested values: (indent of the line that opened it, the value).
   std::vector<std::pair<std::size_t, LogValue*>> nested_;
 };
@@ -224,6 +231,7 @@ bool LogReader::header_line(std::string_view t) {
     if (value.size() > 11 && clock_at(value.substr(11), &seconds)) last_seconds_ = seconds;
   }
   ++out_->header_lines;
+  counted_ = true;
   return true;
 }
 
@@ -335,6 +343,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
   std::string_view t = trim(raw);
   std::size_t indent = indent_of(raw);
   if (t.empty()) {
+    counted_ = true;
     ++out_->blank_lines;
     return Status::ok();
   }
@@ -349,6 +358,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
   if (in_message_ || in_backup_) {
     if (t.substr(0, 9) == "Attribute") {
       if (in_backup_) {
+        counted_ = true;
         ++out_->backup_lines;
         return Status::ok();
       }
@@ -356,6 +366,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     }
     if (t[0] == '\'') {
       if (in_backup_) {
+        counted_ = true;
         ++out_->backup_lines;
         return Status::ok();
       }
@@ -378,6 +389,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     }
     if (t.substr(0, 6) == "(text)" && indent > 0) {
       if (in_backup_) {
+        counted_ = true;
         ++out_->backup_lines;
         return Status::ok();
       }
@@ -409,12 +421,17 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
   if (at != std::string_view::npos) {
     close_message();
     seen_message_ = true;
+    if (pending_request_ && at != 0) {
+      pending_request_ = false;
+      unreadable(pending_line_, "a request header without its 'message' line", {}, false);
+    }
     std::string_view prefix = t.substr(0, at);
     if (pending_backup_ && at == 0) {
       pending_backup_ = false;
       in_backup_ = true;
       ++out_->backup_copies;
       ++out_->backup_lines;
+      counted_ = true;
       return Status::ok();
     }
     if (prefix.find("[BSYNC]") != std::string_view::npos) {
@@ -422,6 +439,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
       in_backup_ = true;
       ++out_->backup_copies;
       ++out_->backup_lines;
+      counted_ = true;
       return Status::ok();
     }
     pending_backup_ = false;
@@ -441,18 +459,17 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     return Status::ok();
   }
   close_message();
-  bool had_pending = pending_request_ || pending_backup_;
+  // A request header whose `message` line did not follow: reported. (A backup header's
+  // line stays counted with the backup lines.)
+  if (pending_request_) unreadable(pending_line_, "a request header without its 'message' line", {}, false);
   pending_request_ = false;
   pending_backup_ = false;
-  if (had_pending) {
-    // A request or backup header whose `message` line did not follow: report the header.
-    unreadable(pending_line_, "a message header without its 'message' line", {});
-  }
   // A header whose `message` line follows: a request received, or a backup copy.
   if (t.find("[BSYNC]") != std::string_view::npos) {
     pending_backup_ = true;
     pending_line_ = number;
     ++out_->backup_lines;
+    counted_ = true;
     return Status::ok();
   }
   if (std::size_t r = t.find(" received from"); r != std::string_view::npos) {
@@ -466,6 +483,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     }
   }
   if (raw[0] == '#') {
+    counted_ = true;
     ++out_->comment_lines;
     return Status::ok();
   }
@@ -475,12 +493,12 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
 }
 
 void LogReader::finish(bool ended_with_newline) {
-  if (pending_request_ || pending_backup_) unreadable(pending_line_, "a message header without its 'message' line", {});
+  if (pending_request_) unreadable(pending_line_, "a request header without its 'message' line", {}, false);
   if (in_message_ && !ended_with_newline) {
     // Half-written: reported, not guessed.
     out_->truncated = true;
     out_->truncated_line = current_.line;
-    unreadable(current_.line, "the last message (" + current_.name + ") is cut short (no line end): not imported", {});
+    out_->truncated_message = current_.name;
     in_message_ = false;
   }
   close_message();
@@ -515,8 +533,10 @@ Status read_tserver_log_text(std::string_view text, const std::string& path, Log
     std::string_view piece = text.substr(start, last ? std::string_view::npos : nl - start);
     if (number == UINT32_MAX) return Status::invalid(path + ": more than 2^32 - 1 lines");
     ++number;
+    reader.counted_ = false;
     Status s = reader.line(piece, number, last);
     if (!s.is_ok()) return s;
+    if (!reader.counted_) ++out->message_lines;
     if (last) {
       ended_with_newline = piece.empty();
       break;
