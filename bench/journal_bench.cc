@@ -96,10 +96,13 @@ void check(const Status& s) {
 // A request or event row, encoded ahead of time, bound exactly as the recorder binds it.
 struct Row {
   bool is_event = false;
-  std::vector<std::string> text;  // the row's text columns, "" for NULL
-  std::vector<bool> null;
-  int64_t seq = 0, request_seq = 0, reference_id = 0, error_code = 0;
-  bool has_ref = false, has_error = false;
+  struct Value {
+    bool null = true, is_int = false;
+    int64_t integer = 0;
+    std::string text;
+  };
+  std::vector<Value> columns;  // the decoded columns, in storage/columns.h's order
+  int64_t seq = 0, request_seq = 0;
   Payload payload;
 };
 
@@ -125,22 +128,20 @@ std::vector<EncodedSession> encode_all(const std::vector<Session>& all) {
       ApplyResult r = engine.apply(st, &events);
       std::vector<Row> rows;
       Row req;
-      const StimulusShape& shape = shape_of(st.kind);
       req.seq = static_cast<int64_t>(i + 1);
-      auto text = [&](Row& row, const char* v) {
-        row.text.emplace_back(v ? v : "");
-        row.null.push_back(v == nullptr);
+      auto copy = [](Row& row, const ColumnValue* v, std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) {
+          Row::Value x;
+          x.null = !v[k].is_int && v[k].text == nullptr;
+          x.is_int = v[k].is_int;
+          x.integer = v[k].integer;
+          if (v[k].text) x.text = v[k].text;
+          row.columns.push_back(std::move(x));
+        }
       };
-      text(req, shape.verb);
-      text(req, shape.tlib);
-      text(req, shape.has_call ? s.config.call_names[st.call].c_str() : nullptr);
-      text(req, nullptr);  // conn_id
-      text(req, shape.has_dn ? s.config.topology.dns[st.dn].name.c_str() : nullptr);
-      text(req, shape.has_dn2 ? s.config.topology.dns[st.dn2].name.c_str() : nullptr);
-      text(req, st.has_call_state ? call_state_name(st.call_state) : nullptr);
-      text(req, r.outcome == Outcome::kIgnored ? ignore_reason_text(r.reason) : nullptr);
-      req.has_ref = st.reference_id != 0;
-      req.reference_id = st.reference_id;
+      RequestColumns rc;
+      request_columns(st, r.outcome == Outcome::kIgnored ? r.reason : IgnoreReason::kNone, 0, s.config, &rc);
+      copy(req, rc.value, kRequestColumnCount);
       codec.encode_request(st, static_cast<uint32_t>(i + 1), r, &req.payload);
       rows.push_back(std::move(req));
       for (const Event& e : events) {
@@ -148,16 +149,9 @@ std::vector<EncodedSession> encode_all(const std::vector<Session>& all) {
         row.is_event = true;
         row.seq = e.seq;
         row.request_seq = e.request_seq;
-        EventColumns c = event_columns(e, s.config);
-        for (const char* v : {c.event, c.call, c.has_conn_id ? static_cast<const char*>(c.conn_id) : nullptr, c.this_dn, c.this_dn_role,
-                              c.other_dn, c.other_dn_role, c.third_party_dn, c.third_party_dn_role, c.this_queue,
-                              c.third_party_queue, c.call_state}) {
-          text(row, v);
-        }
-        row.has_ref = c.has_reference_id;
-        row.reference_id = c.reference_id;
-        row.has_error = c.has_error_code;
-        row.error_code = c.error_code;
+        EventColumns c;
+        event_columns(e, s.config, &c);
+        copy(row, c.value, kEventColumnCount);
         codec.encode_event(e, &row.payload);
         rows.push_back(std::move(row));
         ++es.events;
@@ -180,12 +174,10 @@ void BM_RawSqliteInsert(benchmark::State& state) {
   check(session.prepare(db, "INSERT INTO sessions (seed, label, engine_version, created_at, status, request_count, "
                             "event_count, digest, header) VALUES (?, 'raw', 'bench', 't', 'incomplete', 0, 0, "
                             "'0000000000000000', ?)"));
-  check(request.prepare(db, "INSERT INTO requests (session_id, seq, request, tlib, call, conn_id, this_dn, "
-                            "other_dn, call_state, ignored, reference_id, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-  check(event.prepare(db, "INSERT INTO events (session_id, seq, request_seq, event, call, conn_id, this_dn, "
-                          "this_dn_role, other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, "
-                          "third_party_queue, call_state, reference_id, error_code, payload) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  check(request.prepare(db, "INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) +
+                                ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")"));
+  check(event.prepare(db, "INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
+                              ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")"));
   check(update.prepare(db, "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = ? "
                            "WHERE session_id = ?"));
   check(begin.prepare(db, "BEGIN IMMEDIATE"));
@@ -208,12 +200,11 @@ void BM_RawSqliteInsert(benchmark::State& state) {
           st.bind_int(col++, id);
           st.bind_int(col++, r.seq);
           if (r.is_event) st.bind_int(col++, r.request_seq);
-          for (std::size_t t = 0; t < r.text.size(); ++t, ++col) {
-            if (r.null[t]) st.bind_null(col); else st.bind_text(col, r.text[t]);
-          }
-          if (r.has_ref) st.bind_int(col++, r.reference_id); else st.bind_null(col++);
-          if (r.is_event) {
-            if (r.has_error) st.bind_int(col++, r.error_code); else st.bind_null(col++);
+          for (const Row::Value& v : r.columns) {
+            if (v.null) st.bind_null(col);
+            else if (v.is_int) st.bind_int(col, v.integer);
+            else st.bind_text(col, v.text);
+            ++col;
           }
           st.bind_blob(col, r.payload.data(), r.payload.size());
           check(st.run("row"));

@@ -20,40 +20,9 @@ uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-const char* const kIgnoreTexts[] = {
-    "",
-    "malformed stimulus",
-    "the call name is already taken",
-    "no such call, or the call is over",
-    "the call is not in a phase where this can happen",
-    "the caller of an inbound call must be an external DN",
-    "the destination cannot take this call",
-    "the call is not queued at this ACD queue",
-    "the call is already queued at this ACD queue",
-    "the call is queued at the most queues one call may wait at",
-    "the DN is not an ACD queue",
-    "the agent is not an idle extension other than the caller",
-    "the call can be parked only on the extension it is being delivered to",
-    "the call is not parked on this DN",
-    "the DN picking up is busy",
-    "the call has no external party in a phase where the network can act",
-    "the call is not waiting for a route at this routing point",
-    "the call has no pending switch step",
-};
-static_assert(std::size(kIgnoreTexts) == static_cast<std::size_t>(IgnoreReason::kNothingPending) + 1);
-
 }  // namespace
 
-const char* ignore_reason_text(IgnoreReason reason) {
-  auto i = static_cast<std::size_t>(reason);
-  return i < std::size(kIgnoreTexts) ? kIgnoreTexts[i] : "?";
-}
 
-[[noreturn]] void assertion_failed(const char* file, int line, const char* expr, const char* msg) {
-  std::fprintf(stderr, "%s:%d: assertion failed: %s %s\n", file, line, expr, msg);
-  std::fflush(stderr);
-  __builtin_trap();
-}
 
 Engine::Engine(const SessionConfig& config) : profile_(config.profile) {
   kinds_.reserve(config.topology.dns.size());

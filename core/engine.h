@@ -52,41 +52,6 @@
 
 namespace callbench {
 
-// What became of a stimulus.
-enum class Outcome : uint8_t {
-  kApplied = 0,  // did what it says (a request may still await its answer: TRouteCall)
-  kRefused = 1,  // a client request answered with EventError; nothing changed
-  kIgnored = 2,  // a switch stimulus that does not apply now; nothing changed
-};
-
-enum class IgnoreReason : uint8_t {
-  kNone = 0,
-  kMalformed,
-  kCallExists,
-  kCallUnknown,
-  kWrongPhase,
-  kNotExternal,
-  kBadDestination,
-  kNotQueuedHere,
-  kAlreadyQueuedHere,
-  kTooManyQueues,
-  kNotAnAcdQueue,
-  kAgentUnavailable,
-  kNotParkable,
-  kNotParkedHere,
-  kPickerBusy,
-  kNoExternalParty,
-  kNotAtRoutingPoint,
-  kNothingPending,
-};
-const char* ignore_reason_text(IgnoreReason reason);
-
-struct ApplyResult {
-  Outcome outcome = Outcome::kApplied;
-  IgnoreReason reason = IgnoreReason::kNone;
-  friend bool operator==(const ApplyResult&, const ApplyResult&) = default;
-};
-
 class Engine {
  public:
   // Borrows nothing: copies the DN kinds and options it needs.

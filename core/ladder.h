@@ -27,7 +27,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/engine.h"
 #include "core/model.h"
 #include "core/oracle.h"
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 namespace callbench {
 namespace {
@@ -451,6 +452,72 @@ std::optional<uint64_t> parse_conn_id(std::string_view text) {
     v = (v << 4) | static_cast<uint64_t>(d);
   }
   return v;
+}
+
+namespace {
+
+const char* const kIgnoreTexts[] = {
+    "",
+    "malformed stimulus",
+    "the call name is already taken",
+    "no such call, or the call is over",
+    "the call is not in a phase where this can happen",
+    "the caller of an inbound call must be an external DN",
+    "the destination cannot take this call",
+    "the call is not queued at this ACD queue",
+    "the call is already queued at this ACD queue",
+    "the call is queued at the most queues one call may wait at",
+    "the DN is not an ACD queue",
+    "the agent is not an idle extension other than the caller",
+    "the call can be parked only on the extension it is being delivered to",
+    "the call is not parked on this DN",
+    "the DN picking up is busy",
+    "the call has no external party in a phase where the network can act",
+    "the call is not waiting for a route at this routing point",
+    "the call has no pending switch step",
+};
+static_assert(std::size(kIgnoreTexts) == static_cast<std::size_t>(IgnoreReason::kNothingPending) + 1);
+
+}  // namespace
+
+const char* ignore_reason_text(IgnoreReason reason) {
+  auto i = static_cast<std::size_t>(reason);
+  return i < std::size(kIgnoreTexts) ? kIgnoreTexts[i] : "?";
+}
+
+namespace {
+
+std::string dn_text(DnId id, const SessionConfig& config) {
+  return config.topology.valid(id) ? config.topology.dns[id].name : "?";
+}
+
+}  // namespace
+
+std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config) {
+  switch (a) {
+    case Attr::kConnId: return conn_id_string(e.conn_id);
+    case Attr::kThisDn: return dn_text(e.this_dn, config);
+    case Attr::kThisDnRole: return dn_role_name(e.this_role);
+    case Attr::kThisQueue: return dn_text(e.this_queue, config);
+    case Attr::kOtherDn: return dn_text(e.other_dn, config);
+    case Attr::kOtherDnRole: return dn_role_name(e.other_role);
+    case Attr::kThirdPartyDn: return dn_text(e.third_party_dn, config);
+    case Attr::kThirdPartyDnRole: return dn_role_name(e.third_party_role);
+    case Attr::kThirdPartyQueue: return dn_text(e.third_party_queue, config);
+    case Attr::kCallState: return call_state_name(e.call_state);
+    case Attr::kReferenceId: return std::to_string(e.reference_id);
+    case Attr::kErrorCode: return std::to_string(error_code_of(e.error));
+  }
+  return "?";
+}
+
+std::string event_text(const Event& e, const SessionConfig& config) {
+  std::string out = event_name(e.type);
+  for (int i = 0; i < kAttrCount; ++i) {
+    auto a = static_cast<Attr>(i);
+    if (e.has(a)) out += std::string(" ") + attr_name(a) + "=" + attr_value_text(e, a, config);
+  }
+  return out;
 }
 
 }  // namespace callbench

@@ -166,6 +166,41 @@ struct Stimulus {
   friend bool operator==(const Stimulus&, const Stimulus&) = default;
 };
 
+// What became of a stimulus.
+enum class Outcome : uint8_t {
+  kApplied = 0,  // did what it says (a request may still await its answer: TRouteCall)
+  kRefused = 1,  // a client request answered with EventError; nothing changed
+  kIgnored = 2,  // a switch stimulus that does not apply now; nothing changed
+};
+
+enum class IgnoreReason : uint8_t {
+  kNone = 0,
+  kMalformed,
+  kCallExists,
+  kCallUnknown,
+  kWrongPhase,
+  kNotExternal,
+  kBadDestination,
+  kNotQueuedHere,
+  kAlreadyQueuedHere,
+  kTooManyQueues,
+  kNotAnAcdQueue,
+  kAgentUnavailable,
+  kNotParkable,
+  kNotParkedHere,
+  kPickerBusy,
+  kNoExternalParty,
+  kNotAtRoutingPoint,
+  kNothingPending,
+};
+const char* ignore_reason_text(IgnoreReason reason);
+
+struct ApplyResult {
+  Outcome outcome = Outcome::kApplied;
+  IgnoreReason reason = IgnoreReason::kNone;
+  friend bool operator==(const ApplyResult&, const ApplyResult&) = default;
+};
+
 // Event attributes, by T-Lib name. An event carries a set of them (Event::present).
 enum class Attr : uint8_t {
   kConnId = 0,
@@ -349,6 +384,12 @@ std::string conn_id_string(uint64_t conn_id);
 // The same into out[0..16], NUL-terminated, without allocating.
 void write_conn_id(uint64_t conn_id, char out[17]);
 std::optional<uint64_t> parse_conn_id(std::string_view text);
+
+// One attribute's value as printed ("7002", "Destination", "OK", "0077028a809f7004").
+std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config);
+// "EventRinging ConnID=... ThisDN=7002 ..." on one line, every present attribute.
+std::string event_text(const Event& e, const SessionConfig& config);
+
 
 }  // namespace callbench
 

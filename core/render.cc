@@ -17,33 +17,6 @@ std::string dn_name(DnId id, const SessionConfig& config) {
 
 }  // namespace
 
-std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config) {
-  switch (a) {
-    case Attr::kConnId: return conn_id_string(e.conn_id);
-    case Attr::kThisDn: return dn_name(e.this_dn, config);
-    case Attr::kThisDnRole: return dn_role_name(e.this_role);
-    case Attr::kThisQueue: return dn_name(e.this_queue, config);
-    case Attr::kOtherDn: return dn_name(e.other_dn, config);
-    case Attr::kOtherDnRole: return dn_role_name(e.other_role);
-    case Attr::kThirdPartyDn: return dn_name(e.third_party_dn, config);
-    case Attr::kThirdPartyDnRole: return dn_role_name(e.third_party_role);
-    case Attr::kThirdPartyQueue: return dn_name(e.third_party_queue, config);
-    case Attr::kCallState: return call_state_name(e.call_state);
-    case Attr::kReferenceId: return std::to_string(e.reference_id);
-    case Attr::kErrorCode: return std::to_string(error_code_of(e.error));
-  }
-  return "?";
-}
-
-std::string event_text(const Event& e, const SessionConfig& config) {
-  std::string out = event_name(e.type);
-  for (int i = 0; i < kAttrCount; ++i) {
-    auto a = static_cast<Attr>(i);
-    if (e.has(a)) out += std::string(" ") + attr_name(a) + "=" + attr_value_text(e, a, config);
-  }
-  return out;
-}
-
 // The table: a left column with each stimulus, then one column per party (the
 // monitored DNs that got an event, in topology order). The events one stimulus causes
 // share rows as the document draws simultaneous events: a new row starts when the

@@ -8,15 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/engine.h"
 #include "core/model.h"
 
 namespace callbench {
-
-// One attribute's value as printed ("7002", "Destination", "OK", "0077028a809f7004").
-std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config);
-// "EventRinging ConnID=... ThisDN=7002 ..." on one line, every present attribute.
-std::string event_text(const Event& e, const SessionConfig& config);
 
 // `outcomes` may be empty (a recorded session that did not keep them).
 std::string render_table(const Session& session, const std::vector<Event>& events,

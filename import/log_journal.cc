@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include "storage/columns.h"
 #include "storage/journal.capnp.h"
 #include "storage/log_store.h"
 
@@ -79,16 +80,13 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   }
   const int64_t id = sqlite3_last_insert_rowid(db);
   Journal::Statement ins_request, ins_event, ins_row;
-  s = journal.prepare(
-      "INSERT INTO requests (session_id, seq, request, tlib, call, conn_id, this_dn, other_dn, "
-      "reference_id, call_state, ignored, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-      &ins_request);
+  s = journal.prepare("INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) +
+                          ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")",
+                      &ins_request);
   if (s.is_ok())
-    s = journal.prepare(
-        "INSERT INTO events (session_id, seq, request_seq, event, call, conn_id, this_dn, this_dn_role, "
-        "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
-        "call_state, reference_id, error_code, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        &ins_event);
+    s = journal.prepare("INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
+                            ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")",
+                        &ins_event);
   if (s.is_ok())
     s = journal.prepare(
         "INSERT INTO log_rows (session_id, kind, seq, line, time, call_uuid, message, conn_id, this_dn, payload) "
@@ -117,31 +115,26 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     return w.run(path + ": recording log row " + std::to_string(seq));
   };
 
+  // A request's conn_id: its call's ConnID from the events up to those it caused (all
+  // of an observed session's events name request 0), as Journal::load_events checks it.
   std::vector<uint64_t> conn(config.call_names.size(), 0);
-  for (const Event& e : log.events) {
-    if (e.call < conn.size() && e.has(Attr::kConnId) && conn[e.call] == 0) conn[e.call] = e.conn_id;
-  }
+  std::size_t next = 0;
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
+    for (; next < log.events.size() && log.events[next].request_seq <= i + 1; ++next) {
+      const Event& e = log.events[next];
+      if (e.call != kNoCall && e.call < conn.size() && e.has(Attr::kConnId)) conn[e.call] = e.conn_id;
+    }
     const Stimulus& st = session.stimuli[i];
     const StimulusShape& shape = shape_of(st.kind);
     auto seq = static_cast<uint32_t>(i + 1);
     codec.encode_request(st, seq, ApplyResult{}, &payload);
-    char cid[17];
-    bool has_conn = shape.has_call && conn[st.call] != 0;
-    if (has_conn) write_conn_id(conn[st.call], cid);
+    RequestColumns rc;
+    request_columns(st, IgnoreReason::kNone, shape.has_call ? conn[st.call] : 0, config, &rc);
     Stmt& r = *ins_request;
     r.bind_int(1, id);
     r.bind_int(2, seq);
-    r.bind_text(3, shape.verb);
-    r.bind_text(4, shape.tlib);
-    r.bind_text(5, shape.has_call ? config.call_names[st.call].c_str() : nullptr);
-    r.bind_text(6, has_conn ? cid : nullptr);
-    r.bind_text(7, shape.has_dn ? config.topology.dns[st.dn].name.c_str() : nullptr);
-    r.bind_text(8, shape.has_dn2 ? config.topology.dns[st.dn2].name.c_str() : nullptr);
-    if (st.reference_id != 0) r.bind_int(9, st.reference_id); else r.bind_null(9);
-    r.bind_text(10, st.has_call_state ? call_state_name(st.call_state) : nullptr);
-    r.bind_null(11);
-    r.bind_blob(12, payload.data(), payload.size());
+    bind_columns(r, 3, rc.value, kRequestColumnCount);
+    r.bind_blob(3 + static_cast<int>(kRequestColumnCount), payload.data(), payload.size());
     s = r.run(path + ": recording request " + std::to_string(seq));
     if (s.is_ok() && log.has_rows) s = log_row("request", seq, log.request_rows[i]);
     if (!s.is_ok()) return fail(s);
@@ -151,26 +144,14 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     const Event& e = log.events[i];
     codec.encode_event(e, &payload);
     digest = chain_digest(digest, payload.data(), payload.size());
-    EventColumns c = event_columns(e, config);
+    EventColumns c;
+    event_columns(e, config, &c);
     Stmt& w = *ins_event;
     w.bind_int(1, id);
     w.bind_int(2, e.seq);
     w.bind_int(3, e.request_seq);
-    w.bind_text(4, c.event);
-    w.bind_text(5, c.call);
-    w.bind_text(6, c.has_conn_id ? c.conn_id : nullptr);
-    w.bind_text(7, c.this_dn);
-    w.bind_text(8, c.this_dn_role);
-    w.bind_text(9, c.other_dn);
-    w.bind_text(10, c.other_dn_role);
-    w.bind_text(11, c.third_party_dn);
-    w.bind_text(12, c.third_party_dn_role);
-    w.bind_text(13, c.this_queue);
-    w.bind_text(14, c.third_party_queue);
-    w.bind_text(15, c.call_state);
-    if (c.has_reference_id) w.bind_int(16, c.reference_id); else w.bind_null(16);
-    if (c.has_error_code) w.bind_int(17, c.error_code); else w.bind_null(17);
-    w.bind_blob(18, payload.data(), payload.size());
+    bind_columns(w, 4, c.value, kEventColumnCount);
+    w.bind_blob(4 + static_cast<int>(kEventColumnCount), payload.data(), payload.size());
     s = w.run(path + ": recording event " + std::to_string(e.seq));
     if (s.is_ok() && log.has_rows) s = log_row("event", i + 1, log.event_rows[i]);
     if (!s.is_ok()) return fail(s);

@@ -13,7 +13,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/engine.h"
 #include "core/model.h"
 #include "core/status.h"
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "storage/columns.h"
 #include "storage/journal.h"
 #include "storage/log_store.h"
 
@@ -111,17 +112,19 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
     }
     if (s.is_ok()) {
       s = copy_rows(source.db(), out->db(),
-                    "SELECT session_id, seq, payload, request, tlib, call, conn_id, this_dn, other_dn, "
-                    "reference_id, call_state, ignored FROM requests" + sid + " ORDER BY seq",
-                    "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", id, "requests");
+                    "SELECT session_id, seq, payload, " + column_list(kRequestColumns) + " FROM requests" + sid +
+                        " ORDER BY seq",
+                    "INSERT INTO requests (session_id, seq, payload, " + column_list(kRequestColumns) +
+                        ") VALUES (?, ?, ?" + placeholders(kRequestColumnCount) + ")",
+                    id, "requests");
     }
     if (s.is_ok()) {
       s = copy_rows(source.db(), out->db(),
-                    "SELECT session_id, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
-                    "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, "
-                    "third_party_queue, call_state, reference_id, error_code FROM events" + sid +
-                        " ORDER BY seq",
-                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", id, "events");
+                    "SELECT session_id, seq, request_seq, payload, " + column_list(kEventColumns) +
+                        " FROM events" + sid + " ORDER BY seq",
+                    "INSERT INTO events (session_id, seq, request_seq, payload, " + column_list(kEventColumns) +
+                        ") VALUES (?, ?, ?, ?" + placeholders(kEventColumnCount) + ")",
+                    id, "events");
     }
     // One self-contained file: leave WAL mode so no -wal/-shm travels with it.
     if (s.is_ok()) s = exec_sql(out->db(), "COMMIT; PRAGMA journal_mode=DELETE;", "export");

@@ -13,20 +13,6 @@ namespace {
 
 std::string quote(const std::string& s) { return "'" + printable(s, 64) + "'"; }
 
-bool column_equals(const Stmt& st, int i, const char* value) {
-  // sqlite3_column_text is NULL exactly for a NULL column (or out of memory).
-  // A BLOB or number with the same bytes is not equal: SQL would not find it by value.
-  if (value && sqlite3_column_type(st.get(), i) != SQLITE_TEXT) return false;
-  auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
-  if (!value || !text) return value == text;
-  return std::strcmp(text, value) == 0 && std::strlen(value) == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
-}
-
-bool column_equals(const Stmt& st, int i, bool has, int64_t value) {
-  if (!has) return st.col_null(i);
-  return !st.col_null(i) && sqlite3_column_type(st.get(), i) == SQLITE_INTEGER && st.col_int(i) == value;
-}
-
 }  // namespace
 
 // ---- sqlite_util ------------------------------------------------------------------
@@ -185,28 +171,13 @@ Status Journal::only_session(int64_t* id) {
   return Status::ok();
 }
 
-// Columns 1..8 of the requests SELECT against the request they must describe.
+// The decoded columns of a requests row (from result column 1) against its payload.
 static Status check_request_columns(const Stmt& st, const RecordedRequest& rr, const SessionConfig& config) {
-  const Stimulus& x = rr.stimulus;
-  const StimulusShape& shape = shape_of(x.kind);
-  const auto& dns = config.topology.dns;
-  const auto& names = config.call_names;
-  struct {
-    const char* column;
-    bool ok;
-  } checks[] = {
-      {"request", column_equals(st, 1, shape.verb)},
-      {"tlib", column_equals(st, 2, shape.tlib)},
-      {"call", column_equals(st, 3, shape.has_call ? names[x.call].c_str() : nullptr)},
-      {"this_dn", column_equals(st, 4, shape.has_dn ? dns[x.dn].name.c_str() : nullptr)},
-      {"other_dn", column_equals(st, 5, shape.has_dn2 ? dns[x.dn2].name.c_str() : nullptr)},
-      {"reference_id", column_equals(st, 6, x.reference_id != 0, x.reference_id)},
-      {"call_state", column_equals(st, 7, x.has_call_state ? call_state_name(x.call_state) : nullptr)},
-      {"ignored", column_equals(st, 8, rr.ignored == IgnoreReason::kNone ? nullptr : ignore_reason_text(rr.ignored))},
-  };
-  for (const auto& c : checks) {
-    if (!c.ok) return Status::corrupt(std::string("column ") + c.column + " differs from the payload");
-  }
+  RequestColumns c;
+  request_columns(rr.stimulus, rr.ignored, 0, config, &c);
+  const char* column =
+      first_differing_column(st, 1, kRequestColumns, c.value, kRequestColumnCount, kRequestConnIdColumn);
+  if (column) return Status::corrupt(std::string("column ") + column + " differs from the payload");
   return Status::ok();
 }
 
@@ -249,13 +220,13 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   const SessionCodec& codec = *ls.codec;
   const bool columns = check == Check::kColumns;
   Statement lease;
-  s = prepare(columns ? "SELECT seq, request, tlib, call, this_dn, other_dn, reference_id, call_state, "
-                        "ignored, payload FROM requests WHERE session_id = ? ORDER BY seq"
-                      : "SELECT seq, payload FROM requests WHERE session_id = ? ORDER BY seq",
+  s = prepare(columns ? "SELECT seq, " + column_list(kRequestColumns) +
+                        ", payload FROM requests WHERE session_id = ? ORDER BY seq"
+                      : std::string("SELECT seq, payload FROM requests WHERE session_id = ? ORDER BY seq"),
               &lease);
   if (!s.is_ok()) return s;
   Stmt& st = *lease;
-  const int payload_col = columns ? 9 : 1;
+  const int payload_col = columns ? 1 + static_cast<int>(kRequestColumnCount) : 1;
   st.bind_int(1, id);
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
@@ -274,6 +245,20 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     if (columns) {
       Status c = check_request_columns(st, rr, ls.session.config);
       if (!c.is_ok()) return Status::corrupt(at() + ": " + c.message());
+    }
+    if (columns) {
+      const int conn_col = 1 + static_cast<int>(kRequestConnIdColumn);
+      uint64_t conn = 0;
+      if (!st.col_null(conn_col)) {
+        auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), conn_col));
+        std::optional<uint64_t> parsed;
+        if (sqlite3_column_type(st.get(), conn_col) == SQLITE_TEXT && text) {
+          parsed = parse_conn_id(std::string_view(text, static_cast<std::size_t>(st.col_bytes(conn_col))));
+        }
+        if (!parsed || *parsed == 0) return Status::corrupt(at() + ": column conn_id is not a ConnID");
+        conn = *parsed;
+      }
+      ls.request_conn_ids.push_back(conn);
     }
     ls.session.stimuli.push_back(rr.stimulus);
     ls.ignored.push_back(rr.ignored);
@@ -310,76 +295,22 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
 
 // ---- Events -------------------------------------------------------------------------
 
-EventColumns event_columns(const Event& e, const SessionConfig& config) {
-  const auto& dns = config.topology.dns;
-  EventColumns c;
-  c.event = event_name(e.type);
-  if (e.call != kNoCall) c.call = config.call_names[e.call].c_str();
-  if (e.has(Attr::kConnId)) {
-    write_conn_id(e.conn_id, c.conn_id);
-    c.has_conn_id = true;
-  }
-  if (e.has(Attr::kThisDn)) c.this_dn = dns[e.this_dn].name.c_str();
-  if (e.has(Attr::kThisDnRole)) c.this_dn_role = dn_role_name(e.this_role);
-  if (e.has(Attr::kOtherDn)) c.other_dn = dns[e.other_dn].name.c_str();
-  if (e.has(Attr::kOtherDnRole)) c.other_dn_role = dn_role_name(e.other_role);
-  if (e.has(Attr::kThirdPartyDn)) c.third_party_dn = dns[e.third_party_dn].name.c_str();
-  if (e.has(Attr::kThirdPartyDnRole)) c.third_party_dn_role = dn_role_name(e.third_party_role);
-  if (e.has(Attr::kThisQueue)) c.this_queue = dns[e.this_queue].name.c_str();
-  if (e.has(Attr::kThirdPartyQueue)) c.third_party_queue = dns[e.third_party_queue].name.c_str();
-  if (e.has(Attr::kCallState)) c.call_state = call_state_name(e.call_state);
-  c.has_reference_id = e.has(Attr::kReferenceId);
-  c.reference_id = e.reference_id;
-  c.has_error_code = e.has(Attr::kErrorCode);
-  c.error_code = error_code_of(e.error);
-  return c;
-}
-
 namespace {
 
-const char* const kEventSelect =
-    "SELECT seq, request_seq, event, call, conn_id, this_dn, this_dn_role, other_dn, other_dn_role, "
-    "third_party_dn, third_party_dn_role, this_queue, third_party_queue, call_state, reference_id, "
-    "error_code, payload FROM events";
+// seq, request_seq, the decoded columns (from result column 2), then the payload.
+const int kEventPayloadColumn = 2 + static_cast<int>(kEventColumnCount);
+std::string event_select() {
+  return "SELECT seq, request_seq, " + column_list(kEventColumns) + ", payload FROM events";
+}
 
 }  // namespace
-
-// Columns 2..15 of kEventSelect against the columns an event must have.
-static bool event_columns_match(const Stmt& st, const EventColumns& c, const char** column) {
-  struct {
-    const char* name;
-    bool ok;
-  } checks[] = {
-      {"event", column_equals(st, 2, c.event)},
-      {"call", column_equals(st, 3, c.call)},
-      {"conn_id", column_equals(st, 4, c.has_conn_id ? c.conn_id : nullptr)},
-      {"this_dn", column_equals(st, 5, c.this_dn)},
-      {"this_dn_role", column_equals(st, 6, c.this_dn_role)},
-      {"other_dn", column_equals(st, 7, c.other_dn)},
-      {"other_dn_role", column_equals(st, 8, c.other_dn_role)},
-      {"third_party_dn", column_equals(st, 9, c.third_party_dn)},
-      {"third_party_dn_role", column_equals(st, 10, c.third_party_dn_role)},
-      {"this_queue", column_equals(st, 11, c.this_queue)},
-      {"third_party_queue", column_equals(st, 12, c.third_party_queue)},
-      {"call_state", column_equals(st, 13, c.call_state)},
-      {"reference_id", column_equals(st, 14, c.has_reference_id, c.reference_id)},
-      {"error_code", column_equals(st, 15, c.has_error_code, c.error_code)},
-  };
-  for (const auto& check : checks) {
-    if (!check.ok) {
-      *column = check.name;
-      return false;
-    }
-  }
-  return true;
-}
 
 Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
   std::string where = path_ + " session " + std::to_string(ls.info.id);
   const SessionConfig& config = ls.session.config;
   const SessionCodec& codec = *ls.codec;
   Statement lease;
-  Status s = prepare(std::string(kEventSelect) + " WHERE session_id = ? ORDER BY seq", &lease);
+  Status s = prepare(event_select() + " WHERE session_id = ? ORDER BY seq", &lease);
   if (!s.is_ok()) return s;
   Stmt& st = *lease;
   st.bind_int(1, ls.info.id);
@@ -396,7 +327,7 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
                              std::to_string(seq) + ")");
     }
     Event e;
-    s = codec.decode_event(st.col_blob(16), st.col_bytes(16), &e);
+    s = codec.decode_event(st.col_blob(kEventPayloadColumn), st.col_bytes(kEventPayloadColumn), &e);
     if (!s.is_ok()) return Status::corrupt(at() + ": " + s.message());
     if (e.seq != seq || static_cast<int64_t>(e.request_seq) != st.col_int(1)) {
       return Status::corrupt(at() + ": columns seq/request_seq differ from the payload");
@@ -406,14 +337,34 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
         (!ls.session.observed && !out->empty() && e.request_seq < out->back().request_seq)) {
       return Status::corrupt(at() + ": request_seq " + std::to_string(e.request_seq) + " is out of order");
     }
-    const char* column = nullptr;
-    if (!event_columns_match(st, event_columns(e, config), &column)) {
+    EventColumns c;
+    event_columns(e, config, &c);
+    const char* column = first_differing_column(st, 2, kEventColumns, c.value, kEventColumnCount, kEventColumnCount);
+    if (column) {
       return Status::corrupt(at() + ": column " + column + " differs from the payload");
     }
-    digest = chain_digest(digest, st.col_blob(16), st.col_bytes(16));
+    digest = chain_digest(digest, st.col_blob(kEventPayloadColumn), st.col_bytes(kEventPayloadColumn));
     out->push_back(e);
   }
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading events");
+  if (!ls.request_conn_ids.empty()) {
+    // A request's conn_id column is its call's ConnID once the call has one, counting
+    // the events the request itself caused (as the recorder writes it).
+    std::vector<uint64_t> conn(config.call_names.size(), 0);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < ls.session.stimuli.size(); ++i) {
+      for (; next < out->size() && (*out)[next].request_seq <= i + 1; ++next) {
+        const Event& e = (*out)[next];
+        if (e.call != kNoCall && e.has(Attr::kConnId)) conn[e.call] = e.conn_id;
+      }
+      const Stimulus& x = ls.session.stimuli[i];
+      uint64_t expected = shape_of(x.kind).has_call ? conn[x.call] : 0;
+      if (ls.request_conn_ids[i] != expected) {
+        return Status::corrupt(where + " request " + std::to_string(i + 1) +
+                               ": column conn_id differs from its call's events");
+      }
+    }
+  }
   if (static_cast<int64_t>(out->size()) != ls.info.event_count) {
     return Status::corrupt(where + ": " + std::to_string(out->size()) + " event rows, but the session records " +
                            std::to_string(ls.info.event_count) + " (column event_count)");

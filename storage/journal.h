@@ -29,6 +29,7 @@
 
 #include "core/model.h"
 #include "core/status.h"
+#include "storage/columns.h"
 #include "storage/codec.h"
 #include "storage/sqlite_util.h"
 
@@ -62,6 +63,9 @@ struct LoadedSession {
   std::vector<uint8_t> request_bytes;
   std::vector<std::pair<std::size_t, std::size_t>> request_spans;
   std::vector<IgnoreReason> ignored;  // per request
+  // Per request, its conn_id column (0 for NULL), the one column not in its payload:
+  // load_events() checks it against the call's events.
+  std::vector<uint64_t> request_conn_ids;
 };
 
 // One event row as read, for streaming (replay). `payload` points into SQLite's row
@@ -73,28 +77,6 @@ struct EventRow {
   std::size_t size = 0;
 };
 
-// The decoded columns of an event row, exactly as the recorder binds them: each value
-// points into the session's names or into `conn_id`/`fixed` storage here.
-struct EventColumns {
-  const char* event = nullptr;
-  const char* call = nullptr;
-  char conn_id[17] = {};
-  bool has_conn_id = false;
-  const char* this_dn = nullptr;
-  const char* this_dn_role = nullptr;
-  const char* other_dn = nullptr;
-  const char* other_dn_role = nullptr;
-  const char* third_party_dn = nullptr;
-  const char* third_party_dn_role = nullptr;
-  const char* this_queue = nullptr;
-  const char* third_party_queue = nullptr;
-  const char* call_state = nullptr;
-  bool has_reference_id = false;
-  int64_t reference_id = 0;
-  bool has_error_code = false;
-  int64_t error_code = 0;
-};
-EventColumns event_columns(const Event& e, const SessionConfig& config);
 
 class Journal {
  public:

@@ -21,7 +21,9 @@ namespace {
 
 // Version 1 of the journal schema. Tables hold the decoded columns of every payload
 // for SQL; the payload is the truth and replay reads only it.
-const char* const kSchema = R"sql(
+// The decoded columns of requests and events come from storage/columns.h.
+std::string schema_sql() {
+  return R"sql(
 CREATE TABLE IF NOT EXISTS sessions (
   session_id     INTEGER PRIMARY KEY,
   seed           TEXT NOT NULL,     -- decimal, 64-bit unsigned
@@ -38,37 +40,14 @@ CREATE TABLE IF NOT EXISTS requests (
   session_id   INTEGER NOT NULL REFERENCES sessions (session_id),
   seq          INTEGER NOT NULL,    -- 1.. in the session
   payload      BLOB NOT NULL,       -- canonical Record: Request (first, so reads reach it fast)
-  request      TEXT NOT NULL,       -- scenario verb: make-call, answer, inbound, ...
-  tlib         TEXT,                -- T-Lib request for client requests: TMakeCall, ...
-  call         TEXT,                -- the call's name in the scenario
-  conn_id      TEXT,                -- the call's ConnID, once it has one
-  this_dn      TEXT,
-  other_dn     TEXT,
-  reference_id INTEGER,
-  call_state   TEXT,                -- remote-busy's reason
-  ignored      TEXT,                -- why the engine ignored it, when it did
-  PRIMARY KEY (session_id, seq)
+)sql" + column_declarations(kRequestColumns, kRequestColumnCount) + R"sql(  PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
   session_id          INTEGER NOT NULL REFERENCES sessions (session_id),
   seq                 INTEGER NOT NULL,  -- AttributeEventSequenceNumber, 1..
   request_seq         INTEGER NOT NULL,  -- the request that caused it
   payload             BLOB NOT NULL,     -- canonical Record: Event (early, so reads reach it fast)
-  event               TEXT NOT NULL,     -- T-Lib name: EventRinging, ...
-  call                TEXT,
-  conn_id             TEXT,
-  this_dn             TEXT,
-  this_dn_role        TEXT,
-  other_dn            TEXT,
-  other_dn_role       TEXT,
-  third_party_dn      TEXT,
-  third_party_dn_role TEXT,
-  this_queue          TEXT,
-  third_party_queue   TEXT,
-  call_state          TEXT,
-  reference_id        INTEGER,
-  error_code          INTEGER,
-  PRIMARY KEY (session_id, seq)
+)sql" + column_declarations(kEventColumns, kEventColumnCount) + R"sql(  PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 
 -- Each event with the request that caused it.
@@ -88,6 +67,7 @@ CREATE VIEW IF NOT EXISTS request_answers AS
             ORDER BY e.seq LIMIT 1) AS answer_seq
   FROM requests r WHERE r.reference_id IS NOT NULL;
 )sql";
+}
 
 }  // namespace
 
@@ -231,7 +211,7 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
   if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
   if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
   if (mode == Mode::kWrite && (!exists || st.st_size == 0)) {
-    std::string sql = "BEGIN;\n" + std::string(kSchema) + "PRAGMA application_id = " +
+    std::string sql = "BEGIN;\n" + schema_sql() + "PRAGMA application_id = " +
                       std::to_string(kJournalApplicationId) + ";\n" + "PRAGMA user_version = " +
                       std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
     Status s = create_atomically(path, sql);

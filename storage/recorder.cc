@@ -13,14 +13,13 @@ Recorder::~Recorder() {
 
 Status Recorder::prepare() {
   Status s = journal_->prepare(
-      "INSERT INTO requests (session_id, seq, request, tlib, call, conn_id, this_dn, other_dn, "
-      "reference_id, call_state, ignored, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+      "INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) + ", payload) VALUES (?, ?" +
+          placeholders(kRequestColumnCount + 1) + ")",
       &insert_request_);
   if (s.is_ok()) {
     s = journal_->prepare(
-        "INSERT INTO events (session_id, seq, request_seq, event, call, conn_id, this_dn, this_dn_role, "
-        "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
-        "call_state, reference_id, error_code, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
+            ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")",
         &insert_event_);
   }
   if (s.is_ok()) {
@@ -83,22 +82,14 @@ Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Eve
   ++request_seq_;
   const StimulusShape& shape = shape_of(st.kind);
   codec_->encode_request(st, request_seq_, result, &payload_);
-  char conn[17];
-  bool has_conn = shape.has_call && conn_ids_[st.call] != 0;
-  if (has_conn) write_conn_id(conn_ids_[st.call], conn);
+  RequestColumns rc;
+  request_columns(st, result.outcome == Outcome::kIgnored ? result.reason : IgnoreReason::kNone,
+                  shape.has_call ? conn_ids_[st.call] : 0, config, &rc);
   Stmt& r = *insert_request_;
   r.bind_int(1, session_id_);
   r.bind_int(2, request_seq_);
-  r.bind_text(3, shape.verb);
-  r.bind_text(4, shape.tlib);
-  r.bind_text(5, shape.has_call ? config.call_names[st.call].c_str() : nullptr);
-  r.bind_text(6, has_conn ? conn : nullptr);
-  r.bind_text(7, shape.has_dn ? config.topology.dns[st.dn].name.c_str() : nullptr);
-  r.bind_text(8, shape.has_dn2 ? config.topology.dns[st.dn2].name.c_str() : nullptr);
-  if (st.reference_id != 0) r.bind_int(9, st.reference_id); else r.bind_null(9);
-  r.bind_text(10, st.has_call_state ? call_state_name(st.call_state) : nullptr);
-  r.bind_text(11, result.outcome == Outcome::kIgnored ? ignore_reason_text(result.reason) : nullptr);
-  r.bind_blob(12, payload_.data(), payload_.size());
+  bind_columns(r, 3, rc.value, kRequestColumnCount);
+  r.bind_blob(3 + static_cast<int>(kRequestColumnCount), payload_.data(), payload_.size());
   Status s = r.run(journal_->path() + ": recording request " + std::to_string(request_seq_));
   if (!s.is_ok()) return s;
 
@@ -107,26 +98,14 @@ Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Eve
     CB_ASSERT(e.request_seq == request_seq_);
     codec_->encode_event(e, &payload_);
     digest_ = chain_digest(digest_, payload_.data(), payload_.size());
-    EventColumns c = event_columns(e, config);
+    EventColumns c;
+    event_columns(e, config, &c);
     Stmt& w = *insert_event_;
     w.bind_int(1, session_id_);
     w.bind_int(2, e.seq);
     w.bind_int(3, e.request_seq);
-    w.bind_text(4, c.event);
-    w.bind_text(5, c.call);
-    w.bind_text(6, c.has_conn_id ? c.conn_id : nullptr);
-    w.bind_text(7, c.this_dn);
-    w.bind_text(8, c.this_dn_role);
-    w.bind_text(9, c.other_dn);
-    w.bind_text(10, c.other_dn_role);
-    w.bind_text(11, c.third_party_dn);
-    w.bind_text(12, c.third_party_dn_role);
-    w.bind_text(13, c.this_queue);
-    w.bind_text(14, c.third_party_queue);
-    w.bind_text(15, c.call_state);
-    if (c.has_reference_id) w.bind_int(16, c.reference_id); else w.bind_null(16);
-    if (c.has_error_code) w.bind_int(17, c.error_code); else w.bind_null(17);
-    w.bind_blob(18, payload_.data(), payload_.size());
+    bind_columns(w, 4, c.value, kEventColumnCount);
+    w.bind_blob(4 + static_cast<int>(kEventColumnCount), payload_.data(), payload_.size());
     s = w.run(journal_->path() + ": recording event " + std::to_string(e.seq));
     if (!s.is_ok()) return s;
     ++event_count_;

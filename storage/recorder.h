@@ -11,7 +11,6 @@
 #include <memory>
 #include <string>
 
-#include "core/engine.h"
 #include "core/model.h"
 #include "storage/codec.h"
 #include "storage/journal.h"

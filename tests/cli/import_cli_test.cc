@@ -247,3 +247,103 @@ TEST(ImportCli, ImportIsDeterministicAndAnonymizeHidesNames) {
 
 }  // namespace
 }  // namespace callbench::testing
+
+namespace callbench::testing {
+namespace {
+
+// The README's "Questions a support engineer asks of a log": its commands, run as
+// written, and every query's output compared with the README's.
+TEST(ImportCli, ReadmeSupportQuestionsGiveTheirDocumentedAnswers) {
+  if (!std::filesystem::exists(source_path("../shared/logs/urs_virtual_queue.log")))
+    GTEST_SKIP() << "../shared/logs is not here";
+  std::string readme = read_all(source_path("README.md"));
+  std::size_t start = readme.find("### Questions a support engineer asks of a log");
+  ASSERT_NE(start, std::string::npos);
+  std::size_t end = readme.find("\n## ", start);
+  std::string section = readme.substr(start, end - start);
+  auto block = [&](const std::string& fence, std::size_t from, std::size_t* after) {
+    std::size_t a = section.find(fence + "\n", from);
+    if (a == std::string::npos) return std::string();
+    a += fence.size() + 1;
+    std::size_t b = section.find("\n```", a);
+    *after = b + 4;
+    return section.substr(a, b - a);
+  };
+  std::size_t pos = 0;
+  std::string sh = block("```sh", 0, &pos);
+  ASSERT_FALSE(sh.empty());
+  std::string dir = temp_journal("readme_dir");
+  std::filesystem::create_directories(dir);
+  auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+    return s;
+  };
+  sh = replace_all(sh, "build/callbench", callbench());
+  sh = replace_all(sh, "corpus/flows/", source_path("corpus/flows") + "/");
+  sh = replace_all(sh, "../shared/", source_path("../shared") + "/");
+  auto r = run_command("cd " + dir + " && { " + replace_all(sh, "\\\n", " ") + "; } >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int queries = 0;
+  while (true) {
+    std::size_t after = 0;
+    std::string sql = block("```sql", pos, &after);
+    if (sql.empty()) break;
+    std::size_t next = 0;
+    std::string expected = block("```", after, &next);
+    pos = next;
+    std::string quoted = "'" + replace_all(sql, "'", "'\\''") + "'";
+    auto q = run_command("cd " + dir + " && " + callbench() + " sql log.db " + quoted);
+    EXPECT_EQ(q.exit_code, 0) << sql << q.err;
+    EXPECT_EQ(q.out, expected + "\n") << sql;
+    ++queries;
+  }
+  EXPECT_EQ(queries, 6);
+}
+
+}  // namespace
+}  // namespace callbench::testing
+
+namespace callbench::testing {
+namespace {
+
+// check on an imported log: per call, the flow it followed or the rule it broke at the
+// log's FILE:LINE; two calls in two files, one broken.
+TEST(ImportCli, CheckNamesEachCallsFlowOrBrokenRuleWithTheLogsLine) {
+  std::string src = temp_journal("chk_src");
+  auto r = run_command(callbench() + " run --journal " + src + flow("acd"));
+  ASSERT_EQ(r.exit_code, 0);
+  std::string log = run_command(callbench() + " show " + src + " --format tserver-log").out;
+  // Remove ThisQueue from the agent's EventRinging: the document says it carries the queue.
+  std::size_t ringing = log.find("message EventRinging");
+  ASSERT_NE(ringing, std::string::npos);
+  std::size_t tq = log.find("\tAttributeThisQueue\t'8001'\n", ringing);
+  ASSERT_NE(tq, std::string::npos);
+  std::string broken = log;
+  broken.erase(tq, std::string("\tAttributeThisQueue\t'8001'\n").size());
+  int ringing_line = 1;
+  for (std::size_t i = 0; i < ringing; ++i) ringing_line += log[i] == '\n';
+  std::string good_path = temp_file("chk_good", log), bad_path = temp_file("chk_bad", broken);
+  std::string j = temp_journal("chk");
+  r = run_command(callbench() + " import " + good_path + " " + bad_path + " --journal " + j);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto c = run_command(callbench() + " check " + j);
+  EXPECT_EQ(c.exit_code, 1);
+  EXPECT_NE(c.out.find("call conn_48416938ef0dcf6f (" + good_path + ":9 to line"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("): follows 'Internal/Inbound Call to ACD' (normal flow)"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("breaks agent-this-queue at " + bad_path + ":" + std::to_string(ringing_line) +
+                       " (EventRinging)"),
+            std::string::npos)
+      << c.out;
+  // A log cut in the middle of calls (its first lines and its last) is judged on what it shows.
+  std::size_t cut_from = log.find("@", log.find("message EventDiverted") - 40);
+  std::string middle = log.substr(cut_from, log.find("message RequestAnswerCall") - cut_from);
+  std::string mid_path = temp_file("chk_mid", middle);
+  std::string j2 = temp_journal("chk_mid");
+  ASSERT_EQ(run_command(callbench() + " import " + mid_path + " --journal " + j2).exit_code, 0);
+  c = run_command(callbench() + " check " + j2);
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find("conforms"), std::string::npos) << c.out;
+}
+
+}  // namespace
+}  // namespace callbench::testing

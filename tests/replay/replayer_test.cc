@@ -84,11 +84,9 @@ class DivergenceTest : public ::testing::Test {
     testing::exec(j.get(), "BEGIN; DELETE FROM events WHERE session_id = 1;");
     SessionCodec codec(ls_.session.config);
     Stmt insert;
-    ASSERT_TRUE(insert.prepare(j->db(),
-                               "INSERT INTO events (session_id, seq, request_seq, event, call, conn_id, this_dn, "
-                               "this_dn_role, other_dn, other_dn_role, third_party_dn, third_party_dn_role, "
-                               "this_queue, third_party_queue, call_state, reference_id, error_code, payload) "
-                               "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    ASSERT_TRUE(insert.prepare(j->db(), "INSERT INTO events (session_id, seq, request_seq, " +
+                                            column_list(kEventColumns) + ", payload) VALUES (1, ?, ?" +
+                                            placeholders(kEventColumnCount + 1) + ")")
                     .is_ok());
     uint64_t digest = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -97,16 +95,12 @@ class DivergenceTest : public ::testing::Test {
       Payload p;
       codec.encode_event(e, &p);
       digest = chain_digest(digest, p.data(), p.size());
-      EventColumns c = event_columns(e, ls_.session.config);
+      EventColumns c;
+      event_columns(e, ls_.session.config, &c);
       insert.bind_int(1, e.seq);
       insert.bind_int(2, e.request_seq);
-      const char* texts[] = {c.event, c.call, c.has_conn_id ? c.conn_id : nullptr, c.this_dn, c.this_dn_role,
-                             c.other_dn, c.other_dn_role, c.third_party_dn, c.third_party_dn_role, c.this_queue,
-                             c.third_party_queue, c.call_state};
-      for (int k = 0; k < 12; ++k) insert.bind_text(3 + k, texts[k]);
-      if (c.has_reference_id) insert.bind_int(15, c.reference_id); else insert.bind_null(15);
-      if (c.has_error_code) insert.bind_int(16, c.error_code); else insert.bind_null(16);
-      insert.bind_blob(17, p.data(), p.size());
+      bind_columns(insert, 3, c.value, kEventColumnCount);
+      insert.bind_blob(3 + static_cast<int>(kEventColumnCount), p.data(), p.size());
       ASSERT_TRUE(insert.run("insert").is_ok());
     }
     testing::exec(j.get(), "UPDATE sessions SET event_count = " + std::to_string(events.size()) + ", digest = '" +

@@ -220,6 +220,19 @@ TEST(BadJournalTest, AlteredRequestColumnIsRefusedByReplay) {
             std::string::npos) << replay_says(path, 3);
 }
 
+// The one column not in a request's payload, its call's ConnID, is checked against the
+// call's events: edited, emptied, or a ConnID that is not one.
+TEST(BadJournalTest, AlteredRequestConnIdIsRefused) {
+  for (const char* value : {"'00000000000000ff'", "NULL", "'xyz'"}) {
+    std::string path = three_flows("request_conn_id");
+    { exec(open_journal(path, Journal::Mode::kWrite).get(),
+           std::string("UPDATE requests SET conn_id = ") + value + " WHERE session_id = 2 AND seq = 2"); }
+    std::string says = replay_says(path, 2);
+    EXPECT_NE(says.find("session 2 request 2: column conn_id"), std::string::npos) << value << ": " << says;
+    EXPECT_EQ(replay_says(path, 1).find("conn_id"), std::string::npos) << "other sessions read";
+  }
+}
+
 TEST(BadJournalTest, AStatusThatIsNeitherCompleteNorIncompleteIsRefused) {
   std::string path = three_flows("status");
   { exec(open_journal(path, Journal::Mode::kWrite).get(),
