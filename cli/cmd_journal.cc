@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -21,7 +22,9 @@
 #include "core/render.h"
 #include "core/scenario.h"
 #include "import/jsonl.h"
+#include "import/derive.h"
 #include "import/tserver_log.h"
+#include "storage/log_store.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -68,6 +71,78 @@ Status open_chosen(const SessionChoice& c, bool default_all, std::unique_ptr<Jou
   return chosen_sessions(**j, c, default_all, ids);
 }
 
+// ---- observed sessions (imported logs): derived scenarios ------------------------
+
+// Where each row of an imported session is in its log (import/derive.h).
+Status row_lines(Journal& j, int64_t id, RowLines* out) {
+  Status s = log_source_file(j, id, &out->file);
+  if (!s.is_ok()) return s;
+  std::vector<LogRowRef> rows;
+  s = load_log_rows(j, id, "event", &rows);
+  for (const LogRowRef& r : rows) out->event_lines.push_back(r.line);
+  if (s.is_ok()) s = load_log_rows(j, id, "request", &rows);
+  for (const LogRowRef& r : rows) out->request_lines.push_back(r.line);
+  if (out->file.empty()) out->file = "session " + std::to_string(id);
+  return s;
+}
+
+// The call an observed session names by ConnID (16 hex digits) or by name.
+Status find_call(const Session& session, const std::vector<Event>& events, const std::string& text, CallId* out) {
+  std::optional<uint64_t> conn = parse_conn_id(text);
+  for (const Event& e : events) {
+    if (conn && e.has(Attr::kConnId) && e.conn_id == *conn && e.call != kNoCall) {
+      *out = e.call;
+      return Status::ok();
+    }
+  }
+  const auto& names = session.config.call_names;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) {
+      *out = static_cast<CallId>(i);
+      return Status::ok();
+    }
+  }
+  return Status::invalid("--call " + printable(text, 40) + ": no call of the session has this ConnID or name");
+}
+
+// replay of an observed session: each call's derived scenario played on the model and
+// compared with the log. Returns 1 when a call diverges.
+int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event>& events) {
+  RowLines lines;
+  Status s = row_lines(j, ls.info.id, &lines);
+  if (!s.is_ok()) return report(s);
+  std::vector<bool> has_events(ls.session.config.call_names.size(), false);
+  for (const Event& e : events) {
+    if (e.call < has_events.size()) has_events[e.call] = true;
+  }
+  std::string out = "session " + std::to_string(ls.info.id) + " (observed, " + printable(lines.file, 200) + "):\n";
+  std::size_t reproduced = 0, diverged = 0, underived = 0;
+  for (CallId c = 0; c < has_events.size(); ++c) {
+    if (!has_events[c]) continue;
+    const std::string& name = ls.session.config.call_names[c];
+    DerivedCall d;
+    s = derive_call(ls.session, events, lines, c, &d);
+    if (!s.is_ok()) {
+      ++underived;
+      out += "  call " + name + ": not derived: " + s.message() + "\n";
+      continue;
+    }
+    std::vector<Event> model = play_derived(d.session);
+    std::string diff = first_divergence(d, model, printable(lines.file, 200));
+    if (diff.empty()) {
+      ++reproduced;
+      out += "  call " + name + ": the model reproduces the log (" + std::to_string(d.log_events.size()) + " events)\n";
+    } else {
+      ++diverged;
+      out += "  call " + name + ": the model diverges from the log at " + diff + "\n";
+    }
+  }
+  out += "  " + std::to_string(reproduced) + " calls reproduced, " + std::to_string(diverged) + " diverged, " +
+         std::to_string(underived) + " not derived (under way at the log's first line)\n";
+  print(out);
+  return diverged == 0 ? 0 : 1;
+}
+
 // ---- replay ---------------------------------------------------------------------
 
 int replay(const SessionChoice& c) {
@@ -75,7 +150,21 @@ int replay(const SessionChoice& c) {
   std::vector<int64_t> ids;
   Status s = open_chosen(c, true, &j, &ids);
   if (!s.is_ok()) return report(s);
+  int observed_status = 0;
   for (int64_t id : ids) {
+    {
+      // An observed session (an imported log) replays call by call through derived scenarios.
+      LoadedSession ls;
+      std::vector<Event> events;
+      s = j->load_session(id, &ls, Journal::Check::kPayloads);
+      if (!s.is_ok()) return report(s);
+      if (ls.session.observed) {
+        s = j->read_session(id, &ls, &events);
+        if (!s.is_ok()) return report(s);
+        observed_status = std::max(observed_status, replay_observed(*j, ls, events));
+        continue;
+      }
+    }
     ReplayResult r;
     s = replay_session(*j, id, &r);
     if (!s.is_ok()) return report(s);
@@ -86,12 +175,12 @@ int replay(const SessionChoice& c) {
     }
     print(r.summary + "\n");
   }
-  return 0;
+  return observed_status;
 }
 
 // ---- show -----------------------------------------------------------------------
 
-int show(const SessionChoice& c, const std::string& format) {
+int show(const SessionChoice& c, const std::string& format, const std::string& call) {
   std::unique_ptr<Journal> j;
   std::vector<int64_t> ids;
   Status s = open_chosen(c, false, &j, &ids);
@@ -103,6 +192,20 @@ int show(const SessionChoice& c, const std::string& format) {
   std::vector<ApplyResult> outcomes;
   for (IgnoreReason why : ls.ignored) {
     outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+  }
+  if (!call.empty()) {
+    if (!ls.session.observed) return report(Status::invalid("--call: session " + std::to_string(ls.info.id) +
+                                                            " is not an imported log (its scenario is 'show --format scn')"));
+    if (format != "scn") return report(Status::invalid("--call: only with --format scn"));
+    CallId id = kNoCall;
+    s = find_call(ls.session, events, call, &id);
+    RowLines lines;
+    if (s.is_ok()) s = row_lines(*j, ls.info.id, &lines);
+    DerivedCall d;
+    if (s.is_ok()) s = derive_call(ls.session, events, lines, id, &d);
+    if (!s.is_ok()) return report(s);
+    print(print_derived(d, ls.session.config.call_names[id]));
+    return 0;
   }
   if (format == "scn") {
     // Comments, each on its own line and short: a label or path (data) can neither
@@ -341,7 +444,11 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     cmd->add_option("--format", *format, "table, jsonl, scn, svg, html or tserver-log")
         ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html", "tserver-log"}))
         ->default_str("table");
-    cmd->callback([c, format, exit_code] { *exit_code = show(*c, *format); });
+    auto call = std::make_shared<std::string>();
+    cmd->add_option("--call", *call,
+                    "With --format scn, on an imported log: the scenario derived from this call (its ConnID)")
+        ->type_name("CONNID");
+    cmd->callback([c, format, call, exit_code] { *exit_code = show(*c, *format, *call); });
   }
   {
     auto path = std::make_shared<std::string>();
