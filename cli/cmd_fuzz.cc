@@ -86,8 +86,10 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "before fuzzing starts; one campaign at a time per WORKDIR. Ctrl-C stops the fuzzing and\n"
       "still does the end work; a second Ctrl-C quits at once (exit 130).\n"
       "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
-  cmd->add_option("--target", o->campaign.target, "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader")
-      ->check(CLI::IsMember({"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"}))
+  std::vector<std::string> targets;
+  for (const FuzzTarget& t : fuzz_targets()) targets.emplace_back(t.name);
+  cmd->add_option("--target", o->campaign.target, fuzz_target_names())
+      ->check(CLI::IsMember(targets))
       ->default_str("fuzz_orderings");
   cmd->add_option("--time", o->campaign.seconds, "Seconds to run")->check(CLI::Range(1.0, 86400.0))->default_str("60");
   cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")

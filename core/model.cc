@@ -344,6 +344,24 @@ std::optional<CallState> parse_call_state(std::string_view name) {
   return std::nullopt;
 }
 
+int call_state_count() { return static_cast<int>(std::size(kCallStates)); }
+CallState call_state_at(int index) { return kCallStates[index].state; }
+int call_state_index(CallState state) {
+  for (std::size_t i = 0; i < std::size(kCallStates); ++i) {
+    if (kCallStates[i].state == state) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int event_type_count() { return static_cast<int>(std::size(kEvents)); }
+EventType event_type_at(int index) { return kEvents[index].type; }
+int event_type_index(EventType type) {
+  for (std::size_t i = 0; i < std::size(kEvents); ++i) {
+    if (kEvents[i].type == type) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 bool is_call_state(int value) {
   for (const auto& c : kCallStates) {
     if (static_cast<int>(c.state) == value) return true;

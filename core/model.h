@@ -362,6 +362,15 @@ std::string validate_session(const Session& session);
 // spellings case-insensitively; printing uses the document's.
 const char* dn_kind_name(DnKind kind);
 std::optional<DnKind> parse_dn_kind(std::string_view name);
+// Every CallState and every event type, in one order: the table that names them
+// (model.cc), which is T-Lib's order and the journal schema's enum order (the codec maps
+// index i to schema ordinal i + 1). index: -1 for a value not in the table.
+int call_state_count();
+CallState call_state_at(int index);  // REQUIRES: 0 <= index < call_state_count()
+int call_state_index(CallState state);
+int event_type_count();
+EventType event_type_at(int index);  // REQUIRES: 0 <= index < event_type_count()
+int event_type_index(EventType type);
 const char* call_state_name(CallState state);
 std::optional<CallState> parse_call_state(std::string_view name);
 bool is_call_state(int value);

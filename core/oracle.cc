@@ -1,5 +1,5 @@
 // The oracle's public surface: verdict formatting and identities. The rules are in
-// oracle_rules.cc, the documented flows in oracle_flows.cc.
+// oracle_rules.cc, the documented flows in oracle_flow_table.cc, oracle_match.cc and oracle_verdict.cc.
 #include "core/oracle.h"
 
 #include "core/render.h"

@@ -3,7 +3,7 @@
 // shared the engine's state machine it would repeat the engine's bugs (DESIGN.md).
 //
 // Two kinds of knowledge, both transcribed from the document and TLIB-FACTS.md:
-// - the documented flows as data (oracle_flows.cc): for each flow and interruption
+// - the documented flows as data (oracle_flow_table.cc, oracle_match.cc, oracle_verdict.cc): for each flow and interruption
 //   point, the events each party gets, row by row, with the attributes each must carry
 //   (mandatory values, *OPT, *DIAL, documented alternatives). A call whose events
 //   follow a documented flow must carry its attributes;

@@ -1,5 +1,5 @@
 // The oracle's working state, shared by its two files (oracle_rules.cc: the generic
-// invariants; oracle_flows.cc: the documented flows). Not part of the public surface.
+// invariants; oracle_verdict.cc: the documented flows). Not part of the public surface.
 #ifndef CALLBENCH_CORE_ORACLE_INTERNAL_H_
 #define CALLBENCH_CORE_ORACLE_INTERNAL_H_
 
@@ -100,7 +100,7 @@ class Judge {
   bool active_on_a_call(DnId dn) const;
   std::string party_state_text(const Stimulus& s) const;
   const Stimulus* route_request(uint32_t reference_id, uint32_t up_to_seq) const;
-  // oracle_flows.cc
+  // oracle_verdict.cc
   void flows();
   CallFacts call_facts(CallId c, const std::vector<const Event*>& events) const;
   bool departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r);

@@ -34,7 +34,19 @@
 
 namespace callbench {
 
-inline constexpr const char* kFuzzTargets[] = {"fuzz_orderings", "fuzz_scenario_parser", "fuzz_journal_reader"};
+// The fuzz targets a campaign runs, defined once (fuzz/campaign_targets.cc): the CLI's
+// --target, each target's inputs and dictionary, and what its findings are.
+struct FuzzTarget {
+  const char* name;            // the libFuzzer target: "fuzz_orderings"
+  const char* inputs[2];       // corpus directories under the source tree (nullptr: none)
+  const char* dict;            // a libFuzzer dictionary under the source tree, or nullptr
+  bool programs;               // fuzzes programs judged by the oracle: seeds written from
+                               // corpus/flows, oracle findings, flow coverage
+};
+const std::vector<FuzzTarget>& fuzz_targets();
+const FuzzTarget* find_fuzz_target(const std::string& name);  // nullptr: no such target
+// "fuzz_orderings, fuzz_scenario_parser or fuzz_journal_reader"
+std::string fuzz_target_names();
 
 struct CampaignOptions {
   std::string target = "fuzz_orderings";

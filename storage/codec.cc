@@ -21,50 +21,28 @@ namespace cp = ::capnp;
 
 // ---- Enum mappings: model values (T-Lib numbers) <-> schema ordinals ---------------
 
-const EventType kEventOrder[] = {
-    EventType::kError,         EventType::kQueued,         EventType::kDiverted,
-    EventType::kAbandoned,     EventType::kRinging,        EventType::kDialing,
-    EventType::kNetworkReached, EventType::kDestinationBusy, EventType::kEstablished,
-    EventType::kReleased,      EventType::kHeld,           EventType::kRetrieved,
-    EventType::kRouteRequest,  EventType::kRouteUsed,
-};
-const CallState kCallStateOrder[] = {
-    CallState::kOk, CallState::kTransferred, CallState::kConferenced, CallState::kGeneralError,
-    CallState::kSystemError, CallState::kRemoteRelease, CallState::kBusy, CallState::kNoAnswer,
-    CallState::kSitDetected, CallState::kAnsweringMachineDetected, CallState::kAllTrunksBusy,
-    CallState::kSitInvalidNum, CallState::kSitVacant, CallState::kSitIntercept,
-    CallState::kSitUnknown, CallState::kSitNoCircuit, CallState::kSitReorder,
-    CallState::kFaxDetected, CallState::kQueueFull, CallState::kCleared, CallState::kOverflowed,
-    CallState::kAbandoned, CallState::kRedirected, CallState::kForwarded, CallState::kConsult,
-    CallState::kPickedUp, CallState::kDropped, CallState::kDroppedNoAnswer, CallState::kUnknown,
-    CallState::kCovered, CallState::kConverseOn, CallState::kBridged, CallState::kDeafened,
-    CallState::kHeld,
-};
 constexpr int kRoleCount = 11;
 
-template <typename T, std::size_t N>
-uint16_t ordinal_of(const T (&order)[N], T value) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (order[i] == value) return static_cast<uint16_t>(i + 1);
-  }
-  return 0;
-}
-
+// Schema ordinal = the model's table index + 1 (0 is `none`): core/model.h.
 schema::EventType to_schema(EventType t) {
-  return static_cast<schema::EventType>(ordinal_of(kEventOrder, t));
+  return static_cast<schema::EventType>(event_type_index(t) + 1);
 }
 schema::CallState to_schema(CallState c) {
-  return static_cast<schema::CallState>(ordinal_of(kCallStateOrder, c));
+  return static_cast<schema::CallState>(call_state_index(c) + 1);
 }
 schema::DnRole to_schema(DnRole r) {
   return static_cast<schema::DnRole>(static_cast<uint16_t>(r) + 1);
 }
 
 // Ordinal -> model value; false for `none` or an ordinal the schema does not have.
-template <typename T, std::size_t N>
-bool from_ordinal(const T (&order)[N], uint16_t ordinal, T* out) {
-  if (ordinal == 0 || ordinal > N) return false;
-  *out = order[ordinal - 1];
+bool event_type_from(uint16_t ordinal, EventType* out) {
+  if (ordinal == 0 || ordinal > event_type_count()) return false;
+  *out = event_type_at(ordinal - 1);
+  return true;
+}
+bool call_state_from(uint16_t ordinal, CallState* out) {
+  if (ordinal == 0 || ordinal > call_state_count()) return false;
+  *out = call_state_at(ordinal - 1);
   return true;
 }
 bool role_from(uint16_t ordinal, DnRole* out) {
@@ -327,7 +305,7 @@ Status SessionCodec::decode_request(const uint8_t* data, std::size_t size, Recor
       if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getOtherDn()), 40) + "'");
     }
     if (r.getCallState() != schema::CallState::NONE) {
-      if (!from_ordinal(kCallStateOrder, static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
+      if (!call_state_from(static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
         return Status::corrupt("request with an unknown CallState");
       }
       s.has_call_state = true;
@@ -397,7 +375,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
     if (!rec.isEvent()) return Status::corrupt("payload is not an event");
     auto v = rec.getEvent();
     Event e;
-    if (!from_ordinal(kEventOrder, static_cast<uint16_t>(v.getEvent()), &e.type)) {
+    if (!event_type_from(static_cast<uint16_t>(v.getEvent()), &e.type)) {
       return Status::corrupt("event with an unknown type");
     }
     e.seq = v.getSeq();
@@ -438,7 +416,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
     if (!bad.is_ok()) return bad;
     if (!e.has(Attr::kThisDn)) return Status::corrupt("event without ThisDN");
     if (v.getCallState() != schema::CallState::NONE) {
-      if (!from_ordinal(kCallStateOrder, static_cast<uint16_t>(v.getCallState()), &e.call_state)) {
+      if (!call_state_from(static_cast<uint16_t>(v.getCallState()), &e.call_state)) {
         return Status::corrupt("event with an unknown CallState");
       }
       e.set(Attr::kCallState);

@@ -4,6 +4,7 @@
 
 #include <capnp/any.h>
 #include <capnp/message.h>
+#include <capnp/schema.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -252,6 +253,40 @@ TEST(DigestTest, ChainsOverPayloadsInOrder) {
   EXPECT_NE(ab, ba);
   EXPECT_NE(chain_digest(0, a.data(), 8), chain_digest(0, a.data(), 7));
   EXPECT_EQ(digest_string(ab).size(), 16u);
+}
+
+}  // namespace
+}  // namespace callbench
+
+namespace callbench {
+namespace {
+
+// The journal schema's enums follow the model's tables (core/model.h: one order, one
+// name per value): the same count, and each enumerant's JSON name is the model's name.
+template <typename E>
+std::vector<std::string> json_names() {
+  std::vector<std::string> out;
+  for (auto e : capnp::Schema::from<E>().getEnumerants()) {
+    std::string name;
+    for (auto a : e.getProto().getAnnotations()) {
+      if (a.getValue().isText()) name = a.getValue().getText();
+    }
+    out.push_back(name);
+  }
+  return out;
+}
+
+TEST(SchemaEnumsTest, FollowTheModelsTables) {
+  auto states = json_names<schema::CallState>();
+  ASSERT_EQ(states.size(), static_cast<std::size_t>(call_state_count() + 1));
+  for (int i = 0; i < call_state_count(); ++i) {
+    EXPECT_EQ(states[static_cast<std::size_t>(i) + 1], call_state_name(call_state_at(i))) << i;
+  }
+  auto events = json_names<schema::EventType>();
+  ASSERT_EQ(events.size(), static_cast<std::size_t>(event_type_count() + 1));
+  for (int i = 0; i < event_type_count(); ++i) {
+    EXPECT_EQ(events[static_cast<std::size_t>(i) + 1], event_name(event_type_at(i))) << i;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,394 @@
+// The matcher: see core/oracle_match.h, and core/oracle_flow_table.cc for the table's
+// notation.
+#include "core/oracle_match.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/assert.h"
+#include "core/oracle.h"
+
+namespace callbench {
+namespace oracle {
+namespace {
+
+class Matcher {
+ public:
+  using Buffers = MatchBuffers;
+  Matcher(const Session& session, Buffers* buffers) : session_(session), config_(session.config), buffers_(buffers) {}
+
+  MatchResult match(const Pattern& p, const std::vector<const Event*>& events, const CallFacts& facts) {
+    events_ = &events;
+    facts_ = &facts;
+    MatchResult r;
+    if (!fits(p, 0, facts.caller) || !fits(p, 1, facts.dialed)) return r;
+    if (p.route == 1 && !facts.route_pending) return r;
+    if (p.route == 2 && facts.route_pending) return r;
+    Binding b;
+    b.dn[0] = facts.caller;
+    b.dn[1] = facts.dialed;
+    // Parties a stimulus names; one whose DN the party cannot be ends the documented
+    // part of the flow at the row that stimulus causes (a route to an ACD queue, ...).
+    for (std::size_t x = 2; x < 4; ++x) {
+      uint8_t by = p.binds[x];
+      if (by == 0) continue;
+      DnId d = facts.bound_by[by];
+      if (d == kNoDn) continue;
+      bool taken = std::find(b.dn.begin(), b.dn.end(), d) != b.dn.end();
+      if (fits(p, static_cast<int>(x), d) && !taken) {
+        b.dn[x] = d;
+        continue;
+      }
+      uint32_t trig = by == 1 ? 1u << static_cast<int>(StimulusKind::kDivert)
+                      : by == 2 ? 1u << static_cast<int>(StimulusKind::kQueue)
+                                : 1u << static_cast<int>(StimulusKind::kRouteCall);
+      const Pattern& normal = *p.normal;  // a point's own rows are the normal's first
+      for (std::size_t ri = 0; ri < normal.rows.size(); ++ri) {
+        if (normal.rows[ri].triggers & trig) {
+          r.limit = std::min(r.limit, ri);
+          break;
+        }
+      }
+    }
+    std::size_t pos = 0, abnormal_used = 0;
+    for (std::size_t ri = 0; ri < p.rows.size() && ri < r.limit; ++ri) {
+      std::size_t used = 0;
+      std::string bad;
+      uint32_t bad_seq = 0;
+      EventType bad_type = EventType::kError;
+      uint16_t seen = 0;
+      if (!match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen)) break;
+      r.seen |= seen;
+      if (!bad.empty() && r.attrs_ok) {
+        r.attrs_ok = false;
+        r.bad = "row " + std::to_string(ri + 1) + ": " + bad;
+        r.bad_seq = bad_seq;
+        r.bad_type = bad_type;
+      }
+      pos += used;
+      if (ri >= p.abnormal_from) abnormal_used += used;
+      ++r.rows;
+    }
+    r.consumed = pos;
+    r.binding = b;
+    r.complete = r.rows == p.rows.size();
+    // An interruption point is reached only when its own rows showed an event (a hang-up
+    // of an outside caller alone is no sign of where the call was).
+    if (!p.is_normal() && r.complete && abnormal_used == 0) r.complete = false;
+    return r;
+  }
+
+ private:
+  bool fits(const Pattern& p, int party, DnId dn) const {
+    return dn < config_.topology.dns.size() &&
+           (p.kinds[static_cast<std::size_t>(party)] & kind_bit(config_.topology.dns[dn].kind)) != 0;
+  }
+  bool monitored(DnId dn) const { return config_.topology.dns[dn].kind != DnKind::kExternal; }
+  // An observed stream's topology is read off its events: a DN that got none reads as
+  // outside, though it may be an extension the call never reached. Named in an
+  // attribute, it may be any party an extension could be.
+  bool unseen_may_be(int party, DnId dn) const {
+    const Pattern& p = *buffers_->search.pattern;
+    return session_.observed && dn < config_.topology.dns.size() &&
+           config_.topology.dns[dn].kind == DnKind::kExternal &&
+           (p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0;
+  }
+  // The profile's value of option i (0: on/reported, 1: off/simulated), -1 unknown.
+  int option(int i) const { return session_.profile_known ? profile_option_value(config_.profile, i) : -1; }
+
+  bool match_row(const Pattern& p, const Row& row, std::size_t pos, Binding* b, std::size_t* used, std::string* bad,
+                 uint32_t* bad_seq, EventType* bad_type, uint16_t* seen) {
+    Search& s = buffers_->search;
+    s.pattern = &p;
+    s.row = &row;
+    s.pos = pos;
+    s.items.clear();
+    s.required.clear();
+    std::size_t required = 0;
+    for (const Item& it : row.items) {
+      DnId bound = b->dn[static_cast<std::size_t>(it.party)];
+      bool outside_party = (p.kinds[static_cast<std::size_t>(it.party)] & kExternalBit) != 0;
+      if (bound != kNoDn && !monitored(bound) && outside_party) continue;  // an external party: no events
+      bool req = true;
+      if (it.option >= 0) {
+        int v = option(it.option);
+        if (v >= 0 && v != it.option_value) continue;  // the profile's other alternative
+        if (v < 0) req = false;                        // unknown profile: either
+      }
+      bool may_be_external = (p.kinds[static_cast<std::size_t>(it.party)] & kExternalBit) != 0;
+      if (bound == kNoDn && may_be_external) req = false;
+      s.items.push_back(&it);
+      s.required.push_back(req);
+      required += req;
+    }
+    std::size_t available = events_->size() - pos;
+    for (std::size_t m = std::min(s.items.size(), available) + 1; m-- > 0;) {
+      if (m < required) break;
+      s.m = m;
+      s.choice.assign(m, -1);
+      s.found = false;
+      assign(&s, 0, *b);
+      if (s.found) {
+        *b = s.best_binding;
+        *used = m;
+        *bad = s.best_bad;
+        *bad_seq = s.best_seq;
+        *bad_type = s.best_type;
+        *seen = s.best_seen;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Assigns event pos+k onward to unused items, depth first; keeps the first complete
+  // assignment, or a later one whose attributes all match.
+  void assign(Search* s, std::size_t k, const Binding& b) {
+    if (s->found && s->best_bad.empty()) return;
+    if (k == s->m) {
+      for (std::size_t i = 0; i < s->items.size(); ++i) {
+        if (s->required[i] && std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) == s->choice.end()) {
+          return;  // a required item got no event
+        }
+      }
+      for (std::size_t i = 0; i < s->m; ++i) {
+        if (!caused_by_row(*s->row, *(*events_)[s->pos + i])) return;  // another stimulus's doing
+      }
+      Binding nb = b;
+      std::string bad;
+      uint32_t seq = 0;
+      EventType type = EventType::kError;
+      uint16_t seen = 0;
+      for (std::size_t i = 0; i < s->items.size(); ++i) {
+        const Item& it = *s->items[i];
+        if (it.option < 0 || option(it.option) >= 0) continue;
+        bool present = std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) != s->choice.end();
+        int v = present ? it.option_value : 1 - it.option_value;
+        seen = static_cast<uint16_t>(seen | (1u << (2 * it.option + v)));
+      }
+      for (std::size_t i = 0; i < s->m && bad.empty(); ++i) {
+        const Event& e = *(*events_)[s->pos + i];
+        bad = check_attrs(*s->items[static_cast<std::size_t>(s->choice[i])], e, &nb, &seen);
+        seq = e.seq;
+        type = e.type;
+      }
+      if (!s->found || (!s->best_bad.empty() && bad.empty())) {
+        s->found = true;
+        s->best_binding = nb;
+        s->best_bad = bad;
+        s->best_seq = seq;
+        s->best_type = type;
+        s->best_seen = seen;
+      }
+      return;
+    }
+    const Event& e = *(*events_)[s->pos + k];
+    for (std::size_t i = 0; i < s->items.size(); ++i) {
+      auto used_before = s->choice.begin() + static_cast<std::ptrdiff_t>(k);
+      if (std::find(s->choice.begin(), used_before, static_cast<int>(i)) != used_before) continue;
+      const Item& it = *s->items[i];
+      if (it.type != e.type) continue;
+      auto party = static_cast<std::size_t>(it.party);
+      Binding nb = b;
+      if (nb.dn[party] == kNoDn) {
+        if (!fits(*s->pattern, it.party, e.this_dn)) continue;
+        if (std::find(nb.dn.begin(), nb.dn.end(), e.this_dn) != nb.dn.end()) continue;
+        nb.dn[party] = e.this_dn;
+      } else if (nb.dn[party] != e.this_dn) {
+        continue;
+      }
+      s->choice[k] = static_cast<int>(i);
+      assign(s, k + 1, nb);
+    }
+  }
+
+  std::string name(DnId d) const { return config_.topology.valid(d) ? config_.topology.dns[d].name : "(none)"; }
+
+  // With stimuli known, a row's events come from a stimulus the row has: its own (a
+  // carried-out TRouteCall fires at step/resume when paused), or, for a delivery by the
+  // switch, the stimulus that sent the call on or the timing control that let it go.
+  bool caused_by_row(const Row& row, const Event& e) const {
+    if (session_.observed) return true;
+    if (e.request_seq < 1 || e.request_seq > session_.stimuli.size()) return false;
+    StimulusKind k = session_.stimuli[e.request_seq - 1].kind;
+    uint32_t bit = 1u << static_cast<int>(k);
+    bool timing = k == StimulusKind::kStep || k == StimulusKind::kResume;
+    if (row.triggers & bit) return true;
+    constexpr uint32_t route = (1u << static_cast<int>(StimulusKind::kRouteCall));
+    if ((row.triggers & route) && timing) return true;
+    if (!row.deliver) return false;
+    using K = StimulusKind;
+    return timing || k == K::kMakeCall || k == K::kInbound || k == K::kDivert || k == K::kRouteCall ||
+           k == K::kRouteTimeout;
+  }
+
+  // Whether the attribute must be present (1), must be absent (0), or either (-1, with
+  // the alternative it shows recorded in *seen).
+  int presence(const Item& it, const AttrSpec& a, const Binding& b, bool present, uint16_t* seen) const {
+    auto by_option = [&](int i, bool on_means_present) {
+      int v = option(i);
+      if (v < 0) {
+        int shown = present == on_means_present ? 0 : 1;
+        *seen = static_cast<uint16_t>(*seen | (1u << (2 * i + shown)));
+        return -1;
+      }
+      return (v == 0) == on_means_present ? 1 : 0;
+    };
+    switch (a.cond) {
+      case Cond::kMust: return 1;
+      case Cond::kIfPresent: return -1;
+      case Cond::kDial: {
+        // The party *DIAL is about: this attribute's, or (for a role) its DN's.
+        const AttrSpec* named = &a;
+        if (a.alts.empty() || a.alts[0].kind != Alt::kParty) {
+          for (const AttrSpec& o : it.attrs) {
+            if (o.cond == Cond::kDial && !o.alts.empty() && o.alts[0].kind == Alt::kParty) named = &o;
+          }
+        }
+        DnId party = named->alts.empty() || named->alts[0].kind != Alt::kParty
+                         ? kNoDn
+                         : b.dn[static_cast<std::size_t>(named->alts[0].party)];
+        if (party != kNoDn && monitored(party)) return 1;  // T-Server knows a DN it monitors
+        return by_option(kOptDialInfo, true);
+      }
+      case Cond::kOption: return by_option(a.option, true);
+      case Cond::kRouteB:
+        if (facts_->by_request) return 1;
+        return by_option(kOptThirdParty, true);
+    }
+    return 1;
+  }
+
+  // "" when every listed attribute is as specified, else what differs. Binds a party an
+  // attribute names for the first time (it must be a DN that party can be).
+  std::string check_attrs(const Item& it, const Event& e, Binding* b, uint16_t* seen) const {
+    for (const AttrSpec& a : it.attrs) {
+      bool present = e.has(a.attr);
+      int must = presence(it, a, *b, present, seen);
+      bool ok;
+      if (!present) {
+        ok = must != 1;
+      } else if (must == 0) {
+        ok = false;
+      } else {
+        ok = false;
+        for (const Alt& alt : a.alts) {
+          switch (alt.kind) {
+            case Alt::kAny: ok = true; break;
+            case Alt::kParty: {
+              auto x = static_cast<std::size_t>(alt.party);
+              DnId got = dn_value(e, a.attr);
+              if (b->dn[x] == kNoDn) {
+                bool taken = std::find(b->dn.begin(), b->dn.end(), got) != b->dn.end();
+                if (!taken && (fits(*buffers_->search.pattern, alt.party, got) || unseen_may_be(alt.party, got))) {
+                  b->dn[x] = got;  // the party shows itself here first
+                  ok = true;
+                }
+              } else {
+                ok = ok || got == b->dn[x];
+              }
+              break;
+            }
+            case Alt::kRole: ok = ok || static_cast<int>(role_value(e, a.attr)) == alt.value; break;
+            case Alt::kState: ok = ok || static_cast<int>(e.call_state) == alt.value; break;
+          }
+        }
+      }
+      if (!ok) {
+        std::string want;
+        if (must == 0) want = "absent";
+        for (const Alt& alt : a.alts) {
+          if (must == 0) break;
+          if (!want.empty()) want += " or ";
+          switch (alt.kind) {
+            case Alt::kAny: want += "present"; break;
+            case Alt::kParty:
+              want += std::string(1, static_cast<char>('A' + alt.party)) + " (" +
+                      name(b->dn[static_cast<std::size_t>(alt.party)]) + ")";
+              break;
+            case Alt::kRole: want += dn_role_name(static_cast<DnRole>(alt.value)); break;
+            case Alt::kState: want += call_state_name(static_cast<CallState>(alt.value)); break;
+          }
+        }
+        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) + ": " +
+               attr_name(a.attr) + " is " + (present ? attr_value_text(e, a.attr, config_) : std::string("absent")) +
+               ", the document says " + want;
+      }
+    }
+    // Attributes the row does not list: the table's silence is not a licence. Third-party
+    // attributes and ThisQueue appear only where a row lists them (TLIB-FACTS: ThisQueue
+    // is not reported on non-ACD calls); an unlisted CallState is OK (the document names
+    // every other value where it occurs); a party keeps its role (A Origination, the
+    // others Destination) and names the other side's.
+    for (int ai = 0; ai < kAttrCount; ++ai) {
+      auto a = static_cast<Attr>(ai);
+      if (!e.has(a)) continue;
+      bool listed = false;
+      for (const AttrSpec& spec : it.attrs) listed = listed || spec.attr == a;
+      if (listed) continue;
+      bool caller = it.party == 0;
+      std::string why;
+      switch (a) {
+        case Attr::kThirdPartyDn:
+        case Attr::kThirdPartyDnRole:
+        case Attr::kThirdPartyQueue:
+        case Attr::kThisQueue:
+        case Attr::kErrorCode: why = "is not in the document's row"; break;
+        case Attr::kCallState:
+          if (e.call_state != CallState::kOk) why = "is not OK, and the document's row names no other value";
+          break;
+        case Attr::kThisDnRole:
+          if (e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination)) why = "is not this party's role";
+          break;
+        case Attr::kOtherDnRole:
+          if (e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination)) why = "is not the other side's role";
+          break;
+        case Attr::kOtherDn:
+          if (!caller && b->dn[0] != kNoDn && e.other_dn != b->dn[0]) why = "does not name the caller A";
+          break;
+        default: break;
+      }
+      if (!why.empty()) {
+        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) + ": " +
+               attr_name(a) + " " + attr_value_text(e, a, config_) + " " + why;
+      }
+    }
+    return "";
+  }
+
+  static DnId dn_value(const Event& e, Attr a) {
+    switch (a) {
+      case Attr::kThisDn: return e.this_dn;
+      case Attr::kThisQueue: return e.this_queue;
+      case Attr::kOtherDn: return e.other_dn;
+      case Attr::kThirdPartyDn: return e.third_party_dn;
+      case Attr::kThirdPartyQueue: return e.third_party_queue;
+      default: return kNoDn;
+    }
+  }
+  static DnRole role_value(const Event& e, Attr a) {
+    return a == Attr::kThisDnRole ? e.this_role : a == Attr::kOtherDnRole ? e.other_role : e.third_party_role;
+  }
+
+  const Session& session_;
+  const SessionConfig& config_;
+  const std::vector<const Event*>* events_ = nullptr;
+  const CallFacts* facts_ = nullptr;
+  Buffers* buffers_;
+};
+
+// What the stimuli tell of call `c` (nothing in an observed stream but what its events
+// show): the DNs the divert, the second queue and the route name, and how it was routed.
+
+}  // namespace
+
+MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
+                       const std::vector<const Event*>& events, const CallFacts& facts) {
+  Matcher m(session, buffers);
+  return m.match(p, events, facts);
+}
+
+}  // namespace oracle
+}  // namespace callbench

@@ -1,0 +1,72 @@
+// Matching one call's events against one documented flow (core/oracle_flow_table.h):
+// the call's events (EventError aside) are consumed row by row, the parties bound from
+// the stimuli or their first mention, each attribute checked against the row. Internal
+// to the oracle; core/oracle_verdict.cc ranks the results.
+#ifndef CALLBENCH_CORE_ORACLE_MATCH_H_
+#define CALLBENCH_CORE_ORACLE_MATCH_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/oracle_flow_table.h"
+
+namespace callbench::oracle {
+
+struct Binding {
+  std::array<DnId, 4> dn{kNoDn, kNoDn, kNoDn, kNoDn};
+};
+
+// What the session tells of one call beyond its events: the parties the stimuli name and
+// how it was routed.
+struct CallFacts {
+  DnId caller = kNoDn, dialed = kNoDn;
+  std::array<DnId, 4> bound_by{kNoDn, kNoDn, kNoDn, kNoDn};  // by Pattern::binds value
+  bool by_request = false;     // its EventRouteUsed answers a TRouteCall
+  bool route_pending = false;  // the caller hung up while a TRouteCall was pending
+};
+
+struct MatchResult {
+  std::size_t consumed = 0;  // events matched
+  std::size_t rows = 0;      // rows matched
+  bool complete = false;     // every row matched
+  bool attrs_ok = true;
+  std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call
+  uint16_t seen = 0;        // unknown profile: bit 2i+v, option i seen with value v
+  Binding binding;          // the parties' DNs at the end
+  std::string bad;          // the first attribute that differs
+  uint32_t bad_seq = 0;
+  EventType bad_type = EventType::kError;
+};
+
+struct Search {
+  const Pattern* pattern = nullptr;
+  const Row* row = nullptr;
+  std::size_t pos = 0, m = 0;
+  std::vector<const Item*> items;
+  std::vector<bool> required;
+  std::vector<int> choice;
+  bool found = false;
+  Binding best_binding;
+  uint16_t best_seen = 0;
+  std::string best_bad;
+  uint32_t best_seq = 0;
+  EventType best_type = EventType::kError;
+};
+
+struct MatchBuffers {
+  Search search;
+  std::vector<MatchResult> results;
+};
+
+// Matches `events` (one call's, EventError aside, in seq order) against `p`. `buffers`
+// is reused between calls (no allocation once warm).
+MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
+                       const std::vector<const Event*>& events, const CallFacts& facts);
+
+}  // namespace callbench::oracle
+
+#endif  // CALLBENCH_CORE_ORACLE_MATCH_H_
