@@ -23,6 +23,7 @@
 #include "core/scenario.h"
 #include "import/jsonl.h"
 #include "import/derive.h"
+#include "import/log_journal.h"
 #include "import/tserver_log.h"
 #include "storage/log_store.h"
 #include "replay/replayer.h"
@@ -105,6 +106,69 @@ Status find_call(const Session& session, const std::vector<Event>& events, const
   return Status::invalid("--call " + printable(text, 40) + ": no call of the session has this ConnID or name");
 }
 
+// Replay of an imported log first checks that its source file, read again, gives the
+// very payload bytes the journal holds (import is deterministic). "" when it does (or
+// cannot be checked: *note says why), else what differs.
+std::string check_reimport(Journal& j, const LoadedSession& ls, const std::string& file, std::string* note) {
+  std::string text;
+  if (!read_file_bytes(file, &text).is_ok()) {
+    *note = "its source file " + printable(file, 200) + " is not readable here: payload bytes not checked";
+    return {};
+  }
+  {
+    Journal::Statement lease;
+    if (!j.prepare("SELECT anonymized FROM log_files WHERE session_id = ?", &lease).is_ok()) return "log_files unreadable";
+    lease->bind_int(1, ls.info.id);
+    if (lease->step() == SQLITE_ROW && lease->col_int(0) != 0) {
+      *note = "anonymized at import (pseudonyms depend on the whole import): payload bytes not checked";
+      return {};
+    }
+  }
+  LogFile f;
+  ImportedLog log;
+  Pseudonyms names;
+  Status s = read_tserver_log_text(text, file, &f);
+  if (s.is_ok()) s = log_to_session(std::move(f), ImportOptions{}, &names, &log);
+  if (!s.is_ok()) return "the source file no longer imports: " + s.message();
+  SessionCodec codec(log.session.config);
+  codec.set_observed(true);
+  std::vector<std::vector<uint8_t>> fresh;
+  Payload p;
+  for (const Event& e : log.events) {
+    codec.encode_event(e, &p);
+    fresh.push_back(p);
+  }
+  for (std::size_t i = 0; i < log.session.stimuli.size(); ++i) {
+    codec.encode_request(log.session.stimuli[i], static_cast<uint32_t>(i + 1), ApplyResult{}, &p);
+    fresh.push_back(p);
+  }
+  for (const auto* rows : {&log.event_rows, &log.other_rows, &log.request_rows}) {
+    for (const LogRowInfo& r : *rows) {
+      fresh.emplace_back();
+      encode_log_row(r, &fresh.back());
+    }
+  }
+  std::vector<std::vector<uint8_t>> stored;
+  for (const char* sql : {"SELECT payload FROM events WHERE session_id = ? ORDER BY seq",
+                          "SELECT payload FROM requests WHERE session_id = ? ORDER BY seq"}) {
+    Journal::Statement lease;
+    if (!j.prepare(sql, &lease).is_ok()) return "payloads unreadable";
+    lease->bind_int(1, ls.info.id);
+    while (lease->step() == SQLITE_ROW) stored.emplace_back(lease->col_blob(0), lease->col_blob(0) + lease->col_bytes(0));
+  }
+  std::vector<std::vector<uint8_t>> rows;
+  if (!load_log_payloads(j, ls.info.id, &rows).is_ok()) return "log rows unreadable";
+  stored.insert(stored.end(), rows.begin(), rows.end());
+  if (stored.size() != fresh.size())
+    return "the source file now gives " + std::to_string(fresh.size()) + " payloads, the journal holds " +
+           std::to_string(stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i] != fresh[i]) return "payload " + std::to_string(i + 1) + " differs from the source file's import";
+  }
+  *note = "its source file imports to the same " + std::to_string(stored.size()) + " payloads, byte for byte";
+  return {};
+}
+
 // replay of an observed session: each call's derived scenario played on the model and
 // compared with the log. Returns 1 when a call diverges.
 int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event>& events) {
@@ -116,6 +180,18 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
     if (e.call < has_events.size()) has_events[e.call] = true;
   }
   std::string out = "session " + std::to_string(ls.info.id) + " (observed, " + printable(lines.file, 200) + "):\n";
+  std::string source;
+  s = log_source_file(j, ls.info.id, &source);
+  if (!s.is_ok()) return report(s);
+  if (!source.empty()) {
+    std::string note;
+    std::string differs = check_reimport(j, ls, source, &note);
+    if (!differs.empty()) {
+      print(out + "  not deterministic: " + differs + "\n");
+      return 1;
+    }
+    out += "  " + note + "\n";
+  }
   std::size_t reproduced = 0, diverged = 0, underived = 0;
   for (CallId c = 0; c < has_events.size(); ++c) {
     if (!has_events[c]) continue;

@@ -407,6 +407,13 @@ TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence
   auto r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("call conn_48416938ef0dcf6f: the model reproduces the log"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("its source file imports to the same"), std::string::npos) << r.out;
+  // The source file changed since: replay says so before replaying.
+  std::ofstream(path, std::ios::app) << "@00:00:09.0000 [0] 8.1 distribute_event: message EventHeld\n"
+                                        "\tAttributeThisDN\t'7002'\n";
+  r = run_command(callbench() + " replay " + j);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not deterministic: the source file now gives"), std::string::npos) << r.out;
   // The agent's EventEstablished says Origination: the model says Destination.
   std::size_t est = log.rfind("message EventEstablished");
   std::size_t role = log.find("AttributeThisDNRole\t2", est);
