@@ -497,7 +497,11 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "first difference: a report naming the session, the event seq, the stimulus that caused it,\n"
         "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
         "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
-        "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
+        "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.\n"
+        "An observed session (an imported log): its source file is first read again and must import\n"
+        "to the same payload bytes; then each call's derived scenario ('show --call CONNID --format\n"
+        "scn') plays on the engine, and each call prints 'the model reproduces the log' or the first\n"
+        "divergence, log against model, attribute by attribute (exit 1 when a call diverges).");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
