@@ -99,6 +99,13 @@ int run_import(const ImportCommand& c) {
     }
     options.dn_kinds[spec.substr(0, eq)] = *kind;
   }
+  // A file's path becomes its session's label only when it is a valid one.
+  for (std::size_t i = 0; i < c.files.size() && c.label.empty(); ++i) {
+    if (!valid_label(c.files[i])) {
+      return report(Status::invalid(printable(c.files[i], 200) + ": its path is not a session label (" +
+                                    std::string(kLabelRule) + "): name the sessions with --label"));
+    }
+  }
   // Every file is read before any is recorded: a file that cannot be read leaves the
   // journal as it was.
   Pseudonyms names;
@@ -177,8 +184,11 @@ void add_import_command(CLI::App& app, int* exit_code) {
   non_empty(cmd->add_option("--journal", c->journal, "The journal to record into (created when missing)"))
       ->required()
       ->type_name("J.db");
-  cmd->add_option("--label", c->label, "Label of every imported session (default: the file's path)")
-      ->type_name("TEXT");
+  cmd->add_option("--label", c->label, "Label of every imported session (default: the file's path); " + std::string(kLabelRule))
+      ->type_name("TEXT")
+      ->check(CLI::Validator(
+          [](std::string& v) { return valid_label(v) ? std::string() : "must be " + std::string(kLabelRule); }, "",
+          "label"));
   cmd->add_option("--dn", c->dns, "A DN's kind, overriding the inferred one (repeatable)")->type_name("DN=KIND");
   cmd->add_flag("--anonymize", c->anonymize,
                 "Replace DNs, ANI/DNIS, agent ids, user data values and host names by stable pseudonyms");

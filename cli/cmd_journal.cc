@@ -381,6 +381,21 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     if (!raw) break;
     sqlite3_finalize(raw);
   }
+  // Then the journal is verified as every reader verifies it: a tampered journal is
+  // refused before any statement reads it, naming session, seq and column.
+  guard->start_clock();
+  s = guard->verify_journal();
+  if (!s.is_ok()) {
+    if (guard->stopped() == SqlGuard::Stop::kInterrupted) {
+      spdlog::error("verifying the journal was interrupted (Ctrl-C)");
+      return 130;
+    }
+    if (guard->stopped() == SqlGuard::Stop::kTimeout) {
+      spdlog::error("verifying the journal took longer than --timeout {} seconds and was stopped", timeout_seconds);
+      return 1;
+    }
+    return report(s);
+  }
   const char* tail = query.c_str();
   bool first_result = true;
   std::size_t statements = 0;
@@ -437,6 +452,16 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
       }
       std::string msg = sqlite3_errmsg(db);
       int primary = rc & 0xff;
+      if (primary == SQLITE_NOMEM) {
+        spdlog::error("the query needed more than {} MiB of memory, callbench sql's limit, and was stopped",
+                      SqlGuard::kHeapLimitBytes >> 20);
+        return 1;
+      }
+      if (primary == SQLITE_AUTH) {
+        // A table-valued PRAGMA is authorized as it runs, not when it is prepared.
+        return report(Status::invalid(std::string("SQL error: ") + msg + ": callbench sql only reads (SELECT, WITH, "
+                                      "and PRAGMAs that describe the schema)"));
+      }
       if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR) {
         return report(Status::corrupt(path + ": " + msg));
       }
@@ -541,16 +566,20 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) as\n"
         "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').\n"
         "The journal may come from anyone, so the connection only reads: SELECT and WITH, and PRAGMAs\n"
-        "that describe the schema (table_info, ...). Writing, ATTACH, VACUUM, extensions and\n"
-        "fts3_tokenizer() are refused (exit 2). A statement running longer than --timeout seconds is\n"
-        "stopped (exit 1); Ctrl-C stops it too (exit 130).");
+        "that describe the file, as statements or table-valued functions (table_info,\n"
+        "pragma_user_version, ...). Writing, ATTACH, VACUUM, setting a PRAGMA, extensions and\n"
+        "fts3_tokenizer() are refused (exit 2). Before any statement runs, every session is verified\n"
+        "as replay, check, show and export verify it (a tampered journal: exit 2 naming session, seq\n"
+        "and column). Sorts and temporary tables stay in memory: a query needing more than 512 MiB\n"
+        "stops (exit 1). Verifying, or a statement, running longer than --timeout seconds is stopped\n"
+        "(exit 1); Ctrl-C stops it too (exit 130).");
     non_empty(cmd->add_option("journal", *path, "The journal"))->required()->type_name("J.db");
     cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
         ->required()
         ->type_name("SQL");
     cmd->add_flag("--csv", *csv, "Print CSV (RFC 4180) instead of an aligned table");
     auto timeout = std::make_shared<double>(60);
-    cmd->add_option("--timeout", *timeout, "Stop a statement that runs longer than this (exit 1); 0: never")
+    cmd->add_option("--timeout", *timeout, "Stop verifying, or a statement, that runs longer than this (exit 1); 0: never")
         ->type_name("SECONDS")
         ->check(CLI::Validator(
             [](std::string& v) {

@@ -1,6 +1,8 @@
 #include "cli/html_out.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "core/ladder.h"
 
@@ -24,13 +26,23 @@ Status HtmlOut::write(const std::string& path, const std::string& title) const {
 
 Status write_file_atomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
+  // Every failure names its cause (EROFS, ENOSPC, ...), as standard output's do.
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::io(path + ": cannot write");
+  if (!f) return Status::io(path + ": cannot write: " + std::strerror(errno));
+  errno = 0;
   bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  int err = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    err = errno;
+  }
+  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) {
     std::remove(tmp.c_str());
-    return Status::io(path + ": cannot write");
+    return Status::io(path + ": cannot write: " + std::strerror(err != 0 ? err : EIO));
   }
   return Status::ok();
 }

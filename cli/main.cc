@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -19,7 +21,7 @@ int report(const Status& status) {
   for (std::size_t p = 0; p <= m.size();) {
     std::size_t e = m.find('\n', p);
     if (e == std::string::npos) e = m.size();
-    safe += (p ? "\n" : "") + printable(std::string_view(m).substr(p, e - p));
+    safe += (p ? "\n" : "") + printable_message(std::string_view(m).substr(p, e - p));
     p = e + 1;
   }
   spdlog::error("{}", safe);
@@ -76,14 +78,22 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // Help and the version go through the same checked output as every command's
+  // results: `--version >/dev/full` is exit 3 naming the failure.
+  auto print_help = [&app](const CLI::Error& e) {
+    std::ostringstream out;
+    int code = app.exit(e, out, std::cerr);
+    callbench::cli::print(out.str());
+    return callbench::cli::finish_output(code);
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return callbench::cli::finish_output(app.exit(e));
+    return print_help(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return callbench::cli::finish_output(app.exit(e));
+    return print_help(e);
   } catch (const CLI::CallForVersion& e) {
-    return callbench::cli::finish_output(app.exit(e));
+    return print_help(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "callbench: %s\nRun 'callbench --help' for usage.\n", e.what());
     return 2;

@@ -1,7 +1,9 @@
 #include "core/model.h"
+#include "core/assert.h"
 #include "core/names.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -178,6 +180,32 @@ bool* bool_option(SwitchProfile* p, int index) {
 const StimulusShape& shape_of(StimulusKind kind) {
   auto i = static_cast<std::size_t>(kind);
   return kShapes[i < kStimulusKindCount ? i : static_cast<std::size_t>(StimulusKind::kPause)];
+}
+
+const StimulusArgs& stimulus_args(StimulusKind kind) {
+  static const auto table = [] {
+    std::array<StimulusArgs, kStimulusKindCount> t{};
+    for (std::size_t k = 0; k < kStimulusKindCount; ++k) {
+      StimulusArgs& out = t[k];
+      for (const char* a = kShapes[k].args; *a; ++a) {
+        CB_ASSERT_MSG(out.count < std::size(out.arg), "a stimulus has at most three arguments");
+        StimulusArg& x = out.arg[out.count++];
+        switch (*a) {
+          case 'D': case 'd': case 'E': case 'e':
+            x.kind = StimulusArg::Kind::kDn;
+            x.second = *a == 'E' || *a == 'e';
+            x.dialed = *a == 'd' || *a == 'e';
+            break;
+          case 'C': x.kind = StimulusArg::Kind::kCall; break;
+          case 'R': x.kind = StimulusArg::Kind::kReason; break;
+          default: CB_ASSERT_MSG(false, "a shape's argument letter is one of D d E e C R");
+        }
+      }
+    }
+    return t;
+  }();
+  auto i = static_cast<std::size_t>(kind);
+  return table[i < kStimulusKindCount ? i : static_cast<std::size_t>(StimulusKind::kPause)];
 }
 
 int error_code_of(ErrorReason reason) {

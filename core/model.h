@@ -153,6 +153,24 @@ struct StimulusShape {
 };
 const StimulusShape& shape_of(StimulusKind kind);
 
+// One argument of a stimulus, in scenario order: StimulusShape::args read once, so code
+// that walks a stimulus's arguments (parser, printer, program codec, generator,
+// mutator, JSON lines) switches on a kind instead of on the letters.
+struct StimulusArg {
+  enum class Kind : uint8_t { kDn, kCall, kReason };
+  Kind kind = Kind::kDn;
+  bool second = false;  // kDn: Stimulus::dn2 (E, e); else Stimulus::dn (D, d)
+  bool dialed = false;  // kDn: a dialed number (d, e): need not be declared (an
+                        // undeclared one is an external DN)
+};
+struct StimulusArgs {
+  StimulusArg arg[3];
+  uint8_t count = 0;
+  const StimulusArg* begin() const { return arg; }
+  const StimulusArg* end() const { return arg + count; }
+};
+const StimulusArgs& stimulus_args(StimulusKind kind);
+
 struct Stimulus {
   StimulusKind kind = StimulusKind::kPause;
   bool has_call_state = false;  // remote-busy reason given
@@ -165,6 +183,10 @@ struct Stimulus {
   bool is_client_request() const { return shape_of(kind).client_request; }
   friend bool operator==(const Stimulus&, const Stimulus&) = default;
 };
+
+// The DN a kDn argument names.
+inline DnId& arg_dn(Stimulus& s, const StimulusArg& a) { return a.second ? s.dn2 : s.dn; }
+inline DnId arg_dn(const Stimulus& s, const StimulusArg& a) { return a.second ? s.dn2 : s.dn; }
 
 // What became of a stimulus.
 enum class Outcome : uint8_t {

@@ -59,13 +59,14 @@ bool valid_label(std::string_view s) {
   return true;
 }
 
-std::string printable(std::string_view s, std::size_t max) {
+namespace {
+std::string escaped(std::string_view s, std::size_t max, bool backslash) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     if (out.size() >= max) return out + "...";
     std::size_t n = printable_utf8_at(s, i);
     char c = s[i];
-    if (n > 0 && c != '\\') {
+    if (n > 0 && (c != '\\' || !backslash)) {
       out.append(s.substr(i, n));
       i += n;
       continue;
@@ -85,5 +86,10 @@ std::string printable(std::string_view s, std::size_t max) {
   }
   return out;
 }
+}  // namespace
+
+std::string printable(std::string_view s, std::size_t max) { return escaped(s, max, true); }
+
+std::string printable_message(std::string_view s) { return escaped(s, std::string::npos, false); }
 
 }  // namespace callbench

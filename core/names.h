@@ -29,6 +29,10 @@ inline constexpr const char* kLabelRule = "1 to 200 bytes of UTF-8 text with no 
 // `s` with every control character (C0, DEL, C1), backslash and byte that is not UTF-8
 // written as \n, \t, \r, \\ or \xNN; at most `max` bytes of it, then "...".
 std::string printable(std::string_view s, std::size_t max = std::string::npos);
+// The same for a message that may hold text already made printable (quoted names):
+// control characters and bytes that are not UTF-8 escaped, a backslash left as it is,
+// so that what was escaped once is not escaped again.
+std::string printable_message(std::string_view s);
 
 }  // namespace callbench
 

@@ -36,13 +36,14 @@ std::string verb_list() {
   return all;
 }
 
-std::string usage_of(const StimulusShape& shape) {
+std::string usage_of(StimulusKind kind) {
+  const StimulusShape& shape = shape_of(kind);
   std::string u = shape.creates_call ? std::string("NAME = ") + shape.verb : shape.verb;
-  for (const char* a = shape.args; *a; ++a) {
-    switch (*a) {
-      case 'D': case 'd': case 'E': case 'e': u += " DN"; break;
-      case 'C': u += " CALL"; break;
-      case 'R': u += " [CALLSTATE]"; break;
+  for (const StimulusArg& a : stimulus_args(kind)) {
+    switch (a.kind) {
+      case StimulusArg::Kind::kDn: u += " DN"; break;
+      case StimulusArg::Kind::kCall: u += " CALL"; break;
+      case StimulusArg::Kind::kReason: u += " [CALLSTATE]"; break;
     }
   }
   if (shape.client_request) u += " [ref=N]";
@@ -279,17 +280,17 @@ class Parser {
     const StimulusShape& shape = shape_of(*kind);
     if (shape.creates_call && !name) {
       return error(line, verb_tok.column,
-                   std::string(shape.verb) + " creates a call: name it, as in '" + usage_of(shape) + "'");
+                   std::string(shape.verb) + " creates a call: name it, as in '" + usage_of(*kind) + "'");
     }
     if (!shape.creates_call && name) {
       return error(line, name->column,
-                   std::string(shape.verb) + " does not create a call: expected '" + usage_of(shape) + "'");
+                   std::string(shape.verb) + " does not create a call: expected '" + usage_of(*kind) + "'");
     }
     Stimulus s;
     s.kind = *kind;
     ++i;
-    for (const char* a = shape.args; *a; ++a) {
-      if (*a == 'R') {  // optional CallState reason
+    for (const StimulusArg& a : stimulus_args(s.kind)) {
+      if (a.kind == StimulusArg::Kind::kReason) {  // optional CallState reason
         if (i < t.size() && t[i].text.find('=') == std::string_view::npos) {
           auto cs = parse_call_state(t[i].text);
           if (!cs) return error(line, t[i].column, "expected a CallState (OK, Busy, SitInvalidNum, ...), found " + quoted(t[i].text));
@@ -300,15 +301,12 @@ class Parser {
         continue;
       }
       if (i >= t.size()) {
-        return error(line, end_col, std::string("expected ") + (*a == 'C' ? "a call name" : "a DN") +
-                                        ": usage '" + usage_of(shape) + "'");
+        return error(line, end_col, std::string("expected ") + (a.kind == StimulusArg::Kind::kCall ? "a call name" : "a DN") +
+                                        ": usage '" + usage_of(*kind) + "'");
       }
       Status st;
-      switch (*a) {
-        case 'D': case 'd': st = dn_arg(line, t[i], *a == 'd', &s.dn); break;
-        case 'E': case 'e': st = dn_arg(line, t[i], *a == 'e', &s.dn2); break;
-        case 'C': st = call_arg(line, t[i], &s.call); break;
-      }
+      if (a.kind == StimulusArg::Kind::kDn) st = dn_arg(line, t[i], a.dialed, &arg_dn(s, a));
+      else st = call_arg(line, t[i], &s.call);
       if (!st.is_ok()) return st;
       ++i;
     }
@@ -325,7 +323,7 @@ class Parser {
       }
     }
     if (i < t.size()) {
-      return error(line, t[i].column, "unexpected " + quoted(t[i].text) + ": usage '" + usage_of(shape) + "'");
+      return error(line, t[i].column, "unexpected " + quoted(t[i].text) + ": usage '" + usage_of(*kind) + "'");
     }
     if (name) {
       if (!valid_call_name(name->text)) {

@@ -17,12 +17,11 @@ std::string print_stimulus(const Stimulus& s, const SessionConfig& config, uint3
   std::string out;
   if (shape.creates_call) out = call(s.call) + " = ";
   out += shape.verb;
-  for (const char* a = shape.args; *a; ++a) {
-    switch (*a) {
-      case 'D': case 'd': out += " " + dn(s.dn); break;
-      case 'E': case 'e': out += " " + dn(s.dn2); break;
-      case 'C': out += " " + call(s.call); break;
-      case 'R':
+  for (const StimulusArg& a : stimulus_args(s.kind)) {
+    switch (a.kind) {
+      case StimulusArg::Kind::kDn: out += " " + dn(arg_dn(s, a)); break;
+      case StimulusArg::Kind::kCall: out += " " + call(s.call); break;
+      case StimulusArg::Kind::kReason:
         if (s.has_call_state) out += std::string(" ") + call_state_name(s.call_state);
         break;
     }

@@ -47,11 +47,10 @@ constexpr StimulusKind kCallFree[] = {StimulusKind::kMakeCall, StimulusKind::kMa
 
 }  // namespace
 
-DnId random_dn(const Topology& topology, StimulusKind kind, char arg, Rng& rng) {
+DnId random_dn(const Topology& topology, StimulusKind kind, const StimulusArg& arg, Rng& rng) {
   auto n = static_cast<uint32_t>(topology.dns.size());
   CB_ASSERT(n > 0);
-  bool second = arg == 'E' || arg == 'e';
-  uint8_t wanted = kWanted[static_cast<std::size_t>(kind)][second ? 1 : 0];
+  uint8_t wanted = kWanted[static_cast<std::size_t>(kind)][arg.second ? 1 : 0];
   if (wanted != 0 && !rng.one_in(8)) {
     std::array<DnId, limits::kMaxProgramDns> fit{};
     uint32_t nfit = 0;
@@ -78,20 +77,15 @@ Stimulus random_stimulus(const Session& program, std::size_t pos, CallId fresh, 
                       : static_cast<StimulusKind>(rng.below(kStimulusKindCount));
   const StimulusShape& shape = shape_of(s.kind);
   const Topology& topology = program.config.topology;
-  for (const char* a = shape.args; *a; ++a) {
-    switch (*a) {
-      case 'D':
-      case 'd':
-        s.dn = random_dn(topology, s.kind, *a, rng);
+  for (const StimulusArg& a : stimulus_args(s.kind)) {
+    switch (a.kind) {
+      case StimulusArg::Kind::kDn:
+        arg_dn(s, a) = random_dn(topology, s.kind, a, rng);
         break;
-      case 'E':
-      case 'e':
-        s.dn2 = random_dn(topology, s.kind, *a, rng);
-        break;
-      case 'C':  // the latest call half the time: flows act on the call just made
+      case StimulusArg::Kind::kCall:  // the latest call half the time: flows act on the call just made
         s.call = static_cast<CallId>(rng.one_in(2) ? calls - 1 : rng.below(calls));
         break;
-      case 'R':
+      case StimulusArg::Kind::kReason:
         if (!rng.one_in(3)) {
           s.has_call_state = true;
           s.call_state = program_reason(static_cast<int>(rng.below(kProgramReasonCount)));

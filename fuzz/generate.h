@@ -15,7 +15,7 @@ namespace callbench {
 // of `kind`: mostly one of the kinds that argument is meant for (an ACD queue for
 // divert's first DN, an extension for answer), sometimes any. REQUIRES: a non-empty
 // topology.
-DnId random_dn(const Topology& topology, StimulusKind kind, char arg, Rng& rng);
+DnId random_dn(const Topology& topology, StimulusKind kind, const StimulusArg& arg, Rng& rng);
 
 // A random stimulus to stand at index `pos` of the program: a call it uses is one
 // created before `pos` (the latest more often); a creating stimulus gets `fresh` as its

@@ -84,26 +84,21 @@ bool change_arg(Session* p, Rng& rng) {
   std::array<uint32_t, kMaxStimuli> with_args{};
   uint32_t n = 0;
   for (uint32_t i = 0; i < st.size(); ++i) {
-    if (*shape_of(st[i].kind).args) with_args[n++] = i;
+    if (stimulus_args(st[i].kind).count > 0) with_args[n++] = i;
   }
   if (n == 0) return false;
   uint32_t i = with_args[rng.below(n)];
   Stimulus& s = st[i];
-  const char* args = shape_of(s.kind).args;
-  char a = args[rng.below(static_cast<uint32_t>(std::strlen(args)))];
-  switch (a) {
-    case 'D':
-    case 'd':
-      s.dn = random_dn(p->config.topology, s.kind, a, rng);
+  const StimulusArgs& args = stimulus_args(s.kind);
+  const StimulusArg& a = args.arg[rng.below(args.count)];
+  switch (a.kind) {
+    case StimulusArg::Kind::kDn:
+      arg_dn(s, a) = random_dn(p->config.topology, s.kind, a, rng);
       break;
-    case 'E':
-    case 'e':
-      s.dn2 = random_dn(p->config.topology, s.kind, a, rng);
-      break;
-    case 'C':
+    case StimulusArg::Kind::kCall:
       s.call = static_cast<CallId>(rng.below(static_cast<uint32_t>(calls_before(*p, i))));
       break;
-    case 'R': {
+    case StimulusArg::Kind::kReason: {
       uint32_t r = rng.below(kProgramReasonCount + 1);
       s.has_call_state = r != 0;
       s.call_state = r == 0 ? CallState::kOk : program_reason(static_cast<int>(r - 1));

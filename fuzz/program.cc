@@ -49,7 +49,7 @@ CallState program_reason(int index) {
 }
 
 std::size_t program_stimulus_size(StimulusKind kind) {
-  return 1 + std::strlen(shape_of(kind).args);
+  return 1u + stimulus_args(kind).count;
 }
 
 std::string program_dn_name(DnKind kind, std::size_t index) {
@@ -97,22 +97,11 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
   for (const Stimulus& s : p.stimuli) {
     const StimulusShape& shape = shape_of(s.kind);
     out->push_back(static_cast<uint8_t>(s.kind));
-    for (const char* a = shape.args; *a; ++a) {
-      switch (*a) {
-        case 'D':
-        case 'd':
-          out->push_back(static_cast<uint8_t>(s.dn));
-          break;
-        case 'E':
-        case 'e':
-          out->push_back(static_cast<uint8_t>(s.dn2));
-          break;
-        case 'C':
-          out->push_back(rank[s.call]);
-          break;
-        case 'R':
-          out->push_back(reason_code(s));
-          break;
+    for (const StimulusArg& a : stimulus_args(s.kind)) {
+      switch (a.kind) {
+        case StimulusArg::Kind::kDn: out->push_back(static_cast<uint8_t>(arg_dn(s, a))); break;
+        case StimulusArg::Kind::kCall: out->push_back(rank[s.call]); break;
+        case StimulusArg::Kind::kReason: out->push_back(reason_code(s)); break;
       }
     }
     if (shape.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
@@ -146,24 +135,20 @@ bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
     Stimulus s;
     s.kind = static_cast<StimulusKind>(data[pos++] % kStimulusKindCount);
     const StimulusShape& shape = shape_of(s.kind);
-    if (pos + std::strlen(shape.args) > size) break;  // cut short: dropped
+    const StimulusArgs& args = stimulus_args(s.kind);
+    if (pos + args.count > size) break;  // cut short: dropped
     bool usable = true;
-    for (const char* a = shape.args; *a; ++a) {
+    for (const StimulusArg& a : args) {
       uint8_t b = data[pos++];
-      switch (*a) {
-        case 'D':
-        case 'd':
-          s.dn = static_cast<DnId>(b % n);
+      switch (a.kind) {
+        case StimulusArg::Kind::kDn:
+          arg_dn(s, a) = static_cast<DnId>(b % n);
           break;
-        case 'E':
-        case 'e':
-          s.dn2 = static_cast<DnId>(b % n);
-          break;
-        case 'C':
+        case StimulusArg::Kind::kCall:
           usable = calls > 0;
           if (usable) s.call = static_cast<CallId>(b % calls);
           break;
-        case 'R':
+        case StimulusArg::Kind::kReason:
           if (b % (kProgramReasonCount + 1) != 0) {
             s.has_call_state = true;
             s.call_state = kReasons[b % (kProgramReasonCount + 1) - 1u];

@@ -192,12 +192,22 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   }
   {
     Statement lease;
-    s = prepare("SELECT header FROM sessions WHERE session_id = ?", &lease);
+    s = prepare("SELECT header, label, created_at FROM sessions WHERE session_id = ?", &lease);
     if (!s.is_ok()) return s;
     Stmt& st = *lease;
     st.bind_int(1, id);
     int rc = st.step();
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
+    // The texts every printer shows: a label is NULL or follows the one rule for labels
+    // (core/names.h), so that no printer gets one that could change what a line means.
+    if (!st.col_null(1) && (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
+      return Status::corrupt(where + ": column label " + quote(std::string(st.col_text(1))) +
+                             " is not a session label (" + kLabelRule + ")");
+    }
+    if (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2))) {
+      return Status::corrupt(where + ": column created_at " + quote(std::string(st.col_text(2))) +
+                             " is not a time stamp (1 to 200 bytes of text with no control characters)");
+    }
     HeaderFlags flags;
     s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine, &flags);
     ls.session.observed = flags.observed;

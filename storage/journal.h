@@ -6,7 +6,11 @@
 // The file is in WAL mode while a writer has it open, so readers (the sqlite3 shell,
 // another callbench) query while it records; the last writer to close switches it back
 // to rollback mode, so that readers need no -shm, leave no file beside it and work on
-// read-only mounts. A new journal appears whole (built beside it, then linked into
+// read-only mounts. A reader never leaves a -wal, -shm or -journal it did not find:
+// where SQLite could read only by writing beside the file (a killed writer's -wal
+// without its -shm, a hot rollback journal), a reader that may write there finishes
+// that writer's work first, and one that may not reads a private copy with the work
+// finished (journal_open.cc). A new journal appears whole (built beside it, then linked into
 // place). A session is written in batched transactions (Recorder) and
 // marked complete at the end, so a killed writer leaves every earlier session intact
 // and its own 'incomplete', with a consistent prefix. The schema version lives in
@@ -122,12 +126,13 @@ class Journal {
   Status only_session(int64_t* id);
 
   // The one verification path: every command that reads a session (replay, show,
-  // check, export) reads it through here. The header and every request and event
-  // payload decode within the codec's limits and are canonical (exactly what their
-  // fields encode to); the decoded columns equal the payloads; seqs are contiguous;
-  // the counts and the chained digest equal the session row's; and no row of the
-  // journal belongs to no session. A mismatch is kCorrupt naming session, seq and
-  // column.
+  // check, export, and sql for every session before its query) reads it through here.
+  // The header and every request and event payload decode within the codec's limits
+  // and are canonical (exactly what their fields encode to); the decoded columns equal
+  // the payloads; the label is NULL or a valid_label() and created_at printable text;
+  // seqs are contiguous; the counts and the chained digest equal the session row's;
+  // and no row of the journal belongs to no session. A mismatch is kCorrupt naming
+  // session, seq and column.
   Status read_session(int64_t id, LoadedSession* out, std::vector<Event>* events);
   // No request or event row whose session_id names no session (checked once).
   Status check_orphans();

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -204,6 +205,120 @@ Status create_atomically(const std::string& path, const std::string& schema_sql)
 
 }  // namespace
 
+namespace {
+
+bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// Finishes the work of a writer that left the file in WAL mode, or with a rollback
+// journal, as SQLite itself would on the next write: a connection that may write
+// checkpoints the -wal into the file (or rolls the -journal back) and switches the file
+// to rollback mode, which removes -wal and -shm. Only where this process may write
+// both the file and its directory; it fails harmlessly (busy) when a writer is active,
+// whose -wal and -shm a reader then uses as they are.
+void finish_writer(const std::string& path) {
+  sqlite3* rw = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK &&
+      sqlite3_db_readonly(rw, "main") == 0) {
+    sqlite3_busy_timeout(rw, 2000);
+    // Reading the schema rolls a hot journal back; the PRAGMA checkpoints a WAL.
+    (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE; SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close(rw);
+}
+
+// How a reader opens the file so that SQLite creates nothing beside it (journal.h).
+struct ReadPlan {
+  std::string name;       // what sqlite3_open_v2 opens
+  int flags = 0;          // SQLITE_OPEN_URI when `name` is one
+  std::string copy_dir;   // a private directory holding a copy, removed after opening
+};
+
+// A private copy of the journal and what a killed writer left beside it (-wal or
+// -journal), in a new directory under $TMPDIR, with the writer's work finished there:
+// for a reader in a read-only place, where SQLite could recover that only by writing
+// beside the journal.
+Status private_copy(const std::string& path, ReadPlan* plan) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/callbench-read-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  auto fail = [&](const std::string& doing) {
+    return Status::io(path + ": the writer that left " + doing +
+                      " was killed before it finished, and this directory is read-only, so reading it needs a "
+                      "private copy with the writer's work finished, which failed: " + std::strerror(errno));
+  };
+  if (!::mkdtemp(name.data())) return fail(base_of(path) + "-wal or -journal beside it");
+  plan->copy_dir = name.data();
+  std::string copy = plan->copy_dir + "/journal.db";
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    std::string from = path + suffix;
+    if (*suffix && !exists(from)) continue;
+    int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    int outfd = in < 0 ? -1 : ::open((copy + suffix).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    bool ok = in >= 0 && outfd >= 0;
+    char buf[1 << 16];
+    ssize_t n = 0;
+    while (ok && (n = ::read(in, buf, sizeof buf)) > 0) {
+      for (ssize_t done = 0; ok && done < n;) {
+        ssize_t w = ::write(outfd, buf + done, static_cast<std::size_t>(n - done));
+        ok = w > 0;
+        done += w > 0 ? w : 0;
+      }
+    }
+    ok = ok && n == 0;
+    int saved = errno;
+    if (in >= 0) ::close(in);
+    if (outfd >= 0 && ::close(outfd) != 0) ok = false;
+    if (!ok) {
+      errno = saved;
+      return fail(base_of(from));
+    }
+  }
+  finish_writer(copy);
+  plan->name = copy;
+  return Status::ok();
+}
+
+void remove_copy(const ReadPlan& plan) {
+  if (plan.copy_dir.empty()) return;
+  remove_with_sidecars(plan.copy_dir + "/journal.db");
+  ::rmdir(plan.copy_dir.c_str());
+}
+
+// Which way a reader opens `path`. A read-only connection leaves nothing beside a
+// file in rollback mode, nor beside one in WAL mode whose -wal and -shm exist (SQLite
+// uses them as found, read-only if it must). Otherwise SQLite would create a -shm (and
+// a -wal) and leave them, or fail where it cannot: then a reader that may write there
+// finishes the last writer's work first (finish_writer), and one that may not reads a
+// file in WAL mode with no -wal as immutable (no writer is active: it would have one)
+// and anything else (a -wal with no -shm) through a private copy.
+Status plan_read(const std::string& path, bool after_failure, ReadPlan* plan) {
+  plan->name = path;
+  bool may_write = ::access(dir_of(path).c_str(), W_OK) == 0 && ::access(path.c_str(), W_OK) == 0;
+  bool wal = header_says_wal(path) || exists(path + "-wal");
+  bool would_create = wal && !exists(path + "-shm");
+  if (!would_create && !after_failure) return Status::ok();
+  if (may_write) {
+    finish_writer(path);
+    return Status::ok();
+  }
+  if (!after_failure && header_says_wal(path) && !exists(path + "-wal")) {
+    plan->name = file_uri(path, "immutable=1");
+    plan->flags = SQLITE_OPEN_URI;
+    return Status::ok();
+  }
+  return private_copy(path, plan);
+}
+
+// SQLite's answers that mean "reading this needs writing beside it".
+bool needs_writing(int extended) {
+  int primary = extended & 0xff;
+  return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || extended == SQLITE_IOERR_LOCK ||
+         extended == SQLITE_IOERR_SHMOPEN || extended == SQLITE_IOERR_SHMSIZE || extended == SQLITE_IOERR_SHMMAP;
+}
+
+}  // namespace
+
 Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal>* out) {
   if (path.empty()) return Status::invalid("the journal path is empty");
   struct stat st;
@@ -217,38 +332,53 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
     Status s = create_atomically(path, sql);
     if (!s.is_ok()) return s;
   }
-  std::string name = path;
-  int flags = mode == Mode::kRead ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  // A reader must work in a directory it cannot write (where SQLite cannot create the
-  // -shm of a WAL-mode file). With no -wal file there, no writer is active (a writer
-  // needs one, and could not create it either), so the file is read as immutable.
-  if (mode == Mode::kRead && header_says_wal(path) && ::access((path + "-wal").c_str(), F_OK) != 0 &&
-      ::access(dir_of(path).c_str(), W_OK) != 0) {
-    name = file_uri(path, "immutable=1");
-    flags |= SQLITE_OPEN_URI;
+  if (mode == Mode::kWrite) {
+    // A writer needs the file and, for its -wal and -shm, the directory: say which one
+    // it cannot write (SQLite would open the file read-only and fail later, vaguely).
+    for (const std::string& what : {path, dir_of(path)}) {
+      if (::access(what.c_str(), W_OK) != 0) {
+        return Status::io(path + ": cannot record into it: " + (what == path ? "the file " : "its directory ") + what +
+                          " is not writable (" + std::strerror(errno) + ")");
+      }
+    }
   }
   std::unique_ptr<Journal> j;
   Status s;
   for (int attempt = 0; attempt < 2; ++attempt) {
+    ReadPlan plan;
+    plan.name = path;
+    if (mode == Mode::kRead) {
+      s = plan_read(path, attempt > 0, &plan);
+      if (!s.is_ok()) {
+        remove_copy(plan);
+        return s;
+      }
+    }
+    int flags = (mode == Mode::kRead ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | plan.flags;
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc = sqlite3_open_v2(plan.name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     j.reset(new Journal(path, db));
     j->mode_ = mode;
-    if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": cannot open");
+    if (rc != SQLITE_OK) {
+      remove_copy(plan);
+      return sqlite_status(db, rc, path + ": cannot open");
+    }
     sqlite3_busy_timeout(db, 10000);
     sqlite3_extended_result_codes(db, 1);
     s = j->check_format();
-    // A writer killed before its WAL was whole leaves a WAL index that only a
-    // connection that may write can rebuild. Finish its work once (checkpoint, back to
-    // rollback mode, no -wal/-shm left), then read.
-    if (s.is_ok() || mode != Mode::kRead || (sqlite3_extended_errcode(db) & 0xff) != SQLITE_READONLY) break;
+    // The copy is open (and in rollback mode): its files can go now, so that nothing
+    // is left behind even if this process is killed.
+    remove_copy(plan);
+    if (s.is_ok() || mode != Mode::kRead || !needs_writing(sqlite3_extended_errcode(db))) break;
+    // SQLite could not read without writing beside the file: once more, with the
+    // writer's work finished first (here or in a private copy).
+    int code = sqlite3_extended_errcode(db);
     j.reset();
-    sqlite3* rw = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(rw, 2000);
-      (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    if (attempt == 1) {
+      return Status::invalid(path + ": cannot be read without writing beside it (" + sqlite3_errstr(code) +
+                             "): a writer's work is unfinished there; run a writer (callbench run --journal) on it "
+                             "where its directory is writable");
     }
-    sqlite3_close(rw);
   }
   if (!s.is_ok()) return s;
   sqlite3* db = j->db();

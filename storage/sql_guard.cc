@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <vector>
 
 namespace callbench {
 namespace {
@@ -27,8 +28,6 @@ constexpr Limit kLimits[] = {
     {SQLITE_LIMIT_VARIABLE_NUMBER, 10},
     {SQLITE_LIMIT_TRIGGER_DEPTH, 10},
 };
-// SQLite's heap, for the whole process: a sort or a recursive CTE cannot take the machine.
-constexpr sqlite3_int64 kHeapLimitBytes = 512ll * 1024 * 1024;
 // VM instructions between two looks at the clock.
 constexpr int kProgressInstructions = 1000;
 
@@ -41,7 +40,7 @@ constexpr const char* kAllowedPragmas[] = {"table_info", "table_xinfo", "table_l
                                            "index_info", "index_xinfo", "foreign_key_list", "integrity_check",
                                            "quick_check"};
 constexpr const char* kAllowedReadPragmas[] = {"user_version", "application_id", "schema_version", "page_size",
-                                               "page_count", "journal_mode", "encoding"};
+                                               "page_count", "journal_mode", "encoding", "temp_store"};
 
 bool equals_any(const char* s, const char* const* list, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -76,9 +75,26 @@ Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout
     if (rc != SQLITE_OK || now != c.on) return sqlite_status(db, rc, path + ": securing the SQL connection");
   }
   for (const Limit& l : kLimits) sqlite3_limit(db, l.id, l.value);
+  // Sorts, temporary b-trees and materialized views stay in memory, under the heap
+  // limit: untrusted SQL writes no spill file (SQLITE_TMPDIR), and a query that needs
+  // more memory fails with SQLITE_NOMEM instead of filling a disk or the machine's memory.
+  s = exec_sql(db, "PRAGMA temp_store = MEMORY", path + ": securing the SQL connection");
+  if (!s.is_ok()) return s;
   sqlite3_hard_heap_limit64(kHeapLimitBytes);
   s = register_sql_functions(db);
   if (!s.is_ok()) return s;
+  // The allowed PRAGMAs' table-valued forms (SELECT * FROM pragma_user_version): SQLite
+  // declares such a table once per connection, the first time a statement names it, as
+  // a schema change the authorizer would refuse. Declared here, before the authorizer,
+  // they read like any table; the authorizer still checks each one's PRAGMA and
+  // arguments when it runs, and every other pragma_* table stays refused.
+  std::vector<const char*> table_pragmas(std::begin(kAllowedPragmas), std::end(kAllowedPragmas));
+  table_pragmas.insert(table_pragmas.end(), std::begin(kAllowedReadPragmas), std::end(kAllowedReadPragmas));
+  for (const char* name : table_pragmas) {
+    Stmt declare;
+    s = declare.prepare(db, std::string("SELECT * FROM pragma_") + name);
+    if (!s.is_ok()) return Status::io(path + ": securing the SQL connection: " + s.message());
+  }
   int rc = sqlite3_set_authorizer(db, &SqlGuard::authorize, g.get());
   if (rc != SQLITE_OK) return sqlite_status(db, rc, path + ": installing the SQL authorizer");
   sqlite3_progress_handler(db, kProgressInstructions, &SqlGuard::progress, g.get());
@@ -88,10 +104,33 @@ Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout
 }
 
 SqlGuard::~SqlGuard() {
+  if (journal_ && sqlite3_get_autocommit(journal_->db()) == 0) {
+    internal_ = true;
+    (void)sqlite3_exec(journal_->db(), "COMMIT", nullptr, nullptr, nullptr);
+  }
   if (journal_) {
     sqlite3_progress_handler(journal_->db(), 0, nullptr, nullptr);
     sqlite3_set_authorizer(journal_->db(), nullptr, nullptr);
   }
+}
+
+Status SqlGuard::verify_journal() {
+  Journal& j = *journal_;
+  // One read transaction, left open for the statements that follow: verification and
+  // the query see the same snapshot, even while a writer records (a session it is
+  // adding is consistent in every committed transaction).
+  internal_ = true;
+  Status s = exec_sql(j.db(), "BEGIN", j.path() + ": starting to read");
+  if (s.is_ok()) s = j.check_orphans();
+  std::vector<SessionInfo> all;
+  if (s.is_ok()) s = j.sessions(&all);
+  for (std::size_t i = 0; s.is_ok() && i < all.size(); ++i) {
+    LoadedSession ls;
+    std::vector<Event> events;
+    s = j.read_session(all[i].id, &ls, &events);
+  }
+  internal_ = false;
+  return s;
 }
 
 void SqlGuard::stop() { g_stop_requested = 1; }
@@ -121,6 +160,7 @@ int SqlGuard::progress(void* self) {
 int SqlGuard::authorize(void* self, int action, const char* a, const char* b, const char* /*db*/,
                         const char* /*trigger*/) {
   auto* g = static_cast<SqlGuard*>(self);
+  if (g->internal_) return SQLITE_OK;  // the guard's own verification (trusted SQL)
   switch (action) {
     case SQLITE_SELECT:
     case SQLITE_READ:

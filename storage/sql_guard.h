@@ -9,7 +9,7 @@
 //     schema-inspecting PRAGMAs; no ATTACH, no VACUUM, no writes, not even to temp;
 //   - every statement must be read-only (sqlite3_stmt_readonly) before it runs;
 //   - lower limits (string length, SQL length, columns, expression depth, attached
-//     databases 0, ...) and a heap limit;
+//     databases 0, ...); temporary storage in memory (no spill files) under a heap limit;
 //   - a progress handler that stops the statement at a deadline or when asked to
 //     (Ctrl-C): the statement ends with SQLITE_INTERRUPT and a reason().
 // decode() and the journal's views keep working. Not thread-safe; stop() alone may be
@@ -39,7 +39,18 @@ class SqlGuard {
   SqlGuard(const SqlGuard&) = delete;
   SqlGuard& operator=(const SqlGuard&) = delete;
 
+  // SQLite's heap for the whole process (sqlite3_hard_heap_limit64): sorts and
+  // temporary tables stay in memory (temp_store=MEMORY), so a query that needs more
+  // fails with SQLITE_NOMEM.
+  static constexpr sqlite3_int64 kHeapLimitBytes = 512ll * 1024 * 1024;
+
   sqlite3* db() const { return journal_->db(); }
+  Journal& journal() const { return *journal_; }
+  // Verifies every session of the journal as every other reader does
+  // (Journal::read_session), and that no row belongs to no session, in a read
+  // transaction that the statements run afterwards share. Runs under the deadline and
+  // Ctrl-C like a statement (start_clock() first; stopped() says why).
+  Status verify_journal();
   // Prepares the next statement of `*tail` and checks that it only reads. *out is
   // nullptr when only white space or a comment was left.
   Status prepare(const char** tail, sqlite3_stmt** out);
@@ -62,6 +73,7 @@ class SqlGuard {
   std::chrono::steady_clock::time_point deadline_{};
   Stop stop_ = Stop::kNone;
   std::string denied_;  // what the authorizer refused last
+  bool internal_ = false;  // the guard's own SQL is being prepared or run
 };
 
 }  // namespace callbench

@@ -139,30 +139,38 @@ TEST(ArgsCliTest, AJournalMissingATableIsBadInputNamingTheFile) {
 TEST(ArgsCliTest, LabelsCannotChangeWhatALineMeansNorReachTheTerminalRaw) {
   std::string j = recorded("j", flow("internal"));
   auto original = run_command(callbench() + " run --format jsonl" + flow("internal"));
+  // A label outside the rule (edited into the journal) is refused by every reader.
   for (const std::string& label : std::vector<std::string>{std::string("'x' || char(10) || 'option dial-info off #'"),
                                    "'" + std::string(450, 'x') + "'", std::string("char(27) || '[2J' || char(155)")}) {
     edit(j, "UPDATE sessions SET label = " + label);
-    auto scn = run_command(callbench() + " show " + j + " --format scn");
-    ASSERT_EQ(scn.exit_code, 0) << scn.err;
-    std::size_t longest = 0;
-    for (std::size_t p = 0, e; (e = scn.out.find('\n', p)) != std::string::npos; p = e + 1) {
-      longest = std::max(longest, e - p);
-    }
-    EXPECT_LE(longest, 512u) << scn.out;
-    std::string path = write_temp("shown.scn", scn.out);
-    auto played = run_command(callbench() + " run --format jsonl " + path);
-    EXPECT_EQ(played.exit_code, 0) << played.err;
-    // The same requests and events; the session line names each file's own label.
-    auto body = [](const std::string& out) { return out.substr(out.find('\n') + 1); };
-    EXPECT_EQ(body(played.out), body(original.out)) << "the shown scenario plays as recorded:\n" << scn.out;
     for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j, " show --format scn " + j,
                                    " sql " + j + " 'SELECT label FROM sessions'"}) {
       auto r = run_command(callbench() + cmd);
-      EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << cmd;
-      EXPECT_EQ(r.out.find("\xc2\x9b"), std::string::npos) << cmd;
-      EXPECT_EQ(r.out.find("\noption"), std::string::npos) << cmd;
+      EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+      EXPECT_NE(r.err.find("session 1: column label"), std::string::npos) << cmd << ": " << r.err;
+      for (const std::string& text : {r.out, r.err}) {
+        EXPECT_EQ(text.find('\x1b'), std::string::npos) << cmd;
+        EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos) << cmd;
+        EXPECT_EQ(text.find("\noption"), std::string::npos) << cmd;
+      }
     }
   }
+  // A label within the rule, however odd, is a comment of the printed scenario that
+  // cannot change what it plays.
+  edit(j, "UPDATE sessions SET label = '" + std::string(150, 'y') + " '' # \\ option dial-info off caf\xc3\xa9'");
+  auto scn = run_command(callbench() + " show " + j + " --format scn");
+  ASSERT_EQ(scn.exit_code, 0) << scn.err;
+  std::size_t longest = 0;
+  for (std::size_t p = 0, e; (e = scn.out.find('\n', p)) != std::string::npos; p = e + 1) {
+    longest = std::max(longest, e - p);
+  }
+  EXPECT_LE(longest, 512u) << scn.out;
+  std::string path = write_temp("shown.scn", scn.out);
+  auto played = run_command(callbench() + " run --format jsonl " + path);
+  EXPECT_EQ(played.exit_code, 0) << played.err;
+  // The same requests and events; the session line names each file's own label.
+  auto body = [](const std::string& out) { return out.substr(out.find('\n') + 1); };
+  EXPECT_EQ(body(played.out), body(original.out)) << "the shown scenario plays as recorded:\n" << scn.out;
 }
 
 TEST(ArgsCliTest, AHeaderWithAnInvalidDnNameIsRefused) {
@@ -233,7 +241,7 @@ TEST(ArgsCliTest, AFailedWriteToStandardOutputExitsThreeNamingTheFailure) {
   std::string bug = temp_journal("bug");
   for (const std::string& cmd : std::vector<std::string>{" run" + flow("acd"), " replay " + j, " check " + j, " show " + j + " --session 1",
                                  " sql " + j + " 'SELECT * FROM events'", " export " + j + " --session 1 --out " + bug,
-                                 " --help", " replay --help"}) {
+                                 " --help", " replay --help", " --version", " sql --help"}) {
     auto r = run_command(callbench() + cmd + " >/dev/full");
     EXPECT_EQ(r.exit_code, 3) << cmd << ": " << r.err;
     EXPECT_NE(r.err.find("writing standard output: No space left on device"), std::string::npos) << cmd << r.err;

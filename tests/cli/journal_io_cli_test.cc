@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,6 +161,176 @@ TEST(JournalIoCliTest, ReadersWorkOnAReadOnlyMount) {
       EXPECT_EQ(r.err.find("readonly"), std::string::npos) << r.err;
     }
   }
+}
+
+// What a writer killed mid-way leaves beside a journal. The journal at `path` is a copy
+// of `source` (sessions 1 and 2) whose file holds session 1; session 2 is where the
+// killed writer left it: committed in a -wal (with its -shm, or with the -shm lost), or
+// half-written into the file with a hot rollback journal that undoes it.
+enum class Left { kWal, kWalWithoutShm, kHotJournal };
+
+void leave_killed_writer(const std::string& source, const std::string& path, Left left) {
+  fs::copy_file(source, path);
+  testing::edit(path,
+                "DELETE FROM events WHERE session_id = 2; DELETE FROM requests WHERE session_id = 2; "
+                "DELETE FROM sessions WHERE session_id = 2");
+  ASSERT_EQ(run_command("sqlite3 " + path + " 'PRAGMA journal_mode=DELETE; VACUUM' >/dev/null").exit_code, 0);
+  std::string copy = "ATTACH '" + source + "' AS s; BEGIN; " +
+                     "INSERT INTO sessions SELECT * FROM s.sessions WHERE session_id = 2; "
+                     "INSERT INTO requests SELECT * FROM s.requests WHERE session_id = 2; "
+                     "INSERT INTO events SELECT * FROM s.events WHERE session_id = 2; ";
+  std::string sql = left == Left::kHotJournal
+                        ? "PRAGMA cache_size = 1; " + copy + "UPDATE events SET payload = payload;"
+                        : "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; " + copy + "COMMIT;";
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    ::_exit(rc == SQLITE_OK ? 0 : 1);  // killed: no checkpoint, no rollback, no close
+  }
+  ASSERT_EQ(wait_exit(pid), 0);
+  if (left == Left::kWalWithoutShm) fs::remove(path + "-shm");
+  ASSERT_EQ(fs::exists(path + "-wal"), left != Left::kHotJournal);
+  ASSERT_EQ(fs::exists(path + "-shm"), left == Left::kWal);
+  if (left == Left::kHotJournal) {
+    ASSERT_GT(fs::file_size(path + "-journal"), 0u);
+  }
+}
+
+std::set<std::string> listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+const char* left_name(Left left) {
+  return left == Left::kWal ? "-wal and -shm" : left == Left::kWalWithoutShm ? "-wal without -shm" : "hot -journal";
+}
+
+// Readers on a read-only mount read what a killed writer committed (its -wal, with or
+// without the -shm index) and do not see what it left half-written (a hot rollback
+// journal), where SQLite alone could not read without writing beside the journal;
+// they write nothing there, and leave no private copy behind in $TMPDIR.
+TEST(JournalIoCliTest, ReadersReadWhatAKilledWriterLeftOnAReadOnlyMount) {
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  std::string source = recorded("source");
+  for (Left left : {Left::kWal, Left::kWalWithoutShm, Left::kHotJournal}) {
+    std::string dir = temp_dir(std::string("d") + std::to_string(static_cast<int>(left)));
+    std::string tmp = temp_dir(std::string("tmp") + std::to_string(static_cast<int>(left)));
+    std::string j = dir + "/j.db";
+    ASSERT_NO_FATAL_FAILURE(leave_killed_writer(source, j, left));
+    std::set<std::string> before = listing(dir);
+    std::string sessions = left == Left::kHotJournal ? "1" : "2";
+    for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 1",
+                                   " export " + j + " --session 1 --out " + temp_journal("bug") + " --force",
+                                   " sql --csv " + j + " \"SELECT count(*) FROM sessions\""}) {
+      auto r = run_with_read_only(dir, "TMPDIR=" + tmp + " " + callbench() + cmd);
+      ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
+      EXPECT_EQ(r.exit_code, 0) << left_name(left) << ":" << cmd << ": " << r.err;
+      EXPECT_EQ(r.err.find("not a callbench journal"), std::string::npos) << r.err;
+      if (cmd.find(" sql ") == 0) {
+        EXPECT_EQ(r.out, "count(*)\n" + sessions + "\n") << left_name(left);
+      }
+      if (cmd.find(" replay ") == 0 && left != Left::kHotJournal) {
+        EXPECT_NE(r.out.find("session 2 'park'"), std::string::npos) << left_name(left) << r.out;
+      }
+      EXPECT_EQ(listing(dir), before) << left_name(left) << ":" << cmd;
+      EXPECT_TRUE(fs::is_empty(tmp)) << left_name(left) << ":" << cmd << ": a private copy was left";
+    }
+  }
+}
+
+// Where a reader may write, it finishes a killed writer's work (checkpoint, back to
+// rollback mode) rather than leave a -shm (or a -wal) it created beside the journal.
+TEST(JournalIoCliTest, ReadersCreateNoWalOrShmBesideAJournalInWalMode) {
+  std::string source = recorded("source");
+  const std::vector<std::string> readers = {" replay ", " check ", " show --session 1 ", " export --session 1 --force --out " +
+                                            temp_journal("bug") + " ", " sql --csv "};
+  for (const std::string& reader : readers) {
+    std::string dir = temp_dir("d");
+    std::string j = dir + "/j.db";
+    std::string sql = reader.find("sql") != std::string::npos ? " \"SELECT count(*) FROM sessions\"" : "";
+    // A journal its last writer left in WAL mode, with no -wal.
+    fs::copy_file(source, j);
+    ASSERT_EQ(run_command("sqlite3 " + j + " 'PRAGMA journal_mode=WAL' >/dev/null").exit_code, 0);
+    ASSERT_TRUE(sidecars(j).empty());
+    auto r = run_command(callbench() + reader + j + sql);
+    EXPECT_EQ(r.exit_code, 0) << reader << ": " << r.err;
+    EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << "WAL mode, no -wal:" << reader;
+    // A killed writer's -wal whose -shm was lost.
+    fs::remove(j);
+    ASSERT_NO_FATAL_FAILURE(leave_killed_writer(source, j, Left::kWalWithoutShm));
+    r = run_command(callbench() + reader + j + sql);
+    EXPECT_EQ(r.exit_code, 0) << reader << ": " << r.err;
+    EXPECT_FALSE(fs::exists(j + "-shm")) << "-wal without -shm:" << reader;
+    if (!sql.empty()) {
+      EXPECT_EQ(r.out, "count(*)\n2\n") << "the -wal's session was read";
+    }
+  }
+}
+
+// A label outside core/names.h's rule, edited into the journal, is refused by every
+// reader naming the session and the column, and never printed raw.
+TEST(JournalIoCliTest, EveryReaderRefusesALabelOrTimeOutsideTheRule) {
+  std::string j0 = recorded("j");
+  struct Edit {
+    std::string sql, column;
+  };
+  for (const Edit& e : std::vector<Edit>{{"label = 'x' || char(10) || 'option dial-info off #'", "label"},
+                                         {"label = char(27) || '[31mred'", "label"},
+                                         {"label = printf('%.450c', 'x')", "label"},
+                                         {"label = x'7061726b'", "label"},
+                                         {"label = ''", "label"},
+                                         {"created_at = char(27) || ']0;title' || char(7)", "created_at"},
+                                         {"created_at = NULL", "created_at"}}) {
+    std::string j = temp_journal("edited");
+    fs::copy_file(j0, j);
+    if (e.sql == "created_at = NULL") {
+      // NOT NULL: a journal whose table lost the constraint.
+      ASSERT_EQ(run_command("sqlite3 " + j + " \"PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = "
+                            "replace(sql, 'created_at     TEXT NOT NULL', 'created_at TEXT') WHERE name = 'sessions'\"")
+                    .exit_code,
+                0);
+    }
+    testing::edit(j, "UPDATE sessions SET " + e.sql + " WHERE session_id = 2");
+    for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show --format scn --session 2 " + j,
+                                   " show --format jsonl --session 2 " + j, " export --session 2 --out " + temp_journal("bug") + " " + j,
+                                   " sql " + j + " \"SELECT label FROM sessions\""}) {
+      auto r = run_command(callbench() + cmd);
+      EXPECT_EQ(r.exit_code, 2) << e.sql << ":" << cmd << ": " << r.out << r.err;
+      EXPECT_NE(r.err.find("session 2: column " + e.column), std::string::npos) << e.sql << ":" << cmd << ": " << r.err;
+      EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "raw escape in " << r.err;
+      EXPECT_EQ(r.out.find("option dial-info off"), std::string::npos) << r.out;
+    }
+  }
+}
+
+// A writer (run --journal, fuzz --journal) on a read-only mount names the file and
+// why, as an I/O failure, and writes nothing there.
+TEST(JournalIoCliTest, WritersOnAReadOnlyMountNameTheCause) {
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  std::string dir = temp_dir("d");
+  std::string j = dir + "/j.db";
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
+  std::set<std::string> before = listing(dir);
+  std::string work = temp_dir("work");
+  for (const std::string& cmd : std::vector<std::string>{" run --journal " + j + flow("park"),
+                                 " fuzz --time 1 --workdir " + work + " --journal " + j}) {
+    auto r = run_with_read_only(dir, callbench() + cmd);
+    ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
+    EXPECT_EQ(r.exit_code, 3) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find(j + ": cannot record into it: the file " + j + " is not writable (Read-only file system)"),
+              std::string::npos)
+        << cmd << ": " << r.err;
+    EXPECT_EQ(listing(dir), before) << cmd;
+  }
+  // Nor can a page be written there: the failure names its cause.
+  auto html = run_with_read_only(dir, callbench() + " check --html " + dir + "/page.html " + j);
+  EXPECT_EQ(html.exit_code, 3) << html.err;
+  EXPECT_NE(html.err.find(dir + "/page.html: cannot write: Read-only file system"), std::string::npos) << html.err;
+  EXPECT_EQ(listing(dir), before);
 }
 
 // ---- creating journals -------------------------------------------------------------

@@ -87,6 +87,20 @@ TEST(SqlCliTest, AQueryThatNeverEndsStopsAtTheTimeout) {
   }
 }
 
+// Verifying a journal counts against --timeout like a statement.
+TEST(SqlCliTest, VerifyingALargeJournalStopsAtTheTimeout) {
+  std::string j = temp_journal("large");
+  std::string flows;
+  for (int i = 0; i < 40; ++i) flows += " " + source_path("corpus/flows/acd.scn") + " " + source_path("corpus/flows/park.scn");
+  ASSERT_EQ(run_command(callbench() + " run --format jsonl --journal " + j + flows + " >/dev/null").exit_code, 0);
+  auto r = run_command(callbench() + " sql --timeout 0.0001 " + j + " \"SELECT 1\"");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("verifying the journal took longer than --timeout 0.0001 seconds"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  auto ok = run_command(callbench() + " sql --csv " + j + " \"SELECT count(*) FROM sessions\"");
+  EXPECT_EQ(ok.out, "count(*)\n80\n") << ok.err;
+}
+
 TEST(SqlCliTest, CtrlCStopsTheQueryCleanly) {
   std::string j = recorded("j");
   pid_t pid = ::fork();
@@ -128,13 +142,106 @@ TEST(SqlCliTest, AnEmptyQueryIsAnError) {
 
 TEST(SqlCliTest, PragmaTableFunctionsThatCouldWriteAreRefused) {
   std::string j = recorded("j");
-  for (const char* q : {"SELECT * FROM pragma_journal_mode('DELETE')", "SAVEPOINT a", "ANALYZE",
-                        "CREATE INDEX i ON events(this_dn)", "PRAGMA query_only=0"}) {
+  for (const char* q : {"SAVEPOINT a", "ANALYZE", "CREATE INDEX i ON events(this_dn)", "PRAGMA query_only=0",
+                        "SELECT * FROM pragma_writable_schema", "SELECT * FROM pragma_compile_options"}) {
     auto r = run_command(callbench() + " sql " + j + " \"" + q + "\"");
     EXPECT_EQ(r.exit_code, 2) << q << ": " << r.err;
     EXPECT_NE(r.err.find("callbench sql only reads"), std::string::npos) << q << ": " << r.err;
   }
+  // A table-valued PRAGMA's argument is never a value to set: SQLite refuses these.
+  for (const char* q : {"SELECT * FROM pragma_journal_mode('DELETE')", "SELECT * FROM pragma_user_version(5)"}) {
+    auto r = run_command(callbench() + " sql " + j + " \"" + q + "\"");
+    EXPECT_EQ(r.exit_code, 2) << q << ": " << r.err;
+    EXPECT_NE(r.err.find("SQL error"), std::string::npos) << q << ": " << r.err;
+  }
   EXPECT_EQ(run_command(callbench() + " sql " + j + " \"PRAGMA journal_mode\"").out.find("wal"), std::string::npos);
+}
+
+// The PRAGMAs README's sql section lists as allowed, in both forms: the statement and
+// the table-valued function; setting one is refused in either.
+TEST(SqlCliTest, PragmasThatReadAreAllowedInBothForms) {
+  std::string j = recorded("j");
+  struct Case {
+    std::string query, expected;
+  };
+  for (const Case& c : std::vector<Case>{{"PRAGMA user_version", "1"},
+                                         {"SELECT * FROM pragma_user_version", "1"},
+                                         {"SELECT user_version FROM pragma_user_version", "1"},
+                                         {"SELECT * FROM pragma_application_id", "1128417870"},
+                                         {"SELECT count(*) > 0 FROM pragma_page_count", "1"},
+                                         {"SELECT name FROM pragma_table_info('events') WHERE cid = 7", "this_dn"},
+                                         {"SELECT count(*) FROM pragma_table_list WHERE name = 'events'", "1"},
+                                         {"SELECT * FROM pragma_integrity_check", "ok"},
+                                         {"SELECT * FROM pragma_quick_check", "ok"},
+                                         {"SELECT journal_mode FROM pragma_journal_mode", "delete"},
+                                         {"SELECT * FROM pragma_temp_store", "2"}}) {
+    auto r = run_command(callbench() + " sql --csv " + j + " \"" + c.query + "\"");
+    EXPECT_EQ(r.exit_code, 0) << c.query << ": " << r.err;
+    EXPECT_EQ(r.out.substr(r.out.find('\n') + 1), c.expected + "\n") << c.query;
+  }
+  for (const char* q : {"PRAGMA user_version = 5", "PRAGMA application_id = 7", "PRAGMA temp_store = FILE",
+                        "PRAGMA main.journal_mode = WAL", "PRAGMA cache_size = 5"}) {
+    auto r = run_command(callbench() + " sql " + j + " \"" + q + "\"");
+    EXPECT_EQ(r.exit_code, 2) << q << ": " << r.err;
+    EXPECT_NE(r.err.find("callbench sql only reads"), std::string::npos) << q << ": " << r.err;
+  }
+  EXPECT_EQ(run_command(callbench() + " sql --csv " + j + " \"PRAGMA user_version\"").out, "user_version\n1\n");
+}
+
+// sql verifies the journal as replay, check, show and export do, before any statement
+// reads it: a tampered journal is refused with the same message.
+TEST(SqlCliTest, SqlRefusesATamperedJournalAsEveryReaderDoes) {
+  struct Case {
+    std::string edit, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"UPDATE events SET this_dn = '9999' WHERE session_id = 1 AND seq = 2",
+            "session 1 event 2: column this_dn differs from the payload"},
+           {"UPDATE requests SET call = 'c9' WHERE session_id = 1 AND seq = 1",
+            "session 1 request 1: column call differs from the payload"},
+           {"UPDATE sessions SET digest = '0123456789abcdef' WHERE session_id = 1",
+            "session 1: its events hash to digest"},
+           {"DELETE FROM events WHERE session_id = 1 AND seq = 3", "session 1: event seq 3 is missing"},
+           {"INSERT INTO events SELECT 7, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
+            "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, call_state, "
+            "reference_id, error_code FROM events WHERE session_id = 1",
+            "events row session 7 seq 1 belongs to no session (column session_id)"},
+           {"UPDATE sessions SET label = 'x' || char(10) || 'y' WHERE session_id = 1",
+            "session 1: column label 'x\\ny' is not a session label"}}) {
+    std::string j = recorded("j");
+    testing::edit(j, c.edit);
+    auto r = run_command(callbench() + " sql " + j + " \"SELECT this_dn FROM events WHERE seq = 2\"");
+    EXPECT_EQ(r.exit_code, 2) << c.edit << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.edit << ": " << r.err;
+    EXPECT_EQ(r.out, "") << "nothing read from a tampered journal";
+    auto show = run_command(callbench() + " show " + j);
+    EXPECT_EQ(show.exit_code, 2) << c.edit;
+    EXPECT_EQ(show.err.substr(show.err.find(j)), r.err.substr(r.err.find(j))) << "the same message as show";
+  }
+  // An empty journal (no session) has nothing to verify but its orphan rows.
+  std::string empty = temp_journal("empty");
+  testing::open_journal(empty, Journal::Mode::kWrite);
+  auto r = run_command(callbench() + " sql --csv " + empty + " \"SELECT count(*) FROM sessions\"");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "count(*)\n0\n");
+}
+
+// Sorts and temporary tables stay in memory under the heap limit: a query that needs
+// more fails cleanly (exit 1, a clear message) instead of spilling into SQLITE_TMPDIR.
+TEST(SqlCliTest, AHugeSortFailsCleanlyWithinTheMemoryLimit) {
+  std::string j = recorded("j");
+  std::string tmp = temp_journal("tmp") + ".d";
+  std::filesystem::create_directories(tmp);
+  auto r = run_command("SQLITE_TMPDIR=" + tmp + " TMPDIR=" + tmp + " " + callbench() + " sql --csv " + j +
+                       " \"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 700) "
+                       "SELECT count(*) FROM (SELECT DISTINCT randomblob(900000) FROM n)\"");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the query needed more than 512 MiB of memory"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+  // A sort that fits runs as before.
+  auto ok = run_command(callbench() + " sql --csv " + j + " \"SELECT event FROM events ORDER BY event DESC LIMIT 1\"");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "event\nEventRinging\n");
 }
 
 }  // namespace
