@@ -1,4 +1,5 @@
 // callbench check: the oracle over recorded sessions and JSON-lines streams.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "core/oracle.h"
 #include "import/jsonl.h"
 #include "storage/journal.h"
+#include "storage/log_store.h"
 
 namespace callbench::cli {
 namespace {
@@ -47,6 +49,84 @@ std::string verdict_text(const std::string& head, const Verdict& v,
       for (uint32_t e : x.event_seqs) out += " " + std::to_string(e);
     }
     out += ": " + x.message + "\n";
+  }
+  return out;
+}
+
+// The calls of an observed log already under way at its first line: the first event the
+// log shows of the call is not one a call starts with (the caller's EventDialing, or the
+// first arrival at its destination from a party the log never shows: EventRinging,
+// EventQueued or EventRouteRequest not reached through a queue). Their violations are
+// removed from *v: the log's beginning, not the call, is missing. Returns them by CallId.
+std::vector<bool> excuse_calls_under_way(const Session& session, const std::vector<Event>& events, Verdict* v) {
+  const std::size_t calls = session.config.call_names.size();
+  std::vector<bool> seen(calls, false), joined(calls, false), shown(session.config.topology.dns.size(), false);
+  for (const Event& e : events) {
+    if (e.this_dn < shown.size()) shown[e.this_dn] = true;
+  }
+  for (const Event& e : events) {
+    if (e.call >= calls || seen[e.call]) continue;
+    seen[e.call] = true;
+    bool opens = e.type == EventType::kDialing;
+    if (e.type == EventType::kRinging || e.type == EventType::kQueued || e.type == EventType::kRouteRequest) {
+      bool through_queue = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn;
+      bool caller_shown = e.has(Attr::kOtherDn) && e.other_dn < shown.size() && shown[e.other_dn];
+      opens = !through_queue && !caller_shown;
+    }
+    joined[e.call] = !opens;
+  }
+  auto& vs = v->violations;
+  vs.erase(std::remove_if(vs.begin(), vs.end(),
+                          [&](const Violation& x) {
+                            if (x.event_seqs.empty() || x.event_seqs[0] < 1 || x.event_seqs[0] > events.size())
+                              return false;
+                            CallId c = events[x.event_seqs[0] - 1].call;
+                            return c < calls && joined[c];
+                          }),
+           vs.end());
+  return joined;
+}
+
+// Per call of a session imported from a log (storage/log_store.h): where its events are
+// in the log, and the flow it followed or each rule it broke at the log's FILE:LINE.
+std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>& rows, const Verdict& v,
+                           const std::vector<Event>& events, const std::vector<std::string>& names,
+                           const std::vector<bool>& joined) {
+  auto at = [&](uint32_t seq) {
+    return seq >= 1 && seq <= rows.size() ? printable(file, 200) + ":" + std::to_string(rows[seq - 1].line)
+                                          : std::string("?");
+  };
+  std::vector<uint32_t> first(names.size(), 0), last(names.size(), 0);
+  for (const Event& e : events) {
+    if (e.call >= names.size()) continue;
+    if (first[e.call] == 0) first[e.call] = e.seq;
+    last[e.call] = e.seq;
+  }
+  std::vector<std::vector<const Violation*>> broken(names.size());
+  for (const Violation& x : v.violations) {
+    if (x.event_seqs.empty() || x.event_seqs[0] < 1 || x.event_seqs[0] > events.size()) continue;
+    CallId c = events[x.event_seqs[0] - 1].call;
+    if (c < names.size()) broken[c].push_back(&x);
+  }
+  std::string out;
+  for (CallId c = 0; c < names.size(); ++c) {
+    if (first[c] == 0 && broken[c].empty()) continue;
+    std::string head = "  call " + names[c] + " (" + at(first[c]) + (last[c] != first[c] ? " to line " +
+                       std::to_string(last[c] <= rows.size() ? rows[last[c] - 1].line : 0) : "") + "): ";
+    if (!broken[c].empty()) {
+      for (const Violation* x : broken[c]) {
+        out += head + "breaks " + x->rule + " at " + at(x->event_seqs[0]) + " (" +
+               event_name(events[x->event_seqs[0] - 1].type) + "): " + x->message + "\n";
+      }
+      continue;
+    }
+    if (c < joined.size() && joined[c]) {
+      out += head + "under way at the log's first line (its beginning is not in the log): judged on what it shows\n";
+      continue;
+    }
+    for (const CallFlow& f : v.flows) {
+      if (f.call == c) out += head + f.summary() + "\n";
+    }
   }
   return out;
 }
@@ -88,10 +168,22 @@ Status check_journal(const std::string& path, int64_t session, std::string* out,
     s = j->read_session(id, &ls, &events);
     if (!s.is_ok()) return s;
     Verdict v = judge(ls.session, events);
+    std::string file;
+    std::vector<LogRowRef> rows;
+    std::vector<bool> joined;
+    if (ls.session.observed) {
+      s = log_source_file(*j, id, &file);
+      if (s.is_ok() && !file.empty()) s = load_log_rows(*j, id, "event", &rows);
+      if (!s.is_ok()) return s;
+      // A log starts anywhere: a call already under way at its first line is judged on
+      // what the log shows, so what only its missing beginning explains is not a violation.
+      if (!file.empty()) joined = excuse_calls_under_way(ls.session, events, &v);
+    }
     std::string head =
         "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
     if (!v.ok()) ++*broken;
     *out += verdict_text(head, v, ls.session.config.call_names);
+    if (!file.empty()) *out += log_calls_text(file, rows, v, events, ls.session.config.call_names, joined);
     if (html) html->add(head, ls.session, events, ls.ignored, v);
   }
   return Status::ok();

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -23,6 +24,10 @@
 #include "core/scenario.h"
 #include "import/jsonl.h"
 #include "models/model_spec.h"
+#include "import/derive.h"
+#include "import/log_journal.h"
+#include "import/tserver_log.h"
+#include "storage/log_store.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
@@ -69,6 +74,153 @@ Status open_chosen(const SessionChoice& c, bool default_all, std::unique_ptr<Jou
   return chosen_sessions(**j, c, default_all, ids);
 }
 
+// ---- observed sessions (imported logs): derived scenarios ------------------------
+
+// Where each row of an imported session is in its log (import/derive.h).
+Status row_lines(Journal& j, int64_t id, RowLines* out) {
+  Status s = log_source_file(j, id, &out->file);
+  if (!s.is_ok()) return s;
+  std::vector<LogRowRef> rows;
+  s = load_log_rows(j, id, "event", &rows);
+  for (const LogRowRef& r : rows) out->event_lines.push_back(r.line);
+  if (s.is_ok()) s = load_log_rows(j, id, "request", &rows);
+  for (const LogRowRef& r : rows) out->request_lines.push_back(r.line);
+  if (out->file.empty()) out->file = "session " + std::to_string(id);
+  return s;
+}
+
+// The call an observed session names by ConnID (16 hex digits) or by name.
+Status find_call(const Session& session, const std::vector<Event>& events, const std::string& text, CallId* out) {
+  std::optional<uint64_t> conn = parse_conn_id(text);
+  for (const Event& e : events) {
+    if (conn && e.has(Attr::kConnId) && e.conn_id == *conn && e.call != kNoCall) {
+      *out = e.call;
+      return Status::ok();
+    }
+  }
+  const auto& names = session.config.call_names;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) {
+      *out = static_cast<CallId>(i);
+      return Status::ok();
+    }
+  }
+  return Status::invalid("--call " + printable(text, 40) + ": no call of the session has this ConnID or name");
+}
+
+// Replay of an imported log first checks that its source file, read again, gives the
+// very payload bytes the journal holds (import is deterministic). "" when it does (or
+// cannot be checked: *note says why), else what differs.
+std::string check_reimport(Journal& j, const LoadedSession& ls, const std::string& file, std::string* note) {
+  std::string text;
+  if (!read_file_bytes(file, &text).is_ok()) {
+    *note = "its source file " + printable(file, 200) + " is not readable here: payload bytes not checked";
+    return {};
+  }
+  {
+    Journal::Statement lease;
+    if (!j.prepare("SELECT anonymized FROM log_files WHERE session_id = ?", &lease).is_ok()) return "log_files unreadable";
+    lease->bind_int(1, ls.info.id);
+    if (lease->step() == SQLITE_ROW && lease->col_int(0) != 0) {
+      *note = "anonymized at import (pseudonyms depend on the whole import): payload bytes not checked";
+      return {};
+    }
+  }
+  LogFile f;
+  ImportedLog log;
+  Pseudonyms names;
+  Status s = read_tserver_log_text(text, file, &f);
+  if (s.is_ok()) s = log_to_session(std::move(f), ImportOptions{}, &names, &log);
+  if (!s.is_ok()) return "the source file no longer imports: " + s.message();
+  SessionCodec codec(log.session.config);
+  codec.set_observed(true);
+  std::vector<std::vector<uint8_t>> fresh;
+  Payload p;
+  for (const Event& e : log.events) {
+    codec.encode_event(e, &p);
+    fresh.push_back(p);
+  }
+  for (std::size_t i = 0; i < log.session.stimuli.size(); ++i) {
+    codec.encode_request(log.session.stimuli[i], static_cast<uint32_t>(i + 1), ApplyResult{}, &p);
+    fresh.push_back(p);
+  }
+  for (const auto* rows : {&log.event_rows, &log.other_rows, &log.request_rows}) {
+    for (const LogRowInfo& r : *rows) {
+      fresh.emplace_back();
+      encode_log_row(r, &fresh.back());
+    }
+  }
+  std::vector<std::vector<uint8_t>> stored;
+  for (const char* sql : {"SELECT payload FROM events WHERE session_id = ? ORDER BY seq",
+                          "SELECT payload FROM requests WHERE session_id = ? ORDER BY seq"}) {
+    Journal::Statement lease;
+    if (!j.prepare(sql, &lease).is_ok()) return "payloads unreadable";
+    lease->bind_int(1, ls.info.id);
+    while (lease->step() == SQLITE_ROW) stored.emplace_back(lease->col_blob(0), lease->col_blob(0) + lease->col_bytes(0));
+  }
+  std::vector<std::vector<uint8_t>> rows;
+  if (!load_log_payloads(j, ls.info.id, &rows).is_ok()) return "log rows unreadable";
+  stored.insert(stored.end(), rows.begin(), rows.end());
+  if (stored.size() != fresh.size())
+    return "the source file now gives " + std::to_string(fresh.size()) + " payloads, the journal holds " +
+           std::to_string(stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i] != fresh[i]) return "payload " + std::to_string(i + 1) + " differs from the source file's import";
+  }
+  *note = "its source file imports to the same " + std::to_string(stored.size()) + " payloads, byte for byte";
+  return {};
+}
+
+// replay of an observed session: each call's derived scenario played on the model and
+// compared with the log. Returns 1 when a call diverges.
+int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event>& events) {
+  RowLines lines;
+  Status s = row_lines(j, ls.info.id, &lines);
+  if (!s.is_ok()) return report(s);
+  std::vector<bool> has_events(ls.session.config.call_names.size(), false);
+  for (const Event& e : events) {
+    if (e.call < has_events.size()) has_events[e.call] = true;
+  }
+  std::string out = "session " + std::to_string(ls.info.id) + " (observed, " + printable(lines.file, 200) + "):\n";
+  std::string source;
+  s = log_source_file(j, ls.info.id, &source);
+  if (!s.is_ok()) return report(s);
+  if (!source.empty()) {
+    std::string note;
+    std::string differs = check_reimport(j, ls, source, &note);
+    if (!differs.empty()) {
+      print(out + "  not deterministic: " + differs + "\n");
+      return 1;
+    }
+    out += "  " + note + "\n";
+  }
+  std::size_t reproduced = 0, diverged = 0, underived = 0;
+  for (CallId c = 0; c < has_events.size(); ++c) {
+    if (!has_events[c]) continue;
+    const std::string& name = ls.session.config.call_names[c];
+    DerivedCall d;
+    s = derive_call(ls.session, events, lines, c, &d);
+    if (!s.is_ok()) {
+      ++underived;
+      out += "  call " + name + ": not derived: " + s.message() + "\n";
+      continue;
+    }
+    std::vector<Event> model = play_derived(d.session);
+    std::string diff = first_divergence(d, model, printable(lines.file, 200));
+    if (diff.empty()) {
+      ++reproduced;
+      out += "  call " + name + ": the model reproduces the log (" + std::to_string(d.log_events.size()) + " events)\n";
+    } else {
+      ++diverged;
+      out += "  call " + name + ": the model diverges from the log at " + diff + "\n";
+    }
+  }
+  out += "  " + std::to_string(reproduced) + " calls reproduced, " + std::to_string(diverged) + " diverged, " +
+         std::to_string(underived) + " not derived (under way at the log's first line)\n";
+  print(out);
+  return diverged == 0 ? 0 : 1;
+}
+
 // ---- replay ---------------------------------------------------------------------
 
 int replay(const SessionChoice& c, const ModelOptions& mo) {
@@ -90,7 +242,21 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
     *out = it->second.get();
     return Status::ok();
   };
+  int observed_status = 0;
   for (int64_t id : ids) {
+    {
+      // An observed session (an imported log) replays call by call through derived scenarios.
+      LoadedSession ls;
+      std::vector<Event> events;
+      s = j->load_session(id, &ls, Journal::Check::kPayloads);
+      if (!s.is_ok()) return report(s);
+      if (ls.session.observed) {
+        s = j->read_session(id, &ls, &events);
+        if (!s.is_ok()) return report(s);
+        observed_status = std::max(observed_status, replay_observed(*j, ls, events));
+        continue;
+      }
+    }
     ReplayResult r;
     s = replay_session(*j, id, &r, &maker);
     if (!s.is_ok()) return report(s);
@@ -101,12 +267,12 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
     }
     print(r.summary + "\n");
   }
-  return 0;
+  return observed_status;
 }
 
 // ---- show -----------------------------------------------------------------------
 
-int show(const SessionChoice& c, const std::string& format) {
+int show(const SessionChoice& c, const std::string& format, const std::string& call) {
   std::unique_ptr<Journal> j;
   std::vector<int64_t> ids;
   Status s = open_chosen(c, false, &j, &ids);
@@ -118,6 +284,20 @@ int show(const SessionChoice& c, const std::string& format) {
   std::vector<ApplyResult> outcomes;
   for (IgnoreReason why : ls.ignored) {
     outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+  }
+  if (!call.empty()) {
+    if (!ls.session.observed) return report(Status::invalid("--call: session " + std::to_string(ls.info.id) +
+                                                            " is not an imported log (its scenario is 'show --format scn')"));
+    if (format != "scn") return report(Status::invalid("--call: only with --format scn"));
+    CallId id = kNoCall;
+    s = find_call(ls.session, events, call, &id);
+    RowLines lines;
+    if (s.is_ok()) s = row_lines(*j, ls.info.id, &lines);
+    DerivedCall d;
+    if (s.is_ok()) s = derive_call(ls.session, events, lines, id, &d);
+    if (!s.is_ok()) return report(s);
+    print(print_derived(d, ls.session.config.call_names[id]));
+    return 0;
   }
   if (format == "scn") {
     // Comments, each on its own line and short: a label or path (data) can neither
@@ -133,6 +313,8 @@ int show(const SessionChoice& c, const std::string& format) {
                         (ls.info.complete ? "" : " (incomplete)");
     LadderSession ladder{&ls.session, &events, &outcomes, &verdict, title};
     print(format == "svg" ? render_ladder_svg(ladder) : render_ladder_html(ladder));
+  } else if (format == "tserver-log") {
+    print(render_tserver_log(ls.session, events));  // import/tserver_log_writer.cc
   } else if (format == "jsonl") {
     print(session_json_line(ls.session.config, ls.info.label) + "\n" + render_jsonl(ls.session, events, outcomes));
   } else {
@@ -356,7 +538,11 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "first difference: a report naming the session, the event seq, the stimulus that caused it,\n"
         "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
         "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
-        "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.");
+        "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.\n"
+        "An observed session (an imported log): its source file is first read again and must import\n"
+        "to the same payload bytes; then each call's derived scenario ('show --call CONNID --format\n"
+        "scn') plays on the engine, and each call prints 'the model reproduces the log' or the first\n"
+        "divergence, log against model, attribute by attribute (exit 1 when a call diverges).");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
@@ -373,13 +559,19 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
         "into the same events; svg: a ladder diagram (a lifeline per party and the T-Server, the\n"
         "oracle's violations marked); html: a self-contained page with the ladder, the events and\n"
-        "the scenario. Without --session the journal must hold exactly one session.");
+        "the scenario; tserver-log: the session as a T-Server log (client requests received,\n"
+        "events distributed, attribute lines; switch stimuli left out) that 'callbench import' reads.\n"
+        "Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     add_session_option(cmd, &c->session, "The session to print, N 1 or more (omit --session when the journal holds one)");
-    cmd->add_option("--format", *format, "table, jsonl, scn, svg or html")
-        ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html"}))
+    cmd->add_option("--format", *format, "table, jsonl, scn, svg, html or tserver-log")
+        ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html", "tserver-log"}))
         ->default_str("table");
-    cmd->callback([c, format, exit_code] { *exit_code = show(*c, *format); });
+    auto call = std::make_shared<std::string>();
+    cmd->add_option("--call", *call,
+                    "With --format scn, on an imported log: the scenario derived from this call (its ConnID)")
+        ->type_name("CONNID");
+    cmd->callback([c, format, call, exit_code] { *exit_code = show(*c, *format, *call); });
   }
   {
     auto path = std::make_shared<std::string>();

@@ -15,6 +15,7 @@ void add_run_command(CLI::App& app, int* exit_code);
 void add_journal_commands(CLI::App& app, int* exit_code);
 void add_check_command(CLI::App& app, int* exit_code);
 void add_fuzz_command(CLI::App& app, int* exit_code);
+void add_import_command(CLI::App& app, int* exit_code);
 
 // Prints a failed status to stderr and returns its exit code.
 int report(const Status& status);

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   callbench::cli::add_journal_commands(app, &exit_code);
   callbench::cli::add_check_command(app, &exit_code);
   callbench::cli::add_fuzz_command(app, &exit_code);
+  callbench::cli::add_import_command(app, &exit_code);
   // A first word that is neither an option nor a command is a mistyped command: say so
   // (CLI11 alone says only that a subcommand is required).
   if (argc == 1 || argv[1][0] != '-') {

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "import/jsonl.h"
+#include "import/tserver_log.h"
 
 namespace callbench {
 namespace {
@@ -544,41 +545,7 @@ Status Reader::finish(JsonlStream* out) {
       if (!request_seq_given_[i]) s_.events[i].request_seq = request_before_[i];
     }
   }
-  if (!declared_topology_) {
-    // The kinds, from the events: a routing point gets EventRouteRequest (a routing
-    // queue EventQueued too); an ACD queue is its own ThisQueue on EventQueued; a DN
-    // that never gets an event is external; one the network was reached for, a remote
-    // extension; anything else is an extension.
-    auto& dns = session.config.topology.dns;
-    std::vector<uint8_t> is_this(dns.size()), route(dns.size()), queued(dns.size()),
-        own_queue(dns.size()), remote(dns.size());
-    // A DN beyond the network that still gets events is a remote extension: the caller's
-    // EventNetworkReached names it, or comes on a call that rings there.
-    std::vector<uint8_t> reached(session.config.call_names.size());
-    for (const Event& e : s_.events) {
-      if (e.type != EventType::kNetworkReached) continue;
-      if (e.has(Attr::kOtherDn) && e.other_dn < dns.size()) remote[e.other_dn] = 1;
-      if (e.call < reached.size()) reached[e.call] = 1;
-    }
-    for (const Event& e : s_.events) {
-      if (e.type == EventType::kRinging && e.call < reached.size() && reached[e.call]) remote[e.this_dn] = 1;
-    }
-    for (const Event& e : s_.events) {
-      is_this[e.this_dn] = 1;
-      if (e.type == EventType::kRouteRequest) route[e.this_dn] = 1;
-      if (e.type == EventType::kQueued) {
-        queued[e.this_dn] = 1;
-        if (e.has(Attr::kThisQueue) && e.this_queue == e.this_dn) own_queue[e.this_dn] = 1;
-      }
-    }
-    for (std::size_t d = 0; d < dns.size(); ++d) {
-      dns[d].kind = route[d]       ? (queued[d] ? DnKind::kRoutingQueue : DnKind::kRoutingPoint)
-                    : own_queue[d] ? DnKind::kAcdQueue
-                    : !is_this[d]  ? DnKind::kExternal
-                    : remote[d]    ? DnKind::kRemoteExtension
-                                   : DnKind::kExtension;
-    }
-  }
+  if (!declared_topology_) infer_dn_kinds(&session, s_.events);  // import/log_session.cc
   // Each stimulus on its own, then the session as a whole.
   std::vector<bool> created(session.config.call_names.size(), false);
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {

@@ -180,7 +180,7 @@ CallId SessionCodec::call_id(std::string_view name) const {
 
 // ---- Header ---------------------------------------------------------------------
 
-Payload encode_header(const SessionConfig& config, const ModelInfo* model) {
+Payload encode_header(const SessionConfig& config, const ModelInfo* model, HeaderFlags flags) {
   cp::MallocMessageBuilder builder;
   auto record = builder.initRoot<schema::Record>();
   auto h = record.initHeader();
@@ -207,13 +207,15 @@ Payload encode_header(const SessionConfig& config, const ModelInfo* model) {
     m.setVersion(text(model->version));
     m.setCommand(text(model->command));
   }
+  h.setObserved(flags.observed);
+  h.setProfileUnknown(!flags.profile_known);
   Payload out;
   finish(record.asReader(), &out);
   return out;
 }
 
 Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
-                     ModelInfo* model) {
+                     ModelInfo* model, HeaderFlags* flags) {
   return read_record(data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
     if (!r.isHeader()) return Status::corrupt("payload is not a session header");
     auto h = r.getHeader();
@@ -269,6 +271,10 @@ Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* confi
     *config = std::move(c);
     if (engine) *engine = std::string(view(h.getEngineVersion()));
     if (model) *model = std::move(m);
+    if (flags) {
+      flags->observed = h.getObserved();
+      flags->profile_known = !h.getProfileUnknown();
+    }
     return Status::ok();
   });
 }
@@ -394,7 +400,7 @@ Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* 
     }
     e.seq = v.getSeq();
     e.request_seq = v.getRequestSeq();
-    if (e.seq == 0 || e.request_seq == 0) return Status::corrupt("event with seq or request_seq 0");
+    if (e.seq == 0 || (e.request_seq == 0 && !observed_)) return Status::corrupt("event with seq or request_seq 0");
     if (v.hasCall()) {
       e.call = call_id(view(v.getCall()));
       if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + printable(view(v.getCall()), 40) + "'");

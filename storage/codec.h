@@ -47,25 +47,34 @@ class SessionCodec {
   Status decode_event(const uint8_t* data, std::size_t size, Event* out) const;
 
   const SessionConfig& config() const { return config_; }
+  // An observed session's codec: events may have request_seq 0 (no request).
+  void set_observed(bool observed) { observed_ = observed; }
+  bool observed() const { return observed_; }
 
  private:
   DnId dn_id(std::string_view name) const;
   CallId call_id(std::string_view name) const;
 
   SessionConfig config_;
+  bool observed_ = false;
   // Name -> id, viewing config_'s strings (lookup only: no iteration order leaks).
   std::unordered_map<std::string_view, uint16_t> dn_ids_;
   std::unordered_map<std::string_view, uint16_t> call_ids_;
 };
 
+// What a header says of its session beyond the config (journal.capnp SessionHeader).
+struct HeaderFlags {
+  bool observed = false;      // Session::observed
+  bool profile_known = true;  // Session::profile_known
+};
 // `model`: the call model that produces the session; null or builtin: none recorded
 // (the header is then byte for byte what it was before models).
-Payload encode_header(const SessionConfig& config, const ModelInfo* model = nullptr);
+Payload encode_header(const SessionConfig& config, const ModelInfo* model = nullptr, HeaderFlags flags = {});
 // Decodes and validates a header (topology, options, names) into *config, the
-// version that wrote it into *engine, and its model into *model (a header without one:
-// builtin); engine and model may be null.
+// version that wrote it into *engine, its model into *model (a header without one:
+// builtin) and its flags into *flags; each of engine, model and flags may be null.
 Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
-                     ModelInfo* model = nullptr);
+                     ModelInfo* model = nullptr, HeaderFlags* flags = nullptr);
 
 // The JSON form of any payload (header, request or event), one line, no newline.
 Status payload_json(const uint8_t* data, std::size_t size, std::string* json);

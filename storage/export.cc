@@ -7,6 +7,7 @@
 
 #include "storage/columns.h"
 #include "storage/journal.h"
+#include "storage/log_store.h"
 
 namespace callbench {
 namespace {
@@ -57,7 +58,7 @@ Status register_sql_functions(sqlite3* db) {
   int rc = sqlite3_create_function_v2(db, "decode", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                                       decode_function, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqlite_status(db, rc, "registering decode()");
-  return Status::ok();
+  return register_log_sql_functions(db);  // log_attr(): storage/log_store.h
 }
 
 Status export_session(Journal& source, int64_t id, const std::string& out_path, bool overwrite) {

@@ -28,6 +28,7 @@ struct Record {
     header @0 :SessionHeader $Json.flatten();
     request @1 :Request $Json.flatten();
     event @2 :Event $Json.flatten();
+    log @3 :LogRow $Json.flatten();
   }
 }
 
@@ -40,6 +41,11 @@ struct SessionHeader {
   options @4 :List(Option);   # every switch-profile option, in SwitchProfile's order
   callNames @5 :List(Text);   # CallId = index: the scenario's names ("c1")
   model @6 :Model;            # the call model that produced it; absent: the built-in engine
+  # An observed session (imported from a T-Server log or a JSON-lines stream): events
+  # came with client requests at most, request_seq may be 0 (Session::observed).
+  observed @7 :Bool;
+  # The stream did not state its switch profile (Session::profile_known false).
+  profileUnknown @8 :Bool;
 }
 
 struct Model {
@@ -48,6 +54,24 @@ struct Model {
   name @1 :Text;     # the name it reports
   version @2 :Text;  # the version it reports
   command @3 :Text;  # exec: the command; plugin: the library's path
+}
+
+struct LogRow {
+  # What an imported log's row keeps beside its model payload (the log_rows table):
+  # where it was, when, and every attribute the model has no field for.
+  message @0 :Text;                               # EventRinging, RequestAttachUserData, ...
+  line @1 :UInt32;                                # the log's line of its header
+  time @2 :Text;                                  # 2015-05-29T12:21:16.438 (no date: 12:21:16.438)
+  callUuid @3 :Text $Json.name("CallUUID");
+  attributes @4 :List(LogAttribute);              # in the log's order
+}
+
+struct LogAttribute {
+  name @0 :Text;      # without "Attribute": CallType, UserData; a nested value's key
+  value @1 :Text;     # without quotes; a nested value's [N] hex.. header
+  quoted @2 :Bool;    # the log wrote it as a 'string'
+  nested @3 :Bool;    # a nested value or (list): its pairs in `list`
+  list @4 :List(LogAttribute);
 }
 
 struct Dn {

@@ -1,4 +1,5 @@
 #include "storage/journal.h"
+#include "storage/log_store.h"
 
 #include <cstdio>
 #include <cstring>
@@ -207,8 +208,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
       return Status::corrupt(where + ": column created_at " + quote(std::string(st.col_text(2))) +
                              " is not a time stamp (1 to 200 bytes of text with no control characters)");
     }
+    HeaderFlags flags;
     s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine,
-                      &ls.recorded_model);
+                      &ls.recorded_model, &flags);
+    ls.session.observed = flags.observed;
+    ls.session.profile_known = flags.profile_known;
     if (!s.is_ok()) return Status::corrupt(where + ": header: " + s.message());
     if (ls.recorded_engine != ls.info.engine_version) {
       return Status::corrupt(where + ": column engine_version " + quote(ls.info.engine_version) +
@@ -219,7 +223,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
                              std::to_string(ls.session.config.seed));
     }
   }
-  ls.codec = std::make_shared<const SessionCodec>(ls.session.config);
+  {
+    auto codec = std::make_shared<SessionCodec>(ls.session.config);
+    codec->set_observed(ls.session.observed);
+    ls.codec = std::move(codec);
+  }
   const SessionCodec& codec = *ls.codec;
   const bool columns = check == Check::kColumns;
   Statement lease;
@@ -335,8 +343,9 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     if (e.seq != seq || static_cast<int64_t>(e.request_seq) != st.col_int(1)) {
       return Status::corrupt(at() + ": columns seq/request_seq differ from the payload");
     }
+    // An observed session's events name their request or none (0), in any order.
     if (e.request_seq > ls.session.stimuli.size() ||
-        (!out->empty() && e.request_seq < out->back().request_seq)) {
+        (!ls.session.observed && !out->empty() && e.request_seq < out->back().request_seq)) {
       return Status::corrupt(at() + ": request_seq " + std::to_string(e.request_seq) + " is out of order");
     }
     EventColumns c;
@@ -403,7 +412,9 @@ Status Journal::read_session(int64_t id, LoadedSession* out, std::vector<Event>*
   if (!s.is_ok()) return s;
   s = load_session(id, out, Check::kColumns);
   if (!s.is_ok()) return s;
-  return load_events(*out, events);
+  s = load_events(*out, events);
+  if (!s.is_ok() || !out->session.observed) return s;
+  return check_log_rows(*this, *out, events->size());  // storage/log_store.cc
 }
 
 Status Journal::stream_events(int64_t id, EventStream* out) {

@@ -1,0 +1,1 @@
+callbench: j.db: no such journal file

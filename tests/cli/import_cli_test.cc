@@ -1,0 +1,439 @@
+// callbench import and show --format tserver-log from the command line: the round trip
+// for every corpus flow, the published excerpts, --strict, hostile files, determinism.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "import/tserver_log.h"
+#include "tests/journal_util.h"
+#include "tests/test_util.h"
+
+namespace callbench::testing {
+namespace {
+
+std::string temp_file(const std::string& tag, const std::string& content) {
+  std::string path = temp_journal(tag) + ".log";
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+std::string read_all(const std::string& path) {
+  std::string out;
+  EXPECT_TRUE(read_file_bytes(path, &out).is_ok()) << path;
+  return out;
+}
+
+std::vector<std::string> corpus_flows() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(source_path("corpus/flows"))) {
+    if (e.path().extension() == ".scn") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// run -> show as a T-Server log -> import -> check: conforms, naming the same flow.
+TEST(ImportCli, EveryCorpusFlowRoundTripsThroughATServerLog) {
+  std::vector<std::string> flows = corpus_flows();
+  ASSERT_GE(flows.size(), 40u);
+  std::string imported = temp_journal("imported");
+  for (const std::string& name : flows) {
+    std::string played = temp_journal("played_" + name);
+    auto r = run_command(callbench() + " run --journal " + played + flow(name.c_str()));
+    ASSERT_EQ(r.exit_code, 0) << name << r.err;
+    r = run_command(callbench() + " show " + played + " --format tserver-log");
+    ASSERT_EQ(r.exit_code, 0) << name << r.err;
+    std::string log = temp_file("log_" + name, r.out);
+    // The scenario's DN kinds, as a support engineer who knows the switch passes them: a
+    // DN that never gets an event (B before it is alerted) cannot tell its kind.
+    std::string dns;
+    std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
+    std::regex decl("(^|\n)dn ([^ \n]+) +([a-z-]+)");
+    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator(); ++it) {
+      dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
+    }
+    r = run_command(callbench() + " import " + log + " --journal " + imported + dns);
+    ASSERT_EQ(r.exit_code, 0) << name << r.err;
+    EXPECT_NE(r.out.find(" 0 unreadable"), std::string::npos) << name << r.out;
+    EXPECT_EQ(r.out.find("cannot hold"), std::string::npos) << name << r.out;
+    // The played session's verdict names the flow; the imported one names the same.
+    auto played_check = run_command(callbench() + " check " + played);
+    EXPECT_EQ(played_check.exit_code, 0) << name << played_check.out;
+    std::smatch m;
+    std::string text = played_check.out;
+    ASSERT_TRUE(std::regex_search(text, m, std::regex("follows ('[^']+' \\([^)]+\\))"))) << text;
+    std::string flow_point = m[1];
+    std::string sid = std::to_string(&name - flows.data() + 1);
+    auto c = run_command(callbench() + " check " + imported + " --session " + sid);
+    EXPECT_EQ(c.exit_code, 0) << name << c.out;
+    EXPECT_NE(c.out.find(": conforms"), std::string::npos) << name << c.out;
+    // The same flow and point; except where the point depends on when a request came
+    // relative to the switch's events, which an observed stream's oracle does not use
+    // (routing_inbound_2: the caller hangs up while the TRouteCall is pending).
+    std::string expected = name == "routing_inbound_2" ? flow_point.substr(0, flow_point.find(" (")) : flow_point;
+    EXPECT_NE(c.out.find(expected), std::string::npos) << name << ": " << c.out << " vs " << played_check.out;
+  }
+}
+
+// The same flows with DNs that are not digits: a queue 'VQ_Sales', agents by name.
+TEST(ImportCli, NonDigitDnsRoundTrip) {
+  for (const char* name : {"acd", "routing", "inbound", "multi_acd", "routequeue", "park"}) {
+    std::string text = read_all(source_path(std::string("corpus/flows/") + name + ".scn"));
+    for (auto [from, to] : {std::pair<const char*, const char*>{"7001", "Agent_A"}, {"7002", "Agent.B"},
+                            {"7003", "Agent-C"}, {"8001", "VQ_Sales"}, {"8002", "VQ_Support"},
+                            {"9001", "RP_Main"}, {"6001", "Park_1"}}) {
+      text = std::regex_replace(text, std::regex(std::string("\\b") + from + "\\b"), to);
+    }
+    std::string scn = temp_journal(std::string("scn_") + name) + ".scn";
+    std::ofstream(scn) << text;
+    std::string played = temp_journal(std::string("p_") + name);
+    auto r = run_command(callbench() + " run --journal " + played + " " + scn);
+    ASSERT_EQ(r.exit_code, 0) << name << r.out << r.err;
+    r = run_command(callbench() + " show " + played + " --format tserver-log");
+    ASSERT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.find("'7001'"), std::string::npos);
+    std::string log = temp_file(std::string("l_") + name, r.out);
+    std::string imported = temp_journal(std::string("i_") + name);
+    r = run_command(callbench() + " import " + log + " --journal " + imported);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto c = run_command(callbench() + " check " + imported);
+    EXPECT_EQ(c.exit_code, 0) << name << c.out;
+    EXPECT_NE(c.out.find(": conforms"), std::string::npos) << name << c.out;
+  }
+}
+
+TEST(ImportCli, JsonLinesImportToo) {
+  auto r = run_command(callbench() + " run --format jsonl" + flow("acd"));
+  ASSERT_EQ(r.exit_code, 0);
+  // Without the session line: an observed stream.
+  std::string body = r.out.substr(r.out.find('\n') + 1);
+  std::string events;
+  std::size_t p = 0;
+  while (p < body.size()) {
+    std::size_t e = body.find('\n', p);
+    std::string line = body.substr(p, e - p);
+    if (line.find("\"event\"") != std::string::npos) events += line + "\n";
+    p = e == std::string::npos ? body.size() : e + 1;
+  }
+  std::string stream = temp_file("stream", events);
+  std::string j = temp_journal("jsonl");
+  r = run_command(callbench() + " import " + stream + " --journal " + j);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("6 events, 0 requests"), std::string::npos) << r.out;
+  auto c = run_command(callbench() + " check " + j);
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find("'Internal/Inbound Call to ACD'"), std::string::npos) << c.out;
+}
+
+// The published excerpts import, every line accounted for, none dropped silently.
+TEST(ImportCli, PublishedExcerptsImportWithEveryLineAccountedFor) {
+  std::string dir = source_path("../shared/logs");
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is not here";
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".log") continue;
+    ++files;
+    std::string path = e.path().string();
+    LogFile f;
+    ASSERT_TRUE(read_tserver_log_text(read_all(path), path, &f).is_ok());
+    EXPECT_EQ(f.lines, f.header_lines + f.comment_lines + f.blank_lines + f.message_lines + f.backup_lines + f.unreadable)
+        << path;
+    EXPECT_FALSE(f.messages.empty()) << path;
+    std::string j = temp_journal("excerpt_" + e.path().stem().string());
+    auto r = run_command(callbench() + " import " + path + " --journal " + j);
+    EXPECT_EQ(r.exit_code, 0) << path << r.err;
+    // Every unreadable line is reported by count, with samples naming FILE:LINE.
+    std::regex counts("(\\d+) lines: (\\d+) header, (\\d+) comment, (\\d+) blank, (\\d+) in messages, (\\d+) in "
+                      "\\d+ backup copies \\(not new messages\\), (\\d+) unreadable");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, counts)) << r.out;
+    int sum = 0;
+    for (int i = 2; i <= 7; ++i) sum += std::stoi(m[i]);
+    EXPECT_EQ(std::stoi(m[1]), sum) << r.out;
+    if (std::stoi(m[7]) > 0) {
+      EXPECT_NE(r.out.find(path + ":"), std::string::npos) << r.out;
+    }
+    auto s = run_command(callbench() + " sql " + j + " \"SELECT count(*) FROM log_rows\" --csv");
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_NE(s.out, "count(*)\n0\n") << path;
+  }
+  EXPECT_EQ(files, 5);
+}
+
+TEST(ImportCli, StrictMakesTheFirstUnreadableLineAnError) {
+  std::string log = temp_file("strict", "Application name:\tX\n@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n"
+                                        "\tAttributeThisDN\t'7002'\nwhat is this\n");
+  std::string j = temp_journal("strict");
+  auto r = run_command(callbench() + " import " + log + " --journal " + j + " --strict");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(log + ":4:"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(j));  // nothing written
+  r = run_command(callbench() + " import " + log + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(log + ":4: not a message line"), std::string::npos) << r.out;
+  // A cut-short last message.
+  std::string cut = temp_file("cut", "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'70");
+  r = run_command(callbench() + " import " + cut + " --journal " + temp_journal("cut"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(cut + ":1: the last message (EventRinging) is cut short"), std::string::npos) << r.out;
+  r = run_command(callbench() + " import " + cut + " --journal " + temp_journal("cut2") + " --strict");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(cut + ":1:"), std::string::npos) << r.err;
+}
+
+TEST(ImportCli, HostileFilesExitTwoNamingFileAndLineAndWriteNothing) {
+  std::string j = temp_journal("hostile");
+  std::string nul = temp_file("nul", std::string("Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7") + '\0' + "'\n");
+  auto r = run_command(callbench() + " import " + nul + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(nul + ":3: a NUL byte"), std::string::npos) << r.err;
+  std::string huge = temp_file("huge", "message EventRinging\n\tAttributeThisDN\t'" + std::string(100000, '7') + "'\n");
+  r = run_command(callbench() + " import " + huge + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(huge + ":2: line longer than"), std::string::npos) << r.err;
+  std::string binary;
+  for (int i = 0; i < 4096; ++i) binary += static_cast<char>((i * 7919) % 255 + 1);
+  std::string bin = temp_file("bin", binary);
+  r = run_command(callbench() + " import " + bin + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("holds no T-Server message"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bin + ":1"), std::string::npos) << r.err;
+  // A good file beside a bad one: nothing recorded.
+  std::string good = temp_file("good", "message EventRinging\n\tAttributeThisDN\t'7002'\n");
+  r = run_command(callbench() + " import " + good + " " + nul + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(j));
+  r = run_command(callbench() + " import " + good + " --journal " + j + " --dn 7002=nonsense");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--dn 7002=nonsense"), std::string::npos) << r.err;
+  r = run_command(callbench() + " import " + temp_journal("missing") + ".log --journal " + j);
+  EXPECT_EQ(r.exit_code, 3);
+}
+
+TEST(ImportCli, ImportIsDeterministicAndAnonymizeHidesNames) {
+  std::string src = temp_journal("d_src");
+  auto r = run_command(callbench() + " run --journal " + src + flow("acd_inbound"));
+  ASSERT_EQ(r.exit_code, 0);
+  r = run_command(callbench() + " show " + src + " --format tserver-log");
+  std::string log = temp_file("d", r.out);
+  const char* q = " \"SELECT hex(payload) FROM events UNION ALL SELECT hex(header) FROM sessions UNION ALL "
+                  "SELECT hex(payload) FROM requests UNION ALL SELECT hex(payload) FROM log_rows\" --csv";
+  std::string a = temp_journal("d_a"), b = temp_journal("d_b");
+  ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + a).exit_code, 0);
+  ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + b).exit_code, 0);
+  auto qa = run_command(callbench() + " sql " + a + q), qb = run_command(callbench() + " sql " + b + q);
+  EXPECT_EQ(qa.exit_code, 0) << qa.err;
+  EXPECT_GT(qa.out.size(), 100u);
+  EXPECT_EQ(qa.out, qb.out);
+  std::string anon = temp_journal("d_anon");
+  r = run_command(callbench() + " import " + log + " " + log + " --journal " + anon + " --anonymize");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto dump = run_command(callbench() + " sql " + anon +
+                          " \"SELECT this_dn, other_dn, conn_id FROM events ORDER BY session_id, seq\" --csv");
+  EXPECT_EQ(dump.out.find("5550100"), std::string::npos) << dump.out;
+  EXPECT_EQ(dump.out.find("7002"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("dn1"), std::string::npos) << dump.out;
+  // The two files of one import share pseudonyms; ConnIDs stay.
+  auto s1 = run_command(callbench() + " sql " + anon + " \"SELECT this_dn, conn_id FROM events WHERE session_id = 1\" --csv");
+  auto s2 = run_command(callbench() + " sql " + anon + " \"SELECT this_dn, conn_id FROM events WHERE session_id = 2\" --csv");
+  EXPECT_EQ(s1.out, s2.out);
+  EXPECT_NE(s1.out.find("48416938ef0dcf6f"), std::string::npos) << s1.out;
+  auto c = run_command(callbench() + " check " + anon);
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+}
+
+}  // namespace
+}  // namespace callbench::testing
+
+namespace callbench::testing {
+namespace {
+
+// The README's "Questions a support engineer asks of a log": its commands, run as
+// written, and every query's output compared with the README's.
+TEST(ImportCli, ReadmeSupportQuestionsGiveTheirDocumentedAnswers) {
+  if (!std::filesystem::exists(source_path("../shared/logs/urs_virtual_queue.log")))
+    GTEST_SKIP() << "../shared/logs is not here";
+  std::string readme = read_all(source_path("README.md"));
+  std::size_t start = readme.find("### Questions a support engineer asks of a log");
+  ASSERT_NE(start, std::string::npos);
+  std::size_t end = readme.find("\n## ", start);
+  std::string section = readme.substr(start, end - start);
+  auto block = [&](const std::string& fence, std::size_t from, std::size_t* after) {
+    std::size_t a = section.find(fence + "\n", from);
+    if (a == std::string::npos) return std::string();
+    a += fence.size() + 1;
+    std::size_t b = section.find("\n```", a);
+    *after = b + 4;
+    return section.substr(a, b - a);
+  };
+  std::size_t pos = 0;
+  std::string sh = block("```sh", 0, &pos);
+  ASSERT_FALSE(sh.empty());
+  std::string dir = temp_journal("readme_dir");
+  std::filesystem::create_directories(dir);
+  auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+    return s;
+  };
+  sh = replace_all(sh, "build/callbench", callbench());
+  sh = replace_all(sh, "corpus/flows/", source_path("corpus/flows") + "/");
+  sh = replace_all(sh, "../shared/", source_path("../shared") + "/");
+  auto r = run_command("cd " + dir + " && { " + replace_all(sh, "\\\n", " ") + "; } >/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int queries = 0;
+  while (true) {
+    std::size_t after = 0;
+    std::string sql = block("```sql", pos, &after);
+    if (sql.empty()) break;
+    std::size_t next = 0;
+    std::string expected = block("```", after, &next);
+    pos = next;
+    std::string quoted = "'" + replace_all(sql, "'", "'\\''") + "'";
+    auto q = run_command("cd " + dir + " && " + callbench() + " sql log.db " + quoted);
+    EXPECT_EQ(q.exit_code, 0) << sql << q.err;
+    EXPECT_EQ(q.out, expected + "\n") << sql;
+    ++queries;
+  }
+  EXPECT_EQ(queries, 6);
+}
+
+}  // namespace
+}  // namespace callbench::testing
+
+namespace callbench::testing {
+namespace {
+
+// check on an imported log: per call, the flow it followed or the rule it broke at the
+// log's FILE:LINE; two calls in two files, one broken.
+TEST(ImportCli, CheckNamesEachCallsFlowOrBrokenRuleWithTheLogsLine) {
+  std::string src = temp_journal("chk_src");
+  auto r = run_command(callbench() + " run --journal " + src + flow("acd"));
+  ASSERT_EQ(r.exit_code, 0);
+  std::string log = run_command(callbench() + " show " + src + " --format tserver-log").out;
+  // Remove ThisQueue from the agent's EventRinging: the document says it carries the queue.
+  std::size_t ringing = log.find("message EventRinging");
+  ASSERT_NE(ringing, std::string::npos);
+  std::size_t tq = log.find("\tAttributeThisQueue\t'8001'\n", ringing);
+  ASSERT_NE(tq, std::string::npos);
+  std::string broken = log;
+  broken.erase(tq, std::string("\tAttributeThisQueue\t'8001'\n").size());
+  int ringing_line = 1;
+  for (std::size_t i = 0; i < ringing; ++i) ringing_line += log[i] == '\n';
+  std::string good_path = temp_file("chk_good", log), bad_path = temp_file("chk_bad", broken);
+  std::string j = temp_journal("chk");
+  r = run_command(callbench() + " import " + good_path + " " + bad_path + " --journal " + j);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto c = run_command(callbench() + " check " + j);
+  EXPECT_EQ(c.exit_code, 1);
+  EXPECT_NE(c.out.find("call conn_48416938ef0dcf6f (" + good_path + ":9 to line"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("): follows 'Internal/Inbound Call to ACD' (normal flow)"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("breaks agent-this-queue at " + bad_path + ":" + std::to_string(ringing_line) +
+                       " (EventRinging)"),
+            std::string::npos)
+      << c.out;
+  // A log cut in the middle of calls (its first lines and its last) is judged on what it shows.
+  std::size_t cut_from = log.find("@", log.find("message EventDiverted") - 40);
+  std::string middle = log.substr(cut_from, log.find("message RequestAnswerCall") - cut_from);
+  std::string mid_path = temp_file("chk_mid", middle);
+  std::string j2 = temp_journal("chk_mid");
+  ASSERT_EQ(run_command(callbench() + " import " + mid_path + " --journal " + j2).exit_code, 0);
+  c = run_command(callbench() + " check " + j2);
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find("conforms"), std::string::npos) << c.out;
+}
+
+}  // namespace
+}  // namespace callbench::testing
+
+namespace callbench::testing {
+namespace {
+
+// replay on imported logs: each call's derived scenario, played on the engine, gives the
+// log's events; the calls the derivation cannot explain yet are named.
+TEST(ImportCli, DerivedScenariosReplayIntoTheLogsEvents) {
+  std::vector<std::string> flows = corpus_flows();
+  std::string j = temp_journal("derive");
+  std::string logs;
+  for (const std::string& name : flows) {
+    std::string played = temp_journal("dp_" + name);
+    ASSERT_EQ(run_command(callbench() + " run --journal " + played + flow(name.c_str())).exit_code, 0);
+    auto r = run_command(callbench() + " show " + played + " --format tserver-log");
+    std::string log = temp_file("dl_" + name, r.out);
+    std::string dns;
+    std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
+    std::regex decl("(^|\\n)dn ([^ \\n]+) +([a-z-]+)");
+    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator(); ++it)
+      dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
+    ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + j + dns).exit_code, 0) << name;
+  }
+  auto r = run_command(callbench() + " replay " + j);
+  EXPECT_EQ(r.exit_code, 1);  // some calls are not explained yet: they are named
+  std::size_t reproduced = 0;
+  for (std::size_t p = 0; (p = r.out.find("the model reproduces the log", p)) != std::string::npos; ++p) ++reproduced;
+  EXPECT_GE(reproduced, 40u) << r.out;
+  // Known gaps: parking (park/pickup are not inferred), a destination busy on another
+  // call, and a pause in the middle of a routed call.
+  std::regex diverged("diverges from the log at event \\d+ \\(\\S*_dl_([a-z_0-9]+)\\.db\\.log:");
+  std::set<std::string> names;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), diverged); it != std::sregex_iterator(); ++it) {
+    names.insert((*it)[1]);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"internal_2", "park", "park_1", "park_busy", "park_no_busy", "routequeue_3",
+                                          "routing_3"}))
+      << r.out;
+}
+
+TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence) {
+  std::string src = temp_journal("sc_src");
+  ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow("acd_inbound")).exit_code, 0);
+  std::string log = run_command(callbench() + " show " + src + " --format tserver-log").out;
+  std::string path = temp_file("sc", log);
+  std::string j = temp_journal("sc");
+  ASSERT_EQ(run_command(callbench() + " import " + path + " --journal " + j).exit_code, 0);
+  auto d = run_command(callbench() + " show " + j + " --call 48416938ef0dcf6f --format scn");
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(d.out.find("c1 = inbound 5550100 8001"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("divert 8001 c1 7002"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("answer 7002 c1"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("# " + path + ":"), std::string::npos) << d.out;
+  std::string scn = temp_journal("sc_scn") + ".scn";
+  std::ofstream(scn) << d.out;
+  auto played = run_command(callbench() + " run " + scn);
+  EXPECT_EQ(played.exit_code, 0) << played.err;
+  auto r = run_command(callbench() + " replay " + j);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("call conn_48416938ef0dcf6f: the model reproduces the log"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("its source file imports to the same"), std::string::npos) << r.out;
+  // The source file changed since: replay says so before replaying.
+  std::ofstream(path, std::ios::app) << "@00:00:09.0000 [0] 8.1 distribute_event: message EventHeld\n"
+                                        "\tAttributeThisDN\t'7002'\n";
+  r = run_command(callbench() + " replay " + j);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not deterministic: the source file now gives"), std::string::npos) << r.out;
+  // The agent's EventEstablished says Origination: the model says Destination.
+  std::size_t est = log.rfind("message EventEstablished");
+  std::size_t role = log.find("AttributeThisDNRole\t2", est);
+  ASSERT_NE(role, std::string::npos);
+  std::string changed = log;
+  changed.replace(role, std::string("AttributeThisDNRole\t2").size(), "AttributeThisDNRole\t1");
+  std::string bad = temp_file("sc_bad", changed);
+  std::string j2 = temp_journal("sc_bad");
+  ASSERT_EQ(run_command(callbench() + " import " + bad + " --journal " + j2).exit_code, 0);
+  r = run_command(callbench() + " replay " + j2);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("the model diverges from the log at event"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ThisDNRole log Origination, model Destination"), std::string::npos) << r.out;
+  // Errors: a call that is not there, --call on a played session.
+  auto e = run_command(callbench() + " show " + j + " --call 0000000000000001 --format scn");
+  EXPECT_EQ(e.exit_code, 2);
+  EXPECT_NE(e.err.find("--call 0000000000000001"), std::string::npos) << e.err;
+  e = run_command(callbench() + " show " + src + " --call 48416938ef0dcf6f --format scn");
+  EXPECT_EQ(e.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace callbench::testing
