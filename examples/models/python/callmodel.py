@@ -397,8 +397,9 @@ HELLO = {
         "dn_kinds": ["extension", "external"],
         "stimuli": ["make-call", "answer", "release", "hold", "retrieve", "inbound", "remote-answer",
                     "remote-busy", "remote-release", "pause", "step", "resume"],
-        # Options that change nothing in these flows take both values; network-reached
-        # simulated is not implemented.
+        # Options that change nothing in these flows take both values. This model draws
+        # outbound calls with EventNetworkReached reported only, and says so: callbench
+        # refuses a scenario with network-reached simulated and never fuzzes one.
         "options": {"network-reached": ["reported"]},
     },
 }
