@@ -11,8 +11,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/engine.h"
 #include "bench/flows.h"
+#include "core/engine.h"
 
 namespace callbench {
 namespace {

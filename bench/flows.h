@@ -16,7 +16,8 @@ namespace callbench {
 inline const std::vector<Session>& documented_flows() {
   static const std::vector<Session> all = [] {
     std::vector<std::filesystem::path> paths;
-    for (const auto& e : std::filesystem::directory_iterator(CALLBENCH_SOURCE_DIR "/corpus/flows")) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(CALLBENCH_SOURCE_DIR "/corpus/flows")) {
       if (e.path().extension() == ".scn") paths.push_back(e.path());
     }
     std::sort(paths.begin(), paths.end());

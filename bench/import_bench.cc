@@ -42,26 +42,30 @@ std::string hex16(uint64_t v) {
 std::string clock(int64_t ms) {
   char b[32];
   std::snprintf(b, sizeof b, "@%02d:%02d:%02d.%04d", static_cast<int>(ms / 3600000 % 24),
-                static_cast<int>(ms / 60000 % 60), static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000 * 10));
+                static_cast<int>(ms / 60000 % 60), static_cast<int>(ms / 1000 % 60),
+                static_cast<int>(ms % 1000 * 10));
   return b;
 }
 
 // One file: kCallsPerFile calls, each a block of messages; calls interleave two by two.
 std::string make_file(int file) {
-  std::string out = "Application name:\tSIPS_A\nHost name:\thost1.example\nLocal time:\t2026-03-14T10:00:00.000\n";
+  std::string out =
+      "Application name:\tSIPS_A\nHost name:\thost1.example\nLocal "
+      "time:\t2026-03-14T10:00:00.000\n";
   int64_t ms = 0;
   uint32_t seq = 0;
   auto event = [&](const char* name, const std::string& attrs) {
     ms += 3;
     char s[17];
     std::snprintf(s, sizeof s, "%016x", ++seq);
-    out += clock(ms) + " [0] 8.1.101.25 distribute_event: message " + name + "\n\tAttributeEventSequenceNumber\t" +
-           s + "\n" + attrs;
+    out += clock(ms) + " [0] 8.1.101.25 distribute_event: message " + name +
+           "\n\tAttributeEventSequenceNumber\t" + s + "\n" + attrs;
   };
   auto request = [&](const char* name, const std::string& attrs) {
     ms += 3;
     out += "2026-03-14T10:00:00.000 Trc 04541 " + std::string(name) +
-           " received from [66] (00000e85 Desktop_1 192.0.2.61:49280)\nmessage " + name + "\n" + attrs;
+           " received from [66] (00000e85 Desktop_1 192.0.2.61:49280)\nmessage " + name + "\n" +
+           attrs;
   };
   for (int pair = 0; pair < kCallsPerFile; pair += 2) {
     struct Call {
@@ -72,46 +76,68 @@ std::string make_file(int file) {
       int k = pair + i;
       calls[i].conn = hex16((static_cast<uint64_t>(file) << 20) | static_cast<uint64_t>(k + 1));
       calls[i].agent = "Agent_" + std::to_string(7000 + k % 100);
-      calls[i].queue = std::string("VQ_") + (k % 4 == 0 ? "Sales" : k % 4 == 1 ? "Support" : k % 4 == 2 ? "Billing" : "Retention");
+      calls[i].queue = std::string("VQ_") + (k % 4 == 0   ? "Sales"
+                                             : k % 4 == 1 ? "Support"
+                                             : k % 4 == 2 ? "Billing"
+                                                          : "Retention");
       calls[i].caller = std::to_string(5550100 + k % 100);
-      calls[i].uuid = "AM5D3AE9D90757BKTSVJTC" + hex16(static_cast<uint64_t>(file * kCallsPerFile + k)).substr(6);
+      calls[i].uuid = "AM5D3AE9D90757BKTSVJTC" +
+                      hex16(static_cast<uint64_t>(file * kCallsPerFile + k)).substr(6);
       calls[i].ref = 4 * k + 1;
     }
     for (const Call& c : calls) {
-      event("EventQueued", "\tAttributeConnID\t" + c.conn + "\n\tAttributeCallUUID\t'" + c.uuid +
-                               "'\n\tAttributeCallType\t2\n\tAttributeThisDN\t'" + c.queue + "'\n\tAttributeThisQueue\t'" +
-                               c.queue + "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
-                               "'\n\tAttributeOtherDNRole\t1\n\tAttributeDNIS\t'8005550100'\n\tAttributeANI\t'" + c.caller + "'\n");
+      event("EventQueued",
+            "\tAttributeConnID\t" + c.conn + "\n\tAttributeCallUUID\t'" + c.uuid +
+                "'\n\tAttributeCallType\t2\n\tAttributeThisDN\t'" + c.queue +
+                "'\n\tAttributeThisQueue\t'" + c.queue +
+                "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
+                "'\n\tAttributeOtherDNRole\t1\n\tAttributeDNIS\t'8005550100'\n\tAttributeANI\t'" +
+                c.caller + "'\n");
     }
     for (const Call& c : calls) {
       event("EventDiverted", "\tAttributeConnID\t" + c.conn + "\n\tAttributeThisDN\t'" + c.queue +
-                                 "'\n\tAttributeThisQueue\t'" + c.queue + "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" +
-                                 c.caller + "'\n\tAttributeOtherDNRole\t1\n\tAttributeThirdPartyDN\t'" + c.agent +
-                                 "'\n\tAttributeThirdPartyDNRole\t2\n");
+                                 "'\n\tAttributeThisQueue\t'" + c.queue +
+                                 "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
+                                 "'\n\tAttributeOtherDNRole\t1\n\tAttributeThirdPartyDN\t'" +
+                                 c.agent + "'\n\tAttributeThirdPartyDNRole\t2\n");
       event("EventRinging", "\tAttributeConnID\t" + c.conn + "\n\tAttributeCallUUID\t'" + c.uuid +
-                                "'\n\tAttributeCallState\t0\n\tAttributeThisDN\t'" + c.agent + "'\n\tAttributeThisQueue\t'" +
-                                c.queue + "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
-                                "'\n\tAttributeOtherDNRole\t1\n\tAttributeUserData\t[62] 00 02 00 00..\n\t\t'Segment'\t'gold'\n"
-                                "\t\t'RTargetAgentSelected'\t'" + c.agent + "'\n");
+                                "'\n\tAttributeCallState\t0\n\tAttributeThisDN\t'" + c.agent +
+                                "'\n\tAttributeThisQueue\t'" + c.queue +
+                                "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
+                                "'\n\tAttributeOtherDNRole\t1\n\tAttributeUserData\t[62] 00 02 00 "
+                                "00..\n\t\t'Segment'\t'gold'\n"
+                                "\t\t'RTargetAgentSelected'\t'" +
+                                c.agent + "'\n");
     }
     for (const Call& c : calls) {
-      request("RequestAnswerCall", "\tAttributeThisDN\t'" + c.agent + "'\n\tAttributeConnID\t" + c.conn +
-                                       "\n\tAttributeReferenceID\t" + std::to_string(c.ref) + "\n");
-      event("EventEstablished", "\tAttributeConnID\t" + c.conn + "\n\tAttributeThisDN\t'" + c.agent +
-                                    "'\n\tAttributeThisQueue\t'" + c.queue + "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" +
-                                    c.caller + "'\n\tAttributeOtherDNRole\t1\n\tAttributeReferenceID\t" + std::to_string(c.ref) + "\n");
+      request("RequestAnswerCall", "\tAttributeThisDN\t'" + c.agent + "'\n\tAttributeConnID\t" +
+                                       c.conn + "\n\tAttributeReferenceID\t" +
+                                       std::to_string(c.ref) + "\n");
+      event("EventEstablished", "\tAttributeConnID\t" + c.conn + "\n\tAttributeThisDN\t'" +
+                                    c.agent + "'\n\tAttributeThisQueue\t'" + c.queue +
+                                    "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" +
+                                    c.caller +
+                                    "'\n\tAttributeOtherDNRole\t1\n\tAttributeReferenceID\t" +
+                                    std::to_string(c.ref) + "\n");
     }
     for (const Call& c : calls) {
-      const std::string party = "\tAttributeConnID\t" + c.conn + "\n\tAttributeThisDN\t'" + c.agent +
-                                "'\n\tAttributeThisQueue\t'" + c.queue + "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" +
-                                c.caller + "'\n\tAttributeOtherDNRole\t1\n";
-      const std::string dn = "\tAttributeThisDN\t'" + c.agent + "'\n\tAttributeConnID\t" + c.conn + "\n";
-      request("RequestHoldCall", dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 1) + "\n");
+      const std::string party = "\tAttributeConnID\t" + c.conn + "\n\tAttributeThisDN\t'" +
+                                c.agent + "'\n\tAttributeThisQueue\t'" + c.queue +
+                                "'\n\tAttributeThisDNRole\t2\n\tAttributeOtherDN\t'" + c.caller +
+                                "'\n\tAttributeOtherDNRole\t1\n";
+      const std::string dn =
+          "\tAttributeThisDN\t'" + c.agent + "'\n\tAttributeConnID\t" + c.conn + "\n";
+      request("RequestHoldCall",
+              dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 1) + "\n");
       event("EventHeld", party + "\tAttributeReferenceID\t" + std::to_string(c.ref + 1) + "\n");
-      request("RequestRetrieveCall", dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 2) + "\n");
-      event("EventRetrieved", party + "\tAttributeReferenceID\t" + std::to_string(c.ref + 2) + "\n");
-      request("RequestReleaseCall", dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 3) + "\n");
-      event("EventReleased", party + "\tAttributeCallState\t0\n\tAttributeReferenceID\t" + std::to_string(c.ref + 3) + "\n");
+      request("RequestRetrieveCall",
+              dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 2) + "\n");
+      event("EventRetrieved",
+            party + "\tAttributeReferenceID\t" + std::to_string(c.ref + 2) + "\n");
+      request("RequestReleaseCall",
+              dn + "\tAttributeReferenceID\t" + std::to_string(c.ref + 3) + "\n");
+      event("EventReleased", party + "\tAttributeCallState\t0\n\tAttributeReferenceID\t" +
+                                 std::to_string(c.ref + 3) + "\n");
     }
   }
   return out;
@@ -141,7 +167,8 @@ int main(int argc, char** argv) {
     bytes += texts.back().size();
   }
   std::string journal_path = dir + "/callbench_import_bench_" + std::to_string(::getpid()) + ".db";
-  std::string baseline_path = dir + "/callbench_import_baseline_" + std::to_string(::getpid()) + ".db";
+  std::string baseline_path =
+      dir + "/callbench_import_baseline_" + std::to_string(::getpid()) + ".db";
   auto cleanup = [&] {
     for (const std::string& p : {journal_path, baseline_path})
       for (const char* sfx : {"", "-wal", "-shm", "-journal"}) std::remove((p + sfx).c_str());
@@ -165,7 +192,8 @@ int main(int argc, char** argv) {
       callbench::LogFile file;
       s = callbench::read_tserver_log_text(texts[static_cast<std::size_t>(f)], name, &file);
       if (!s.is_ok()) return fail(s);
-      if (file.unreadable != 0) return fail(Status::invalid(name + ": unreadable lines in the generated log"));
+      if (file.unreadable != 0)
+        return fail(Status::invalid(name + ": unreadable lines in the generated log"));
       auto p1 = std::chrono::steady_clock::now();
       callbench::ImportedLog log;
       s = callbench::log_to_session(std::move(file), options, &names, &log);
@@ -187,10 +215,11 @@ int main(int argc, char** argv) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(journal_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db,
-                       "SELECT length(payload) FROM events UNION ALL SELECT length(payload) FROM requests "
-                       "UNION ALL SELECT length(payload) FROM log_rows",
-                       -1, &st, nullptr);
+    sqlite3_prepare_v2(
+        db,
+        "SELECT length(payload) FROM events UNION ALL SELECT length(payload) FROM requests "
+        "UNION ALL SELECT length(payload) FROM log_rows",
+        -1, &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW) {
       row_sizes.push_back(static_cast<std::size_t>(sqlite3_column_int64(st, 0)));
       payload_bytes += row_sizes.back();
@@ -205,8 +234,10 @@ int main(int argc, char** argv) {
   {
     sqlite3* db = nullptr;
     sqlite3_open(baseline_path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE rows (session_id INTEGER, seq INTEGER, event TEXT, payload BLOB, "
-                     "PRIMARY KEY (session_id, seq)) WITHOUT ROWID;",
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; CREATE TABLE rows (session_id INTEGER, seq INTEGER, "
+                 "event TEXT, payload BLOB, "
+                 "PRIMARY KEY (session_id, seq)) WITHOUT ROWID;",
                  nullptr, nullptr, nullptr);
     std::vector<unsigned char> blob(4096, 0xAB);
     auto t0 = std::chrono::steady_clock::now();
@@ -217,7 +248,9 @@ int main(int argc, char** argv) {
       sqlite3_bind_int64(ins, 1, static_cast<int64_t>(i / 4096));
       sqlite3_bind_int64(ins, 2, static_cast<int64_t>(i));
       sqlite3_bind_text(ins, 3, "EventRinging", -1, SQLITE_STATIC);
-      sqlite3_bind_blob(ins, 4, blob.data(), static_cast<int>(std::min<std::size_t>(row_sizes[i], blob.size())), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, 4, blob.data(),
+                        static_cast<int>(std::min<std::size_t>(row_sizes[i], blob.size())),
+                        SQLITE_STATIC);
       sqlite3_step(ins);
       sqlite3_reset(ins);
     }
@@ -227,13 +260,19 @@ int main(int argc, char** argv) {
     sqlite3_close(db);
   }
   cleanup();
-  std::printf("generated log: %d files, %.1f MB, %zu events, %zu requests, %zu rows with payloads (%.1f MB)\n", files,
-              static_cast<double>(bytes) / 1e6, events, requests, row_sizes.size(), static_cast<double>(payload_bytes) / 1e6);
-  std::printf("callbench import (parse + journal): %.2f s, %.0f events/s, %.0f messages/s\n", import_s,
-              static_cast<double>(events) / import_s, static_cast<double>(rows) / import_s);
+  std::printf(
+      "generated log: %d files, %.1f MB, %zu events, %zu requests, %zu rows with payloads (%.1f "
+      "MB)\n",
+      files, static_cast<double>(bytes) / 1e6, events, requests, row_sizes.size(),
+      static_cast<double>(payload_bytes) / 1e6);
+  std::printf("callbench import (parse + journal): %.2f s, %.0f events/s, %.0f messages/s\n",
+              import_s, static_cast<double>(events) / import_s,
+              static_cast<double>(rows) / import_s);
   std::printf("  of which parse %.2f s, conversion %.2f s, journal %.2f s\n", parse_s, convert_s,
               import_s - parse_s - convert_s);
-  std::printf("baseline (same rows and payload bytes, plain SQLite, one transaction): %.2f s, %.0f rows/s\n", baseline_s,
-              static_cast<double>(row_sizes.size()) / baseline_s);
+  std::printf(
+      "baseline (same rows and payload bytes, plain SQLite, one transaction): %.2f s, %.0f "
+      "rows/s\n",
+      baseline_s, static_cast<double>(row_sizes.size()) / baseline_s);
   return 0;
 }

@@ -40,7 +40,8 @@ Session long_session() {
     std::string prefix = "f" + std::to_string(f) + ".";
     auto dn_base = static_cast<DnId>(out.config.topology.dns.size());
     auto call_base = static_cast<CallId>(out.config.call_names.size());
-    for (const Dn& dn : s.config.topology.dns) out.config.topology.dns.push_back({prefix + dn.name, dn.kind});
+    for (const Dn& dn : s.config.topology.dns)
+      out.config.topology.dns.push_back({prefix + dn.name, dn.kind});
     for (const std::string& c : s.config.call_names) out.config.call_names.push_back(prefix + c);
     for (Stimulus st : s.stimuli) {
       if (st.dn != kNoDn) st.dn = static_cast<DnId>(st.dn + dn_base);
@@ -140,7 +141,8 @@ std::vector<EncodedSession> encode_all(const std::vector<Session>& all) {
         }
       };
       RequestColumns rc;
-      request_columns(st, r.outcome == Outcome::kIgnored ? r.reason : IgnoreReason::kNone, 0, s.config, &rc);
+      request_columns(st, r.outcome == Outcome::kIgnored ? r.reason : IgnoreReason::kNone, 0,
+                      s.config, &rc);
       copy(req, rc.value, kRequestColumnCount);
       codec.encode_request(st, static_cast<uint32_t>(i + 1), r, &req.payload);
       rows.push_back(std::move(req));
@@ -171,15 +173,21 @@ void BM_RawSqliteInsert(benchmark::State& state) {
   auto j = open_or_die(path, Journal::Mode::kWrite);
   sqlite3* db = j->db();
   Stmt session, request, event, update, begin, commit;
-  check(session.prepare(db, "INSERT INTO sessions (seed, label, engine_version, created_at, status, request_count, "
-                            "event_count, digest, header) VALUES (?, 'raw', 'bench', 't', 'incomplete', 0, 0, "
-                            "'0000000000000000', ?)"));
-  check(request.prepare(db, "INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) +
-                                ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")"));
-  check(event.prepare(db, "INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
-                              ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")"));
-  check(update.prepare(db, "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = ? "
-                           "WHERE session_id = ?"));
+  check(session.prepare(
+      db,
+      "INSERT INTO sessions (seed, label, engine_version, created_at, status, request_count, "
+      "event_count, digest, header) VALUES (?, 'raw', 'bench', 't', 'incomplete', 0, 0, "
+      "'0000000000000000', ?)"));
+  check(request.prepare(db, "INSERT INTO requests (session_id, seq, " +
+                                column_list(kRequestColumns) + ", payload) VALUES (?, ?" +
+                                placeholders(kRequestColumnCount + 1) + ")"));
+  check(event.prepare(db, "INSERT INTO events (session_id, seq, request_seq, " +
+                              column_list(kEventColumns) + ", payload) VALUES (?, ?, ?" +
+                              placeholders(kEventColumnCount + 1) + ")"));
+  check(update.prepare(
+      db,
+      "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = ? "
+      "WHERE session_id = ?"));
   check(begin.prepare(db, "BEGIN IMMEDIATE"));
   check(commit.prepare(db, "COMMIT"));
   const std::size_t batch = RecorderOptions{}.batch_rows;
@@ -201,9 +209,12 @@ void BM_RawSqliteInsert(benchmark::State& state) {
           st.bind_int(col++, r.seq);
           if (r.is_event) st.bind_int(col++, r.request_seq);
           for (const Row::Value& v : r.columns) {
-            if (v.null) st.bind_null(col);
-            else if (v.is_int) st.bind_int(col, v.integer);
-            else st.bind_text(col, v.text);
+            if (v.null)
+              st.bind_null(col);
+            else if (v.is_int)
+              st.bind_int(col, v.integer);
+            else
+              st.bind_text(col, v.text);
             ++col;
           }
           st.bind_blob(col, r.payload.data(), r.payload.size());

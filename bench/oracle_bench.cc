@@ -46,7 +46,8 @@ void BM_OracleJudge(benchmark::State& state) {
     ++judged;
   }
   state.SetItemsProcessed(judged);
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_OracleJudge);
 

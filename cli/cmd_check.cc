@@ -58,9 +58,11 @@ std::string verdict_text(const std::string& head, const Verdict& v,
 // first arrival at its destination from a party the log never shows: EventRinging,
 // EventQueued or EventRouteRequest not reached through a queue). Their violations are
 // removed from *v: the log's beginning, not the call, is missing. Returns them by CallId.
-std::vector<bool> excuse_calls_under_way(const Session& session, const std::vector<Event>& events, Verdict* v) {
+std::vector<bool> excuse_calls_under_way(const Session& session, const std::vector<Event>& events,
+                                         Verdict* v) {
   const std::size_t calls = session.config.call_names.size();
-  std::vector<bool> seen(calls, false), joined(calls, false), shown(session.config.topology.dns.size(), false);
+  std::vector<bool> seen(calls, false), joined(calls, false),
+      shown(session.config.topology.dns.size(), false);
   for (const Event& e : events) {
     if (e.this_dn < shown.size()) shown[e.this_dn] = true;
   }
@@ -68,7 +70,8 @@ std::vector<bool> excuse_calls_under_way(const Session& session, const std::vect
     if (e.call >= calls || seen[e.call]) continue;
     seen[e.call] = true;
     bool opens = e.type == EventType::kDialing;
-    if (e.type == EventType::kRinging || e.type == EventType::kQueued || e.type == EventType::kRouteRequest) {
+    if (e.type == EventType::kRinging || e.type == EventType::kQueued ||
+        e.type == EventType::kRouteRequest) {
       bool through_queue = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn;
       bool caller_shown = e.has(Attr::kOtherDn) && e.other_dn < shown.size() && shown[e.other_dn];
       opens = !through_queue && !caller_shown;
@@ -78,7 +81,8 @@ std::vector<bool> excuse_calls_under_way(const Session& session, const std::vect
   auto& vs = v->violations;
   vs.erase(std::remove_if(vs.begin(), vs.end(),
                           [&](const Violation& x) {
-                            if (x.event_seqs.empty() || x.event_seqs[0] < 1 || x.event_seqs[0] > events.size())
+                            if (x.event_seqs.empty() || x.event_seqs[0] < 1 ||
+                                x.event_seqs[0] > events.size())
                               return false;
                             CallId c = events[x.event_seqs[0] - 1].call;
                             return c < calls && joined[c];
@@ -89,12 +93,13 @@ std::vector<bool> excuse_calls_under_way(const Session& session, const std::vect
 
 // Per call of a session imported from a log (storage/log_store.h): where its events are
 // in the log, and the flow it followed or each rule it broke at the log's FILE:LINE.
-std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>& rows, const Verdict& v,
-                           const std::vector<Event>& events, const std::vector<std::string>& names,
-                           const std::vector<bool>& joined) {
+std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>& rows,
+                           const Verdict& v, const std::vector<Event>& events,
+                           const std::vector<std::string>& names, const std::vector<bool>& joined) {
   auto at = [&](uint32_t seq) {
-    return seq >= 1 && seq <= rows.size() ? printable(file, 200) + ":" + std::to_string(rows[seq - 1].line)
-                                          : std::string("?");
+    return seq >= 1 && seq <= rows.size()
+               ? printable(file, 200) + ":" + std::to_string(rows[seq - 1].line)
+               : std::string("?");
   };
   std::vector<uint32_t> first(names.size(), 0), last(names.size(), 0);
   for (const Event& e : events) {
@@ -111,8 +116,12 @@ std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>
   std::string out;
   for (CallId c = 0; c < names.size(); ++c) {
     if (first[c] == 0 && broken[c].empty()) continue;
-    std::string head = "  call " + names[c] + " (" + at(first[c]) + (last[c] != first[c] ? " to line " +
-                       std::to_string(last[c] <= rows.size() ? rows[last[c] - 1].line : 0) : "") + "): ";
+    std::string head =
+        "  call " + names[c] + " (" + at(first[c]) +
+        (last[c] != first[c]
+             ? " to line " + std::to_string(last[c] <= rows.size() ? rows[last[c] - 1].line : 0)
+             : "") +
+        "): ";
     if (!broken[c].empty()) {
       for (const Violation* x : broken[c]) {
         out += head + "breaks " + x->rule + " at " + at(x->event_seqs[0]) + " (" +
@@ -121,7 +130,9 @@ std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>
       continue;
     }
     if (c < joined.size() && joined[c]) {
-      out += head + "under way at the log's first line (its beginning is not in the log): judged on what it shows\n";
+      out += head +
+             "under way at the log's first line (its beginning is not in the log): judged on what "
+             "it shows\n";
       continue;
     }
     for (const CallFlow& f : v.flows) {
@@ -179,11 +190,12 @@ Status check_journal(const std::string& path, int64_t session, std::string* out,
       // what the log shows, so what only its missing beginning explains is not a violation.
       if (!file.empty()) joined = excuse_calls_under_way(ls.session, events, &v);
     }
-    std::string head =
-        "session " + std::to_string(id) + (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
+    std::string head = "session " + std::to_string(id) +
+                       (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
     if (!v.ok()) ++*broken;
     *out += verdict_text(head, v, ls.session.config.call_names);
-    if (!file.empty()) *out += log_calls_text(file, rows, v, events, ls.session.config.call_names, joined);
+    if (!file.empty())
+      *out += log_calls_text(file, rows, v, events, ls.session.config.call_names, joined);
     if (html) html->add(head, ls.session, events, ls.ignored, v);
   }
   return Status::ok();
@@ -247,8 +259,10 @@ void add_check_command(CLI::App& app, int* exit_code) {
   cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")
       ->required()
       ->type_name("FILE");
-  add_session_option(cmd, &o->session, "In journals, check only session N (1 or more; omit --session for all)");
-  cmd->add_option("--html", o->html, "Also write the judged sessions as a self-contained page of ladder diagrams")
+  add_session_option(cmd, &o->session,
+                     "In journals, check only session N (1 or more; omit --session for all)");
+  cmd->add_option("--html", o->html,
+                  "Also write the judged sessions as a self-contained page of ladder diagrams")
       ->type_name("OUT.html");
   cmd->callback([o, exit_code] { *exit_code = check(*o); });
 }

@@ -32,7 +32,8 @@ int fuzz(FuzzOptions& o) {
   CampaignOptions& c = o.campaign;
   if (o.seed.empty()) {
     // A fresh seed each run unless one is given; printed, so the run can be repeated.
-    c.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007u;
+    c.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) %
+             1000000007u;
   } else {
     auto v = parse_unsigned(o.seed, UINT64_MAX, true);
     if (!v) return report(Status::invalid("--seed: expected a number, found '" + o.seed + "'"));
@@ -58,9 +59,10 @@ int fuzz(FuzzOptions& o) {
     last = now;
     std::fprintf(stderr, "%s\n", line.c_str());
   };
-  std::fprintf(stderr, "callbench fuzz: %s for %.0f s, %d job%s, seed %llu%s%s%s\n", c.target.c_str(), c.seconds, c.jobs,
-               c.jobs == 1 ? "" : "s", static_cast<unsigned long long>(c.seed),
-               c.model == "builtin" ? "" : ", model ", c.model == "builtin" ? "" : c.model.c_str(),
+  std::fprintf(stderr, "callbench fuzz: %s for %.0f s, %d job%s, seed %llu%s%s%s\n",
+               c.target.c_str(), c.seconds, c.jobs, c.jobs == 1 ? "" : "s",
+               static_cast<unsigned long long>(c.seed), c.model == "builtin" ? "" : ", model ",
+               c.model == "builtin" ? "" : c.model.c_str(),
                c.compare ? ", compared with builtin" : "");
   CampaignResult r;
   Status s = run_campaign(c, &r, progress);
@@ -72,7 +74,8 @@ int fuzz(FuzzOptions& o) {
   bool written = std::fwrite(summary.data(), 1, summary.size(), stdout) == summary.size();
   written = std::fflush(stdout) == 0 && written && !std::ferror(stdout);
   if (!written) {
-    return report(Status::io(std::string("stdout: cannot write the campaign summary: ") + std::strerror(errno)));
+    return report(Status::io(std::string("stdout: cannot write the campaign summary: ") +
+                             std::strerror(errno)));
   }
   return r.any_new() ? 1 : 0;
 }
@@ -81,24 +84,32 @@ int fuzz(FuzzOptions& o) {
 
 void add_fuzz_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<FuzzOptions>();
-  CLI::App* cmd = app.add_subcommand("fuzz", "Run a fuzzing campaign and report what breaks the documented flows");
+  CLI::App* cmd = app.add_subcommand(
+      "fuzz", "Run a fuzzing campaign and report what breaks the documented flows");
   cmd->footer(
-      "Runs a libFuzzer target of the 'fuzz' preset (clang; built into build-fuzz/ when missing) in\n"
+      "Runs a libFuzzer target of the 'fuzz' preset (clang; built into build-fuzz/ when missing) "
+      "in\n"
       "fork mode: fuzz_orderings mutates programs of requests and switch events and judges every\n"
       "event stream with the oracle; fuzz_scenario_parser and fuzz_journal_reader feed arbitrary\n"
-      "text and bytes to the .scn parser and the journal reader. One updating line shows progress.\n"
-      "A violation does not stop the fuzzing: the first input of each finding identity (rule/first\n"
+      "text and bytes to the .scn parser and the journal reader. One updating line shows "
+      "progress.\n"
+      "A violation does not stop the fuzzing: the first input of each finding identity "
+      "(rule/first\n"
       "event/flow state) is kept and its hits counted. At the end each finding is minimized,\n"
       "replayed from its own journal and written as a bug report (.scn with the violated rule,\n"
       "one-session .db, the replay command) under WORKDIR/TARGET/findings, and imported into the\n"
       "journal's findings table. Writes WORKDIR/TARGET/junit.xml (one test case per oracle rule)\n"
       "and report.html (progress charts, the flow coverage grid, each finding with its ladder\n"
-      "diagram), prints the flow coverage and a command that resumes the campaign. Every option is checked\n"
+      "diagram), prints the flow coverage and a command that resumes the campaign. Every option is "
+      "checked\n"
       "before fuzzing starts; one campaign at a time per WORKDIR. Ctrl-C stops the fuzzing and\n"
       "still does the end work; a second Ctrl-C quits at once (exit 130).\n"
-      "With --model the programs play on that call model (one exec: process or plugin instance per\n"
-      "job), generated and mutated inside what it supports; a model that crashes, hangs, or breaks\n"
-      "the protocol is a finding model-failed/..., and with --compare builtin a difference from the\n"
+      "With --model the programs play on that call model (one exec: process or plugin instance "
+      "per\n"
+      "job), generated and mutated inside what it supports; a model that crashes, hangs, or "
+      "breaks\n"
+      "the protocol is a finding model-failed/..., and with --compare builtin a difference from "
+      "the\n"
       "engine is a finding differs-from-engine/.... Give each model its own --workdir.\n"
       "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
   std::vector<std::string> targets;
@@ -115,8 +126,8 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
             const double v = text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))
                                  ? std::nan("")
                                  : std::strtod(text.c_str(), &end);
-            if (std::isfinite(v) && end != nullptr && *end == '\0' && text.find_first_of("xX") == std::string::npos &&
-                v >= 1.0 && v <= 86400.0) {
+            if (std::isfinite(v) && end != nullptr && *end == '\0' &&
+                text.find_first_of("xX") == std::string::npos && v >= 1.0 && v <= 86400.0) {
               return std::string();
             }
             return "expected seconds from 1 to 86400, found '" + printable(text, 40) + "'";
@@ -133,25 +144,32 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
          [o](const std::string& text) {
            auto v = parse_unsigned(text, UINT64_MAX, false);
            if (!v || *v == 0) {
-             throw CLI::ValidationError("--runs", "expected executions from 1 to 18446744073709551615, found '" +
-                                                      printable(text, 40) + "'");
+             throw CLI::ValidationError(
+                 "--runs", "expected executions from 1 to 18446744073709551615, found '" +
+                               printable(text, 40) + "'");
            }
            o->campaign.runs = *v;
          },
          "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
       ->type_name("N");
-  non_empty(cmd->add_option("--journal", o->campaign.journal, "Journal for findings (default WORKDIR/campaign.db)"))
+  non_empty(cmd->add_option("--journal", o->campaign.journal,
+                            "Journal for findings (default WORKDIR/campaign.db)"))
       ->type_name("J.db");
-  non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))->type_name("N");
-  non_empty(cmd->add_option("--workdir", o->campaign.workdir, "Where corpora and findings live (kept between runs)"))
+  non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))
+      ->type_name("N");
+  non_empty(cmd->add_option("--workdir", o->campaign.workdir,
+                            "Where corpora and findings live (kept between runs)"))
       ->default_str("fuzz-out");
-  non_empty(cmd->add_option("--fuzzer", o->campaign.fuzzer,
-                            "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)"))
+  non_empty(
+      cmd->add_option(
+          "--fuzzer", o->campaign.fuzzer,
+          "A prebuilt target binary to run instead of the fuzz preset's (e.g. a sanitizer build)"))
       ->type_name("PATH");
   add_model_options(cmd, &o->model, true);
-  cmd->add_option("--compare", o->compare,
-                  "Also play every program on the builtin engine; the first difference in the events "
-                  "(attribute by attribute, ConnIDs matched by call) is a finding differs-from-engine/...")
+  cmd->add_option(
+         "--compare", o->compare,
+         "Also play every program on the builtin engine; the first difference in the events "
+         "(attribute by attribute, ConnIDs matched by call) is a finding differs-from-engine/...")
       ->type_name("builtin")
       ->check(CLI::IsMember({"builtin"}));
   cmd->callback([o, exit_code] { *exit_code = fuzz(*o); });

@@ -1,36 +1,35 @@
 // The journal commands: replay, show, sql, export.
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
-#include "core/ladder.h"
-#include "core/oracle.h"
 #include "cli/options.h"
 #include "cli/output.h"
+#include "core/ladder.h"
 #include "core/names.h"
+#include "core/oracle.h"
 #include "core/render.h"
 #include "core/scenario.h"
-#include "import/jsonl.h"
-#include "models/model_spec.h"
 #include "import/derive.h"
+#include "import/jsonl.h"
 #include "import/log_journal.h"
 #include "import/tserver_log.h"
-#include "storage/log_store.h"
+#include "models/model_spec.h"
 #include "replay/replayer.h"
 #include "storage/codec.h"
 #include "storage/journal.h"
+#include "storage/log_store.h"
 #include "storage/sql_guard.h"
 
 namespace callbench::cli {
@@ -43,7 +42,8 @@ struct SessionChoice {
 };
 
 // The sessions a command acts on: --session N, --all, or the journal's only session.
-Status chosen_sessions(Journal& j, const SessionChoice& c, bool default_all, std::vector<int64_t>* ids) {
+Status chosen_sessions(Journal& j, const SessionChoice& c, bool default_all,
+                       std::vector<int64_t>* ids) {
   if (c.session != 0) {
     SessionInfo info;
     Status s = j.session(c.session, &info);
@@ -90,7 +90,8 @@ Status row_lines(Journal& j, int64_t id, RowLines* out) {
 }
 
 // The call an observed session names by ConnID (16 hex digits) or by name.
-Status find_call(const Session& session, const std::vector<Event>& events, const std::string& text, CallId* out) {
+Status find_call(const Session& session, const std::vector<Event>& events, const std::string& text,
+                 CallId* out) {
   std::optional<uint64_t> conn = parse_conn_id(text);
   for (const Event& e : events) {
     if (conn && e.has(Attr::kConnId) && e.conn_id == *conn && e.call != kNoCall) {
@@ -105,24 +106,29 @@ Status find_call(const Session& session, const std::vector<Event>& events, const
       return Status::ok();
     }
   }
-  return Status::invalid("--call " + printable(text, 40) + ": no call of the session has this ConnID or name");
+  return Status::invalid("--call " + printable(text, 40) +
+                         ": no call of the session has this ConnID or name");
 }
 
 // Replay of an imported log first checks that its source file, read again, gives the
 // very payload bytes the journal holds (import is deterministic). "" when it does (or
 // cannot be checked: *note says why), else what differs.
-std::string check_reimport(Journal& j, const LoadedSession& ls, const std::string& file, std::string* note) {
+std::string check_reimport(Journal& j, const LoadedSession& ls, const std::string& file,
+                           std::string* note) {
   std::string text;
   if (!read_file_bytes(file, &text).is_ok()) {
-    *note = "its source file " + printable(file, 200) + " is not readable here: payload bytes not checked";
+    *note = "its source file " + printable(file, 200) +
+            " is not readable here: payload bytes not checked";
     return {};
   }
   {
     Journal::Statement lease;
-    if (!j.prepare("SELECT anonymized FROM log_files WHERE session_id = ?", &lease).is_ok()) return "log_files unreadable";
+    if (!j.prepare("SELECT anonymized FROM log_files WHERE session_id = ?", &lease).is_ok())
+      return "log_files unreadable";
     lease->bind_int(1, ls.info.id);
     if (lease->step() == SQLITE_ROW && lease->col_int(0) != 0) {
-      *note = "anonymized at import (pseudonyms depend on the whole import): payload bytes not checked";
+      *note =
+          "anonymized at import (pseudonyms depend on the whole import): payload bytes not checked";
       return {};
     }
   }
@@ -156,18 +162,21 @@ std::string check_reimport(Journal& j, const LoadedSession& ls, const std::strin
     Journal::Statement lease;
     if (!j.prepare(sql, &lease).is_ok()) return "payloads unreadable";
     lease->bind_int(1, ls.info.id);
-    while (lease->step() == SQLITE_ROW) stored.emplace_back(lease->col_blob(0), lease->col_blob(0) + lease->col_bytes(0));
+    while (lease->step() == SQLITE_ROW)
+      stored.emplace_back(lease->col_blob(0), lease->col_blob(0) + lease->col_bytes(0));
   }
   std::vector<std::vector<uint8_t>> rows;
   if (!load_log_payloads(j, ls.info.id, &rows).is_ok()) return "log rows unreadable";
   stored.insert(stored.end(), rows.begin(), rows.end());
   if (stored.size() != fresh.size())
-    return "the source file now gives " + std::to_string(fresh.size()) + " payloads, the journal holds " +
-           std::to_string(stored.size());
+    return "the source file now gives " + std::to_string(fresh.size()) +
+           " payloads, the journal holds " + std::to_string(stored.size());
   for (std::size_t i = 0; i < stored.size(); ++i) {
-    if (stored[i] != fresh[i]) return "payload " + std::to_string(i + 1) + " differs from the source file's import";
+    if (stored[i] != fresh[i])
+      return "payload " + std::to_string(i + 1) + " differs from the source file's import";
   }
-  *note = "its source file imports to the same " + std::to_string(stored.size()) + " payloads, byte for byte";
+  *note = "its source file imports to the same " + std::to_string(stored.size()) +
+          " payloads, byte for byte";
   return {};
 }
 
@@ -181,7 +190,8 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
   for (const Event& e : events) {
     if (e.call < has_events.size()) has_events[e.call] = true;
   }
-  std::string out = "session " + std::to_string(ls.info.id) + " (observed, " + printable(lines.file, 200) + "):\n";
+  std::string out = "session " + std::to_string(ls.info.id) + " (observed, " +
+                    printable(lines.file, 200) + "):\n";
   std::string source;
   s = log_source_file(j, ls.info.id, &source);
   if (!s.is_ok()) return report(s);
@@ -209,14 +219,16 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
     std::string diff = first_divergence(d, model, printable(lines.file, 200));
     if (diff.empty()) {
       ++reproduced;
-      out += "  call " + name + ": the model reproduces the log (" + std::to_string(d.log_events.size()) + " events)\n";
+      out += "  call " + name + ": the model reproduces the log (" +
+             std::to_string(d.log_events.size()) + " events)\n";
     } else {
       ++diverged;
       out += "  call " + name + ": the model diverges from the log at " + diff + "\n";
     }
   }
-  out += "  " + std::to_string(reproduced) + " calls reproduced, " + std::to_string(diverged) + " diverged, " +
-         std::to_string(underived) + " not derived (under way at the log's first line)\n";
+  out += "  " + std::to_string(reproduced) + " calls reproduced, " + std::to_string(diverged) +
+         " diverged, " + std::to_string(underived) +
+         " not derived (under way at the log's first line)\n";
   print(out);
   return diverged == 0 ? 0 : 1;
 }
@@ -283,11 +295,14 @@ int show(const SessionChoice& c, const std::string& format, const std::string& c
   if (!s.is_ok()) return report(s);
   std::vector<ApplyResult> outcomes;
   for (IgnoreReason why : ls.ignored) {
-    outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+    outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{}
+                                                  : ApplyResult{Outcome::kIgnored, why});
   }
   if (!call.empty()) {
-    if (!ls.session.observed) return report(Status::invalid("--call: session " + std::to_string(ls.info.id) +
-                                                            " is not an imported log (its scenario is 'show --format scn')"));
+    if (!ls.session.observed)
+      return report(
+          Status::invalid("--call: session " + std::to_string(ls.info.id) +
+                          " is not an imported log (its scenario is 'show --format scn')"));
     if (format != "scn") return report(Status::invalid("--call: only with --format scn"));
     CallId id = kNoCall;
     s = find_call(ls.session, events, call, &id);
@@ -304,19 +319,22 @@ int show(const SessionChoice& c, const std::string& format, const std::string& c
     // start a new statement nor make a line the parser refuses.
     std::string head = "# session " + std::to_string(ls.info.id);
     if (!ls.info.label.empty()) head += " '" + printable(ls.info.label, 200) + "'";
-    head += (ls.info.complete ? "" : " (incomplete)") + std::string("\n# of ") + printable(j->path(), 400) +
-            "\n# recorded " + printable(ls.info.created_at, 64) + " by " + printable(ls.recorded_engine, 64) + "\n";
+    head += (ls.info.complete ? "" : " (incomplete)") + std::string("\n# of ") +
+            printable(j->path(), 400) + "\n# recorded " + printable(ls.info.created_at, 64) +
+            " by " + printable(ls.recorded_engine, 64) + "\n";
     print(head + print_scenario(ls.session));
   } else if (format == "svg" || format == "html") {
     Verdict verdict = judge(ls.session, events);
-    std::string title = "session " + std::to_string(ls.info.id) + (ls.info.label.empty() ? "" : " '" + ls.info.label + "'") +
+    std::string title = "session " + std::to_string(ls.info.id) +
+                        (ls.info.label.empty() ? "" : " '" + ls.info.label + "'") +
                         (ls.info.complete ? "" : " (incomplete)");
     LadderSession ladder{&ls.session, &events, &outcomes, &verdict, title};
     print(format == "svg" ? render_ladder_svg(ladder) : render_ladder_html(ladder));
   } else if (format == "tserver-log") {
     print(render_tserver_log(ls.session, events));  // import/tserver_log_writer.cc
   } else if (format == "jsonl") {
-    print(session_json_line(ls.session.config, ls.info.label) + "\n" + render_jsonl(ls.session, events, outcomes));
+    print(session_json_line(ls.session.config, ls.info.label) + "\n" +
+          render_jsonl(ls.session, events, outcomes));
   } else {
     print(render_table(ls.session, events, outcomes));
   }
@@ -327,7 +345,8 @@ int show(const SessionChoice& c, const std::string& format, const std::string& c
 
 std::string cell_text(sqlite3_stmt* st, int i, bool csv) {
   switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL: return csv ? "" : "NULL";
+    case SQLITE_NULL:
+      return csv ? "" : "NULL";
     case SQLITE_BLOB: {
       auto p = static_cast<const uint8_t*>(sqlite3_column_blob(st, i));
       int n = sqlite3_column_bytes(st, i);
@@ -344,7 +363,8 @@ std::string cell_text(sqlite3_stmt* st, int i, bool csv) {
     }
     default: {
       auto t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      std::string text = t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
+      std::string text =
+          t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
       // Cells are data from the journal: an aligned table (and CSV on a terminal)
       // shows control characters escaped, never raw.
       return csv && !::isatty(STDOUT_FILENO) ? text : printable(text);
@@ -407,7 +427,8 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
       return 130;
     }
     if (guard->stopped() == SqlGuard::Stop::kTimeout) {
-      spdlog::error("verifying the journal took longer than --timeout {} seconds and was stopped", timeout_seconds);
+      spdlog::error("verifying the journal took longer than --timeout {} seconds and was stopped",
+                    timeout_seconds);
       return 1;
     }
     return report(s);
@@ -435,7 +456,8 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     std::string out;
     if (ncols > 0 && !first_result) print("\n");
     if (csv && ncols > 0) {
-      for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(header[static_cast<std::size_t>(i)]);
+      for (int i = 0; i < ncols; ++i)
+        out += (i ? "," : "") + csv_field(header[static_cast<std::size_t>(i)]);
       print(out + "\n");
     }
     int rc;
@@ -444,14 +466,16 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
       for (int i = 0; i < ncols; ++i) row.push_back(cell_text(raw, i, csv));
       if (csv) {
         out.clear();
-        for (int i = 0; i < ncols; ++i) out += (i ? "," : "") + csv_field(row[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < ncols; ++i)
+          out += (i ? "," : "") + csv_field(row[static_cast<std::size_t>(i)]);
         print(out + "\n");
       } else {
         for (const std::string& cell : row) held += cell.size();
         if (rows.size() >= kMaxAlignedRows || held > kMaxAlignedBytes) {
-          return report(Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) + " rows or " +
-                                        std::to_string(kMaxAlignedBytes >> 20) +
-                                        " MiB: too much for an aligned table; use --csv, which streams"));
+          return report(
+              Status::invalid("the result has more than " + std::to_string(kMaxAlignedRows) +
+                              " rows or " + std::to_string(kMaxAlignedBytes >> 20) +
+                              " MiB: too much for an aligned table; use --csv, which streams"));
         }
         rows.push_back(std::move(row));
       }
@@ -463,19 +487,22 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
         return 130;
       }
       if (guard->stopped() == SqlGuard::Stop::kTimeout) {
-        spdlog::error("the query ran longer than --timeout {} seconds and was stopped", timeout_seconds);
+        spdlog::error("the query ran longer than --timeout {} seconds and was stopped",
+                      timeout_seconds);
         return 1;
       }
       std::string msg = sqlite3_errmsg(db);
       int primary = rc & 0xff;
       if (primary == SQLITE_NOMEM) {
-        spdlog::error("the query needed more than {} MiB of memory, callbench sql's limit, and was stopped",
-                      SqlGuard::kHeapLimitBytes >> 20);
+        spdlog::error(
+            "the query needed more than {} MiB of memory, callbench sql's limit, and was stopped",
+            SqlGuard::kHeapLimitBytes >> 20);
         return 1;
       }
       if (primary == SQLITE_AUTH) {
         // A table-valued PRAGMA is authorized as it runs, not when it is prepared.
-        return report(Status::invalid(std::string("SQL error: ") + msg + ": callbench sql only reads (SELECT, WITH, "
+        return report(Status::invalid(std::string("SQL error: ") + msg +
+                                      ": callbench sql only reads (SELECT, WITH, "
                                       "and PRAGMAs that describe the schema)"));
       }
       if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR) {
@@ -486,7 +513,8 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     if (ncols > 0) first_result = false;
     if (csv || ncols == 0) continue;
     std::vector<std::size_t> width(static_cast<std::size_t>(ncols), 0);
-    for (int i = 0; i < ncols; ++i) width[static_cast<std::size_t>(i)] = header[static_cast<std::size_t>(i)].size();
+    for (int i = 0; i < ncols; ++i)
+      width[static_cast<std::size_t>(i)] = header[static_cast<std::size_t>(i)].size();
     for (const auto& row : rows) {
       for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
     }
@@ -507,7 +535,8 @@ int sql(const std::string& path, const std::string& query, bool csv, double time
     out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
     print(out);
   }
-  if (statements == 0) return report(Status::invalid("SQL: no statement to run (the query is empty)"));
+  if (statements == 0)
+    return report(Status::invalid("SQL: no statement to run (the query is empty)"));
   return 0;
 }
 
@@ -530,21 +559,30 @@ int export_cmd(const SessionChoice& c, const std::string& out, bool force) {
 void add_journal_commands(CLI::App& app, int* exit_code) {
   {
     auto c = std::make_shared<SessionChoice>();
-    CLI::App* cmd = app.add_subcommand("replay", "Replay recorded sessions and check they are bit-exact");
+    CLI::App* cmd =
+        app.add_subcommand("replay", "Replay recorded sessions and check they are bit-exact");
     cmd->footer(
-        "Rebuilds each session's engine from its header, feeds it the journaled stimuli, and compares\n"
-        "every request and event it produces, canonically encoded, byte for byte with the journal;\n"
+        "Rebuilds each session's engine from its header, feeds it the journaled stimuli, and "
+        "compares\n"
+        "every request and event it produces, canonically encoded, byte for byte with the "
+        "journal;\n"
         "then checks the chained digest. One summary line per identical session (exit 0). At the\n"
-        "first difference: a report naming the session, the event seq, the stimulus that caused it,\n"
+        "first difference: a report naming the session, the event seq, the stimulus that caused "
+        "it,\n"
         "and expected (journal) against actual (engine) attribute by attribute, or the missing,\n"
-        "extra or reordered event (exit 1). An incomplete session replays up to its last event and\n"
+        "extra or reordered event (exit 1). An incomplete session replays up to its last event "
+        "and\n"
         "says so. A journal that cannot be read as valid sessions exits 2 naming session and seq.\n"
-        "An observed session (an imported log): its source file is first read again and must import\n"
-        "to the same payload bytes; then each call's derived scenario ('show --call CONNID --format\n"
-        "scn') plays on the engine, and each call prints 'the model reproduces the log' or the first\n"
+        "An observed session (an imported log): its source file is first read again and must "
+        "import\n"
+        "to the same payload bytes; then each call's derived scenario ('show --call CONNID "
+        "--format\n"
+        "scn') plays on the engine, and each call prints 'the model reproduces the log' or the "
+        "first\n"
         "divergence, log against model, attribute by attribute (exit 1 when a call diverges).");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    auto* one = add_session_option(cmd, &c->session, "Replay only session N (1 or more; omit --session for all)");
+    auto* one = add_session_option(cmd, &c->session,
+                                   "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
     auto mo = std::make_shared<ModelOptions>();
     add_model_options(cmd, mo.get(), false);
@@ -553,23 +591,28 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
   {
     auto c = std::make_shared<SessionChoice>();
     auto format = std::make_shared<std::string>("table");
-    CLI::App* cmd = app.add_subcommand("show", "Print a recorded session: table, JSON lines, scenario or ladder diagram");
+    CLI::App* cmd = app.add_subcommand(
+        "show", "Print a recorded session: table, JSON lines, scenario or ladder diagram");
     cmd->footer(
         "table: one column per party, as the call-model document draws it; jsonl: the same JSON\n"
         "lines as 'callbench run --format jsonl'; scn: a scenario that 'callbench run' plays back\n"
         "into the same events; svg: a ladder diagram (a lifeline per party and the T-Server, the\n"
         "oracle's violations marked); html: a self-contained page with the ladder, the events and\n"
         "the scenario; tserver-log: the session as a T-Server log (client requests received,\n"
-        "events distributed, attribute lines; switch stimuli left out) that 'callbench import' reads.\n"
+        "events distributed, attribute lines; switch stimuli left out) that 'callbench import' "
+        "reads.\n"
         "Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    add_session_option(cmd, &c->session, "The session to print, N 1 or more (omit --session when the journal holds one)");
+    add_session_option(
+        cmd, &c->session,
+        "The session to print, N 1 or more (omit --session when the journal holds one)");
     cmd->add_option("--format", *format, "table, jsonl, scn, svg, html or tserver-log")
         ->check(CLI::IsMember({"table", "jsonl", "scn", "svg", "html", "tserver-log"}))
         ->default_str("table");
     auto call = std::make_shared<std::string>();
     cmd->add_option("--call", *call,
-                    "With --format scn, on an imported log: the scenario derived from this call (its ConnID)")
+                    "With --format scn, on an imported log: the scenario derived from this call "
+                    "(its ConnID)")
         ->type_name("CONNID");
     cmd->callback([c, format, call, exit_code] { *exit_code = show(*c, *format, *call); });
   }
@@ -579,48 +622,66 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     auto csv = std::make_shared<bool>(false);
     CLI::App* cmd = app.add_subcommand("sql", "Query a journal with SQL");
     cmd->footer(
-        "Runs the statements on the journal, opened read-only, and prints each result as an aligned\n"
-        "table (or CSV). Tables: sessions, requests, events; views: event_causes, request_answers.\n"
-        "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) as\n"
-        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), '$.ThisQueue').\n"
-        "The journal may come from anyone, so the connection only reads: SELECT and WITH, and PRAGMAs\n"
+        "Runs the statements on the journal, opened read-only, and prints each result as an "
+        "aligned\n"
+        "table (or CSV). Tables: sessions, requests, events; views: event_causes, "
+        "request_answers.\n"
+        "decode(payload) returns any payload (sessions.header, requests.payload, events.payload) "
+        "as\n"
+        "JSON, so every attribute is reachable, e.g. json_extract(decode(payload), "
+        "'$.ThisQueue').\n"
+        "The journal may come from anyone, so the connection only reads: SELECT and WITH, and "
+        "PRAGMAs\n"
         "that describe the file, as statements or table-valued functions (table_info,\n"
         "pragma_user_version, ...). Writing, ATTACH, VACUUM, setting a PRAGMA, extensions and\n"
-        "fts3_tokenizer() are refused (exit 2). Before any statement runs, every session is verified\n"
-        "as replay, check, show and export verify it (a tampered journal: exit 2 naming session, seq\n"
-        "and column). Sorts and temporary tables stay in memory: a query needing more than 512 MiB\n"
-        "stops (exit 1). Verifying, or a statement, running longer than --timeout seconds is stopped\n"
+        "fts3_tokenizer() are refused (exit 2). Before any statement runs, every session is "
+        "verified\n"
+        "as replay, check, show and export verify it (a tampered journal: exit 2 naming session, "
+        "seq\n"
+        "and column). Sorts and temporary tables stay in memory: a query needing more than 512 "
+        "MiB\n"
+        "stops (exit 1). Verifying, or a statement, running longer than --timeout seconds is "
+        "stopped\n"
         "(exit 1); Ctrl-C stops it too (exit 130).");
     non_empty(cmd->add_option("journal", *path, "The journal"))->required()->type_name("J.db");
-    cmd->add_option("query", *query, "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
+    cmd->add_option("query", *query,
+                    "SQL, e.g. \"SELECT event, count(*) FROM events GROUP BY event\"")
         ->required()
         ->type_name("SQL");
     cmd->add_flag("--csv", *csv, "Print CSV (RFC 4180) instead of an aligned table");
     auto timeout = std::make_shared<double>(60);
-    cmd->add_option("--timeout", *timeout, "Stop verifying, or a statement, that runs longer than this (exit 1); 0: never")
+    cmd->add_option("--timeout", *timeout,
+                    "Stop verifying, or a statement, that runs longer than this (exit 1); 0: never")
         ->type_name("SECONDS")
         ->check(CLI::Validator(
             [](std::string& v) {
               char* end = nullptr;
               double d = std::strtod(v.c_str(), &end);
-              bool ok = !v.empty() && *end == '\0' && std::isfinite(d) && d >= 0 && d <= 86400.0 * 365;
+              bool ok =
+                  !v.empty() && *end == '\0' && std::isfinite(d) && d >= 0 && d <= 86400.0 * 365;
               return ok ? std::string() : "expected seconds from 0 to 31536000, found '" + v + "'";
             },
             "", "seconds"))
         ->default_str("60");
-    cmd->callback([path, query, csv, timeout, exit_code] { *exit_code = sql(*path, *query, *csv, *timeout); });
+    cmd->callback([path, query, csv, timeout, exit_code] {
+      *exit_code = sql(*path, *query, *csv, *timeout);
+    });
   }
   {
     auto c = std::make_shared<SessionChoice>();
     auto out = std::make_shared<std::string>();
     auto force = std::make_shared<bool>(false);
-    CLI::App* cmd = app.add_subcommand("export", "Write one session as a one-session journal (a bug report)");
+    CLI::App* cmd =
+        app.add_subcommand("export", "Write one session as a one-session journal (a bug report)");
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
         "Without --session the journal must hold exactly one session.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
-    add_session_option(cmd, &c->session, "The session to export, N 1 or more (omit --session when the journal holds one)");
-    non_empty(cmd->add_option("--out", *out, "The bug-report journal to write (never the journal itself)"))
+    add_session_option(
+        cmd, &c->session,
+        "The session to export, N 1 or more (omit --session when the journal holds one)");
+    non_empty(cmd->add_option("--out", *out,
+                              "The bug-report journal to write (never the journal itself)"))
         ->required()
         ->type_name("BUG.db");
     cmd->add_flag("--force", *force, "Overwrite --out when it exists");

@@ -8,19 +8,22 @@
 
 namespace callbench::cli {
 
-void HtmlOut::add(const std::string& title, const Session& session, const std::vector<Event>& events,
-                  const std::vector<IgnoreReason>& ignored, const Verdict& verdict) {
+void HtmlOut::add(const std::string& title, const Session& session,
+                  const std::vector<Event>& events, const std::vector<IgnoreReason>& ignored,
+                  const Verdict& verdict) {
   if (judged_.size() >= kMaxHtmlSessions) return;
   auto j = std::make_unique<Judged>(Judged{title, session, events, {}, verdict});
   for (IgnoreReason why : ignored) {
-    j->outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+    j->outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{}
+                                                     : ApplyResult{Outcome::kIgnored, why});
   }
   judged_.push_back(std::move(j));
 }
 
 Status HtmlOut::write(const std::string& path, const std::string& title) const {
   std::vector<LadderSession> pages;
-  for (const auto& j : judged_) pages.push_back({&j->session, &j->events, &j->outcomes, &j->verdict, j->title});
+  for (const auto& j : judged_)
+    pages.push_back({&j->session, &j->events, &j->outcomes, &j->verdict, j->title});
   return write_file_atomically(path, render_check_html(title, pages));
 }
 

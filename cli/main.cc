@@ -26,10 +26,14 @@ int report(const Status& status) {
   }
   spdlog::error("{}", safe);
   switch (status.code()) {
-    case Status::Code::kOk: return 0;
-    case Status::Code::kMismatch: return 1;
-    case Status::Code::kIo: return 3;
-    default: return 2;
+    case Status::Code::kOk:
+      return 0;
+    case Status::Code::kMismatch:
+      return 1;
+    case Status::Code::kIo:
+      return 3;
+    default:
+      return 2;
   }
 }
 
@@ -68,12 +72,16 @@ int main(int argc, char** argv) {
       known = known || (argc > 1 && sub->get_name() == argv[1]);
     }
     if (argc == 1) {
-      std::fprintf(stderr, "callbench: a command is required: one of %s\nRun 'callbench --help' for usage.\n",
-                   names.c_str());
+      std::fprintf(
+          stderr,
+          "callbench: a command is required: one of %s\nRun 'callbench --help' for usage.\n",
+          names.c_str());
       return 2;
     }
     if (!known) {
-      std::fprintf(stderr, "callbench: unknown command '%s': expected one of %s\nRun 'callbench --help' for usage.\n",
+      std::fprintf(stderr,
+                   "callbench: unknown command '%s': expected one of %s\nRun 'callbench --help' "
+                   "for usage.\n",
                    callbench::printable(argv[1], 64).c_str(), names.c_str());
       return 2;
     }

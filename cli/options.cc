@@ -12,9 +12,10 @@ CLI::Option* add_session_option(CLI::App* cmd, int64_t* out, const std::string& 
           [out](const std::string& text) {
             auto v = parse_unsigned(text, INT64_MAX, false);
             if (!v || *v == 0) {
-              throw CLI::ValidationError("--session", "expected a session id from 1 to 9223372036854775807, found '" +
-                                                          printable(text, 40) +
-                                                          "' (omit --session for all sessions, or the only one)");
+              throw CLI::ValidationError(
+                  "--session", "expected a session id from 1 to 9223372036854775807, found '" +
+                                   printable(text, 40) +
+                                   "' (omit --session for all sessions, or the only one)");
             }
             *out = static_cast<int64_t>(*v);
           },
@@ -24,29 +25,34 @@ CLI::Option* add_session_option(CLI::App* cmd, int64_t* out, const std::string& 
 
 CLI::Option* non_empty(CLI::Option* option) {
   return option->check(CLI::Validator(
-      [](std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); },
+      [](std::string& value) {
+        return value.empty() ? std::string("must not be empty") : std::string();
+      },
       "", "not empty"));
 }
 
 void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec) {
   if (with_spec) {
-    cmd->add_option("--model", out->spec,
-                    "The call model under test: builtin (the engine), exec:COMMAND (a program speaking "
-                    "JSON lines on stdin/stdout, run by /bin/sh -c) or plugin:PATH.so (a shared library "
-                    "behind include/callbench_model.h); README 'Putting your implementation on the bench'")
+    cmd->add_option(
+           "--model", out->spec,
+           "The call model under test: builtin (the engine), exec:COMMAND (a program speaking "
+           "JSON lines on stdin/stdout, run by /bin/sh -c) or plugin:PATH.so (a shared library "
+           "behind include/callbench_model.h); README 'Putting your implementation on the bench'")
         ->type_name("SPEC")
         ->default_str("builtin")
         ->check(CLI::Validator(
             [](std::string& v) {
               bool ok = v == "builtin" || (v.rfind("exec:", 0) == 0 && v.size() > 5) ||
                         (v.rfind("plugin:", 0) == 0 && v.size() > 7);
-              return ok ? std::string() : "expected builtin, exec:COMMAND or plugin:PATH.so, found '" + v + "'";
+              return ok ? std::string()
+                        : "expected builtin, exec:COMMAND or plugin:PATH.so, found '" + v + "'";
             },
             "", "model"));
   }
-  cmd->add_option("--model-timeout", out->timeout,
-                  "Seconds an exec: model may take to answer one request (or the hello) before it counts "
-                  "as hung")
+  cmd->add_option(
+         "--model-timeout", out->timeout,
+         "Seconds an exec: model may take to answer one request (or the hello) before it counts "
+         "as hung")
       ->type_name("SECONDS")
       ->default_str("5")
       ->check(CLI::Range(0.001, 3600.0));

@@ -15,7 +15,8 @@ void print(std::string_view s) {
   errno = 0;
   // stdio may fail a write that flushes its buffer and still report the bytes as
   // taken: the error flag says so, and errno names why.
-  if ((std::fwrite(s.data(), 1, s.size(), stdout) != s.size() || std::ferror(stdout)) && g_first_error == 0) {
+  if ((std::fwrite(s.data(), 1, s.size(), stdout) != s.size() || std::ferror(stdout)) &&
+      g_first_error == 0) {
     g_first_error = errno != 0 ? errno : EIO;
   }
 }
@@ -23,7 +24,8 @@ void print(std::string_view s) {
 int finish_output(int exit_code) {
   errno = 0;
   std::cout.flush();
-  if ((!std::cout.good() || std::ferror(stdout)) && g_first_error == 0) g_first_error = errno != 0 ? errno : EIO;
+  if ((!std::cout.good() || std::ferror(stdout)) && g_first_error == 0)
+    g_first_error = errno != 0 ? errno : EIO;
   errno = 0;
   if (std::fflush(stdout) != 0 && g_first_error == 0) g_first_error = errno != 0 ? errno : EIO;
   if (g_first_error == 0 && std::ferror(stdout)) g_first_error = EIO;

@@ -8,13 +8,13 @@ namespace callbench {
 [[noreturn]] void assertion_failed(const char* file, int line, const char* expr, const char* msg);
 }  // namespace callbench
 
-#define CB_ASSERT(expr)                                                         \
-  do {                                                                          \
+#define CB_ASSERT(expr)                                                        \
+  do {                                                                         \
     if (!(expr)) ::callbench::assertion_failed(__FILE__, __LINE__, #expr, ""); \
   } while (0)
 
-#define CB_ASSERT_MSG(expr, msg)                                                 \
-  do {                                                                           \
+#define CB_ASSERT_MSG(expr, msg)                                                \
+  do {                                                                          \
     if (!(expr)) ::callbench::assertion_failed(__FILE__, __LINE__, #expr, msg); \
   } while (0)
 

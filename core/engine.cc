@@ -22,8 +22,6 @@ uint64_t splitmix64(uint64_t x) {
 
 }  // namespace
 
-
-
 Engine::Engine(const SessionConfig& config) : profile_(config.profile) {
   kinds_.reserve(config.topology.dns.size());
   for (const Dn& dn : config.topology.dns) kinds_.push_back(dn.kind);
@@ -66,24 +64,44 @@ bool Engine::well_formed(const Stimulus& s) const {
 
 ApplyResult Engine::dispatch(const Stimulus& s) {
   switch (s.kind) {
-    case StimulusKind::kMakeCall: return make_call(s);
-    case StimulusKind::kAnswerCall: return answer_call(s);
-    case StimulusKind::kReleaseCall: return release_call(s);
-    case StimulusKind::kHoldCall: return hold_or_retrieve(s, true);
-    case StimulusKind::kRetrieveCall: return hold_or_retrieve(s, false);
-    case StimulusKind::kRouteCall: return route_call(s);
-    case StimulusKind::kInbound: return inbound(s);
-    case StimulusKind::kQueue: return queue(s);
-    case StimulusKind::kDivert: return divert(s);
-    case StimulusKind::kPark: return park(s);
-    case StimulusKind::kPickup: return pickup(s);
-    case StimulusKind::kRemoteAnswer: return remote_answer(s);
-    case StimulusKind::kRemoteBusy: return remote_busy(s);
-    case StimulusKind::kRemoteRelease: return remote_release(s);
-    case StimulusKind::kRouteTimeout: return route_timeout(s);
-    case StimulusKind::kPause: paused_ = true; return {};
-    case StimulusKind::kResume: paused_ = false; return {};  // apply() fires what is pending
-    case StimulusKind::kStep: return step(s);
+    case StimulusKind::kMakeCall:
+      return make_call(s);
+    case StimulusKind::kAnswerCall:
+      return answer_call(s);
+    case StimulusKind::kReleaseCall:
+      return release_call(s);
+    case StimulusKind::kHoldCall:
+      return hold_or_retrieve(s, true);
+    case StimulusKind::kRetrieveCall:
+      return hold_or_retrieve(s, false);
+    case StimulusKind::kRouteCall:
+      return route_call(s);
+    case StimulusKind::kInbound:
+      return inbound(s);
+    case StimulusKind::kQueue:
+      return queue(s);
+    case StimulusKind::kDivert:
+      return divert(s);
+    case StimulusKind::kPark:
+      return park(s);
+    case StimulusKind::kPickup:
+      return pickup(s);
+    case StimulusKind::kRemoteAnswer:
+      return remote_answer(s);
+    case StimulusKind::kRemoteBusy:
+      return remote_busy(s);
+    case StimulusKind::kRemoteRelease:
+      return remote_release(s);
+    case StimulusKind::kRouteTimeout:
+      return route_timeout(s);
+    case StimulusKind::kPause:
+      paused_ = true;
+      return {};
+    case StimulusKind::kResume:
+      paused_ = false;
+      return {};  // apply() fires what is pending
+    case StimulusKind::kStep:
+      return step(s);
   }
   return ignore(IgnoreReason::kMalformed);
 }
@@ -110,7 +128,6 @@ Event& Engine::emit(EventType type, CallId id, DnId dn) {
   }
   return e;
 }
-
 
 // Party A: ThisDN A (Origination), OtherDN where the call is or is headed.
 Event& Engine::caller_event(EventType type, CallId id) {
@@ -271,13 +288,15 @@ void Engine::deliver(CallId id) {
       c.phase = Phase::kAlerting;
       Event& ringing = party_event(EventType::kRinging, id, t);
       set_state(ringing, CallState::kOk);
-      if (CB_FAULT(kInboundRingingNoOtherDn) && !monitored(c.origin) && c.history == 0 && c.via_queue == kNoDn) {
+      if (CB_FAULT(kInboundRingingNoOtherDn) && !monitored(c.origin) && c.history == 0 &&
+          c.via_queue == kNoDn) {
         ringing.clear(Attr::kOtherDn);
         ringing.clear(Attr::kOtherDnRole);
       }
       if (CB_FAULT(kNoAgentThisQueue)) ringing.clear(Attr::kThisQueue);
       if (CB_FAULT(kDivertWrongOtherDn) && c.via_queue != kNoDn) ringing.other_dn = c.via_queue;
-      if (CB_FAULT(kEarlyEstablished)) set_state(caller_event(EventType::kEstablished, id), CallState::kOk);
+      if (CB_FAULT(kEarlyEstablished))
+        set_state(caller_event(EventType::kEstablished, id), CallState::kOk);
       return;
     }
     case DnKind::kAcdQueue:
@@ -319,17 +338,21 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
     Event& used = queue_event(EventType::kRouteUsed, id, rp);
     // Routing point: ThirdPartyDN after a TRouteCall always (footnote b), else *OPT; the
     // RouteQueue table marks it *OPT throughout.
-    if ((by_request && !at_queue) || profile_.third_party) set_third(used, dest, profile_.third_party);
+    if ((by_request && !at_queue) || profile_.third_party)
+      set_third(used, dest, profile_.third_party);
     if (CB_FAULT(kRouteUsedNoThirdParty) && by_request) {
       used.clear(Attr::kThirdPartyDn);
       used.clear(Attr::kThirdPartyDnRole);
     }
     bool point_to_extension = !at_queue && kinds_[dest] == DnKind::kExtension;
-    if (CB_FAULT(kRouteUsedNamesCaller) && by_request && point_to_extension) used.third_party_dn = c.origin;
+    if (CB_FAULT(kRouteUsedNamesCaller) && by_request && point_to_extension)
+      used.third_party_dn = c.origin;
     if (profile_.route_used_call_state) {
       CallState state = by_request ? CallState::kOk : CallState::kRedirected;
-      if (CB_FAULT(kRouteUsedRedirected) && by_request && point_to_extension) state = CallState::kRedirected;
-      if (CB_FAULT(kRoutingOutboundDefaultOk) && !by_request && kinds_[dest] == DnKind::kRemoteExtension) {
+      if (CB_FAULT(kRouteUsedRedirected) && by_request && point_to_extension)
+        state = CallState::kRedirected;
+      if (CB_FAULT(kRoutingOutboundDefaultOk) && !by_request &&
+          kinds_[dest] == DnKind::kRemoteExtension) {
         state = CallState::kOk;
       }
       set_state(used, state);
@@ -348,7 +371,8 @@ void Engine::route_step(CallId id, DnId dest, uint32_t ref) {
   if (at_queue && !(CB_FAULT(kRouteQueueNoDiverted) && by_request)) {
     Event& diverted = queue_event(EventType::kDiverted, id, rp);
     if (profile_.third_party) set_third(diverted, dest, true);
-    if (CB_FAULT(kRouteQueueDivertedNamesItself) && by_request && diverted.has(Attr::kThirdPartyDn)) {
+    if (CB_FAULT(kRouteQueueDivertedNamesItself) && by_request &&
+        diverted.has(Attr::kThirdPartyDn)) {
       diverted.third_party_dn = rp;
     }
   }
@@ -401,16 +425,21 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
   Event& a = caller_event(EventType::kReleased, id);
   // RouteQueue's * and ** share one row: OtherDN B, the routing queue, even while a
   // TRouteCall is pending (the Routing flow's ** names the route's destination).
-  if (c.phase == Phase::kRouteInProgress && kinds_[c.holder] == DnKind::kRoutingQueue && a.has(Attr::kOtherDn)) {
+  if (c.phase == Phase::kRouteInProgress && kinds_[c.holder] == DnKind::kRoutingQueue &&
+      a.has(Attr::kOtherDn)) {
     a.other_dn = c.holder;
   }
   set_state(a, CallState::kOk);
   set_ref(a, ref);
-  bool single_acd = c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue && !(c.history & kHistMultiQueued);
-  if (CB_FAULT(kAcdReleasedNamesQueue) && c.phase == Phase::kAlerting && single_acd) a.other_dn = c.via_queue;
+  bool single_acd = c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue &&
+                    !(c.history & kHistMultiQueued);
+  if (CB_FAULT(kAcdReleasedNamesQueue) && c.phase == Phase::kAlerting && single_acd)
+    a.other_dn = c.via_queue;
   bool at_point = c.holder != kNoDn && kinds_[c.holder] == DnKind::kRoutingPoint;
-  if (CB_FAULT(kRoutingReleasedNamesCaller) && c.phase == Phase::kRouting && at_point) a.other_dn = c.origin;
-  if (CB_FAULT(kRoutingPendingNamesPoint) && c.phase == Phase::kRouteInProgress && at_point) a.other_dn = c.holder;
+  if (CB_FAULT(kRoutingReleasedNamesCaller) && c.phase == Phase::kRouting && at_point)
+    a.other_dn = c.origin;
+  if (CB_FAULT(kRoutingPendingNamesPoint) && c.phase == Phase::kRouteInProgress && at_point)
+    a.other_dn = c.holder;
   switch (c.phase) {
     case Phase::kQueued:
       if (CB_FAULT(kNoQueueAbandoned)) break;
@@ -432,7 +461,8 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
       s.call = id;
       s.reference_id = c.route_ref;
       bool error_first = CB_FAULT(kRouteErrorBeforeAbandoned) && error_owed && at_point;
-      if (CB_FAULT(kRouteQueueNoRouteError) && kinds_[c.holder] == DnKind::kRoutingQueue) error_owed = false;
+      if (CB_FAULT(kRouteQueueNoRouteError) && kinds_[c.holder] == DnKind::kRoutingQueue)
+        error_owed = false;
       if (error_first) refuse(s, ErrorReason::kCallClearedFirst);
       Event& e = queue_event(EventType::kAbandoned, id, c.holder);
       if (kinds_[c.holder] == DnKind::kRoutingPoint) {
@@ -445,7 +475,8 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
     case Phase::kAlerting: {
       Event& e = party_event(EventType::kAbandoned, id, c.target);
       set_state(e, CallState::kOk);
-      if (CB_FAULT(kAbandonedNamesItself) && monitored(c.origin) && c.history == 0 && c.via_queue == kNoDn) {
+      if (CB_FAULT(kAbandonedNamesItself) && monitored(c.origin) && c.history == 0 &&
+          c.via_queue == kNoDn) {
         e.other_dn = c.target;
       }
       if (CB_FAULT(kMultiAcdAbandonedOtherQueue) && (c.history & kHistMultiQueued)) {
@@ -455,7 +486,8 @@ void Engine::release_by_caller(CallId id, uint32_t ref) {
     }
     case Phase::kEstablished:
       set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
-      if (CB_FAULT(kEventAfterReleased)) set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
+      if (CB_FAULT(kEventAfterReleased))
+        set_state(party_event(EventType::kReleased, id, c.target), CallState::kOk);
       break;
     default:  // kTransit, kNetwork, kBusy: nobody else has the call yet
       break;
@@ -499,10 +531,10 @@ void Engine::check_invariants() const {
       CB_ASSERT(c.conn_id == 0 && c.pending == Pending::kNone);
       continue;
     }
-    CB_ASSERT((c.pending == Pending::kDeliver) == (c.phase == Phase::kTransit));   // (1)
+    CB_ASSERT((c.pending == Pending::kDeliver) == (c.phase == Phase::kTransit));  // (1)
     CB_ASSERT((c.pending == Pending::kRoute) == (c.phase == Phase::kRouteInProgress));
     CB_ASSERT(paused_ || c.pending == Pending::kNone);
-    CB_ASSERT((c.nqueues > 0) == (c.phase == Phase::kQueued));                     // (2)
+    CB_ASSERT((c.nqueues > 0) == (c.phase == Phase::kQueued));  // (2)
     CB_ASSERT(c.nqueues <= limits::kMaxQueuesPerCall);
     for (uint8_t q = 0; q < c.nqueues; ++q) {
       CB_ASSERT(kinds_[c.queues[q]] == DnKind::kAcdQueue);
@@ -510,13 +542,13 @@ void Engine::check_invariants() const {
     }
     bool holds = c.phase == Phase::kParked || c.phase == Phase::kRouting ||
                  c.phase == Phase::kRouteInProgress;
-    CB_ASSERT((c.holder != kNoDn) == holds);                                        // (3)
-    CB_ASSERT(c.route_ref == 0 || c.phase == Phase::kRouteInProgress);              // (4)
-    CB_ASSERT(!c.dest_held || c.phase == Phase::kEstablished);                      // (5)
+    CB_ASSERT((c.holder != kNoDn) == holds);                            // (3)
+    CB_ASSERT(c.route_ref == 0 || c.phase == Phase::kRouteInProgress);  // (4)
+    CB_ASSERT(!c.dest_held || c.phase == Phase::kEstablished);          // (5)
     CB_ASSERT(!c.origin_held || c.phase != Phase::kCleared);
-    CB_ASSERT(c.conn_id != 0);                                                      // (6)
+    CB_ASSERT(c.conn_id != 0);  // (6)
     conn_ids[nconn++] = c.conn_id;
-    if (!c.live()) continue;                                                        // (7)
+    if (!c.live()) continue;  // (7)
     if (is_extension(c.origin)) ++on_calls[c.origin];
     if (is_extension(c.target) && (c.phase == Phase::kAlerting || c.phase == Phase::kEstablished)) {
       ++on_calls[c.target];
@@ -524,8 +556,10 @@ void Engine::check_invariants() const {
   }
   CB_ASSERT(pending == npending_);
   // (6): ConnIDs never change once given, so only the newest call can collide.
-  for (std::size_t i = 0; i + 1 < nconn; ++i) CB_ASSERT_MSG(conn_ids[i] != conn_ids[nconn - 1], "two calls share a ConnID");
-  for (std::size_t d = 0; d < kinds_.size(); ++d) CB_ASSERT_MSG(on_calls[d] <= 1, "an extension is on two calls");
+  for (std::size_t i = 0; i + 1 < nconn; ++i)
+    CB_ASSERT_MSG(conn_ids[i] != conn_ids[nconn - 1], "two calls share a ConnID");
+  for (std::size_t d = 0; d < kinds_.size(); ++d)
+    CB_ASSERT_MSG(on_calls[d] <= 1, "an extension is on two calls");
 }
 
 }  // namespace callbench

@@ -106,7 +106,7 @@ class Engine {
     DnId holder = kNoDn;     // (3) parking DN or routing point/queue
     DnId via_queue = kNoDn;  // the queue that distributed it to `target` (ThisQueue)
     uint8_t nqueues = 0;     // (2)
-    uint8_t history = 0;     // kHist* bits: how the call got where it is (the fault hooks' situations)
+    uint8_t history = 0;  // kHist* bits: how the call got where it is (the fault hooks' situations)
     std::array<DnId, limits::kMaxQueuesPerCall> queues{};
 
     bool live() const { return phase != Phase::kNone && phase != Phase::kCleared; }
@@ -155,7 +155,7 @@ class Engine {
   // answers the requesting client) with ConnID, ThisDN and the seqs.
   Event& emit(EventType type, CallId id, DnId dn);
   Event& caller_event(EventType type, CallId id);             // party A's view
-  Event& dialed_event(EventType type, CallId id);  // party A's, OtherDN *DIAL
+  Event& dialed_event(EventType type, CallId id);             // party A's, OtherDN *DIAL
   Event& party_event(EventType type, CallId id, DnId dn);     // a destination's view
   Event& queue_event(EventType type, CallId id, DnId queue);  // a queue's view
 
@@ -173,8 +173,8 @@ class Engine {
   // The situation of fault kOutboundSimulatedEarly: a plain outbound call under
   // network-reached simulated.
   bool outbound_simulated_early(const Call& c) const {
-    return profile_.network_reached == SwitchProfile::NetworkReached::kSimulated && c.history == 0 &&
-           monitored(c.origin) && !monitored(c.target);
+    return profile_.network_reached == SwitchProfile::NetworkReached::kSimulated &&
+           c.history == 0 && monitored(c.origin) && !monitored(c.target);
   }
   bool call_live(CallId id) const { return claimed_[id] && calls_[id].live(); }
   bool claim(CallId id);

@@ -33,7 +33,8 @@ ApplyResult Engine::make_call(const Stimulus& s) {
   Event& e = dialed_event(EventType::kDialing, s.call);
   set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
-  if (CB_FAULT(kDialInfoDropsMonitoredDn) && !profile_.dial_info && kinds_[s.dn2] == DnKind::kExtension) {
+  if (CB_FAULT(kDialInfoDropsMonitoredDn) && !profile_.dial_info &&
+      kinds_[s.dn2] == DnKind::kExtension) {
     e.clear(Attr::kOtherDn);  // dial-info off applied to a DN T-Server monitors
     e.clear(Attr::kOtherDnRole);
   }
@@ -52,7 +53,8 @@ ApplyResult Engine::answer_call(const Stimulus& s) {
   Call& c = calls_[s.call];
   if (c.phase != Phase::kAlerting || c.target != s.dn) {
     ApplyResult r = refuse(s, ErrorReason::kNotRinging);
-    if (CB_FAULT(kRefusedChangesState) && c.phase == Phase::kAlerting) c.phase = Phase::kEstablished;
+    if (CB_FAULT(kRefusedChangesState) && c.phase == Phase::kAlerting)
+      c.phase = Phase::kEstablished;
     return r;
   }
   establish(s.call, s.reference_id);
@@ -102,8 +104,10 @@ ApplyResult Engine::hold_or_retrieve(const Stimulus& s, bool hold) {
   if (!hold) set_state(e, CallState::kOk);
   set_ref(e, s.reference_id);
   bool plain = c.history == 0 && c.via_queue == kNoDn;
-  if (CB_FAULT(kHoldRetrievedWrongRole) && caller && !hold && plain) set_role(e, DnRole::kDestination);
-  if (CB_FAULT(kHeldThisQueue) && caller && hold && plain && monitored(c.target)) set_queue(e, c.target);
+  if (CB_FAULT(kHoldRetrievedWrongRole) && caller && !hold && plain)
+    set_role(e, DnRole::kDestination);
+  if (CB_FAULT(kHeldThisQueue) && caller && hold && plain && monitored(c.target))
+    set_queue(e, c.target);
   bool acd_caller = caller && c.via_queue != kNoDn && kinds_[c.via_queue] == DnKind::kAcdQueue;
   if (CB_FAULT(kAcdCallerRetrievedQueue) && !hold && acd_caller) set_queue(e, c.via_queue);
   return {};
@@ -175,7 +179,8 @@ ApplyResult Engine::divert(const Stimulus& s) {
   }
   if (c.nqueues == 1) {
     // The queue "rings" for its agent, as if it were an extension.
-    if (CB_FAULT(kAcdQueueRings)) set_state(queue_event(EventType::kRinging, s.call, s.dn), CallState::kOk);
+    if (CB_FAULT(kAcdQueueRings))
+      set_state(queue_event(EventType::kRinging, s.call, s.dn), CallState::kOk);
     Event& e = queue_event(EventType::kDiverted, s.call, s.dn);
     if (profile_.third_party) set_third(e, agent, true);
   } else {
@@ -191,7 +196,8 @@ ApplyResult Engine::divert(const Stimulus& s) {
       o.set(Attr::kThirdPartyDn);
       o.third_party_queue = s.dn;
       o.set(Attr::kThirdPartyQueue);
-      if (profile_.acd_redirected && !CB_FAULT(kMultiAcdNoRedirected)) set_state(o, CallState::kRedirected);
+      if (profile_.acd_redirected && !CB_FAULT(kMultiAcdNoRedirected))
+        set_state(o, CallState::kRedirected);
     }
   }
   c.nqueues = 0;
@@ -220,7 +226,8 @@ ApplyResult Engine::park(const Stimulus& s) {
   if (!caller_knows && (profile_.park_destination_busy || CB_FAULT(kParkBusyIgnoresProfile))) {
     set_state(dialed_event(EventType::kDestinationBusy, s.call), CallState::kBusy);
   }
-  if (!CB_FAULT(kParkNoQueued)) set_state(party_event(EventType::kQueued, s.call, s.dn), CallState::kOk);
+  if (!CB_FAULT(kParkNoQueued))
+    set_state(party_event(EventType::kQueued, s.call, s.dn), CallState::kOk);
   return {};
 }
 
@@ -242,8 +249,8 @@ ApplyResult Engine::remote_answer(const Stimulus& s) {
   if (!call_live(s.call)) return ignore(IgnoreReason::kCallUnknown);
   const Call& c = calls_[s.call];
   if (monitored(c.target)) return ignore(IgnoreReason::kNoExternalParty);
-  bool busy_answers = CB_FAULT(kOutboundEstablishedAfterBusy) && c.phase == Phase::kBusy && c.history == 0 &&
-                      monitored(c.origin);
+  bool busy_answers = CB_FAULT(kOutboundEstablishedAfterBusy) && c.phase == Phase::kBusy &&
+                      c.history == 0 && monitored(c.origin);
   if (c.phase != Phase::kNetwork && !busy_answers) return ignore(IgnoreReason::kWrongPhase);
   establish(s.call, 0);
   return {};

@@ -83,7 +83,8 @@ ExpectResult check_expectations(const Scenario& scenario, const std::vector<Even
     const auto& want = expected[key];
     const auto& got = actual[key];
     bool same = want.size() == got.size();
-    for (std::size_t i = 0; same && i < want.size(); ++i) same = satisfies(*got[i], *want[i], events);
+    for (std::size_t i = 0; same && i < want.size(); ++i)
+      same = satisfies(*got[i], *want[i], events);
     if (same) continue;
     ++r.mismatches;
     uint32_t st = key.first;

@@ -87,7 +87,8 @@ const FaultInfo kFaults[kFaultCount] = {
     {Fault::kPausedRouteQueueNoThirdParty, "paused-routequeue-no-third-party",
      "RouteQueue, paused: a stepped EventRouteUsed without ThirdPartyDN"},
     {Fault::kDialInfoDropsMonitoredDn, "dial-info-drops-monitored-dn",
-     "Internal under dial-info off: EventDialing drops OtherDN of a DN T-Server monitors (always known)"},
+     "Internal under dial-info off: EventDialing drops OtherDN of a DN T-Server monitors (always "
+     "known)"},
     {Fault::kRouteUsedStateIgnoresProfile, "route-used-state-ignores-profile",
      "Routing under route-used-callstate off: EventRouteUsed with CallState anyway"},
 };

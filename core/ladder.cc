@@ -12,10 +12,10 @@
 namespace callbench {
 namespace {
 
-constexpr int kRow = 26;         // one stimulus or event
-constexpr int kCharW = 7;        // advance of one character at 12 px
-constexpr int kSmallCharW = 7;   // at 11 px, with slack
-constexpr int kHeadH = 38;       // a lifeline's header box
+constexpr int kRow = 26;               // one stimulus or event
+constexpr int kCharW = 7;              // advance of one character at 12 px
+constexpr int kSmallCharW = 7;         // at 11 px, with slack
+constexpr int kHeadH = 38;             // a lifeline's header box
 constexpr std::size_t kMaxLine = 160;  // characters of one header line
 
 // Calls told apart by colour; red and orange stay for errors, violations, ignored steps.
@@ -76,10 +76,11 @@ std::string all_attributes(const Event& e, const SessionConfig& c) {
 }
 
 // "text" element with escaped content.
-std::string text_el(int x, int y, const std::string& cls, const std::string& content, const char* fill = nullptr,
-                    const char* anchor = nullptr) {
+std::string text_el(int x, int y, const std::string& cls, const std::string& content,
+                    const char* fill = nullptr, const char* anchor = nullptr) {
   std::string out = "<text x=\"" + n(x) + "\" y=\"" + n(y) + "\" class=\"" + cls + "\"";
-  if (fill) out += std::string(" style=\"fill:") + fill + "\"";  // beats the stylesheet, as fill= would not
+  if (fill)
+    out += std::string(" style=\"fill:") + fill + "\"";  // beats the stylesheet, as fill= would not
   if (anchor) out += std::string(" text-anchor=\"") + anchor + "\"";
   return out + ">" + xml_escape(content) + "</text>";
 }
@@ -88,11 +89,11 @@ std::string text_el(int x, int y, const std::string& cls, const std::string& con
 std::string arrow_el(int x1, int x2, int y, const char* colour, int width, bool dashed) {
   int dir = x2 > x1 ? 1 : -1;
   int tip = x2 - dir;  // stop short of the lifeline by a pixel
-  std::string out = "<line x1=\"" + n(x1) + "\" y1=\"" + n(y) + "\" x2=\"" + n(tip - dir * 8) + "\" y2=\"" + n(y) +
-                    "\" stroke=\"" + colour + "\" stroke-width=\"" + n(width) + "\"" +
-                    (dashed ? " stroke-dasharray=\"6 3\"" : "") + "/>";
-  out += "<polygon points=\"" + n(tip) + "," + n(y) + " " + n(tip - dir * 10) + "," + n(y - 5) + " " +
-         n(tip - dir * 10) + "," + n(y + 5) + "\" fill=\"" + colour + "\"/>";
+  std::string out = "<line x1=\"" + n(x1) + "\" y1=\"" + n(y) + "\" x2=\"" + n(tip - dir * 8) +
+                    "\" y2=\"" + n(y) + "\" stroke=\"" + colour + "\" stroke-width=\"" + n(width) +
+                    "\"" + (dashed ? " stroke-dasharray=\"6 3\"" : "") + "/>";
+  out += "<polygon points=\"" + n(tip) + "," + n(y) + " " + n(tip - dir * 10) + "," + n(y - 5) +
+         " " + n(tip - dir * 10) + "," + n(y + 5) + "\" fill=\"" + colour + "\"/>";
   return out;
 }
 
@@ -100,9 +101,11 @@ std::string arrow_el(int x1, int x2, int y, const char* colour, int width, bool 
 // end). A stimulus goes before the first event it caused. In an observed stream whose
 // events name no cause (request_seq 0 throughout), a client request goes before the
 // first event carrying its ReferenceID.
-std::vector<std::size_t> stimulus_anchors(const Session& session, const std::vector<Event>& events) {
+std::vector<std::size_t> stimulus_anchors(const Session& session,
+                                          const std::vector<Event>& events) {
   const std::size_t ns = session.stimuli.size();
-  bool causes = std::any_of(events.begin(), events.end(), [](const Event& e) { return e.request_seq > 0; });
+  bool causes =
+      std::any_of(events.begin(), events.end(), [](const Event& e) { return e.request_seq > 0; });
   std::vector<std::size_t> anchor(ns, events.size());
   for (std::size_t k = events.size(); k-- > 0;) {
     const Event& e = events[k];
@@ -112,7 +115,9 @@ std::vector<std::size_t> stimulus_anchors(const Session& session, const std::vec
     }
     if (!e.has(Attr::kReferenceId)) continue;
     for (std::size_t i = 0; i < ns; ++i) {
-      if (session.stimuli[i].is_client_request() && session.stimuli[i].reference_id == e.reference_id) anchor[i] = k;
+      if (session.stimuli[i].is_client_request() &&
+          session.stimuli[i].reference_id == e.reference_id)
+        anchor[i] = k;
     }
   }
   // A stimulus that caused no event goes just before the next one that did; then each
@@ -184,7 +189,8 @@ std::string flow_line(const CallFlow& f, const SessionConfig& c, const std::vect
   }
   if (!f.documented()) return line + ": " + f.summary();
   std::string stars = f.stars;
-  line += ": " + std::string(f.flow) + ", " + (stars == "normal" ? std::string("normal flow") : "interruption point " + stars);
+  line += ": " + std::string(f.flow) + ", " +
+          (stars == "normal" ? std::string("normal flow") : "interruption point " + stars);
   for (int a : f.also) {
     if (a >= 0 && static_cast<std::size_t>(a) < documented_flow_points().size()) {
       line += "; also " + documented_flow_points()[static_cast<std::size_t>(a)];
@@ -221,11 +227,21 @@ std::string xml_escape(std::string_view text, bool keep_newlines) {
     if (c < 0x80) {
       ++i;
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
         default:
           // Control characters dropped (a newline kept in multi-line text).
           if ((c >= 0x20 && c != 0x7F) || (c == '\n' && keep_newlines)) out += static_cast<char>(c);
@@ -244,7 +260,8 @@ std::string xml_escape(std::string_view text, bool keep_newlines) {
     }
     if (ok) {
       ok = (len != 3 || cp >= 0x800) && (len != 4 || (cp >= 0x10000 && cp <= 0x10FFFF)) &&
-           !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF && !(cp >= 0x80 && cp <= 0x9F);
+           !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF &&
+           !(cp >= 0x80 && cp <= 0x9F);
     }
     if (ok) {
       out.append(text.substr(i, static_cast<std::size_t>(len)));
@@ -286,13 +303,17 @@ std::string ladder_svg_element(const LadderSession& s) {
   std::vector<Line> head;
   if (!s.title.empty()) head.push_back({clip(s.title, kMaxLine), nullptr, "t"});
   if (s.verdict) {
-    for (const CallFlow& f : s.verdict->flows) head.push_back({clip(flow_line(f, c, events), kMaxLine), call_colour(f.call), "h"});
+    for (const CallFlow& f : s.verdict->flows)
+      head.push_back({clip(flow_line(f, c, events), kMaxLine), call_colour(f.call), "h"});
     if (s.verdict->ok()) {
       head.push_back({"conforms to the call-model document", nullptr, "h"});
     } else {
       std::size_t nv = s.verdict->violations.size();
-      head.push_back({std::to_string(nv) + " violation" + (nv == 1 ? "" : "s") + " of the call-model document:", kRed, "h"});
-      for (const Violation& v : s.verdict->violations) head.push_back({clip("  " + violation_line(v), kMaxLine), kRed, ""});
+      head.push_back({std::to_string(nv) + " violation" + (nv == 1 ? "" : "s") +
+                          " of the call-model document:",
+                      kRed, "h"});
+      for (const Violation& v : s.verdict->violations)
+        head.push_back({clip("  " + violation_line(v), kMaxLine), kRed, ""});
     }
   }
 
@@ -306,13 +327,15 @@ std::string ladder_svg_element(const LadderSession& s) {
   const int gutter = 16 + gutter_chars * kCharW + 24;
   const int tserver_x = gutter + 50;
   int name_chars = 12;
-  for (const Dn& d : c.topology.dns) name_chars = std::max({name_chars, text_len(d.name), text_len(dn_kind_name(d.kind)) + 2});
+  for (const Dn& d : c.topology.dns)
+    name_chars = std::max({name_chars, text_len(d.name), text_len(dn_kind_name(d.kind)) + 2});
   const int spacing = std::clamp(name_chars * kCharW + 36, 150, 300);
   auto dn_x = [&](DnId d) { return tserver_x + spacing * (static_cast<int>(d) + 1); };
   const int last_x = dn_x(static_cast<DnId>(c.topology.dns.size() ? c.topology.dns.size() - 1 : 0));
   const int attr_x = last_x + spacing / 2 + 10;  // past the last header box
   int attr_chars = 10;
-  for (const Event& e : events) attr_chars = std::max(attr_chars, text_len(key_attributes(e, c)) + 8);
+  for (const Event& e : events)
+    attr_chars = std::max(attr_chars, text_len(key_attributes(e, c)) + 8);
   int head_chars = 0;
   for (const Line& l : head) head_chars = std::max(head_chars, text_len(l.text));
   const int width = std::max(attr_x + attr_chars * kSmallCharW + 16, 16 + head_chars * 8 + 16);
@@ -322,12 +345,14 @@ std::string ladder_svg_element(const LadderSession& s) {
   const int rows_top = lifeline_top + kHeadH + 14;
   const int height = rows_top + static_cast<int>(rows.size()) * kRow + 24;
 
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ladder\" width=\"" + n(width) + "\" height=\"" +
-                    n(height) + "\" viewBox=\"0 0 " + n(width) + " " + n(height) + "\">\n";
+  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ladder\" width=\"" +
+                    n(width) + "\" height=\"" + n(height) + "\" viewBox=\"0 0 " + n(width) + " " +
+                    n(height) + "\">\n";
   out += "<style>" + std::string(kSvgStyle) + "</style>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   for (std::size_t i = 0; i < head.size(); ++i) {
-    out += text_el(16, 24 + static_cast<int>(i) * 18, head[i].cls, head[i].text, head[i].colour) + "\n";
+    out += text_el(16, 24 + static_cast<int>(i) * 18, head[i].cls, head[i].text, head[i].colour) +
+           "\n";
   }
   // Row bands: every other stimulus shaded, so a stimulus and its events read as one.
   {
@@ -335,8 +360,9 @@ std::string ladder_svg_element(const LadderSession& s) {
     int band_start = -1;
     auto close = [&](int end_row) {
       if (band_start >= 0 && shade) {
-        out += "<rect x=\"8\" y=\"" + n(rows_top + band_start * kRow) + "\" width=\"" + n(width - 16) + "\" height=\"" +
-               n((end_row - band_start) * kRow) + "\" fill=\"#f3f5f8\"/>\n";
+        out += "<rect x=\"8\" y=\"" + n(rows_top + band_start * kRow) + "\" width=\"" +
+               n(width - 16) + "\" height=\"" + n((end_row - band_start) * kRow) +
+               "\" fill=\"#f3f5f8\"/>\n";
       }
     };
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -353,12 +379,15 @@ std::string ladder_svg_element(const LadderSession& s) {
   const int bottom = height - 12;
   auto lifeline = [&](int x, const std::string& cls, const std::string& dn, const std::string& name,
                       const std::string& kind, bool external) {
-    std::string g = "<g class=\"" + cls + "\"" + (dn.empty() ? "" : " data-dn=\"" + xml_escape(dn) + "\"") + ">";
-    g += "<line x1=\"" + n(x) + "\" y1=\"" + n(lifeline_top + kHeadH) + "\" x2=\"" + n(x) + "\" y2=\"" + n(bottom) +
-         "\" stroke=\"" + (external ? "#bbbbbb" : "#888888") + "\" stroke-dasharray=\"" + (external ? "2 4" : "5 4") + "\"/>";
+    std::string g = "<g class=\"" + cls + "\"" +
+                    (dn.empty() ? "" : " data-dn=\"" + xml_escape(dn) + "\"") + ">";
+    g += "<line x1=\"" + n(x) + "\" y1=\"" + n(lifeline_top + kHeadH) + "\" x2=\"" + n(x) +
+         "\" y2=\"" + n(bottom) + "\" stroke=\"" + (external ? "#bbbbbb" : "#888888") +
+         "\" stroke-dasharray=\"" + (external ? "2 4" : "5 4") + "\"/>";
     int w = spacing - 30;
-    g += "<rect x=\"" + n(x - w / 2) + "\" y=\"" + n(lifeline_top) + "\" width=\"" + n(w) + "\" height=\"" + n(kHeadH) +
-         "\" rx=\"4\" fill=\"" + (external ? "#f4f4f4" : "#eef3fb") + "\" stroke=\"" + (external ? "#aaaaaa" : "#5a7bb5") + "\"/>";
+    g += "<rect x=\"" + n(x - w / 2) + "\" y=\"" + n(lifeline_top) + "\" width=\"" + n(w) +
+         "\" height=\"" + n(kHeadH) + "\" rx=\"4\" fill=\"" + (external ? "#f4f4f4" : "#eef3fb") +
+         "\" stroke=\"" + (external ? "#aaaaaa" : "#5a7bb5") + "\"/>";
     g += text_el(x, lifeline_top + 16, "h", clip(name, 32), nullptr, "middle");
     g += text_el(x, lifeline_top + 31, "k s", kind, nullptr, "middle");
     return g + "</g>\n";
@@ -376,26 +405,37 @@ std::string ladder_svg_element(const LadderSession& s) {
     if (row.kind == Row::kStimulus) {
       const Stimulus& st = stimuli[row.index];
       const StimulusShape& shape = shape_of(st.kind);
-      bool ignored = s.outcomes && row.index < s.outcomes->size() && (*s.outcomes)[row.index].outcome == Outcome::kIgnored;
-      bool refused = s.outcomes && row.index < s.outcomes->size() && (*s.outcomes)[row.index].outcome == Outcome::kRefused;
+      bool ignored = s.outcomes && row.index < s.outcomes->size() &&
+                     (*s.outcomes)[row.index].outcome == Outcome::kIgnored;
+      bool refused = s.outcomes && row.index < s.outcomes->size() &&
+                     (*s.outcomes)[row.index].outcome == Outcome::kRefused;
       std::string tip = step_text[row.index];
-      if (ignored) tip += std::string(" (ignored: ") + ignore_reason_text((*s.outcomes)[row.index].reason) + ")";
+      if (ignored)
+        tip +=
+            std::string(" (ignored: ") + ignore_reason_text((*s.outcomes)[row.index].reason) + ")";
       out += text_el(16, y + 4, ignored ? "ign" : "", step_text[row.index]);
       if (shape.client_request && c.topology.valid(st.dn)) {
         const char* colour = call_colour(st.call);
-        out += "<g class=\"arrow request" + std::string(refused ? " refused" : "") + "\" data-seq=\"" + n(static_cast<int>(row.index + 1)) +
-               "\"><title>" + xml_escape(tip) + "</title>";
+        out += "<g class=\"arrow request" + std::string(refused ? " refused" : "") +
+               "\" data-seq=\"" + n(static_cast<int>(row.index + 1)) + "\"><title>" +
+               xml_escape(tip) + "</title>";
         out += arrow_el(dn_x(st.dn), tserver_x, y, colour, 2, true);
-        out += text_el(tserver_x + 14, y - 5, "lbl", std::string(shape.tlib) + " ReferenceID=" + std::to_string(st.reference_id), colour);
+        out += text_el(tserver_x + 14, y - 5, "lbl",
+                       std::string(shape.tlib) + " ReferenceID=" + std::to_string(st.reference_id),
+                       colour);
         out += "</g>\n";
       } else {
         const char* colour = ignored ? kOrange : shape.has_call ? call_colour(st.call) : kGrey;
-        out += "<g class=\"step switch" + std::string(ignored ? " ignored" : "") + "\" data-seq=\"" + n(static_cast<int>(row.index + 1)) +
-               "\"><title>" + xml_escape(tip) + "</title>";
-        out += "<rect x=\"" + n(tserver_x - 7) + "\" y=\"" + n(y - 7) + "\" width=\"14\" height=\"14\" transform=\"rotate(45 " +
-               n(tserver_x) + " " + n(y) + ")\" fill=\"" + colour + "\"/>";
+        out += "<g class=\"step switch" + std::string(ignored ? " ignored" : "") +
+               "\" data-seq=\"" + n(static_cast<int>(row.index + 1)) + "\"><title>" +
+               xml_escape(tip) + "</title>";
+        out += "<rect x=\"" + n(tserver_x - 7) + "\" y=\"" + n(y - 7) +
+               "\" width=\"14\" height=\"14\" transform=\"rotate(45 " + n(tserver_x) + " " + n(y) +
+               ")\" fill=\"" + colour + "\"/>";
         std::string label = std::string("switch: ") + shape.verb;
-        if (ignored) label += std::string(" (ignored: ") + ignore_reason_text((*s.outcomes)[row.index].reason) + ")";
+        if (ignored)
+          label += std::string(" (ignored: ") +
+                   ignore_reason_text((*s.outcomes)[row.index].reason) + ")";
         out += text_el(tserver_x + 14, y + 4, ignored ? "lbl ign" : "lbl k", label);
         out += "</g>\n";
       }
@@ -417,20 +457,28 @@ std::string ladder_svg_element(const LadderSession& s) {
         }
       }
       out += "<g class=\"" + cls + "\" data-seq=\"" + n(static_cast<int>(e.seq)) + "\"" +
-             (violation ? " data-rule=\"" + xml_escape(rules) + "\"" : "") + "><title>" + xml_escape(tip) + "</title>";
+             (violation ? " data-rule=\"" + xml_escape(rules) + "\"" : "") + "><title>" +
+             xml_escape(tip) + "</title>";
       int to = c.topology.valid(e.this_dn) ? dn_x(e.this_dn) : tserver_x + spacing / 2;
       out += arrow_el(tserver_x, to, y, colour, violation || error ? 3 : 2, false);
       std::string label = std::string(event_name(e.type)) + " #" + std::to_string(e.seq);
-      out += text_el(tserver_x + 14, y - 5, violation || error ? "lbl bad" : "lbl", label, violation || error ? nullptr : colour);
-      if (violation) out += text_el(tserver_x + 14 + (text_len(label) + 2) * kCharW, y - 5, "lbl bad", "!! " + rules);
+      out += text_el(tserver_x + 14, y - 5, violation || error ? "lbl bad" : "lbl", label,
+                     violation || error ? nullptr : colour);
+      if (violation)
+        out += text_el(tserver_x + 14 + (text_len(label) + 2) * kCharW, y - 5, "lbl bad",
+                       "!! " + rules);
       out += text_el(attr_x, y - 5, error ? "s bad" : "s", key_attributes(e, c));
       out += "</g>\n";
     } else {
       const Violation& v = s.verdict->violations[row.index];
-      out += "<g class=\"note violation\" data-rule=\"" + xml_escape(v.rule) + "\"><title>" + xml_escape(violation_line(v)) + "</title>";
-      out += "<rect x=\"" + n(tserver_x - 6) + "\" y=\"" + n(y - 14) + "\" width=\"" + n(last_x - tserver_x + 12) +
-             "\" height=\"20\" rx=\"3\" fill=\"#fde8e8\" stroke=\"" + kRed + "\"/>";
-      out += text_el(tserver_x + 6, y, "bad", clip("!! " + v.rule + ": " + v.message, static_cast<std::size_t>((last_x - tserver_x) / kCharW)));
+      out += "<g class=\"note violation\" data-rule=\"" + xml_escape(v.rule) + "\"><title>" +
+             xml_escape(violation_line(v)) + "</title>";
+      out += "<rect x=\"" + n(tserver_x - 6) + "\" y=\"" + n(y - 14) + "\" width=\"" +
+             n(last_x - tserver_x + 12) + "\" height=\"20\" rx=\"3\" fill=\"#fde8e8\" stroke=\"" +
+             kRed + "\"/>";
+      out += text_el(tserver_x + 6, y, "bad",
+                     clip("!! " + v.rule + ": " + v.message,
+                          static_cast<std::size_t>((last_x - tserver_x) / kCharW)));
       out += "</g>\n";
     }
   }

@@ -1,12 +1,13 @@
 #include "core/model.h"
-#include "core/assert.h"
-#include "core/names.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+
+#include "core/assert.h"
+#include "core/names.h"
 
 namespace callbench {
 namespace {
@@ -22,26 +23,27 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-//                      verb              T-Lib             req   new   dn     dn2    call   reason args
+//                      verb              T-Lib             req   new   dn     dn2    call   reason
+//                      args
 const StimulusShape kShapes[kStimulusKindCount] = {
-    {"make-call",      "TMakeCall",     true,  true,  true,  true,  true,  false, "De"},
-    {"answer",         "TAnswerCall",   true,  false, true,  false, true,  false, "DC"},
-    {"release",        "TReleaseCall",  true,  false, true,  false, true,  false, "DC"},
-    {"hold",           "THoldCall",     true,  false, true,  false, true,  false, "DC"},
-    {"retrieve",       "TRetrieveCall", true,  false, true,  false, true,  false, "DC"},
-    {"route",          "TRouteCall",    true,  false, true,  true,  true,  false, "DCe"},
-    {"inbound",        nullptr,         false, true,  true,  true,  true,  false, "dE"},
-    {"queue",          nullptr,         false, false, true,  false, true,  false, "CD"},
-    {"divert",         nullptr,         false, false, true,  true,  true,  false, "DCE"},
-    {"park",           nullptr,         false, false, true,  false, true,  false, "CD"},
-    {"pickup",         nullptr,         false, false, true,  false, true,  false, "DC"},
-    {"remote-answer",  nullptr,         false, false, false, false, true,  false, "C"},
-    {"remote-busy",    nullptr,         false, false, false, false, true,  true, "CR"},
-    {"remote-release", nullptr,         false, false, false, false, true,  false, "C"},
-    {"route-timeout",  nullptr,         false, false, true,  true,  true,  false, "DCe"},
-    {"pause",          nullptr,         false, false, false, false, false, false, ""},
-    {"step",           nullptr,         false, false, false, false, true,  false, "C"},
-    {"resume",         nullptr,         false, false, false, false, false, false, ""},
+    {"make-call", "TMakeCall", true, true, true, true, true, false, "De"},
+    {"answer", "TAnswerCall", true, false, true, false, true, false, "DC"},
+    {"release", "TReleaseCall", true, false, true, false, true, false, "DC"},
+    {"hold", "THoldCall", true, false, true, false, true, false, "DC"},
+    {"retrieve", "TRetrieveCall", true, false, true, false, true, false, "DC"},
+    {"route", "TRouteCall", true, false, true, true, true, false, "DCe"},
+    {"inbound", nullptr, false, true, true, true, true, false, "dE"},
+    {"queue", nullptr, false, false, true, false, true, false, "CD"},
+    {"divert", nullptr, false, false, true, true, true, false, "DCE"},
+    {"park", nullptr, false, false, true, false, true, false, "CD"},
+    {"pickup", nullptr, false, false, true, false, true, false, "DC"},
+    {"remote-answer", nullptr, false, false, false, false, true, false, "C"},
+    {"remote-busy", nullptr, false, false, false, false, true, true, "CR"},
+    {"remote-release", nullptr, false, false, false, false, true, false, "C"},
+    {"route-timeout", nullptr, false, false, true, true, true, false, "DCe"},
+    {"pause", nullptr, false, false, false, false, false, false, ""},
+    {"step", nullptr, false, false, false, false, true, false, "C"},
+    {"resume", nullptr, false, false, false, false, false, false, ""},
 };
 
 const char* const kDnKindNames[kDnKindCount] = {
@@ -50,8 +52,8 @@ const char* const kDnKindNames[kDnKindCount] = {
 
 struct CallStateName {
   CallState state;
-  const char* name;      // the document's spelling, printed
-  const char* alias;     // T-Lib's spelling, also accepted
+  const char* name;   // the document's spelling, printed
+  const char* alias;  // T-Lib's spelling, also accepted
 };
 const CallStateName kCallStates[] = {
     {CallState::kOk, "OK", "Ok"},
@@ -91,8 +93,8 @@ const CallStateName kCallStates[] = {
 };
 
 const char* const kRoleNames[] = {
-    "Unknown", "Origination", "Destination", "ConferenceMember", "NewParty", "AddedBy",
-    "DeletedBy", "TransferredBy", "DeletedParty", "ConferencedBy", "Observer",
+    "Unknown",   "Origination",   "Destination",  "ConferenceMember", "NewParty", "AddedBy",
+    "DeletedBy", "TransferredBy", "DeletedParty", "ConferencedBy",    "Observer",
 };
 
 struct EventName {
@@ -117,9 +119,9 @@ const EventName kEvents[] = {
 };
 
 const char* const kAttrNames[kAttrCount] = {
-    "ConnID",       "ThisDN",           "ThisDNRole",      "ThisQueue",
-    "OtherDN",      "OtherDNRole",      "ThirdPartyDN",    "ThirdPartyDNRole",
-    "ThirdPartyQueue", "CallState",     "ReferenceID",     "ErrorCode",
+    "ConnID",          "ThisDN",      "ThisDNRole",   "ThisQueue",
+    "OtherDN",         "OtherDNRole", "ThirdPartyDN", "ThirdPartyDNRole",
+    "ThirdPartyQueue", "CallState",   "ReferenceID",  "ErrorCode",
 };
 
 struct ErrorInfo {
@@ -142,36 +144,50 @@ const ErrorInfo kErrors[kErrorReasonCount] = {
 };
 
 const ProfileOption kOptions[kProfileOptionCount] = {
-    {"dial-info", {"on", "off"},
+    {"dial-info",
+     {"on", "off"},
      "*DIAL: OtherDN/OtherDNRole on the caller's EventDialing, EventNetworkReached and "
      "EventDestinationBusy"},
-    {"third-party", {"on", "off"},
+    {"third-party",
+     {"on", "off"},
      "*OPT: ThirdPartyDN/ThirdPartyDNRole on EventDiverted, ThirdPartyDNRole on EventRouteUsed, "
      "and ThirdPartyDN on EventRouteUsed after default routing"},
-    {"route-used-callstate", {"on", "off"},
+    {"route-used-callstate",
+     {"on", "off"},
      "CallState on EventRouteUsed: OK after TRouteCall, Redirected after default routing "
      "(off: absent, as on Aspect, Spectrum, Hicom 300)"},
-    {"acd-redirected", {"on", "off"},
+    {"acd-redirected",
+     {"on", "off"},
      "CallState Redirected on the other queues' EventDiverted when a call queued at several "
      "ACDs is distributed (off: agents in secondary ACD groups)"},
-    {"park-destination-busy", {"on", "off"},
+    {"park-destination-busy",
+     {"on", "off"},
      "*OPT: EventDestinationBusy to the caller when its call is parked"},
-    {"network-reached", {"reported", "simulated"},
+    {"network-reached",
+     {"reported", "simulated"},
      "whether the switch reports network reached; simulated: T-Server sends "
      "EventNetworkReached right before EventEstablished"},
-    {"outbound-other-dn", {"on", "off"},
+    {"outbound-other-dn",
+     {"on", "off"},
      "*OPT: OtherDN/OtherDNRole on the caller's EventEstablished of an outbound call"},
 };
 
 bool* bool_option(SwitchProfile* p, int index) {
   switch (index) {
-    case 0: return &p->dial_info;
-    case 1: return &p->third_party;
-    case 2: return &p->route_used_call_state;
-    case 3: return &p->acd_redirected;
-    case 4: return &p->park_destination_busy;
-    case 6: return &p->outbound_other_dn;
-    default: return nullptr;
+    case 0:
+      return &p->dial_info;
+    case 1:
+      return &p->third_party;
+    case 2:
+      return &p->route_used_call_state;
+    case 3:
+      return &p->acd_redirected;
+    case 4:
+      return &p->park_destination_busy;
+    case 6:
+      return &p->outbound_other_dn;
+    default:
+      return nullptr;
   }
 }
 
@@ -191,14 +207,22 @@ const StimulusArgs& stimulus_args(StimulusKind kind) {
         CB_ASSERT_MSG(out.count < std::size(out.arg), "a stimulus has at most three arguments");
         StimulusArg& x = out.arg[out.count++];
         switch (*a) {
-          case 'D': case 'd': case 'E': case 'e':
+          case 'D':
+          case 'd':
+          case 'E':
+          case 'e':
             x.kind = StimulusArg::Kind::kDn;
             x.second = *a == 'E' || *a == 'e';
             x.dialed = *a == 'd' || *a == 'e';
             break;
-          case 'C': x.kind = StimulusArg::Kind::kCall; break;
-          case 'R': x.kind = StimulusArg::Kind::kReason; break;
-          default: CB_ASSERT_MSG(false, "a shape's argument letter is one of D d E e C R");
+          case 'C':
+            x.kind = StimulusArg::Kind::kCall;
+            break;
+          case 'R':
+            x.kind = StimulusArg::Kind::kReason;
+            break;
+          default:
+            CB_ASSERT_MSG(false, "a shape's argument letter is one of D d E e C R");
         }
       }
     }
@@ -277,25 +301,25 @@ std::string validate_stimulus(const Stimulus& s, const SessionConfig& config) {
   const StimulusShape& shape = shape_of(s.kind);
   const Topology& t = config.topology;
   if (shape.has_dn ? !t.valid(s.dn) : s.dn != kNoDn) {
-    return std::string(shape.verb) + (shape.has_dn ? ": DN argument is missing or unknown"
-                                                   : " takes no DN");
+    return std::string(shape.verb) +
+           (shape.has_dn ? ": DN argument is missing or unknown" : " takes no DN");
   }
   if (shape.has_dn2 ? !t.valid(s.dn2) : s.dn2 != kNoDn) {
-    return std::string(shape.verb) + (shape.has_dn2 ? ": second DN argument is missing or unknown"
-                                                    : " takes no second DN");
+    return std::string(shape.verb) +
+           (shape.has_dn2 ? ": second DN argument is missing or unknown" : " takes no second DN");
   }
   if (shape.has_call ? s.call >= config.call_names.size() : s.call != kNoCall) {
-    return std::string(shape.verb) + (shape.has_call ? ": call argument is missing or unknown"
-                                                     : " takes no call");
+    return std::string(shape.verb) +
+           (shape.has_call ? ": call argument is missing or unknown" : " takes no call");
   }
   if (shape.client_request != (s.reference_id != 0)) {
-    return std::string(shape.verb) +
-           (shape.client_request ? ": a client request needs a ReferenceID above 0"
-                                 : " takes no ReferenceID");
+    return std::string(shape.verb) + (shape.client_request
+                                          ? ": a client request needs a ReferenceID above 0"
+                                          : " takes no ReferenceID");
   }
   if (s.reference_id > limits::kMaxReferenceId) {
-    return std::string(shape.verb) + ": ReferenceID " + std::to_string(s.reference_id) + " is above " +
-           std::to_string(limits::kMaxReferenceId);
+    return std::string(shape.verb) + ": ReferenceID " + std::to_string(s.reference_id) +
+           " is above " + std::to_string(limits::kMaxReferenceId);
   }
   if (s.has_call_state && (!shape.has_reason || !is_call_state(static_cast<int>(s.call_state)))) {
     return std::string(shape.verb) + ": invalid CallState reason";
@@ -522,7 +546,8 @@ const char* const kIgnoreTexts[] = {
     "the call is not waiting for a route at this routing point",
     "the call has no pending switch step",
 };
-static_assert(std::size(kIgnoreTexts) == static_cast<std::size_t>(IgnoreReason::kNothingPending) + 1);
+static_assert(std::size(kIgnoreTexts) ==
+              static_cast<std::size_t>(IgnoreReason::kNothingPending) + 1);
 
 }  // namespace
 
@@ -541,18 +566,30 @@ std::string dn_text(DnId id, const SessionConfig& config) {
 
 std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config) {
   switch (a) {
-    case Attr::kConnId: return conn_id_string(e.conn_id);
-    case Attr::kThisDn: return dn_text(e.this_dn, config);
-    case Attr::kThisDnRole: return dn_role_name(e.this_role);
-    case Attr::kThisQueue: return dn_text(e.this_queue, config);
-    case Attr::kOtherDn: return dn_text(e.other_dn, config);
-    case Attr::kOtherDnRole: return dn_role_name(e.other_role);
-    case Attr::kThirdPartyDn: return dn_text(e.third_party_dn, config);
-    case Attr::kThirdPartyDnRole: return dn_role_name(e.third_party_role);
-    case Attr::kThirdPartyQueue: return dn_text(e.third_party_queue, config);
-    case Attr::kCallState: return call_state_name(e.call_state);
-    case Attr::kReferenceId: return std::to_string(e.reference_id);
-    case Attr::kErrorCode: return std::to_string(error_code_of(e.error));
+    case Attr::kConnId:
+      return conn_id_string(e.conn_id);
+    case Attr::kThisDn:
+      return dn_text(e.this_dn, config);
+    case Attr::kThisDnRole:
+      return dn_role_name(e.this_role);
+    case Attr::kThisQueue:
+      return dn_text(e.this_queue, config);
+    case Attr::kOtherDn:
+      return dn_text(e.other_dn, config);
+    case Attr::kOtherDnRole:
+      return dn_role_name(e.other_role);
+    case Attr::kThirdPartyDn:
+      return dn_text(e.third_party_dn, config);
+    case Attr::kThirdPartyDnRole:
+      return dn_role_name(e.third_party_role);
+    case Attr::kThirdPartyQueue:
+      return dn_text(e.third_party_queue, config);
+    case Attr::kCallState:
+      return call_state_name(e.call_state);
+    case Attr::kReferenceId:
+      return std::to_string(e.reference_id);
+    case Attr::kErrorCode:
+      return std::to_string(error_code_of(e.error));
   }
   return "?";
 }

@@ -121,15 +121,15 @@ enum class StimulusKind : uint8_t {
   kRetrieveCall = 4,  // dn, call
   kRouteCall = 5,     // dn=routing point, call, dn2=destination
   // Switch and network stimuli.
-  kInbound = 6,        // dn=external caller, dn2=destination, call=new
-  kQueue = 7,          // call, dn=further ACD queue
-  kDivert = 8,         // dn=ACD queue, call, dn2=agent
-  kPark = 9,           // call, dn=parking DN
-  kPickup = 10,        // dn=parking DN, call
-  kRemoteAnswer = 11,  // call
-  kRemoteBusy = 12,    // call, call_state=reason (optional)
-  kRemoteRelease = 13, // call
-  kRouteTimeout = 14,  // dn=routing point, call, dn2=default destination
+  kInbound = 6,         // dn=external caller, dn2=destination, call=new
+  kQueue = 7,           // call, dn=further ACD queue
+  kDivert = 8,          // dn=ACD queue, call, dn2=agent
+  kPark = 9,            // call, dn=parking DN
+  kPickup = 10,         // dn=parking DN, call
+  kRemoteAnswer = 11,   // call
+  kRemoteBusy = 12,     // call, call_state=reason (optional)
+  kRemoteRelease = 13,  // call
+  kRouteTimeout = 14,   // dn=routing point, call, dn2=default destination
   // Timing of the switch's own pending steps.
   kPause = 15,
   kStep = 16,  // call
@@ -140,12 +140,12 @@ inline constexpr int kStimulusKindCount = 18;
 // Which arguments a stimulus kind takes. One table drives the parser, the printer,
 // the fuzz codec and validation, so they cannot disagree.
 struct StimulusShape {
-  const char* verb;      // the scenario verb: "make-call"
-  const char* tlib;      // the T-Lib request name, or nullptr: "TMakeCall"
-  bool client_request;   // carries a ReferenceID
-  bool creates_call;     // `c1 = verb ...`
+  const char* verb;     // the scenario verb: "make-call"
+  const char* tlib;     // the T-Lib request name, or nullptr: "TMakeCall"
+  bool client_request;  // carries a ReferenceID
+  bool creates_call;    // `c1 = verb ...`
   bool has_dn, has_dn2, has_call;
-  bool has_reason;       // an optional CallState
+  bool has_reason;  // an optional CallState
   // The scenario arguments in order: D = dn, E = dn2, C = call, R = optional reason.
   // Lower case (d, e): a dialed number, which need not be declared (an undeclared one
   // is an external DN).
@@ -420,7 +420,6 @@ std::optional<uint64_t> parse_conn_id(std::string_view text);
 std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config);
 // "EventRinging ConnID=... ThisDN=7002 ..." on one line, every present attribute.
 std::string event_text(const Event& e, const SessionConfig& config);
-
 
 }  // namespace callbench
 

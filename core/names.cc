@@ -16,16 +16,19 @@ std::size_t printable_utf8_at(std::string_view s, std::size_t i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = b(i);
   if (c >= 0x20 && c < 0x7f) return 1;
-  std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  std::size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+                  : c >= 0xe0 && c <= 0xef ? 3
+                  : c >= 0xf0 && c <= 0xf4 ? 4
+                                           : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xc0) != 0x80) return 0;
   }
-  if (c == 0xc2 && b(i + 1) < 0xa0) return 0;        // C1 controls
-  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;        // overlong
-  if (c == 0xed && b(i + 1) >= 0xa0) return 0;       // surrogates
-  if (c == 0xf0 && b(i + 1) < 0x90) return 0;        // overlong
-  if (c == 0xf4 && b(i + 1) >= 0x90) return 0;       // past U+10FFFF
+  if (c == 0xc2 && b(i + 1) < 0xa0) return 0;   // C1 controls
+  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;   // overlong
+  if (c == 0xed && b(i + 1) >= 0xa0) return 0;  // surrogates
+  if (c == 0xf0 && b(i + 1) < 0x90) return 0;   // overlong
+  if (c == 0xf4 && b(i + 1) >= 0x90) return 0;  // past U+10FFFF
   return n;
 }
 
@@ -34,7 +37,8 @@ std::size_t printable_utf8_at(std::string_view s, std::size_t i) {
 bool valid_dn_name(std::string_view s) {
   if (s.empty() || s.size() > limits::kMaxNameLength) return false;
   for (char c : s) {
-    bool ok = ascii_digit(c) || ascii_letter(c) || c == '_' || c == '+' || c == '*' || c == '.' || c == '-';
+    bool ok = ascii_digit(c) || ascii_letter(c) || c == '_' || c == '+' || c == '*' || c == '.' ||
+              c == '-';
     if (!ok) return false;
   }
   return true;
@@ -72,10 +76,18 @@ std::string escaped(std::string_view s, std::size_t max, bool backslash) {
       continue;
     }
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         char hex[8];
         std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));

@@ -1,5 +1,6 @@
 // The oracle's public surface: verdict formatting and identities. The rules are in
-// oracle_rules.cc, the documented flows in oracle_flow_table.cc, oracle_match.cc and oracle_verdict.cc.
+// oracle_rules.cc, the documented flows in oracle_flow_table.cc, oracle_match.cc and
+// oracle_verdict.cc.
 #include "core/oracle.h"
 
 #include "core/render.h"
@@ -7,7 +8,8 @@
 namespace callbench {
 
 std::string Violation::identity() const {
-  return rule + "/" + (has_event ? event_name(first_event) : "missing") + "/" + (state.empty() ? "-" : state);
+  return rule + "/" + (has_event ? event_name(first_event) : "missing") + "/" +
+         (state.empty() ? "-" : state);
 }
 
 const std::string& CallFlow::name() const {
@@ -19,7 +21,8 @@ std::string CallFlow::summary() const {
   if (in_progress) return "is still under way in '" + std::string(flow) + "'";
   if (!documented()) return "goes beyond the documented flows";
   std::string s = stars;
-  return "follows '" + std::string(flow) + "' (" + (s == "normal" ? std::string("normal flow") : "interruption point " + s) + ")";
+  return "follows '" + std::string(flow) + "' (" +
+         (s == "normal" ? std::string("normal flow") : "interruption point " + s) + ")";
 }
 
 std::string Verdict::report(const SessionConfig& config) const {

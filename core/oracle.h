@@ -3,7 +3,8 @@
 // shared the engine's state machine it would repeat the engine's bugs (DESIGN.md).
 //
 // Two kinds of knowledge, both transcribed from the document and TLIB-FACTS.md:
-// - the documented flows as data (oracle_flow_table.cc, oracle_match.cc, oracle_verdict.cc): for each flow and interruption
+// - the documented flows as data (oracle_flow_table.cc, oracle_match.cc, oracle_verdict.cc): for
+// each flow and interruption
 //   point, the events each party gets, row by row, with the attributes each must carry
 //   (mandatory values, *OPT, *DIAL, documented alternatives). A call whose events
 //   follow a documented flow must carry its attributes;
@@ -33,9 +34,9 @@ struct Violation {
   uint32_t request_seq = 0;          // the stimulus during which it showed (0: end of session)
   std::vector<uint32_t> event_seqs;  // the events involved, first offending first
   EventType first_event = EventType::kError;  // kind of the first offending event
-  bool has_event = false;            // false when the violation is a missing event
-  std::string state;                 // the flow state it happened in ("queued", "ringing", ...)
-  std::string message;               // one line, with names
+  bool has_event = false;                     // false when the violation is a missing event
+  std::string state;    // the flow state it happened in ("queued", "ringing", ...)
+  std::string message;  // one line, with names
   // What makes two findings the same bug: the rule, the kind of the first offending
   // event and the flow state. "party-order/EventRinging/released"
   std::string identity() const;
@@ -45,9 +46,9 @@ struct Violation {
 // events followed ("Internal/Inbound Call to ACD", "***"), or none.
 struct CallFlow {
   CallId call = kNoCall;
-  int point = -1;         // index into documented_flow_points(); -1: no documented flow
-  const char* flow = "";  // the document's title: "Internal/Inbound Call to ACD"
-  const char* stars = ""; // "normal", or the interruption point: "***"
+  int point = -1;          // index into documented_flow_points(); -1: no documented flow
+  const char* flow = "";   // the document's title: "Internal/Inbound Call to ACD"
+  const char* stars = "";  // "normal", or the interruption point: "***"
   // Points of other flows the same events follow just as well ("multi_acd *" for
   // "acd *": a call released while queued at its first queue only is both).
   std::vector<int> also;

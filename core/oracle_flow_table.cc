@@ -374,7 +374,8 @@ uint32_t trigger_bits(std::string_view name, bool* deliver) {
 Row parse_row(std::string_view head, std::string_view text) {
   Row row;
   CB_ASSERT(head.size() > 5 && head.substr(0, 4) == "row[" && head.back() == ']');
-  for (std::string_view t : split(head.substr(4, head.size() - 5), ',')) row.triggers |= trigger_bits(t, &row.deliver);
+  for (std::string_view t : split(head.substr(4, head.size() - 5), ','))
+    row.triggers |= trigger_bits(t, &row.deliver);
   for (std::string_view item : split(text, ';')) row.items.push_back(parse_item(item));
   return row;
 }
@@ -425,7 +426,8 @@ std::vector<Pattern> parse_flows() {
         if (q.key == flow.key && q.is_normal()) normal = &q;  // the latest variant
       }
       CB_ASSERT(normal && p.after <= normal->rows.size());
-      p.rows.assign(normal->rows.begin(), normal->rows.begin() + static_cast<std::ptrdiff_t>(p.after));
+      p.rows.assign(normal->rows.begin(),
+                    normal->rows.begin() + static_cast<std::ptrdiff_t>(p.after));
       p.abnormal_from = p.after;
       p.normal = normal;
       out.push_back(std::move(p));
@@ -456,12 +458,18 @@ std::vector<Pattern> parse_flows() {
 
 uint8_t kind_bit(DnKind k) {
   switch (k) {
-    case DnKind::kExtension: return kExt;
-    case DnKind::kRemoteExtension: return kRext;
-    case DnKind::kExternal: return kExternalBit;
-    case DnKind::kAcdQueue: return kAcd;
-    case DnKind::kRoutingPoint: return kRp;
-    case DnKind::kRoutingQueue: return kRq;
+    case DnKind::kExtension:
+      return kExt;
+    case DnKind::kRemoteExtension:
+      return kRext;
+    case DnKind::kExternal:
+      return kExternalBit;
+    case DnKind::kAcdQueue:
+      return kAcd;
+    case DnKind::kRoutingPoint:
+      return kRp;
+    case DnKind::kRoutingQueue:
+      return kRq;
   }
   return 0;
 }
@@ -477,7 +485,8 @@ const std::vector<const Pattern*>& candidates(DnKind a, DnKind b) {
     for (int x = 0; x < kDnKindCount; ++x) {
       for (int y = 0; y < kDnKindCount; ++y) {
         for (const Pattern& p : patterns()) {
-          if ((p.kinds[0] & kind_bit(static_cast<DnKind>(x))) && (p.kinds[1] & kind_bit(static_cast<DnKind>(y)))) {
+          if ((p.kinds[0] & kind_bit(static_cast<DnKind>(x))) &&
+              (p.kinds[1] & kind_bit(static_cast<DnKind>(y)))) {
             t[static_cast<std::size_t>(x)][static_cast<std::size_t>(y)].push_back(&p);
           }
         }

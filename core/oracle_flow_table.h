@@ -43,7 +43,8 @@ enum class Cond : uint8_t {
   kRouteB,     // footnote b of Routing: mandatory after a TRouteCall, else as third-party
 };
 
-constexpr int kOptDialInfo = 0, kOptThirdParty = 1, kOptNetworkReached = 5;  // indices in profile_options()
+constexpr int kOptDialInfo = 0, kOptThirdParty = 1,
+              kOptNetworkReached = 5;  // indices in profile_options()
 
 struct AttrSpec {
   Attr attr;
@@ -67,15 +68,17 @@ struct Row {
 };
 
 struct Pattern {
-  std::string key;    // "acd"
-  std::string title;  // "Internal/Inbound Call to ACD"
-  std::string point;  // "normal", "*", "***", ...
+  std::string key;                 // "acd"
+  std::string title;               // "Internal/Inbound Call to ACD"
+  std::string point;               // "normal", "*", "***", ...
   std::array<uint8_t, 4> kinds{};  // allowed kinds of A..D (0: party unused)
-  std::array<uint8_t, 4> binds{};  // 0, or which stimulus names the party: 1 divert, 2 queue, 3 route
+  std::array<uint8_t, 4>
+      binds{};  // 0, or which stimulus names the party: 1 divert, 2 queue, 3 route
   std::vector<Row> rows;
-  std::size_t abnormal_from = 0;  // rows from here are the interruption (== rows.size(): normal flow)
-  std::size_t after = 0;          // a point: the normal rows it follows
-  int route = 0;                  // a point: 1 only with a TRouteCall pending, 2 only without
+  std::size_t abnormal_from =
+      0;                  // rows from here are the interruption (== rows.size(): normal flow)
+  std::size_t after = 0;  // a point: the normal rows it follows
+  int route = 0;          // a point: 1 only with a TRouteCall pending, 2 only without
   const Pattern* normal = nullptr;
   int point_index = -1;  // in documented_flow_points()
   bool is_normal() const { return point == "normal"; }

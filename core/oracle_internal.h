@@ -40,10 +40,10 @@ struct CallView {
   bool has_conn_id = false;
   uint64_t conn_id = 0;
   std::vector<std::pair<DnId, PartyState>> parties;
-  std::vector<DnId> queues;       // queues the call waited at
-  DnId via_queue = kNoDn;         // the queue that distributed it, if the last hand-on was a queue's
-  DnId last_delivered = kNoDn;    // the last DN it rang at
-  uint32_t route_pending = 0;     // an accepted TRouteCall not yet answered
+  std::vector<DnId> queues;     // queues the call waited at
+  DnId via_queue = kNoDn;       // the queue that distributed it, if the last hand-on was a queue's
+  DnId last_delivered = kNoDn;  // the last DN it rang at
+  uint32_t route_pending = 0;   // an accepted TRouteCall not yet answered
   bool outside_destination = false;  // it went out to an external DN (or may have)
   bool acd = false;                  // it was queued at an ACD or routing queue
   DnId sent_to = kNoDn;              // where the last stimulus that moved it sent it
@@ -103,7 +103,8 @@ class Judge {
   // oracle_verdict.cc
   void flows();
   CallFacts call_facts(CallId c, const std::vector<const Event*>& events) const;
-  bool departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r);
+  bool departure(CallId c, const std::vector<const Event*>& events, const Pattern& p,
+                 const MatchResult& r);
 
   PartyState& party(CallId call, DnId dn);
   // Every state change of a party goes through here: it keeps active_ (calls each DN

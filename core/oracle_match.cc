@@ -17,9 +17,11 @@ namespace {
 class Matcher {
  public:
   using Buffers = MatchBuffers;
-  Matcher(const Session& session, Buffers* buffers) : session_(session), config_(session.config), buffers_(buffers) {}
+  Matcher(const Session& session, Buffers* buffers)
+      : session_(session), config_(session.config), buffers_(buffers) {}
 
-  MatchResult match(const Pattern& p, const std::vector<const Event*>& events, const CallFacts& facts) {
+  MatchResult match(const Pattern& p, const std::vector<const Event*>& events,
+                    const CallFacts& facts) {
     events_ = &events;
     facts_ = &facts;
     MatchResult r;
@@ -41,7 +43,7 @@ class Matcher {
         b.dn[x] = d;
         continue;
       }
-      uint32_t trig = by == 1 ? 1u << static_cast<int>(StimulusKind::kDivert)
+      uint32_t trig = by == 1   ? 1u << static_cast<int>(StimulusKind::kDivert)
                       : by == 2 ? 1u << static_cast<int>(StimulusKind::kQueue)
                                 : 1u << static_cast<int>(StimulusKind::kRouteCall);
       const Pattern& normal = *p.normal;  // a point's own rows are the normal's first
@@ -82,8 +84,8 @@ class Matcher {
 
  private:
   bool fits(const Pattern& p, int party, DnId dn) const {
-    return dn < config_.topology.dns.size() &&
-           (p.kinds[static_cast<std::size_t>(party)] & kind_bit(config_.topology.dns[dn].kind)) != 0;
+    return dn < config_.topology.dns.size() && (p.kinds[static_cast<std::size_t>(party)] &
+                                                kind_bit(config_.topology.dns[dn].kind)) != 0;
   }
   bool monitored(DnId dn) const { return config_.topology.dns[dn].kind != DnKind::kExternal; }
   // An observed stream's topology is read off its events: a DN that got none reads as
@@ -96,10 +98,12 @@ class Matcher {
            (p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0;
   }
   // The profile's value of option i (0: on/reported, 1: off/simulated), -1 unknown.
-  int option(int i) const { return session_.profile_known ? profile_option_value(config_.profile, i) : -1; }
+  int option(int i) const {
+    return session_.profile_known ? profile_option_value(config_.profile, i) : -1;
+  }
 
-  bool match_row(const Pattern& p, const Row& row, std::size_t pos, Binding* b, std::size_t* used, std::string* bad,
-                 uint32_t* bad_seq, EventType* bad_type, uint16_t* seen) {
+  bool match_row(const Pattern& p, const Row& row, std::size_t pos, Binding* b, std::size_t* used,
+                 std::string* bad, uint32_t* bad_seq, EventType* bad_type, uint16_t* seen) {
     Search& s = buffers_->search;
     s.pattern = &p;
     s.row = &row;
@@ -110,7 +114,8 @@ class Matcher {
     for (const Item& it : row.items) {
       DnId bound = b->dn[static_cast<std::size_t>(it.party)];
       bool outside_party = (p.kinds[static_cast<std::size_t>(it.party)] & kExternalBit) != 0;
-      if (bound != kNoDn && !monitored(bound) && outside_party) continue;  // an external party: no events
+      if (bound != kNoDn && !monitored(bound) && outside_party)
+        continue;  // an external party: no events
       bool req = true;
       if (it.option >= 0) {
         int v = option(it.option);
@@ -149,7 +154,8 @@ class Matcher {
     if (s->found && s->best_bad.empty()) return;
     if (k == s->m) {
       for (std::size_t i = 0; i < s->items.size(); ++i) {
-        if (s->required[i] && std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) == s->choice.end()) {
+        if (s->required[i] &&
+            std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) == s->choice.end()) {
           return;  // a required item got no event
         }
       }
@@ -164,7 +170,8 @@ class Matcher {
       for (std::size_t i = 0; i < s->items.size(); ++i) {
         const Item& it = *s->items[i];
         if (it.option < 0 || option(it.option) >= 0) continue;
-        bool present = std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) != s->choice.end();
+        bool present =
+            std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) != s->choice.end();
         int v = present ? it.option_value : 1 - it.option_value;
         seen = static_cast<uint16_t>(seen | (1u << (2 * it.option + v)));
       }
@@ -204,7 +211,9 @@ class Matcher {
     }
   }
 
-  std::string name(DnId d) const { return config_.topology.valid(d) ? config_.topology.dns[d].name : "(none)"; }
+  std::string name(DnId d) const {
+    return config_.topology.valid(d) ? config_.topology.dns[d].name : "(none)";
+  }
 
   // With stimuli known, a row's events come from a stimulus the row has: its own (a
   // carried-out TRouteCall fires at step/resume when paused), or, for a delivery by the
@@ -220,13 +229,14 @@ class Matcher {
     if ((row.triggers & route) && timing) return true;
     if (!row.deliver) return false;
     using K = StimulusKind;
-    return timing || k == K::kMakeCall || k == K::kInbound || k == K::kDivert || k == K::kRouteCall ||
-           k == K::kRouteTimeout;
+    return timing || k == K::kMakeCall || k == K::kInbound || k == K::kDivert ||
+           k == K::kRouteCall || k == K::kRouteTimeout;
   }
 
   // Whether the attribute must be present (1), must be absent (0), or either (-1, with
   // the alternative it shows recorded in *seen).
-  int presence(const Item& it, const AttrSpec& a, const Binding& b, bool present, uint16_t* seen) const {
+  int presence(const Item& it, const AttrSpec& a, const Binding& b, bool present,
+               uint16_t* seen) const {
     auto by_option = [&](int i, bool on_means_present) {
       int v = option(i);
       if (v < 0) {
@@ -237,14 +247,17 @@ class Matcher {
       return (v == 0) == on_means_present ? 1 : 0;
     };
     switch (a.cond) {
-      case Cond::kMust: return 1;
-      case Cond::kIfPresent: return -1;
+      case Cond::kMust:
+        return 1;
+      case Cond::kIfPresent:
+        return -1;
       case Cond::kDial: {
         // The party *DIAL is about: this attribute's, or (for a role) its DN's.
         const AttrSpec* named = &a;
         if (a.alts.empty() || a.alts[0].kind != Alt::kParty) {
           for (const AttrSpec& o : it.attrs) {
-            if (o.cond == Cond::kDial && !o.alts.empty() && o.alts[0].kind == Alt::kParty) named = &o;
+            if (o.cond == Cond::kDial && !o.alts.empty() && o.alts[0].kind == Alt::kParty)
+              named = &o;
           }
         }
         DnId party = named->alts.empty() || named->alts[0].kind != Alt::kParty
@@ -253,7 +266,8 @@ class Matcher {
         if (party != kNoDn && monitored(party)) return 1;  // T-Server knows a DN it monitors
         return by_option(kOptDialInfo, true);
       }
-      case Cond::kOption: return by_option(a.option, true);
+      case Cond::kOption:
+        return by_option(a.option, true);
       case Cond::kRouteB:
         if (facts_->by_request) return 1;
         return by_option(kOptThirdParty, true);
@@ -276,13 +290,16 @@ class Matcher {
         ok = false;
         for (const Alt& alt : a.alts) {
           switch (alt.kind) {
-            case Alt::kAny: ok = true; break;
+            case Alt::kAny:
+              ok = true;
+              break;
             case Alt::kParty: {
               auto x = static_cast<std::size_t>(alt.party);
               DnId got = dn_value(e, a.attr);
               if (b->dn[x] == kNoDn) {
                 bool taken = std::find(b->dn.begin(), b->dn.end(), got) != b->dn.end();
-                if (!taken && (fits(*buffers_->search.pattern, alt.party, got) || unseen_may_be(alt.party, got))) {
+                if (!taken && (fits(*buffers_->search.pattern, alt.party, got) ||
+                               unseen_may_be(alt.party, got))) {
                   b->dn[x] = got;  // the party shows itself here first
                   ok = true;
                 }
@@ -291,8 +308,12 @@ class Matcher {
               }
               break;
             }
-            case Alt::kRole: ok = ok || static_cast<int>(role_value(e, a.attr)) == alt.value; break;
-            case Alt::kState: ok = ok || static_cast<int>(e.call_state) == alt.value; break;
+            case Alt::kRole:
+              ok = ok || static_cast<int>(role_value(e, a.attr)) == alt.value;
+              break;
+            case Alt::kState:
+              ok = ok || static_cast<int>(e.call_state) == alt.value;
+              break;
           }
         }
       }
@@ -303,17 +324,24 @@ class Matcher {
           if (must == 0) break;
           if (!want.empty()) want += " or ";
           switch (alt.kind) {
-            case Alt::kAny: want += "present"; break;
+            case Alt::kAny:
+              want += "present";
+              break;
             case Alt::kParty:
               want += std::string(1, static_cast<char>('A' + alt.party)) + " (" +
                       name(b->dn[static_cast<std::size_t>(alt.party)]) + ")";
               break;
-            case Alt::kRole: want += dn_role_name(static_cast<DnRole>(alt.value)); break;
-            case Alt::kState: want += call_state_name(static_cast<CallState>(alt.value)); break;
+            case Alt::kRole:
+              want += dn_role_name(static_cast<DnRole>(alt.value));
+              break;
+            case Alt::kState:
+              want += call_state_name(static_cast<CallState>(alt.value));
+              break;
           }
         }
-        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) + ": " +
-               attr_name(a.attr) + " is " + (present ? attr_value_text(e, a.attr, config_) : std::string("absent")) +
+        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
+               name(e.this_dn) + ": " + attr_name(a.attr) + " is " +
+               (present ? attr_value_text(e, a.attr, config_) : std::string("absent")) +
                ", the document says " + want;
       }
     }
@@ -335,24 +363,32 @@ class Matcher {
         case Attr::kThirdPartyDnRole:
         case Attr::kThirdPartyQueue:
         case Attr::kThisQueue:
-        case Attr::kErrorCode: why = "is not in the document's row"; break;
+        case Attr::kErrorCode:
+          why = "is not in the document's row";
+          break;
         case Attr::kCallState:
-          if (e.call_state != CallState::kOk) why = "is not OK, and the document's row names no other value";
+          if (e.call_state != CallState::kOk)
+            why = "is not OK, and the document's row names no other value";
           break;
         case Attr::kThisDnRole:
-          if (e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination)) why = "is not this party's role";
+          if (e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination))
+            why = "is not this party's role";
           break;
         case Attr::kOtherDnRole:
-          if (e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination)) why = "is not the other side's role";
+          if (e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination))
+            why = "is not the other side's role";
           break;
         case Attr::kOtherDn:
-          if (!caller && b->dn[0] != kNoDn && e.other_dn != b->dn[0]) why = "does not name the caller A";
+          if (!caller && b->dn[0] != kNoDn && e.other_dn != b->dn[0])
+            why = "does not name the caller A";
           break;
-        default: break;
+        default:
+          break;
       }
       if (!why.empty()) {
-        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) + ": " +
-               attr_name(a) + " " + attr_value_text(e, a, config_) + " " + why;
+        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
+               name(e.this_dn) + ": " + attr_name(a) + " " + attr_value_text(e, a, config_) + " " +
+               why;
       }
     }
     return "";
@@ -360,16 +396,24 @@ class Matcher {
 
   static DnId dn_value(const Event& e, Attr a) {
     switch (a) {
-      case Attr::kThisDn: return e.this_dn;
-      case Attr::kThisQueue: return e.this_queue;
-      case Attr::kOtherDn: return e.other_dn;
-      case Attr::kThirdPartyDn: return e.third_party_dn;
-      case Attr::kThirdPartyQueue: return e.third_party_queue;
-      default: return kNoDn;
+      case Attr::kThisDn:
+        return e.this_dn;
+      case Attr::kThisQueue:
+        return e.this_queue;
+      case Attr::kOtherDn:
+        return e.other_dn;
+      case Attr::kThirdPartyDn:
+        return e.third_party_dn;
+      case Attr::kThirdPartyQueue:
+        return e.third_party_queue;
+      default:
+        return kNoDn;
     }
   }
   static DnRole role_value(const Event& e, Attr a) {
-    return a == Attr::kThisDnRole ? e.this_role : a == Attr::kOtherDnRole ? e.other_role : e.third_party_role;
+    return a == Attr::kThisDnRole    ? e.this_role
+           : a == Attr::kOtherDnRole ? e.other_role
+                                     : e.third_party_role;
   }
 
   const Session& session_;

@@ -35,9 +35,9 @@ struct MatchResult {
   bool complete = false;     // every row matched
   bool attrs_ok = true;
   std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call
-  uint16_t seen = 0;        // unknown profile: bit 2i+v, option i seen with value v
-  Binding binding;          // the parties' DNs at the end
-  std::string bad;          // the first attribute that differs
+  uint16_t seen = 0;             // unknown profile: bit 2i+v, option i seen with value v
+  Binding binding;               // the parties' DNs at the end
+  std::string bad;               // the first attribute that differs
   uint32_t bad_seq = 0;
   EventType bad_type = EventType::kError;
 };

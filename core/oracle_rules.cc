@@ -26,14 +26,22 @@ namespace oracle {
 
 const char* state_name(PartyState::S s) {
   switch (s) {
-    case PartyState::kNone: return "none";
-    case PartyState::kDialing: return "dialing";
-    case PartyState::kRinging: return "ringing";
-    case PartyState::kTalking: return "talking";
-    case PartyState::kQueued: return "queued";
-    case PartyState::kRouting: return "routing";
-    case PartyState::kRouted: return "routed";
-    case PartyState::kDone: return "done";
+    case PartyState::kNone:
+      return "none";
+    case PartyState::kDialing:
+      return "dialing";
+    case PartyState::kRinging:
+      return "ringing";
+    case PartyState::kTalking:
+      return "talking";
+    case PartyState::kQueued:
+      return "queued";
+    case PartyState::kRouting:
+      return "routing";
+    case PartyState::kRouted:
+      return "routed";
+    case PartyState::kDone:
+      return "done";
   }
   return "?";
 }
@@ -43,11 +51,14 @@ const char* state_name(PartyState::S s) {
 const std::vector<Rule>& oracle_rules() {
   static const std::vector<Rule> rules = {
       {"reference-answer",
-       "every client request gets exactly one answer carrying its ReferenceID: its own event at the "
-       "requesting DN, first of what it causes, or EventError; a TRouteCall may still be pending in a "
+       "every client request gets exactly one answer carrying its ReferenceID: its own event at "
+       "the "
+       "requesting DN, first of what it causes, or EventError; a TRouteCall may still be pending "
+       "in a "
        "paused session, unless its EventRouteUsed was sent (TLIB-FACTS: a request's answer)"},
       {"refused-changes-nothing",
-       "a request refused with EventError causes no other event (TLIB-FACTS: a request that cannot be "
+       "a request refused with EventError causes no other event (TLIB-FACTS: a request that cannot "
+       "be "
        "honoured gets EventError; DESIGN.md: it changes no state)"},
       {"request-accepted",
        "a request the documented flows allow in the state the events show is not refused: "
@@ -60,7 +71,8 @@ const std::vector<Rule>& oracle_rules() {
        "alternate, and after EventDestinationBusy a call rings or is answered only once parked "
        "(every flow's rows; Call Parking)"},
       {"one-connid",
-       "a call has one ConnID, the same at every party, and no other call has it (every row: ConnID 1)"},
+       "a call has one ConnID, the same at every party, and no other call has it (every row: "
+       "ConnID 1)"},
       {"established-on-answer",
        "EventEstablished comes from an answer: TAnswerCall of the call, or the far end answering "
        "(the flows' Answer step)"},
@@ -72,36 +84,41 @@ const std::vector<Rule>& oracle_rules() {
        "answered or busy the caller's events name the party it is with (every row's OtherDN)"},
       {"agent-this-queue",
        "a party reached through an ACD or routing queue carries that queue as ThisQueue on its "
-       "EventRinging; ThisQueue is not reported on any event of a non-ACD call, nor on the caller's "
+       "EventRinging; ThisQueue is not reported on any event of a non-ACD call, nor on the "
+       "caller's "
        "events (ACD rows; TLIB-FACTS; stricter than tables that merely omit it)"},
       {"abandoned-this-queue",
-       "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue (TLIB-FACTS: "
+       "EventAbandoned at a queue, or at an agent reached through one, carries ThisQueue "
+       "(TLIB-FACTS: "
        "EventAbandoned carries ThisQueue for an ACD call)"},
       {"route-attributes",
        "EventRouteRequest and EventRouteUsed carry ThisQueue equal to ThisDN; EventRouteUsed "
        "answering a TRouteCall names its destination as ThirdPartyDN, and after default routing "
        "too when the profile reports it (TLIB-FACTS; Routing, footnote b)"},
-      {"required-callstate",
-       "EventRinging and EventAbandoned always carry CallState (TLIB-FACTS)"},
+      {"required-callstate", "EventRinging and EventAbandoned always carry CallState (TLIB-FACTS)"},
       {"other-dn-role", "OtherDNRole is present exactly when OtherDN is (TLIB-FACTS)"},
       {"hangup-clears",
        "once the caller hangs up (or a talking party does), no party is left in the call (every "
        "flow's abnormal table: each party still in the call gets EventAbandoned or EventReleased)"},
       {"one-call-per-extension",
-       "an extension dials, rings or talks on at most one call at a time: no call waiting (Internal "
+       "an extension dials, rings or talks on at most one call at a time: no call waiting "
+       "(Internal "
        "**: a busy destination gives EventDestinationBusy)"},
       {"attribute-values",
        "attributes hold what T-Lib puts there: ThirdPartyDN/Role/Queue only on EventDiverted and "
-       "EventRouteUsed, ErrorCode only on EventError (which names no other party), a party keeps its "
+       "EventRouteUsed, ErrorCode only on EventError (which names no other party), a party keeps "
+       "its "
        "role (the caller Origination, the others Destination), CallState OK where the document "
        "names no other value, a CallState on EventDestinationBusy (the tables' rows and footnote a "
        "of Internal/Inbound and Outbound)"},
       {"party-kind",
-       "each party's events fit its DN kind: an ACD queue is queued, diverts and abandons; a routing "
+       "each party's events fit its DN kind: an ACD queue is queued, diverts and abandons; a "
+       "routing "
        "point routes; an external DN gets no event; an extension never routes or diverts (the "
        "document's party columns)"},
       {"left-behind",
-       "no party is left queued, ringing or routing once the call rings elsewhere, is established or "
+       "no party is left queued, ringing or routing once the call rings elsewhere, is established "
+       "or "
        "is over, checked after every stimulus and at the end of the session (every flow's tables: "
        "each party leaves the call with EventDiverted, EventRouteUsed or EventAbandoned)"},
       {"pending-steps",
@@ -117,7 +134,8 @@ const std::vector<Rule>& oracle_rules() {
        "EventEstablished: when reached, or right before EventEstablished when the switch does not "
        "report it (Outbound Call, footnote a; TLIB-FACTS)"},
       {"route-used-callstate",
-       "EventRouteUsed carries CallState OK after a TRouteCall and Redirected (22) after the switch "
+       "EventRouteUsed carries CallState OK after a TRouteCall and Redirected (22) after the "
+       "switch "
        "routed the call by default; none on switches that report none (Routing, footnote c)"},
       {"route-error-after-abandoned",
        "when the caller hangs up while a TRouteCall is pending, the routing point gets EventError "
@@ -146,20 +164,29 @@ const std::vector<Rule>& oracle_rules() {
 namespace oracle {
 namespace {
 
-bool is_extension_kind(DnKind k) { return k == DnKind::kExtension || k == DnKind::kRemoteExtension; }
+bool is_extension_kind(DnKind k) {
+  return k == DnKind::kExtension || k == DnKind::kRemoteExtension;
+}
 bool is_queue_kind(DnKind k) { return k == DnKind::kAcdQueue || k == DnKind::kRoutingQueue; }
 bool is_routing_kind(DnKind k) { return k == DnKind::kRoutingPoint || k == DnKind::kRoutingQueue; }
 
 // Which event kind answers each client request.
 EventType answer_type(StimulusKind k) {
   switch (k) {
-    case StimulusKind::kMakeCall: return EventType::kDialing;
-    case StimulusKind::kAnswerCall: return EventType::kEstablished;
-    case StimulusKind::kReleaseCall: return EventType::kReleased;
-    case StimulusKind::kHoldCall: return EventType::kHeld;
-    case StimulusKind::kRetrieveCall: return EventType::kRetrieved;
-    case StimulusKind::kRouteCall: return EventType::kRouteUsed;
-    default: return EventType::kError;
+    case StimulusKind::kMakeCall:
+      return EventType::kDialing;
+    case StimulusKind::kAnswerCall:
+      return EventType::kEstablished;
+    case StimulusKind::kReleaseCall:
+      return EventType::kReleased;
+    case StimulusKind::kHoldCall:
+      return EventType::kHeld;
+    case StimulusKind::kRetrieveCall:
+      return EventType::kRetrieved;
+    case StimulusKind::kRouteCall:
+      return EventType::kRouteUsed;
+    default:
+      return EventType::kError;
   }
 }
 
@@ -188,14 +215,15 @@ Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* 
   // An observed stream: the caller is the DN that dials, or the one the first party
   // offered the call names as its Origination; the dialed DN the first other party.
   for (const Event& e : events) {
-    if (e.call >= calls_.size() || e.type == EventType::kError || !c.topology.valid(e.this_dn)) continue;
+    if (e.call >= calls_.size() || e.type == EventType::kError || !c.topology.valid(e.this_dn))
+      continue;
     CallView& v = calls_[e.call];
     if (v.caller == kNoDn) {
       if (e.type == EventType::kDialing) {
         v.caller = e.this_dn;
         if (e.has(Attr::kOtherDn) && c.topology.valid(e.other_dn)) v.dialed = e.other_dn;
-      } else if (e.has(Attr::kOtherDn) && e.has(Attr::kOtherDnRole) && e.other_role == DnRole::kOrigination &&
-                 c.topology.valid(e.other_dn)) {
+      } else if (e.has(Attr::kOtherDn) && e.has(Attr::kOtherDnRole) &&
+                 e.other_role == DnRole::kOrigination && c.topology.valid(e.other_dn)) {
         v.caller = e.other_dn;
         v.dialed = e.this_dn;
       }
@@ -208,10 +236,13 @@ Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* 
   }
 }
 
-const char* Judge::kind_name(DnId dn) const { return dn_kind_name(session_.config.topology.dns[dn].kind); }
+const char* Judge::kind_name(DnId dn) const {
+  return dn_kind_name(session_.config.topology.dns[dn].kind);
+}
 
 std::string Judge::dn(DnId id) const {
-  return session_.config.topology.valid(id) ? session_.config.topology.dns[id].name : std::string("(none)");
+  return session_.config.topology.valid(id) ? session_.config.topology.dns[id].name
+                                            : std::string("(none)");
 }
 
 std::string Judge::call(CallId id) const {
@@ -246,8 +277,9 @@ const PartyState* Judge::find_party(CallId call, DnId dn) const {
   return nullptr;
 }
 
-void Judge::violate(const char* rule, uint32_t request_seq, const Event* e, const std::string& state,
-                    const std::string& message, std::vector<uint32_t> more) {
+void Judge::violate(const char* rule, uint32_t request_seq, const Event* e,
+                    const std::string& state, const std::string& message,
+                    std::vector<uint32_t> more) {
   Violation v;
   v.rule = rule;
   v.request_seq = request_seq;
@@ -272,10 +304,14 @@ void Judge::attribute_rules(const Event& e) {
   uint32_t r = e.request_seq;
   if (e.type == EventType::kError) {
     // EventError answers one client: its ConnID, ThisDN, ReferenceID and ErrorCode.
-    constexpr uint16_t allowed = (1u << static_cast<int>(Attr::kConnId)) | (1u << static_cast<int>(Attr::kThisDn)) |
-                                 (1u << static_cast<int>(Attr::kReferenceId)) | (1u << static_cast<int>(Attr::kErrorCode));
+    constexpr uint16_t allowed =
+        (1u << static_cast<int>(Attr::kConnId)) | (1u << static_cast<int>(Attr::kThisDn)) |
+        (1u << static_cast<int>(Attr::kReferenceId)) | (1u << static_cast<int>(Attr::kErrorCode));
     if ((e.present & ~allowed) != 0) {
-      violate("attribute-values", r, &e, "", describe(e) + " carries attributes of a call event; EventError has ConnID, ThisDN, ReferenceID and ErrorCode");
+      violate("attribute-values", r, &e, "",
+              describe(e) +
+                  " carries attributes of a call event; EventError has ConnID, ThisDN, ReferenceID "
+                  "and ErrorCode");
     }
     if (!e.has(Attr::kErrorCode) || !e.has(Attr::kReferenceId)) {
       violate("attribute-values", r, &e, "", describe(e) + " lacks its ReferenceID or ErrorCode");
@@ -283,14 +319,17 @@ void Judge::attribute_rules(const Event& e) {
     return;
   }
   if (e.has(Attr::kOtherDn) != e.has(Attr::kOtherDnRole)) {
-    violate("other-dn-role", r, &e, "", describe(e) + ": OtherDN and OtherDNRole must come together");
+    violate("other-dn-role", r, &e, "",
+            describe(e) + ": OtherDN and OtherDNRole must come together");
   }
-  if ((e.type == EventType::kRinging || e.type == EventType::kAbandoned) && !e.has(Attr::kCallState)) {
+  if ((e.type == EventType::kRinging || e.type == EventType::kAbandoned) &&
+      !e.has(Attr::kCallState)) {
     violate("required-callstate", r, &e, "", describe(e) + " carries no CallState");
   }
   if (e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed) {
     if (!e.has(Attr::kThisQueue) || e.this_queue != e.this_dn) {
-      violate("route-attributes", r, &e, "", describe(e) + ": ThisQueue must equal ThisDN " + dn(e.this_dn));
+      violate("route-attributes", r, &e, "",
+              describe(e) + ": ThisQueue must equal ThisDN " + dn(e.this_dn));
     }
   }
 }
@@ -306,58 +345,68 @@ void Judge::call_event(const Event& e) {
   CallView& v = calls_[e.call];
   // one-connid
   if (!e.has(Attr::kConnId)) {
-    violate("one-connid", r, &e, "", describe(e) + " of call " + call(e.call) + " carries no ConnID");
+    violate("one-connid", r, &e, "",
+            describe(e) + " of call " + call(e.call) + " carries no ConnID");
   } else if (!v.has_conn_id) {
     v.has_conn_id = true;
     v.conn_id = e.conn_id;
     for (std::size_t i = 0; i < calls_.size(); ++i) {
       if (i != e.call && calls_[i].has_conn_id && calls_[i].conn_id == e.conn_id) {
-        violate("one-connid", r, &e, "", "calls " + call(static_cast<CallId>(i)) + " and " + call(e.call) +
-                                             " share ConnID " + conn_id_string(e.conn_id));
+        violate("one-connid", r, &e, "",
+                "calls " + call(static_cast<CallId>(i)) + " and " + call(e.call) +
+                    " share ConnID " + conn_id_string(e.conn_id));
       }
     }
   } else if (e.conn_id != v.conn_id) {
-    violate("one-connid", r, &e, "", describe(e) + " of call " + call(e.call) + " carries ConnID " +
-                                         conn_id_string(e.conn_id) + ", the call has " + conn_id_string(v.conn_id));
+    violate("one-connid", r, &e, "",
+            describe(e) + " of call " + call(e.call) + " carries ConnID " +
+                conn_id_string(e.conn_id) + ", the call has " + conn_id_string(v.conn_id));
   }
 
   PartyState& p = party(e.call, e.this_dn);
   const char* before = state_name(p.s);
-  bool caller_side = p.s == PartyState::kDialing || (p.s == PartyState::kNone && e.type == EventType::kDialing);
+  bool caller_side =
+      p.s == PartyState::kDialing || (p.s == PartyState::kNone && e.type == EventType::kDialing);
 
   // caller-other-dn: the other parties name the caller.
-  bool names_caller = e.type == EventType::kRinging || e.type == EventType::kAbandoned ||
-                      e.type == EventType::kQueued || e.type == EventType::kRouteRequest ||
-                      e.type == EventType::kRouteUsed ||
-                      (!caller_side && (e.type == EventType::kEstablished || e.type == EventType::kReleased ||
-                                        e.type == EventType::kHeld || e.type == EventType::kRetrieved));
+  bool names_caller =
+      e.type == EventType::kRinging || e.type == EventType::kAbandoned ||
+      e.type == EventType::kQueued || e.type == EventType::kRouteRequest ||
+      e.type == EventType::kRouteUsed ||
+      (!caller_side && (e.type == EventType::kEstablished || e.type == EventType::kReleased ||
+                        e.type == EventType::kHeld || e.type == EventType::kRetrieved));
   if (names_caller && e.this_dn != v.caller && e.has(Attr::kOtherDn) && e.other_dn != v.caller) {
     violate("caller-other-dn", r, &e, before,
-            describe(e) + " names OtherDN " + dn(e.other_dn) + "; the caller of " + call(e.call) + " is " + dn(v.caller));
+            describe(e) + " names OtherDN " + dn(e.other_dn) + "; the caller of " + call(e.call) +
+                " is " + dn(v.caller));
   }
 
   // agent-this-queue and abandoned-this-queue.
   if (e.type == EventType::kRinging) {
     if (v.via_queue != kNoDn && (!e.has(Attr::kThisQueue) || e.this_queue != v.via_queue)) {
       violate("agent-this-queue", r, &e, before,
-              describe(e) + ": the call was distributed by queue " + dn(v.via_queue) + ", so ThisQueue must be " +
-                  dn(v.via_queue) + (e.has(Attr::kThisQueue) ? ", not " + dn(e.this_queue) : " (it is missing)"));
+              describe(e) + ": the call was distributed by queue " + dn(v.via_queue) +
+                  ", so ThisQueue must be " + dn(v.via_queue) +
+                  (e.has(Attr::kThisQueue) ? ", not " + dn(e.this_queue) : " (it is missing)"));
     } else if (v.via_queue == kNoDn && e.has(Attr::kThisQueue)) {
       violate("agent-this-queue", r, &e, before,
-              describe(e) + " carries ThisQueue " + dn(e.this_queue) + " on a call no queue distributed");
+              describe(e) + " carries ThisQueue " + dn(e.this_queue) +
+                  " on a call no queue distributed");
     }
   }
   if (e.type == EventType::kAbandoned) {
     if (is_queue_kind(kind(e.this_dn))) {
       if (!e.has(Attr::kThisQueue) || e.this_queue != e.this_dn) {
-        violate("abandoned-this-queue", r, &e, before, describe(e) + ": ThisQueue must be the queue " + dn(e.this_dn));
+        violate("abandoned-this-queue", r, &e, before,
+                describe(e) + ": ThisQueue must be the queue " + dn(e.this_dn));
       }
     } else if (v.via_queue != kNoDn && e.this_dn == v.last_delivered) {
-      bool queued_there = e.has(Attr::kThisQueue) &&
-                          std::find(v.queues.begin(), v.queues.end(), e.this_queue) != v.queues.end();
+      bool queued_there = e.has(Attr::kThisQueue) && std::find(v.queues.begin(), v.queues.end(),
+                                                               e.this_queue) != v.queues.end();
       if (!queued_there) {
         violate("abandoned-this-queue", r, &e, before,
-                describe(e) + ": an agent reached through queue " + dn(v.via_queue) + " must carry ThisQueue");
+                describe(e) + ": an agent reached through queue " + dn(v.via_queue) +
+                    " must carry ThisQueue");
       }
     }
   }
@@ -367,20 +416,24 @@ void Judge::call_event(const Event& e) {
   if (e.has(Attr::kThisQueue) && e.type != EventType::kRinging) {
     bool queue_self = is_queue_kind(kind(e.this_dn)) || kind(e.this_dn) == DnKind::kRoutingPoint;
     if (!queue_self && (e.this_dn == v.caller || (!v.acd && !is_queue_kind(kind(e.this_dn))))) {
-      violate("agent-this-queue", r, &e, before,
-              describe(e) + " carries ThisQueue " + dn(e.this_queue) +
-                  (e.this_dn == v.caller ? ", but it is the caller's" : " on a call no queue holds"));
+      violate(
+          "agent-this-queue", r, &e, before,
+          describe(e) + " carries ThisQueue " + dn(e.this_queue) +
+              (e.this_dn == v.caller ? ", but it is the caller's" : " on a call no queue holds"));
     }
   }
   // retrieved-repeats
   if (e.type == EventType::kRetrieved && p.has_last) {
-    auto bits = static_cast<uint16_t>((1u << static_cast<int>(Attr::kThisDnRole)) | (1u << static_cast<int>(Attr::kThisQueue)));
+    auto bits = static_cast<uint16_t>((1u << static_cast<int>(Attr::kThisDnRole)) |
+                                      (1u << static_cast<int>(Attr::kThisQueue)));
     bool same = (e.present & bits) == (p.last_present & bits) &&
                 (!e.has(Attr::kThisDnRole) || e.this_role == p.last_role) &&
                 (!e.has(Attr::kThisQueue) || e.this_queue == p.last_queue);
     if (!same) {
       violate("retrieved-repeats", r, &e, before,
-              describe(e) + " does not repeat the ThisDNRole and ThisQueue of its DN's EventEstablished/EventRinging");
+              describe(e) +
+                  " does not repeat the ThisDNRole and ThisQueue of its DN's "
+                  "EventEstablished/EventRinging");
     }
   }
   if (e.type == EventType::kEstablished || e.type == EventType::kRinging) {
@@ -390,21 +443,30 @@ void Judge::call_event(const Event& e) {
     p.last_queue = e.this_queue;
   }
   // party-order: after EventDestinationBusy a call rings or is answered only once parked.
-  if ((e.type == EventType::kEstablished || e.type == EventType::kRinging) && e.this_dn != v.caller) {
+  if ((e.type == EventType::kEstablished || e.type == EventType::kRinging) &&
+      e.this_dn != v.caller) {
     const PartyState* a = find_party(e.call, v.caller);
     const PartyState* here = find_party(e.call, e.this_dn);
-    bool parked = here && (here->s == PartyState::kQueued || here->s == PartyState::kRinging || here->s == PartyState::kTalking);
+    bool parked = here && (here->s == PartyState::kQueued || here->s == PartyState::kRinging ||
+                           here->s == PartyState::kTalking);
     if (a && a->busy && !parked && e.type == EventType::kRinging) {
-      violate("party-order", r, &e, before, describe(e) + " comes after the caller heard busy, and the call was not parked there");
+      violate(
+          "party-order", r, &e, before,
+          describe(e) + " comes after the caller heard busy, and the call was not parked there");
     }
   }
   if (e.type == EventType::kEstablished && e.this_dn == v.caller && p.busy) {
     bool parked = false;
-    for (const auto& [d, q] : v.parties) parked = parked || (d != v.caller && q.s == PartyState::kTalking) || (d != v.caller && q.s == PartyState::kRinging);
+    for (const auto& [d, q] : v.parties)
+      parked = parked || (d != v.caller && q.s == PartyState::kTalking) ||
+               (d != v.caller && q.s == PartyState::kRinging);
     bool any_parked = false;
-    for (const auto& [d, q] : v.parties) any_parked = any_parked || (d != v.caller && is_extension_kind(kind(d)) && q.s != PartyState::kNone);
+    for (const auto& [d, q] : v.parties)
+      any_parked =
+          any_parked || (d != v.caller && is_extension_kind(kind(d)) && q.s != PartyState::kNone);
     if (!any_parked) {
-      violate("party-order", r, &e, before, describe(e) + " comes after EventDestinationBusy on a call that was never parked");
+      violate("party-order", r, &e, before,
+              describe(e) + " comes after EventDestinationBusy on a call that was never parked");
     }
     (void)parked;
   }
@@ -421,14 +483,16 @@ void Judge::call_event(const Event& e) {
   // queue (ThirdPartyQueue at the other queues of a multi-queued call, else ThisDN); a
   // routing point's EventRouteUsed hands the call on with no queue.
   if (e.type == EventType::kRouteUsed) v.via_queue = kNoDn;
-  if (e.type == EventType::kDiverted) v.via_queue = e.has(Attr::kThirdPartyQueue) ? e.third_party_queue : e.this_dn;
+  if (e.type == EventType::kDiverted)
+    v.via_queue = e.has(Attr::kThirdPartyQueue) ? e.third_party_queue : e.this_dn;
 }
 
 void Judge::party_order(const Event& e, PartyState& p) {
   using S = PartyState;
   const char* before = state_name(p.s);
   auto bad = [&](const std::string& why) {
-    violate("party-order", e.request_seq, &e, before, describe(e) + " of call " + call(e.call) + " " + why);
+    violate("party-order", e.request_seq, &e, before,
+            describe(e) + " of call " + call(e.call) + " " + why);
   };
   const DnId dn = e.this_dn;
   switch (e.type) {
@@ -437,7 +501,8 @@ void Judge::party_order(const Event& e, PartyState& p) {
       move_party(p, dn, S::kDialing);
       return;
     case EventType::kRinging:
-      if (p.s != S::kNone && p.s != S::kQueued) return bad(std::string("comes when the party is ") + before);
+      if (p.s != S::kNone && p.s != S::kQueued)
+        return bad(std::string("comes when the party is ") + before);
       move_party(p, dn, S::kRinging);
       return;
     case EventType::kQueued:
@@ -445,25 +510,30 @@ void Judge::party_order(const Event& e, PartyState& p) {
       move_party(p, dn, S::kQueued);
       return;
     case EventType::kRouteRequest:
-      if (p.s != S::kNone && p.s != S::kQueued) return bad(std::string("comes when the party is ") + before);
+      if (p.s != S::kNone && p.s != S::kQueued)
+        return bad(std::string("comes when the party is ") + before);
       move_party(p, dn, S::kRouting);
       return;
     case EventType::kRouteUsed:
-      if (p.s != S::kRouting) return bad(std::string("comes when the party is ") + before + ", not routing");
+      if (p.s != S::kRouting)
+        return bad(std::string("comes when the party is ") + before + ", not routing");
       move_party(p, dn, S::kRouted);
       return;
     case EventType::kDiverted:
-      if (p.s != S::kQueued && p.s != S::kRouted) return bad(std::string("comes when the party is ") + before);
+      if (p.s != S::kQueued && p.s != S::kRouted)
+        return bad(std::string("comes when the party is ") + before);
       move_party(p, dn, S::kDone);
       return;
     case EventType::kNetworkReached:
       if (p.s != S::kDialing || p.reached || p.established) {
-        return bad(std::string("comes when the caller is ") + before + (p.reached ? " and already reached the network" : ""));
+        return bad(std::string("comes when the caller is ") + before +
+                   (p.reached ? " and already reached the network" : ""));
       }
       p.reached = true;
       return;
     case EventType::kDestinationBusy:
-      if (p.s != S::kDialing || p.established || p.busy) return bad(std::string("comes when the caller is ") + before);
+      if (p.s != S::kDialing || p.established || p.busy)
+        return bad(std::string("comes when the caller is ") + before);
       p.busy = true;
       return;
     case EventType::kEstablished:
@@ -475,22 +545,27 @@ void Judge::party_order(const Event& e, PartyState& p) {
         p.established = true;
         return;
       }
-      return bad(p.s == S::kNone ? std::string("comes before the party's EventRinging") : std::string("comes when the party is ") + before);
+      return bad(p.s == S::kNone ? std::string("comes before the party's EventRinging")
+                                 : std::string("comes when the party is ") + before);
     case EventType::kHeld:
-      if ((p.s != S::kDialing && p.s != S::kTalking) || p.held) return bad(std::string("comes when the party is ") + before + (p.held ? " and held" : ""));
+      if ((p.s != S::kDialing && p.s != S::kTalking) || p.held)
+        return bad(std::string("comes when the party is ") + before + (p.held ? " and held" : ""));
       p.held = true;
       return;
     case EventType::kRetrieved:
-      if ((p.s != S::kDialing && p.s != S::kTalking) || !p.held) return bad(std::string("comes when the party is ") + before + " and not held");
+      if ((p.s != S::kDialing && p.s != S::kTalking) || !p.held)
+        return bad(std::string("comes when the party is ") + before + " and not held");
       p.held = false;
       return;
     case EventType::kReleased:
-      if (p.s != S::kDialing && p.s != S::kTalking) return bad(std::string("comes when the party is ") + before);
+      if (p.s != S::kDialing && p.s != S::kTalking)
+        return bad(std::string("comes when the party is ") + before);
       move_party(p, dn, S::kDone);
       p.released = true;
       return;
     case EventType::kAbandoned:
-      if (p.s != S::kRinging && p.s != S::kQueued && p.s != S::kRouting) return bad(std::string("comes when the party is ") + before);
+      if (p.s != S::kRinging && p.s != S::kQueued && p.s != S::kRouting)
+        return bad(std::string("comes when the party is ") + before);
       move_party(p, dn, S::kDone);
       return;
     case EventType::kError:
@@ -507,7 +582,8 @@ bool Judge::active_on_a_call(DnId dn) const { return active_[dn] > 0; }
 const char* Judge::must_accept(const Stimulus& s) const {
   const StimulusShape& shape = shape_of(s.kind);
   if (!shape.client_request) return nullptr;
-  const PartyState* p = shape.has_call && s.kind != StimulusKind::kMakeCall ? find_party(s.call, s.dn) : nullptr;
+  const PartyState* p =
+      shape.has_call && s.kind != StimulusKind::kMakeCall ? find_party(s.call, s.dn) : nullptr;
   switch (s.kind) {
     case StimulusKind::kAnswerCall:
       return p && p->s == PartyState::kRinging ? "the call rings there" : nullptr;
@@ -516,18 +592,21 @@ const char* Judge::must_accept(const Stimulus& s) const {
       return p && p->s == PartyState::kTalking ? "the DN talks on the call" : nullptr;
     case StimulusKind::kHoldCall:
       if (!p || p->held) return nullptr;
-      if (p->s == PartyState::kTalking || (p->s == PartyState::kDialing && p->established)) return "the DN talks on the call";
+      if (p->s == PartyState::kTalking || (p->s == PartyState::kDialing && p->established))
+        return "the DN talks on the call";
       return nullptr;
     case StimulusKind::kRetrieveCall:
-      return p && p->held && (p->s == PartyState::kDialing || p->s == PartyState::kTalking) ? "the DN holds the call"
-                                                                                            : nullptr;
+      return p && p->held && (p->s == PartyState::kDialing || p->s == PartyState::kTalking)
+                 ? "the DN holds the call"
+                 : nullptr;
     case StimulusKind::kMakeCall:
       if (!is_extension_kind(kind(s.dn)) || s.dn2 == s.dn || active_on_a_call(s.dn)) return nullptr;
       return "the extension is idle";
     case StimulusKind::kRouteCall: {
       if (!p || p->s != PartyState::kRouting || calls_[s.call].route_pending) return nullptr;
       DnKind k = kind(s.dn2);
-      if (k == DnKind::kRoutingPoint || k == DnKind::kRoutingQueue || s.dn2 == s.dn || s.dn2 == calls_[s.call].caller) {
+      if (k == DnKind::kRoutingPoint || k == DnKind::kRoutingQueue || s.dn2 == s.dn ||
+          s.dn2 == calls_[s.call].caller) {
         return nullptr;
       }
       return "the call waits for a route there";
@@ -547,10 +626,11 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   // request-accepted, judged on the state before the request.
   if (const char* why = must_accept(s)) {
     for (const Event* e = begin; e != end; ++e) {
-      if (e->type == EventType::kError && e->has(Attr::kReferenceId) && e->reference_id == s.reference_id) {
+      if (e->type == EventType::kError && e->has(Attr::kReferenceId) &&
+          e->reference_id == s.reference_id) {
         violate("request-accepted", seq, e, party_state_text(s),
-                std::string(shape.tlib) + " by " + dn(s.dn) + " on call " + call(s.call) + " was refused (" +
-                    std::to_string(error_code_of(e->error)) + "), but " + why);
+                std::string(shape.tlib) + " by " + dn(s.dn) + " on call " + call(s.call) +
+                    " was refused (" + std::to_string(error_code_of(e->error)) + "), but " + why);
       }
     }
   }
@@ -564,13 +644,16 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   // established-on-answer and established-pair.
   for (const Event* e = begin; e != end; ++e) {
     if (e->type != EventType::kEstablished) continue;
-    bool answer = (s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) && s.call == e->call;
+    bool answer = (s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) &&
+                  s.call == e->call;
     if (!answer) {
       violate("established-on-answer", seq, e, "",
-              describe(*e) + " of call " + call(e->call) + " was caused by '" + shape.verb + "', not by an answer");
+              describe(*e) + " of call " + call(e->call) + " was caused by '" + shape.verb +
+                  "', not by an answer");
     }
   }
-  if ((s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) && s.call < calls_.size()) {
+  if ((s.kind == StimulusKind::kAnswerCall || s.kind == StimulusKind::kRemoteAnswer) &&
+      s.call < calls_.size()) {
     const Event* at_caller = nullptr;
     const Event* at_other = nullptr;
     for (const Event* e = begin; e != end; ++e) {
@@ -580,19 +663,25 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
     if (at_caller || at_other) {
       const CallView& v = calls_[s.call];
       if (v.caller_monitored && !at_caller) {
-        violate("established-pair", seq, at_other, "talking", "call " + call(s.call) + " was answered, but the caller " + dn(v.caller) + " got no EventEstablished");
+        violate("established-pair", seq, at_other, "talking",
+                "call " + call(s.call) + " was answered, but the caller " + dn(v.caller) +
+                    " got no EventEstablished");
       }
       if (s.kind == StimulusKind::kAnswerCall && !at_other) {
-        violate("established-pair", seq, at_caller, "talking", "call " + call(s.call) + " was answered by " + dn(s.dn) + ", which got no EventEstablished");
+        violate("established-pair", seq, at_caller, "talking",
+                "call " + call(s.call) + " was answered by " + dn(s.dn) +
+                    ", which got no EventEstablished");
       }
       if (at_caller && at_other) {
         if (at_caller->has(Attr::kOtherDn) && at_caller->other_dn != at_other->this_dn) {
           violate("established-pair", seq, at_caller, "talking",
-                  describe(*at_caller) + " names OtherDN " + dn(at_caller->other_dn) + ", but " + dn(at_other->this_dn) + " answered");
+                  describe(*at_caller) + " names OtherDN " + dn(at_caller->other_dn) + ", but " +
+                      dn(at_other->this_dn) + " answered");
         }
         if (at_other->has(Attr::kOtherDn) && at_other->other_dn != at_caller->this_dn) {
           violate("established-pair", seq, at_other, "talking",
-                  describe(*at_other) + " names OtherDN " + dn(at_other->other_dn) + ", but the caller is " + dn(at_caller->this_dn));
+                  describe(*at_other) + " names OtherDN " + dn(at_other->other_dn) +
+                      ", but the caller is " + dn(at_caller->this_dn));
         }
       }
     }
@@ -607,7 +696,8 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
                     (!session_.profile_known || !session_.config.profile.third_party);
     if (route && (e->has(Attr::kThirdPartyDn) ? e->third_party_dn != route->dn2 : !optional)) {
       violate("route-attributes", seq, e, "routed",
-              describe(*e) + " answers the TRouteCall to " + dn(route->dn2) + " but names ThirdPartyDN " +
+              describe(*e) + " answers the TRouteCall to " + dn(route->dn2) +
+                  " but names ThirdPartyDN " +
                   (e->has(Attr::kThirdPartyDn) ? dn(e->third_party_dn) : std::string("(none)")));
     }
   }
@@ -624,18 +714,19 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   for (const Event* e = begin; e != end; ++e) {
     if (e->type == EventType::kReleased && e->call < calls_.size()) note_hangup(e->call);
   }
-  if (s.kind == StimulusKind::kRemoteRelease && s.call < calls_.size() && !calls_[s.call].caller_monitored &&
-      !calls_[s.call].outside_destination) {
+  if (s.kind == StimulusKind::kRemoteRelease && s.call < calls_.size() &&
+      !calls_[s.call].caller_monitored && !calls_[s.call].outside_destination) {
     note_hangup(s.call);
   }
   for (std::size_t h = 0; h < nhung; ++h) {
     const CallView& v = calls_[hung[h]];
     for (const auto& [d, p] : v.parties) {
       // A routing point that handed the call on (routed) is no longer in it.
-      if (p.s == PartyState::kDone || p.s == PartyState::kNone || p.s == PartyState::kRouted) continue;
+      if (p.s == PartyState::kDone || p.s == PartyState::kNone || p.s == PartyState::kRouted)
+        continue;
       violate("hangup-clears", seq, nullptr, state_name(p.s),
-              "call " + call(hung[h]) + " was hung up, but " + dn(d) + " (" + kind_name(d) + ") is left " +
-                  state_name(p.s));
+              "call " + call(hung[h]) + " was hung up, but " + dn(d) + " (" + kind_name(d) +
+                  ") is left " + state_name(p.s));
     }
   }
 
@@ -644,7 +735,8 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
     DnId d = e->this_dn;
     if (!is_extension_kind(kind(d)) || active_[d] <= 1 || extension_overloaded_[d]) continue;
     extension_overloaded_[d] = true;
-    violate("one-call-per-extension", seq, e, "", dn(d) + " is on " + std::to_string(active_[d]) + " calls at once");
+    violate("one-call-per-extension", seq, e, "",
+            dn(d) + " is on " + std::to_string(active_[d]) + " calls at once");
   }
 
   // What the stimulus tells about later requests.
@@ -662,14 +754,18 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   for (const Event* e = begin; e != end; ++e) {
     if (e->call >= calls_.size()) continue;
     CallView& v = calls_[e->call];
-    if (v.route_pending != 0 && e->has(Attr::kReferenceId) && e->reference_id == v.route_pending) v.route_pending = 0;
-    if (e->type == EventType::kNetworkReached || (e->type == EventType::kRouteUsed && e->has(Attr::kThirdPartyDn) &&
-                                                  kind(e->third_party_dn) == DnKind::kExternal)) {
+    if (v.route_pending != 0 && e->has(Attr::kReferenceId) && e->reference_id == v.route_pending)
+      v.route_pending = 0;
+    if (e->type == EventType::kNetworkReached ||
+        (e->type == EventType::kRouteUsed && e->has(Attr::kThirdPartyDn) &&
+         kind(e->third_party_dn) == DnKind::kExternal)) {
       v.outside_destination = true;
     }
-    if (e->type == EventType::kRouteUsed && !e->has(Attr::kThirdPartyDn)) v.outside_destination = true;  // unknown
+    if (e->type == EventType::kRouteUsed && !e->has(Attr::kThirdPartyDn))
+      v.outside_destination = true;  // unknown
   }
-  if (s.kind == StimulusKind::kMakeCall && s.call < calls_.size() && kind(s.dn2) == DnKind::kExternal) {
+  if (s.kind == StimulusKind::kMakeCall && s.call < calls_.size() &&
+      kind(s.dn2) == DnKind::kExternal) {
     calls_[s.call].outside_destination = true;
   }
 }
@@ -695,18 +791,21 @@ void Judge::answers() {
   // The earliest unanswered request with the event's ReferenceID answers it.
   std::vector<const Event*>& answer = scratch_.answer;
   std::vector<int>& count = scratch_.count;
-  std::vector<std::pair<uint32_t, uint32_t>>& by_ref = scratch_.by_ref;  // (ReferenceID, request), sorted
+  std::vector<std::pair<uint32_t, uint32_t>>& by_ref =
+      scratch_.by_ref;  // (ReferenceID, request), sorted
   answer.assign(stimuli.size(), nullptr);
   count.assign(stimuli.size(), 0);
   by_ref.clear();
   for (std::size_t i = 0; i < stimuli.size(); ++i) {
-    if (stimuli[i].is_client_request()) by_ref.emplace_back(stimuli[i].reference_id, static_cast<uint32_t>(i));
+    if (stimuli[i].is_client_request())
+      by_ref.emplace_back(stimuli[i].reference_id, static_cast<uint32_t>(i));
   }
   std::sort(by_ref.begin(), by_ref.end());
   for (const Event& e : events_) {
     if (!e.has(Attr::kReferenceId)) continue;
     std::size_t match = stimuli.size();
-    auto it = std::lower_bound(by_ref.begin(), by_ref.end(), std::make_pair(e.reference_id, uint32_t{0}));
+    auto it =
+        std::lower_bound(by_ref.begin(), by_ref.end(), std::make_pair(e.reference_id, uint32_t{0}));
     for (; it != by_ref.end() && it->first == e.reference_id && it->second < e.request_seq; ++it) {
       if (count[it->second] == 0) {
         match = it->second;
@@ -715,7 +814,8 @@ void Judge::answers() {
     }
     if (match == stimuli.size()) {
       violate("reference-answer", e.request_seq, &e, "",
-              describe(e) + " carries ReferenceID " + std::to_string(e.reference_id) + ", which no unanswered request has");
+              describe(e) + " carries ReferenceID " + std::to_string(e.reference_id) +
+                  ", which no unanswered request has");
       continue;
     }
     ++count[match];
@@ -742,18 +842,20 @@ void Judge::answers() {
       // (its call got EventRouteUsed after the request).
       bool carried_out = false;
       for (const Event& e : events_) {
-        carried_out = carried_out || (e.type == EventType::kRouteUsed && e.call == s.call && e.request_seq > i + 1 - 1 &&
-                                      e.request_seq >= i + 1);
+        carried_out = carried_out || (e.type == EventType::kRouteUsed && e.call == s.call &&
+                                      e.request_seq > i + 1 - 1 && e.request_seq >= i + 1);
       }
       if (s.kind == StimulusKind::kRouteCall && paused && !carried_out) continue;
       violate("reference-answer", seq, nullptr, party_state_text(s),
-              std::string(tlib) + " by " + dn(s.dn) + " (ReferenceID " + std::to_string(s.reference_id) + ") got no answer");
+              std::string(tlib) + " by " + dn(s.dn) + " (ReferenceID " +
+                  std::to_string(s.reference_id) + ") got no answer");
       continue;
     }
     bool error = a->type == EventType::kError;
     if (!error && a->type != answer_type(s.kind)) {
       violate("reference-answer", seq, a, party_state_text(s),
-              std::string(tlib) + " was answered by " + describe(*a) + ", not " + event_name(answer_type(s.kind)));
+              std::string(tlib) + " was answered by " + describe(*a) + ", not " +
+                  event_name(answer_type(s.kind)));
     }
     if (a->this_dn != s.dn && !(s.kind == StimulusKind::kRouteCall && error)) {
       violate("reference-answer", seq, a, party_state_text(s),
@@ -763,13 +865,16 @@ void Judge::answers() {
     if (!late_route) {
       if (a->request_seq != seq) {
         violate("reference-answer", seq, a, party_state_text(s),
-                std::string(tlib) + " was answered by " + describe(*a) + ", caused by a later stimulus");
+                std::string(tlib) + " was answered by " + describe(*a) +
+                    ", caused by a later stimulus");
       } else if (first_of[seq] < events_.size() && &events_[first_of[seq]] != a) {
-        violate("reference-answer", seq, a, party_state_text(s),
-                std::string(tlib) + "'s answer " + describe(*a) + " is not the first event it causes");
+        violate(
+            "reference-answer", seq, a, party_state_text(s),
+            std::string(tlib) + "'s answer " + describe(*a) + " is not the first event it causes");
       }
       if (error && a->request_seq == seq) {
-        for (std::size_t k = first_of[seq]; k < events_.size() && events_[k].request_seq == seq; ++k) {
+        for (std::size_t k = first_of[seq]; k < events_.size() && events_[k].request_seq == seq;
+             ++k) {
           if (&events_[k] != a) {
             violate("refused-changes-nothing", seq, &events_[k], party_state_text(s),
                     std::string(tlib) + " was refused, yet it caused " + describe(events_[k]));
@@ -784,9 +889,12 @@ void Judge::answers() {
 
 void Judge::event_values(const Event& e, const CallView& v) {
   uint32_t r = e.request_seq;
-  auto bad = [&](const std::string& why) { violate("attribute-values", r, &e, "", describe(e) + " " + why); };
+  auto bad = [&](const std::string& why) {
+    violate("attribute-values", r, &e, "", describe(e) + " " + why);
+  };
   bool third = e.type == EventType::kDiverted || e.type == EventType::kRouteUsed;
-  if (!third && (e.has(Attr::kThirdPartyDn) || e.has(Attr::kThirdPartyDnRole) || e.has(Attr::kThirdPartyQueue))) {
+  if (!third && (e.has(Attr::kThirdPartyDn) || e.has(Attr::kThirdPartyDnRole) ||
+                 e.has(Attr::kThirdPartyQueue))) {
     bad("carries a third-party attribute, which only EventDiverted and EventRouteUsed have");
   }
   if (e.has(Attr::kErrorCode)) bad("carries ErrorCode, which only EventError has");
@@ -796,8 +904,8 @@ void Judge::event_values(const Event& e, const CallView& v) {
   bool role_free = e.type == EventType::kDiverted;
   if (e.has(Attr::kThisDnRole) && !role_free &&
       e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination)) {
-    bad(std::string("carries ThisDNRole ") + dn_role_name(e.this_role) + "; the " + (caller ? "caller" : "called side") +
-        " is " + (caller ? "Origination" : "Destination"));
+    bad(std::string("carries ThisDNRole ") + dn_role_name(e.this_role) + "; the " +
+        (caller ? "caller" : "called side") + " is " + (caller ? "Origination" : "Destination"));
   }
   if (e.has(Attr::kOtherDnRole) && !role_free &&
       e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination)) {
@@ -805,41 +913,57 @@ void Judge::event_values(const Event& e, const CallView& v) {
         (caller ? "Destination" : "Origination"));
   }
   if (e.has(Attr::kOtherDn) && e.other_dn == e.this_dn) bad("names its own DN as OtherDN");
-  if (e.has(Attr::kThirdPartyDn) && e.third_party_dn == e.this_dn) bad("names its own DN as ThirdPartyDN");
-  if (e.type == EventType::kDestinationBusy && !e.has(Attr::kCallState)) bad("carries no CallState (footnote a: it gives the reason)");
+  if (e.has(Attr::kThirdPartyDn) && e.third_party_dn == e.this_dn)
+    bad("names its own DN as ThirdPartyDN");
+  if (e.type == EventType::kDestinationBusy && !e.has(Attr::kCallState))
+    bad("carries no CallState (footnote a: it gives the reason)");
   if (e.has(Attr::kCallState)) {
     CallState c = e.call_state;
     switch (e.type) {
-      case EventType::kDestinationBusy: break;  // footnote a: the reason the switch gave (switch-stimulus)
+      case EventType::kDestinationBusy:
+        break;  // footnote a: the reason the switch gave (switch-stimulus)
       case EventType::kDiverted:
-        if (c != CallState::kOk && c != CallState::kRedirected) bad(std::string("carries CallState ") + call_state_name(c));
+        if (c != CallState::kOk && c != CallState::kRedirected)
+          bad(std::string("carries CallState ") + call_state_name(c));
         break;
-      case EventType::kRouteUsed: break;  // route-used-callstate
+      case EventType::kRouteUsed:
+        break;  // route-used-callstate
       default:
-        if (c != CallState::kOk) bad(std::string("carries CallState ") + call_state_name(c) + " where the document names OK");
+        if (c != CallState::kOk)
+          bad(std::string("carries CallState ") + call_state_name(c) +
+              " where the document names OK");
     }
   }
   // party-kind
   DnKind k = kind(e.this_dn);
   bool fits = true;
   switch (k) {
-    case DnKind::kExternal: fits = false; break;
+    case DnKind::kExternal:
+      fits = false;
+      break;
     case DnKind::kAcdQueue:
-      fits = e.type == EventType::kQueued || e.type == EventType::kDiverted || e.type == EventType::kAbandoned;
+      fits = e.type == EventType::kQueued || e.type == EventType::kDiverted ||
+             e.type == EventType::kAbandoned;
       break;
     case DnKind::kRoutingPoint:
-      fits = e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed || e.type == EventType::kAbandoned;
+      fits = e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed ||
+             e.type == EventType::kAbandoned;
       break;
     case DnKind::kRoutingQueue:
-      fits = e.type == EventType::kQueued || e.type == EventType::kRouteRequest || e.type == EventType::kRouteUsed ||
-             e.type == EventType::kDiverted || e.type == EventType::kAbandoned;
+      fits = e.type == EventType::kQueued || e.type == EventType::kRouteRequest ||
+             e.type == EventType::kRouteUsed || e.type == EventType::kDiverted ||
+             e.type == EventType::kAbandoned;
       break;
     case DnKind::kExtension:
     case DnKind::kRemoteExtension:
-      fits = e.type != EventType::kRouteRequest && e.type != EventType::kRouteUsed && e.type != EventType::kDiverted;
+      fits = e.type != EventType::kRouteRequest && e.type != EventType::kRouteUsed &&
+             e.type != EventType::kDiverted;
       break;
   }
-  if (!fits) violate("party-kind", r, &e, "", describe(e) + " does not fit " + dn(e.this_dn) + "'s kind (" + kind_name(e.this_dn) + ")");
+  if (!fits)
+    violate(
+        "party-kind", r, &e, "",
+        describe(e) + " does not fit " + dn(e.this_dn) + "'s kind (" + kind_name(e.this_dn) + ")");
 }
 
 // ---- Rules over a stimulus and what it caused -------------------------------------------
@@ -852,73 +976,94 @@ void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
   for (const Event* e = begin; e != end; ++e) {
     if (e->type == EventType::kError || e->call >= calls_.size()) continue;
     CallView& v = calls_[e->call];
-    const Stimulus* cause = !observed && e->request_seq >= 1 && e->request_seq <= session_.stimuli.size()
-                                ? &session_.stimuli[e->request_seq - 1]
-                                : nullptr;
+    const Stimulus* cause =
+        !observed && e->request_seq >= 1 && e->request_seq <= session_.stimuli.size()
+            ? &session_.stimuli[e->request_seq - 1]
+            : nullptr;
     bool delivery = e->type == EventType::kRinging || e->type == EventType::kRouteRequest ||
                     (e->type == EventType::kQueued && kind(e->this_dn) != DnKind::kExtension);
     if (delivery && v.sent_to != kNoDn && e->this_dn != v.sent_to) {
-      bool other_queue = e->type == EventType::kQueued && cause && cause->kind == StimulusKind::kQueue && cause->dn == e->this_dn;
-      bool pickup = e->type == EventType::kRinging && cause && cause->kind == StimulusKind::kPickup && cause->dn == e->this_dn;
+      bool other_queue = e->type == EventType::kQueued && cause &&
+                         cause->kind == StimulusKind::kQueue && cause->dn == e->this_dn;
+      bool pickup = e->type == EventType::kRinging && cause &&
+                    cause->kind == StimulusKind::kPickup && cause->dn == e->this_dn;
       if (!other_queue && !pickup) {
-        violate("delivered-where-sent", seq, e, "", describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
+        violate("delivered-where-sent", seq, e, "",
+                describe(*e) + ", but call " + call(e->call) + " was sent to " + dn(v.sent_to));
       }
     }
     if (!observed && e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn)) &&
         !(cause && cause->kind == StimulusKind::kPark && cause->dn == e->this_dn)) {
-      violate("delivered-where-sent", seq, e, "", describe(*e) + ": a call is queued at an extension only when parked there");
+      violate("delivered-where-sent", seq, e, "",
+              describe(*e) + ": a call is queued at an extension only when parked there");
     }
     if (e->type == EventType::kDialing && e->this_dn != v.caller) {
-      violate("party-order", seq, e, "", describe(*e) + ", but the caller of " + call(e->call) + " is " + dn(v.caller));
+      violate("party-order", seq, e, "",
+              describe(*e) + ", but the caller of " + call(e->call) + " is " + dn(v.caller));
     }
-    if (e->this_dn == v.caller && e->has(Attr::kOtherDn) && v.caller_other != kNoDn && e->other_dn != v.caller_other &&
-        e->type != EventType::kDestinationBusy) {
-      violate("caller-other-dn", seq, e, "", describe(*e) + " names OtherDN " + dn(e->other_dn) + "; the caller's call is with " +
-                                                 dn(v.caller_other));
+    if (e->this_dn == v.caller && e->has(Attr::kOtherDn) && v.caller_other != kNoDn &&
+        e->other_dn != v.caller_other && e->type != EventType::kDestinationBusy) {
+      violate("caller-other-dn", seq, e, "",
+              describe(*e) + " names OtherDN " + dn(e->other_dn) + "; the caller's call is with " +
+                  dn(v.caller_other));
     }
-    if (e->this_dn == v.caller && (e->type == EventType::kDestinationBusy || e->type == EventType::kEstablished)) {
+    if (e->this_dn == v.caller &&
+        (e->type == EventType::kDestinationBusy || e->type == EventType::kEstablished)) {
       v.caller_other = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
     }
     if (e->type == EventType::kRouteUsed) {
       // Default routing carries no ReferenceID (TLIB-FACTS): all an observed stream shows.
       bool by_request = observed ? e->has(Attr::kReferenceId)
-                                 : !(cause && cause->kind == StimulusKind::kRouteTimeout && cause->call == e->call);
+                                 : !(cause && cause->kind == StimulusKind::kRouteTimeout &&
+                                     cause->call == e->call);
       if (e->has(Attr::kThirdPartyDn) && v.sent_to != kNoDn && e->third_party_dn != v.sent_to) {
-        violate("delivered-where-sent", seq, e, "routed", describe(*e) + " names ThirdPartyDN " + dn(e->third_party_dn) +
-                                                             ", but the call was routed to " + dn(v.sent_to));
+        violate("delivered-where-sent", seq, e, "routed",
+                describe(*e) + " names ThirdPartyDN " + dn(e->third_party_dn) +
+                    ", but the call was routed to " + dn(v.sent_to));
       }
       if (!by_request && !e->has(Attr::kThirdPartyDn) && known && prof.third_party) {
-        violate("route-attributes", seq, e, "routed", describe(*e) + " after default routing carries no ThirdPartyDN (profile third-party on)");
+        violate("route-attributes", seq, e, "routed",
+                describe(*e) +
+                    " after default routing carries no ThirdPartyDN (profile third-party on)");
       }
       bool want_state = !known || prof.route_used_call_state;
-      if (!known) seen_ = static_cast<uint16_t>(seen_ | (1u << (2 * 2 + (e->has(Attr::kCallState) ? 0 : 1))));
+      if (!known)
+        seen_ = static_cast<uint16_t>(seen_ | (1u << (2 * 2 + (e->has(Attr::kCallState) ? 0 : 1))));
       CallState want = by_request ? CallState::kOk : CallState::kRedirected;
-      if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want) : (known && want_state)) {
+      if (e->has(Attr::kCallState) ? (!want_state || e->call_state != want)
+                                   : (known && want_state)) {
         violate("route-used-callstate", seq, e, "routed",
-                describe(*e) + (by_request ? " answers a TRouteCall" : " follows default routing") + ": CallState must be " +
-                    (want_state ? call_state_name(want) : "absent") + ", not " +
+                describe(*e) + (by_request ? " answers a TRouteCall" : " follows default routing") +
+                    ": CallState must be " + (want_state ? call_state_name(want) : "absent") +
+                    ", not " +
                     (e->has(Attr::kCallState) ? call_state_name(e->call_state) : "absent"));
       }
       v.route_ref = 0;
       v.transit = true;
     }
-    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn))) v.parked_at = e->this_dn;
+    if (e->type == EventType::kQueued && is_extension_kind(kind(e->this_dn)))
+      v.parked_at = e->this_dn;
     if (e->type == EventType::kDialing || e->type == EventType::kDiverted) v.transit = true;
     if (delivery || e->type == EventType::kQueued || e->type == EventType::kDestinationBusy ||
-        (e->type == EventType::kNetworkReached && !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
-        e->type == EventType::kReleased || e->type == EventType::kAbandoned || e->type == EventType::kEstablished) {
+        (e->type == EventType::kNetworkReached &&
+         !(known && prof.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
+        e->type == EventType::kReleased || e->type == EventType::kAbandoned ||
+        e->type == EventType::kEstablished) {
       v.transit = false;
     }
     if (e->type == EventType::kReleased && e->this_dn == v.caller) v.route_ref = 0;
     // network-reached
     // switch-stimulus, observed: busy at a DN T-Server monitors gives Busy (pinned).
     if (observed && e->type == EventType::kDestinationBusy && e->has(Attr::kOtherDn) &&
-        is_extension_kind(kind(e->other_dn)) && (!e->has(Attr::kCallState) || e->call_state != CallState::kBusy)) {
-      violate("switch-stimulus", seq, e, "dialing", describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
+        is_extension_kind(kind(e->other_dn)) &&
+        (!e->has(Attr::kCallState) || e->call_state != CallState::kBusy)) {
+      violate("switch-stimulus", seq, e, "dialing",
+              describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
     }
     if (e->type == EventType::kEstablished && e->this_dn == v.caller) {
       DnId dest = e->has(Attr::kOtherDn) ? e->other_dn : v.sent_to;
-      bool outside = dest != kNoDn && (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
+      bool outside = dest != kNoDn &&
+                     (kind(dest) == DnKind::kExternal || kind(dest) == DnKind::kRemoteExtension);
       // Nobody but the caller in the call, and no destination named: T-Server knows every
       // DN it monitors (*DIAL), so the call went outside.
       if (dest == kNoDn && v.parties.size() == 1) outside = true;
@@ -929,15 +1074,20 @@ void Judge::event_rules(uint32_t seq, const Event* begin, const Event* end) {
       const PartyState* a = find_party(e->call, v.caller);
       bool reached = a && a->reached;
       const Event* prev = e > events_.data() ? e - 1 : nullptr;
-      bool just_before = prev && prev->type == EventType::kNetworkReached && prev->call == e->call && prev->request_seq == e->request_seq;
+      bool just_before = prev && prev->type == EventType::kNetworkReached &&
+                         prev->call == e->call && prev->request_seq == e->request_seq;
       if (outside && !reached) {
-        violate("network-reached", seq, e, "dialing", describe(*e) + " of a call beyond the network, with no EventNetworkReached before it");
+        violate(
+            "network-reached", seq, e, "dialing",
+            describe(*e) + " of a call beyond the network, with no EventNetworkReached before it");
       } else if (outside && known && !observed) {  // an observed stream shows no stimuli to tell
         bool simulated = prof.network_reached == SwitchProfile::NetworkReached::kSimulated;
         if (simulated != just_before) {
           violate("network-reached", seq, e, "dialing",
-                  describe(*e) + (simulated ? ": the switch does not report network reached, so T-Server sends EventNetworkReached right before it"
-                                            : ": the switch reports network reached when the call reaches it, not with the answer"));
+                  describe(*e) + (simulated ? ": the switch does not report network reached, so "
+                                              "T-Server sends EventNetworkReached right before it"
+                                            : ": the switch reports network reached when the call "
+                                              "reaches it, not with the answer"));
         }
       }
     }
@@ -949,7 +1099,9 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
   auto seq = static_cast<uint32_t>(index + 1);
   auto refused = [&]() {
     for (const Event* e = begin; e != end; ++e) {
-      if (e->type == EventType::kError && s.is_client_request() && e->reference_id == s.reference_id) return true;
+      if (e->type == EventType::kError && s.is_client_request() &&
+          e->reference_id == s.reference_id)
+        return true;
     }
     return false;
   };
@@ -961,44 +1113,56 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
                   (s.kind == StimulusKind::kRemoteRelease && !v.caller_monitored);
     bool caller_released = false;
     for (const Event* e = begin; e != end; ++e) {
-      if (e->type == EventType::kReleased && e->call == s.call && e->this_dn == v.caller) caller_released = true;
+      if (e->type == EventType::kReleased && e->call == s.call && e->this_dn == v.caller)
+        caller_released = true;
     }
     if (hangup && (caller_released || !v.caller_monitored)) {
       const Event* abandoned = nullptr;
       const Event* error = nullptr;
       for (const Event* e = begin; e != end; ++e) {
-        if (e->type == EventType::kAbandoned && e->call == s.call && e->this_dn == v.route_point && !abandoned) abandoned = e;
-        if (e->type == EventType::kError && e->has(Attr::kReferenceId) && e->reference_id == v.route_ref) error = e;
+        if (e->type == EventType::kAbandoned && e->call == s.call && e->this_dn == v.route_point &&
+            !abandoned)
+          abandoned = e;
+        if (e->type == EventType::kError && e->has(Attr::kReferenceId) &&
+            e->reference_id == v.route_ref)
+          error = e;
       }
       if (error && error->this_dn != v.route_point) {
         violate("route-error-after-abandoned", seq, error, "routing",
-                describe(*error) + " answers the TRouteCall of " + dn(v.route_point) + " at another DN");
+                describe(*error) + " answers the TRouteCall of " + dn(v.route_point) +
+                    " at another DN");
       }
       if (!error) {
         violate("route-error-after-abandoned", seq, abandoned, "routing",
-                "call " + call(s.call) + " was hung up while its TRouteCall (ReferenceID " + std::to_string(v.route_ref) +
-                    ") was pending, but " + dn(v.route_point) + " got no EventError for it");
+                "call " + call(s.call) + " was hung up while its TRouteCall (ReferenceID " +
+                    std::to_string(v.route_ref) + ") was pending, but " + dn(v.route_point) +
+                    " got no EventError for it");
       } else if (!abandoned || error < abandoned) {
         violate("route-error-after-abandoned", seq, error, "routing",
-                describe(*error) + " answers the pending TRouteCall before " + dn(v.route_point) + "'s EventAbandoned");
+                describe(*error) + " answers the pending TRouteCall before " + dn(v.route_point) +
+                    "'s EventAbandoned");
       }
       v.route_ref = 0;
     }
   }
   // switch-stimulus: the far end answers or is busy while the call waits at an outside
   // destination (Outbound Call): the caller gets EventEstablished or EventDestinationBusy.
-  if (names_call && (s.kind == StimulusKind::kRemoteAnswer || s.kind == StimulusKind::kRemoteBusy)) {
+  if (names_call &&
+      (s.kind == StimulusKind::kRemoteAnswer || s.kind == StimulusKind::kRemoteBusy)) {
     const CallView& v = calls_[s.call];
     const PartyState* a = find_party(s.call, v.caller);
     bool waiting = a && a->s == PartyState::kDialing && !a->established && !a->busy && !v.transit &&
                    v.route_ref == 0 && v.sent_to != kNoDn && kind(v.sent_to) == DnKind::kExternal;
-    EventType want = s.kind == StimulusKind::kRemoteAnswer ? EventType::kEstablished : EventType::kDestinationBusy;
+    EventType want = s.kind == StimulusKind::kRemoteAnswer ? EventType::kEstablished
+                                                           : EventType::kDestinationBusy;
     bool shown = false;
-    for (const Event* e = begin; e != end; ++e) shown = shown || (e->type == want && e->this_dn == v.caller && e->call == s.call);
+    for (const Event* e = begin; e != end; ++e)
+      shown = shown || (e->type == want && e->this_dn == v.caller && e->call == s.call);
     if (waiting && !shown) {
       violate("switch-stimulus", seq, nullptr, "dialing",
-              std::string(shape_of(s.kind).verb) + " of call " + call(s.call) + ", which waits at " + dn(v.sent_to) +
-                  ", gave the caller " + dn(v.caller) + " no " + event_name(want));
+              std::string(shape_of(s.kind).verb) + " of call " + call(s.call) +
+                  ", which waits at " + dn(v.sent_to) + ", gave the caller " + dn(v.caller) +
+                  " no " + event_name(want));
     }
   }
   // Where the stimulus sends the call (delivered-where-sent) and what it leaves pending.
@@ -1038,7 +1202,8 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
   for (const Event* e = begin; e != end; ++e) {
     if (e->type == EventType::kDestinationBusy && s.kind != StimulusKind::kRemoteBusy &&
         (!e->has(Attr::kCallState) || e->call_state != CallState::kBusy)) {
-      violate("switch-stimulus", seq, e, "dialing", describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
+      violate("switch-stimulus", seq, e, "dialing",
+              describe(*e) + " reports a busy DN T-Server monitors: CallState Busy");
     }
   }
   // switch-stimulus: remote-busy's reason.
@@ -1047,7 +1212,8 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
       if (e->type == EventType::kDestinationBusy && e->call == s.call) {
         CallState want = s.has_call_state ? s.call_state : CallState::kBusy;
         if (!e->has(Attr::kCallState) || e->call_state != want) {
-          violate("switch-stimulus", seq, e, "dialing", describe(*e) + " answers remote-busy with reason " + call_state_name(want));
+          violate("switch-stimulus", seq, e, "dialing",
+                  describe(*e) + " answers remote-busy with reason " + call_state_name(want));
         }
       }
     }
@@ -1073,20 +1239,26 @@ void Judge::left_behind(uint32_t seq, bool at_end) {
       }
     }
     for (const auto& [d, p] : v.parties) {
-      bool holding = p.s == PartyState::kQueued || p.s == PartyState::kRouting || p.s == PartyState::kRinging ||
+      bool holding = p.s == PartyState::kQueued || p.s == PartyState::kRouting ||
+                     p.s == PartyState::kRinging ||
                      (p.s == PartyState::kRouted && kind(d) == DnKind::kRoutingQueue);
       if (!holding) continue;
       const char* why = nullptr;
-      if (over) why = "is over";
-      else if (talking) why = "is established";
-      else if (p.s != PartyState::kRinging && ringing != kNoDn) why = "rings elsewhere";
-      else if (p.s == PartyState::kRinging && nringing > 1) why = "rings at another DN too";
-      else if (p.s == PartyState::kRouted) why = "was routed on without EventDiverted";
+      if (over)
+        why = "is over";
+      else if (talking)
+        why = "is established";
+      else if (p.s != PartyState::kRinging && ringing != kNoDn)
+        why = "rings elsewhere";
+      else if (p.s == PartyState::kRinging && nringing > 1)
+        why = "rings at another DN too";
+      else if (p.s == PartyState::kRouted)
+        why = "was routed on without EventDiverted";
       if (!why) continue;
       v.reported_left = true;
       violate("left-behind", at_end ? 0 : seq, nullptr, state_name(p.s),
-              "call " + call(static_cast<CallId>(c)) + " " + why + ", but " + dn(d) + " (" + kind_name(d) + ") is left " +
-                  state_name(p.s));
+              "call " + call(static_cast<CallId>(c)) + " " + why + ", but " + dn(d) + " (" +
+                  kind_name(d) + ") is left " + state_name(p.s));
       break;
     }
   }
@@ -1099,16 +1271,18 @@ void Judge::pending_steps(uint32_t seq) {
     // Delivery to an outside DN shows only as the caller's EventNetworkReached, if at all.
     // A busy extension shows only as the caller's EventDestinationBusy: nothing for an
     // outside caller.
-    bool silent = v.sent_to != kNoDn &&
-                  ((kind(v.sent_to) == DnKind::kExternal &&
-                    (!v.caller_monitored || !session_.profile_known ||
-                     session_.config.profile.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
-                   (!v.caller_monitored && is_extension_kind(kind(v.sent_to))));
+    bool silent =
+        v.sent_to != kNoDn &&
+        ((kind(v.sent_to) == DnKind::kExternal &&
+          (!v.caller_monitored || !session_.profile_known ||
+           session_.config.profile.network_reached == SwitchProfile::NetworkReached::kSimulated)) ||
+         (!v.caller_monitored && is_extension_kind(kind(v.sent_to))));
     if (silent) v.transit = false;
     if (!v.transit && v.route_ref == 0) continue;
     violate("pending-steps", seq, nullptr, "",
             "the session is not paused, yet call " + call(static_cast<CallId>(c)) +
-                (v.route_ref ? "'s TRouteCall was not carried out" : " was not delivered to " + dn(v.sent_to)) +
+                (v.route_ref ? "'s TRouteCall was not carried out"
+                             : " was not delivered to " + dn(v.sent_to)) +
                 " within the stimulus");
     v.transit = false;
     v.route_ref = 0;
@@ -1124,13 +1298,16 @@ Verdict Judge::run() {
       attribute_rules(e);
       // Footnote a of Routing **: a routing point's EventError for its call comes after
       // its EventAbandoned, never before.
-      if (e.type == EventType::kError && e.call < calls_.size() && is_routing_kind(kind(e.this_dn))) {
+      if (e.type == EventType::kError && e.call < calls_.size() &&
+          is_routing_kind(kind(e.this_dn))) {
         const PartyState* p = find_party(e.call, e.this_dn);
-        const PartyState* a = calls_[e.call].caller == kNoDn ? nullptr : find_party(e.call, calls_[e.call].caller);
+        const PartyState* a =
+            calls_[e.call].caller == kNoDn ? nullptr : find_party(e.call, calls_[e.call].caller);
         bool hung_up = a && a->released;  // the caller's hang-up is what the error answers
         if (hung_up && p && (p->s == PartyState::kRouting || p->s == PartyState::kQueued)) {
           violate("route-error-after-abandoned", 0, &e, "routing",
-                  describe(e) + " comes while " + dn(e.this_dn) + " still holds the call, before its EventAbandoned");
+                  describe(e) + " comes while " + dn(e.this_dn) +
+                      " still holds the call, before its EventAbandoned");
         }
       }
       if (e.type != EventType::kError && e.call < calls_.size() && calls_[e.call].caller != kNoDn) {
@@ -1153,10 +1330,12 @@ Verdict Judge::run() {
     answers();
   }
   flows();
-  std::stable_sort(out_.violations.begin(), out_.violations.end(), [](const Violation& a, const Violation& b) {
-    uint32_t x = a.request_seq == 0 ? UINT32_MAX : a.request_seq, y = b.request_seq == 0 ? UINT32_MAX : b.request_seq;
-    return x < y;
-  });
+  std::stable_sort(out_.violations.begin(), out_.violations.end(),
+                   [](const Violation& a, const Violation& b) {
+                     uint32_t x = a.request_seq == 0 ? UINT32_MAX : a.request_seq,
+                              y = b.request_seq == 0 ? UINT32_MAX : b.request_seq;
+                     return x < y;
+                   });
   return std::move(out_);
 }
 

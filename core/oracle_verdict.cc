@@ -27,11 +27,12 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
   int queues = 0;
   for (const Event* e : events) {
     const Stimulus* s = cause(e);
-    if (e->type == EventType::kDiverted && f.bound_by[1] == kNoDn && s && s->kind == StimulusKind::kDivert) {
+    if (e->type == EventType::kDiverted && f.bound_by[1] == kNoDn && s &&
+        s->kind == StimulusKind::kDivert) {
       f.bound_by[1] = s->dn2;
     }
-    if (e->type == EventType::kQueued && kind(e->this_dn) == DnKind::kAcdQueue && ++queues == 2 && s &&
-        s->kind == StimulusKind::kQueue) {
+    if (e->type == EventType::kQueued && kind(e->this_dn) == DnKind::kAcdQueue && ++queues == 2 &&
+        s && s->kind == StimulusKind::kQueue) {
       f.bound_by[2] = s->dn;
     }
     if (e->type == EventType::kRouteUsed && !route_used) route_used = e;
@@ -41,7 +42,8 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
     f.by_request = route_used && route_used->has(Attr::kReferenceId);
     if (released) {
       for (const Event& e : events_) {
-        if (e.type == EventType::kError && e.call == c && e.seq > released->seq && e.has(Attr::kReferenceId)) {
+        if (e.type == EventType::kError && e.call == c && e.seq > released->seq &&
+            e.has(Attr::kReferenceId)) {
           f.route_pending = !route_used;
         }
       }
@@ -54,19 +56,23 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
     for (std::size_t i = 0; i < st.size() && release_seq == 0; ++i) {
       bool events_after = false;
       for (const Event* e : events) events_after = events_after || e->request_seq == i + 1;
-      if (st[i].kind == StimulusKind::kRemoteRelease && st[i].call == c && events_after) release_seq = static_cast<uint32_t>(i + 1);
+      if (st[i].kind == StimulusKind::kRemoteRelease && st[i].call == c && events_after)
+        release_seq = static_cast<uint32_t>(i + 1);
     }
   }
   // The last accepted TRouteCall (not answered by EventError in its own stimulus) before
   // the route was carried out, or before the caller hung up.
-  uint32_t until = route_used ? route_used->request_seq : release_seq != 0 ? release_seq : UINT32_MAX;
+  uint32_t until = route_used         ? route_used->request_seq
+                   : release_seq != 0 ? release_seq
+                                      : UINT32_MAX;
   const Stimulus* route = nullptr;
   for (std::size_t i = 0; i < st.size() && i + 1 <= until; ++i) {
     const Stimulus& s = st[i];
     if (s.kind != StimulusKind::kRouteCall || s.call != c) continue;
     bool refused = false;
     for (const Event& e : events_) {
-      if (e.type == EventType::kError && e.request_seq == i + 1 && e.reference_id == s.reference_id) refused = true;
+      if (e.type == EventType::kError && e.request_seq == i + 1 && e.reference_id == s.reference_id)
+        refused = true;
     }
     if (!refused && (i + 1 < until || release_seq == 0 || route_used)) route = &s;
   }
@@ -102,7 +108,8 @@ void Judge::flows() {
     CallFacts facts = call_facts(static_cast<CallId>(c), events);
     const auto& candidate = candidates(kind(facts.caller), kind(facts.dialed));
     results.assign(candidate.size(), MatchResult{});
-    for (std::size_t i = 0; i < candidate.size(); ++i) results[i] = match_flow(session_, &buffers, *candidate[i], events, facts);
+    for (std::size_t i = 0; i < candidate.size(); ++i)
+      results[i] = match_flow(session_, &buffers, *candidate[i], events, facts);
     // 1. A flow or point that accounts for every event (a normal flow's conversation may
     //    go on after its last row: the generic rules judge that). 2. A normal flow the
     //    events are a beginning of (the call is still under way). 3. Neither: the call
@@ -116,9 +123,10 @@ void Judge::flows() {
       bool after_ok = true;
       for (std::size_t k = r.consumed; k < events.size() && after_ok; ++k) {
         const Event& e = *events[k];
-        bool party = std::find(r.binding.dn.begin(), r.binding.dn.end(), e.this_dn) != r.binding.dn.end();
-        bool talk = e.type == EventType::kReleased || e.type == EventType::kHeld || e.type == EventType::kRetrieved ||
-                    e.type == EventType::kAbandoned;
+        bool party =
+            std::find(r.binding.dn.begin(), r.binding.dn.end(), e.this_dn) != r.binding.dn.end();
+        bool talk = e.type == EventType::kReleased || e.type == EventType::kHeld ||
+                    e.type == EventType::kRetrieved || e.type == EventType::kAbandoned;
         after_ok = party && talk;
       }
       if (r.complete && (all || after_ok)) return 3;
@@ -137,7 +145,8 @@ void Judge::flows() {
       }
       const MatchResult& b = results[best];
       bool better = k > best_rank ||
-                    (k == best_rank && (r.consumed > b.consumed || (r.consumed == b.consumed && r.attrs_ok && !b.attrs_ok)));
+                    (k == best_rank && (r.consumed > b.consumed ||
+                                        (r.consumed == b.consumed && r.attrs_ok && !b.attrs_ok)));
       if (better) {
         best = i;
         best_rank = k;
@@ -158,8 +167,9 @@ void Judge::flows() {
       f.stars = bp.point.c_str();
       for (std::size_t i = 0; i < candidate.size(); ++i) {
         int idx = candidate[i]->point_index;
-        if (i != best && candidate[i]->key != bp.key && rank(i) == 3 && results[i].consumed == br.consumed &&
-            results[i].attrs_ok == br.attrs_ok && std::find(f.also.begin(), f.also.end(), idx) == f.also.end()) {
+        if (i != best && candidate[i]->key != bp.key && rank(i) == 3 &&
+            results[i].consumed == br.consumed && results[i].attrs_ok == br.attrs_ok &&
+            std::find(f.also.begin(), f.also.end(), idx) == f.also.end()) {
           f.also.push_back(idx);
         }
       }
@@ -186,7 +196,8 @@ void Judge::flows() {
       v.first_event = br.bad_type;
       v.has_event = true;
       v.state = bp.key + " " + bp.point;
-      v.message = "call " + call(static_cast<CallId>(c)) + " follows '" + bp.title + "' (" + bp.point + "), " + br.bad;
+      v.message = "call " + call(static_cast<CallId>(c)) + " follows '" + bp.title + "' (" +
+                  bp.point + "), " + br.bad;
       out_.violations.push_back(std::move(v));
     }
     out_.flows.push_back(std::move(f));
@@ -196,8 +207,8 @@ void Judge::flows() {
     if (((seen_all >> (2 * i)) & 3u) == 3u) {
       const ProfileOption& o = profile_options()[i];
       violate("switch-profile", 0, nullptr, "",
-              std::string("the session shows both alternatives of '") + o.name + "' (" + o.values[0] + " and " +
-                  o.values[1] + "); a switch takes one");
+              std::string("the session shows both alternatives of '") + o.name + "' (" +
+                  o.values[0] + " and " + o.values[1] + "); a switch takes one");
     }
   }
 }
@@ -207,17 +218,19 @@ void Judge::flows() {
 // point of the flow (the next row's, or the caller's hang-up where an interruption point
 // starts), or when no stimuli are known; a stimulus the document does not have here takes
 // the call beyond the document, where the generic rules alone judge it.
-bool Judge::departure(CallId c, const std::vector<const Event*>& events, const Pattern& p, const MatchResult& r) {
+bool Judge::departure(CallId c, const std::vector<const Event*>& events, const Pattern& p,
+                      const MatchResult& r) {
   const Event* d = r.consumed < events.size() ? events[r.consumed] : nullptr;
   const Pattern& normal = *p.normal;
   std::size_t row = p.is_normal() ? r.rows : std::min(r.rows, p.after);
   bool due = session_.observed;
-  if (!due && d && d->request_seq >= 1 && d->request_seq <= session_.stimuli.size() && row < SIZE_MAX &&
-      row < r.limit) {
+  if (!due && d && d->request_seq >= 1 && d->request_seq <= session_.stimuli.size() &&
+      row < SIZE_MAX && row < r.limit) {
     const Stimulus& s = session_.stimuli[d->request_seq - 1];
     uint32_t bit = 1u << static_cast<int>(s.kind);
     bool names_call = shape_of(s.kind).has_call && s.call == c;
-    if (!p.is_normal() && r.complete) return false;  // after an interruption point the document says no more
+    if (!p.is_normal() && r.complete)
+      return false;  // after an interruption point the document says no more
     if (!p.is_normal() && r.rows >= p.after) due = names_call && (p.rows[p.after].triggers & bit);
     if (row < normal.rows.size()) {
       const Row& next = normal.rows[row];
@@ -228,8 +241,9 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
       using K = StimulusKind;
       bool busy = d->type == EventType::kDestinationBusy;
       bool timing = s.kind == K::kStep || s.kind == K::kResume;
-      bool sends = names_call && (s.kind == K::kMakeCall || s.kind == K::kInbound || s.kind == K::kDivert ||
-                                  s.kind == K::kRouteCall || s.kind == K::kRouteTimeout);
+      bool sends =
+          names_call && (s.kind == K::kMakeCall || s.kind == K::kInbound || s.kind == K::kDivert ||
+                         s.kind == K::kRouteCall || s.kind == K::kRouteTimeout);
       if (next.deliver && !busy && (timing || sends)) due = true;
     }
     bool hangup = (s.kind == StimulusKind::kReleaseCall && s.dn == calls_[c].caller) ||
@@ -259,8 +273,9 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
     v.has_event = true;
   }
   v.state = normal.key + " row " + std::to_string(row + 1);
-  v.message = "call " + call(c) + " follows '" + normal.title + "' for " + std::to_string(row) + " rows, then " +
-              (d ? describe(*d) : std::string("nothing")) + " where the document has " +
+  v.message = "call " + call(c) + " follows '" + normal.title + "' for " + std::to_string(row) +
+              " rows, then " + (d ? describe(*d) : std::string("nothing")) +
+              " where the document has " +
               (expected.empty() ? std::string("no further event") : expected);
   out_.violations.push_back(std::move(v));
   return true;

@@ -11,10 +11,6 @@ std::string dn_name(DnId id, const SessionConfig& config) {
   return config.topology.valid(id) ? config.topology.dns[id].name : "?";
 }
 
-
-
-
-
 }  // namespace
 
 // The table: a left column with each stimulus, then one column per party (the
@@ -70,7 +66,8 @@ std::string render_table(const Session& session, const std::vector<Event>& event
         cell.push_back(std::string("  ") + attr_name(static_cast<Attr>(a)) + " " +
                        attr_value_text(e, static_cast<Attr>(a), config));
       }
-      if (e.has(Attr::kErrorCode)) cell.push_back(std::string("  ErrorMessage ") + error_message_of(e.error));
+      if (e.has(Attr::kErrorCode))
+        cell.push_back(std::string("  ErrorMessage ") + error_message_of(e.error));
     }
   }
 

@@ -41,9 +41,15 @@ std::string usage_of(StimulusKind kind) {
   std::string u = shape.creates_call ? std::string("NAME = ") + shape.verb : shape.verb;
   for (const StimulusArg& a : stimulus_args(kind)) {
     switch (a.kind) {
-      case StimulusArg::Kind::kDn: u += " DN"; break;
-      case StimulusArg::Kind::kCall: u += " CALL"; break;
-      case StimulusArg::Kind::kReason: u += " [CALLSTATE]"; break;
+      case StimulusArg::Kind::kDn:
+        u += " DN";
+        break;
+      case StimulusArg::Kind::kCall:
+        u += " CALL";
+        break;
+      case StimulusArg::Kind::kReason:
+        u += " [CALLSTATE]";
+        break;
     }
   }
   if (shape.client_request) u += " [ref=N]";
@@ -71,9 +77,9 @@ class Parser {
       ++line;
       if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       if (raw.size() > limits::kMaxLineLength) {
-        return error(line, static_cast<int>(limits::kMaxLineLength) + 1,
-                     "line is longer than " + std::to_string(limits::kMaxLineLength) +
-                         " characters");
+        return error(
+            line, static_cast<int>(limits::kMaxLineLength) + 1,
+            "line is longer than " + std::to_string(limits::kMaxLineLength) + " characters");
       }
       std::vector<Token> tokens;
       Status st = tokenize(line, raw, &tokens);
@@ -85,8 +91,9 @@ class Parser {
       std::string_view head = tokens[0].text;
       bool declaration = head == "seed" || head == "dn" || head == "option";
       if (!declaration && ++statements > limits::kMaxStatements) {
-        return error(line, 1, "more than " + std::to_string(limits::kMaxStatements) +
-                                  " statements (stimuli and expect lines) in one scenario");
+        return error(line, 1,
+                     "more than " + std::to_string(limits::kMaxStatements) +
+                         " statements (stimuli and expect lines) in one scenario");
       }
       st = statement(line, tokens, raw.size());
       if (!st.is_ok()) return st;
@@ -147,8 +154,9 @@ class Parser {
   Status dn_statement(int line, const std::vector<Token>& t, int end_col) {
     if (t.size() < 2) return error(line, end_col, "expected a DN name after 'dn'");
     if (!valid_dn_name(t[1].text)) {
-      return error(line, t[1].column,
-                   std::string("expected a DN name (") + kDnNameRule + "), found " + quoted(t[1].text));
+      return error(
+          line, t[1].column,
+          std::string("expected a DN name (") + kDnNameRule + "), found " + quoted(t[1].text));
     }
     if (t.size() < 3) {
       return error(line, end_col,
@@ -159,7 +167,8 @@ class Parser {
     if (!kind) {
       return error(line, t[2].column,
                    "expected a DN kind (extension, acd-queue, routing-point, routing-queue, "
-                   "external, remote-extension), found " + quoted(t[2].text));
+                   "external, remote-extension), found " +
+                       quoted(t[2].text));
     }
     if (t.size() > 3) return error(line, t[3].column, "unexpected " + quoted(t[3].text));
     if (find_dn(t[1].text) != kNoDn) {
@@ -202,16 +211,19 @@ class Parser {
                    "unknown option " + quoted(t[1].text) + ": expected one of " + names);
     }
     std::string values = std::string(opt->values[0]) + " or " + opt->values[1];
-    if (t.size() < 3) return error(line, end_col, "expected a value for " + std::string(opt->name) + ": " + values);
+    if (t.size() < 3)
+      return error(line, end_col, "expected a value for " + std::string(opt->name) + ": " + values);
     if (!set_profile_option(&out_->session.config.profile, t[1].text, t[2].text)) {
-      return error(line, t[2].column,
-                   "expected " + values + " for option " + opt->name + ", found " + quoted(t[2].text));
+      return error(
+          line, t[2].column,
+          "expected " + values + " for option " + opt->name + ", found " + quoted(t[2].text));
     }
     if (t.size() > 3) return error(line, t[3].column, "unexpected " + quoted(t[3].text));
     int& set_on = option_lines_[opt->name];
     if (set_on != 0) {
-      return error(line, t[1].column,
-                   "option " + std::string(opt->name) + " is already set on line " + std::to_string(set_on));
+      return error(
+          line, t[1].column,
+          "option " + std::string(opt->name) + " is already set on line " + std::to_string(set_on));
     }
     set_on = line;
     return Status::ok();
@@ -225,7 +237,9 @@ class Parser {
                    "expected a seed (decimal or 0x-hex, 64 bits), found " + quoted(t[1].text));
     }
     if (t.size() > 2) return error(line, t[2].column, "unexpected " + quoted(t[2].text));
-    if (seed_line_ != 0) return error(line, t[0].column, "the seed is already given on line " + std::to_string(seed_line_));
+    if (seed_line_ != 0)
+      return error(line, t[0].column,
+                   "the seed is already given on line " + std::to_string(seed_line_));
     seed_line_ = line;
     out_->session.config.seed = v;
     out_->seed_given = true;
@@ -236,7 +250,8 @@ class Parser {
   // they are external DNs, declared here.
   Status dn_arg(int line, const Token& tok, bool dialed, DnId* id) {
     if (!valid_dn_name(tok.text)) {
-      return error(line, tok.column, std::string("expected a DN (") + kDnNameRule + "), found " + quoted(tok.text));
+      return error(line, tok.column,
+                   std::string("expected a DN (") + kDnNameRule + "), found " + quoted(tok.text));
     }
     *id = find_dn(tok.text);
     if (*id != kNoDn) return Status::ok();
@@ -248,7 +263,9 @@ class Parser {
 
   Status call_arg(int line, const Token& tok, CallId* id) {
     if (!valid_call_name(tok.text)) {
-      return error(line, tok.column, std::string("expected a call name (") + kCallNameRule + "), found " + quoted(tok.text));
+      return error(
+          line, tok.column,
+          std::string("expected a call name (") + kCallNameRule + "), found " + quoted(tok.text));
     }
     auto it = calls_.find(tok.text);
     if (it == calls_.end()) {
@@ -272,19 +289,21 @@ class Parser {
     const Token& verb_tok = t[i];
     auto kind = parse_stimulus_verb(verb_tok.text);
     if (!kind) {
-      std::string what = name ? "a stimulus verb (" + verb_list() + ")"
-                              : "a statement (dn, option, seed, expect, or a stimulus: " +
-                                    verb_list() + ")";
+      std::string what =
+          name ? "a stimulus verb (" + verb_list() + ")"
+               : "a statement (dn, option, seed, expect, or a stimulus: " + verb_list() + ")";
       return error(line, verb_tok.column, "expected " + what + ", found " + quoted(verb_tok.text));
     }
     const StimulusShape& shape = shape_of(*kind);
     if (shape.creates_call && !name) {
-      return error(line, verb_tok.column,
-                   std::string(shape.verb) + " creates a call: name it, as in '" + usage_of(*kind) + "'");
+      return error(
+          line, verb_tok.column,
+          std::string(shape.verb) + " creates a call: name it, as in '" + usage_of(*kind) + "'");
     }
     if (!shape.creates_call && name) {
-      return error(line, name->column,
-                   std::string(shape.verb) + " does not create a call: expected '" + usage_of(*kind) + "'");
+      return error(
+          line, name->column,
+          std::string(shape.verb) + " does not create a call: expected '" + usage_of(*kind) + "'");
     }
     Stimulus s;
     s.kind = *kind;
@@ -293,7 +312,10 @@ class Parser {
       if (a.kind == StimulusArg::Kind::kReason) {  // optional CallState reason
         if (i < t.size() && t[i].text.find('=') == std::string_view::npos) {
           auto cs = parse_call_state(t[i].text);
-          if (!cs) return error(line, t[i].column, "expected a CallState (OK, Busy, SitInvalidNum, ...), found " + quoted(t[i].text));
+          if (!cs)
+            return error(
+                line, t[i].column,
+                "expected a CallState (OK, Busy, SitInvalidNum, ...), found " + quoted(t[i].text));
           s.has_call_state = true;
           s.call_state = *cs;
           ++i;
@@ -301,12 +323,16 @@ class Parser {
         continue;
       }
       if (i >= t.size()) {
-        return error(line, end_col, std::string("expected ") + (a.kind == StimulusArg::Kind::kCall ? "a call name" : "a DN") +
-                                        ": usage '" + usage_of(*kind) + "'");
+        return error(line, end_col,
+                     std::string("expected ") +
+                         (a.kind == StimulusArg::Kind::kCall ? "a call name" : "a DN") +
+                         ": usage '" + usage_of(*kind) + "'");
       }
       Status st;
-      if (a.kind == StimulusArg::Kind::kDn) st = dn_arg(line, t[i], a.dialed, &arg_dn(s, a));
-      else st = call_arg(line, t[i], &s.call);
+      if (a.kind == StimulusArg::Kind::kDn)
+        st = dn_arg(line, t[i], a.dialed, &arg_dn(s, a));
+      else
+        st = call_arg(line, t[i], &s.call);
       if (!st.is_ok()) return st;
       ++i;
     }
@@ -316,26 +342,31 @@ class Parser {
       if (i < t.size() && t[i].text.substr(0, 4) == "ref=") {
         uint64_t v = 0;
         if (!parse_uint(t[i].text.substr(4), limits::kMaxReferenceId, false, &v) || v == 0) {
-          return error(line, t[i].column + 4, "expected a ReferenceID from 1 to 2147483647, found " + quoted(t[i].text.substr(4)));
+          return error(
+              line, t[i].column + 4,
+              "expected a ReferenceID from 1 to 2147483647, found " + quoted(t[i].text.substr(4)));
         }
         s.reference_id = static_cast<uint32_t>(v);
         ++i;
       }
     }
     if (i < t.size()) {
-      return error(line, t[i].column, "unexpected " + quoted(t[i].text) + ": usage '" + usage_of(*kind) + "'");
+      return error(line, t[i].column,
+                   "unexpected " + quoted(t[i].text) + ": usage '" + usage_of(*kind) + "'");
     }
     if (name) {
       if (!valid_call_name(name->text)) {
         return error(line, name->column,
-                     std::string("expected a call name (") + kCallNameRule + "), found " + quoted(name->text));
+                     std::string("expected a call name (") + kCallNameRule + "), found " +
+                         quoted(name->text));
       }
       if (calls_.count(name->text)) {
         return error(line, name->column, "call " + std::string(name->text) + " is already defined");
       }
       auto& names = out_->session.config.call_names;
       if (names.size() >= limits::kMaxCalls) {
-        return error(line, name->column, "more than " + std::to_string(limits::kMaxCalls) + " calls in one scenario");
+        return error(line, name->column,
+                     "more than " + std::to_string(limits::kMaxCalls) + " calls in one scenario");
       }
       s.call = static_cast<CallId>(names.size());
       names.emplace_back(name->text);
@@ -348,17 +379,22 @@ class Parser {
 
   Status expect_statement(int line, const std::vector<Token>& t, int end_col) {
     if (out_->session.stimuli.empty()) {
-      return error(line, t[0].column, "'expect' lists the events of the stimulus before it; there is none yet");
+      return error(line, t[0].column,
+                   "'expect' lists the events of the stimulus before it; there is none yet");
     }
     Expectation x;
     x.stimulus = static_cast<uint32_t>(out_->session.stimuli.size() - 1);
     x.line = line;
-    if (t.size() < 2) return error(line, end_col, "expected the DN that gets the event after 'expect'");
+    if (t.size() < 2)
+      return error(line, end_col, "expected the DN that gets the event after 'expect'");
     Status st = dn_arg(line, t[1], false, &x.dn);
     if (!st.is_ok()) return st;
     if (t.size() < 3) return error(line, end_col, "expected an event name (EventRinging, ...)");
     auto type = parse_event_name(t[2].text);
-    if (!type) return error(line, t[2].column, "expected an event name (EventDialing, EventRinging, ...), found " + quoted(t[2].text));
+    if (!type)
+      return error(
+          line, t[2].column,
+          "expected an event name (EventDialing, EventRinging, ...), found " + quoted(t[2].text));
     x.type = *type;
     for (std::size_t i = 3; i < t.size(); ++i) {
       st = expect_attr(line, t[i], &x);
@@ -403,28 +439,46 @@ class Parser {
           st = call_arg(line, vt, &x->conn_call);
         }
         break;
-      case Attr::kThisDn: st = dn_arg(line, vt, false, &v.this_dn); break;
-      case Attr::kThisQueue: st = dn_arg(line, vt, false, &v.this_queue); break;
-      case Attr::kOtherDn: st = dn_arg(line, vt, false, &v.other_dn); break;
-      case Attr::kThirdPartyDn: st = dn_arg(line, vt, false, &v.third_party_dn); break;
-      case Attr::kThirdPartyQueue: st = dn_arg(line, vt, false, &v.third_party_queue); break;
+      case Attr::kThisDn:
+        st = dn_arg(line, vt, false, &v.this_dn);
+        break;
+      case Attr::kThisQueue:
+        st = dn_arg(line, vt, false, &v.this_queue);
+        break;
+      case Attr::kOtherDn:
+        st = dn_arg(line, vt, false, &v.other_dn);
+        break;
+      case Attr::kThirdPartyDn:
+        st = dn_arg(line, vt, false, &v.third_party_dn);
+        break;
+      case Attr::kThirdPartyQueue:
+        st = dn_arg(line, vt, false, &v.third_party_queue);
+        break;
       case Attr::kThisDnRole:
       case Attr::kOtherDnRole:
       case Attr::kThirdPartyDnRole: {
         auto role = parse_dn_role(value);
-        if (!role) return error(line, vcol, "expected a DN role (Origination, Destination, ...), found " + quoted(value));
-        (*attr == Attr::kThisDnRole ? v.this_role : *attr == Attr::kOtherDnRole ? v.other_role : v.third_party_role) = *role;
+        if (!role)
+          return error(
+              line, vcol,
+              "expected a DN role (Origination, Destination, ...), found " + quoted(value));
+        (*attr == Attr::kThisDnRole    ? v.this_role
+         : *attr == Attr::kOtherDnRole ? v.other_role
+                                       : v.third_party_role) = *role;
         break;
       }
       case Attr::kCallState: {
         auto cs = parse_call_state(value);
-        if (!cs) return error(line, vcol, "expected a CallState (OK, Redirected, ...), found " + quoted(value));
+        if (!cs)
+          return error(line, vcol,
+                       "expected a CallState (OK, Redirected, ...), found " + quoted(value));
         v.call_state = *cs;
         break;
       }
       case Attr::kReferenceId:
         if (!parse_uint(value, limits::kMaxReferenceId, false, &n) || n == 0) {
-          return error(line, vcol, "expected a ReferenceID from 1 to 2147483647, found " + quoted(value));
+          return error(line, vcol,
+                       "expected a ReferenceID from 1 to 2147483647, found " + quoted(value));
         }
         v.reference_id = static_cast<uint32_t>(n);
         break;
@@ -443,7 +497,7 @@ class Parser {
   std::string_view file_;
   Scenario* out_;
   uint32_t client_requests_ = 0;
-  int seed_line_ = 0;                                   // the line of the seed statement
+  int seed_line_ = 0;                                     // the line of the seed statement
   std::map<std::string, int, std::less<>> option_lines_;  // option name -> its line
   std::map<std::string, DnId, std::less<>> dn_index_;
   std::map<std::string, CallId, std::less<>> calls_;

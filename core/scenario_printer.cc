@@ -19,8 +19,12 @@ std::string print_stimulus(const Stimulus& s, const SessionConfig& config, uint3
   out += shape.verb;
   for (const StimulusArg& a : stimulus_args(s.kind)) {
     switch (a.kind) {
-      case StimulusArg::Kind::kDn: out += " " + dn(arg_dn(s, a)); break;
-      case StimulusArg::Kind::kCall: out += " " + call(s.call); break;
+      case StimulusArg::Kind::kDn:
+        out += " " + dn(arg_dn(s, a));
+        break;
+      case StimulusArg::Kind::kCall:
+        out += " " + call(s.call);
+        break;
       case StimulusArg::Kind::kReason:
         if (s.has_call_state) out += std::string(" ") + call_state_name(s.call_state);
         break;

@@ -2,9 +2,6 @@
 // libFuzzer run (campaign_libfuzzer.cc), findings imported (campaign_findings.cc) and
 // reports written (campaign_reports.cc). The targets are in campaign_targets.cc.
 #include "fuzz/campaign.h"
-#include "fuzz/campaign_internal.h"
-
-#include "models/model_spec.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -18,22 +15,23 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/oracle.h"
+#include "fuzz/campaign_internal.h"
 #include "fuzz/finding.h"
 #include "fuzz/process.h"
 #include "fuzz/report.h"
 #include "fuzz/seeds.h"
+#include "models/model_spec.h"
 #include "replay/record.h"
 #include "storage/journal.h"
-
 
 namespace callbench {
 namespace fs = std::filesystem;
@@ -76,8 +74,10 @@ class WorkdirLock {
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -111,12 +111,15 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   InterruptHandler interrupts;
   // Every argument is checked before anything runs.
   const FuzzTarget* target = find_fuzz_target(o.target);
-  if (!target) return Status::invalid("--target: expected " + fuzz_target_names() + ", found '" + o.target + "'");
+  if (!target)
+    return Status::invalid("--target: expected " + fuzz_target_names() + ", found '" + o.target +
+                           "'");
   if ((o.model != "builtin" || o.compare) && o.target != "fuzz_orderings") {
     return Status::invalid("--model and --compare apply to --target fuzz_orderings only");
   }
   if (o.compare && o.model == "builtin") {
-    return Status::invalid("--compare builtin: the model under test is the builtin engine already (give --model)");
+    return Status::invalid(
+        "--compare builtin: the model under test is the builtin engine already (give --model)");
   }
   {
     // The model must start and say hello before any fuzzing (a plugin: load and match
@@ -157,8 +160,9 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   if (!s.is_ok()) return s;
 
   const std::string work = o.workdir + "/" + o.target;
-  const std::string corpus = work + "/corpus", seeds = work + "/seeds", findings = work + "/findings",
-                    artifacts = work + "/artifacts", flows = work + "/flows", hits = findings + "/hits";
+  const std::string corpus = work + "/corpus", seeds = work + "/seeds",
+                    findings = work + "/findings", artifacts = work + "/artifacts",
+                    flows = work + "/flows", hits = findings + "/hits";
   for (const std::string& d : {corpus, seeds, findings, artifacts, flows, hits}) {
     fs::create_directories(d, ec);
     if (ec) return Status::io(d + ": cannot create: " + ec.message());
@@ -188,17 +192,18 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   }
   if (target->dict) dict = o.source_dir + "/" + target->dict;
 
-  std::vector<std::string> argv = {fuzzer,
-                                   "-fork=" + std::to_string(std::max(1, o.jobs)),
-                                   "-ignore_crashes=1",
-                                   "-ignore_timeouts=1",
-                                   "-ignore_ooms=1",
-                                   "-timeout=10",
-                                   "-rss_limit_mb=2048",
-                                   "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(o.seconds))),
-                                   "-seed=" + std::to_string(o.seed % 4294967295u + 1),
-                                   "-print_final_stats=1",
-                                   "-artifact_prefix=" + artifacts + "/"};
+  std::vector<std::string> argv = {
+      fuzzer,
+      "-fork=" + std::to_string(std::max(1, o.jobs)),
+      "-ignore_crashes=1",
+      "-ignore_timeouts=1",
+      "-ignore_ooms=1",
+      "-timeout=10",
+      "-rss_limit_mb=2048",
+      "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(o.seconds))),
+      "-seed=" + std::to_string(o.seed % 4294967295u + 1),
+      "-print_final_stats=1",
+      "-artifact_prefix=" + artifacts + "/"};
   if (o.runs > 0) argv.push_back("-runs=" + std::to_string(o.runs));
   if (!dict.empty()) argv.push_back("-dict=" + dict);
   argv.insert(argv.end(), inputs.begin(), inputs.end());
@@ -217,7 +222,8 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   // ---- The end work, also after an interrupt (a second one exits at once). ----------
   if (target->programs) {
     report_findings(fuzzer, findings, work, work + "/reports.log", progress);
-    collect_oracle_findings(findings, sorted_keys(findings, ".input"), read_hits(hits), &out->findings);
+    collect_oracle_findings(findings, sorted_keys(findings, ".input"), read_hits(hits),
+                            &out->findings);
   }
   collect_crashes(artifacts, o.target, started, &out->findings);
   s = import_findings(o, out->journal_path, &out->findings);

@@ -37,11 +37,11 @@ namespace callbench {
 // The fuzz targets a campaign runs, defined once (fuzz/campaign_targets.cc): the CLI's
 // --target, each target's inputs and dictionary, and what its findings are.
 struct FuzzTarget {
-  const char* name;            // the libFuzzer target: "fuzz_orderings"
-  const char* inputs[2];       // corpus directories under the source tree (nullptr: none)
-  const char* dict;            // a libFuzzer dictionary under the source tree, or nullptr
-  bool programs;               // fuzzes programs judged by the oracle: seeds written from
-                               // corpus/flows, oracle findings, flow coverage
+  const char* name;       // the libFuzzer target: "fuzz_orderings"
+  const char* inputs[2];  // corpus directories under the source tree (nullptr: none)
+  const char* dict;       // a libFuzzer dictionary under the source tree, or nullptr
+  bool programs;          // fuzzes programs judged by the oracle: seeds written from
+                          // corpus/flows, oracle findings, flow coverage
 };
 const std::vector<FuzzTarget>& fuzz_targets();
 const FuzzTarget* find_fuzz_target(const std::string& name);  // nullptr: no such target
@@ -50,12 +50,12 @@ std::string fuzz_target_names();
 
 struct CampaignOptions {
   std::string target = "fuzz_orderings";
-  std::string fuzzer;      // the target binary; empty: <source>/build-fuzz/<target>, built when missing
+  std::string fuzzer;  // the target binary; empty: <source>/build-fuzz/<target>, built when missing
   std::string source_dir;  // the callbench source tree (corpus/, CMakePresets.json)
   std::string workdir = "fuzz-out";
-  std::string journal;     // default <workdir>/campaign.db
+  std::string journal;  // default <workdir>/campaign.db
   double seconds = 60;
-  uint64_t runs = 0;       // libFuzzer -runs: stop after about this many executions (0: no limit)
+  uint64_t runs = 0;  // libFuzzer -runs: stop after about this many executions (0: no limit)
   int jobs = 1;
   uint64_t seed = 1;
   // The call model under test (fuzz_orderings only): builtin, exec:COMMAND or
@@ -71,15 +71,15 @@ struct CampaignOptions {
 struct CampaignFinding {
   std::string identity;  // Violation::identity(), or "crash/<artifact>" for a crash
   std::string rule;
-  uint64_t hits = 0;     // occurrences in this run
-  uint64_t count = 0;    // occurrences in every run recorded in the journal (after import)
-  std::string input;     // fuzz_orderings: its first input (<key>.input)
+  uint64_t hits = 0;   // occurrences in this run
+  uint64_t count = 0;  // occurrences in every run recorded in the journal (after import)
+  std::string input;   // fuzz_orderings: its first input (<key>.input)
   std::string first_seen;
-  std::string scn;       // the bug report's scenario
-  std::string journal;   // its one-session journal
-  std::string replay;    // the command that replays it
+  std::string scn;      // the bug report's scenario
+  std::string journal;  // its one-session journal
+  std::string replay;   // the command that replays it
   bool reproduced = false;
-  bool is_new = false;   // not in the journal's findings table before this run
+  bool is_new = false;     // not in the journal's findings table before this run
   int64_t session_id = 0;  // its session in the campaign journal
 };
 

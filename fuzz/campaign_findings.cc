@@ -1,8 +1,5 @@
 // The findings store: what the targets left in the findings directory, read, counted
 // and imported into the campaign journal's findings table.
-#include "fuzz/campaign.h"
-#include "fuzz/campaign_internal.h"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,22 +12,23 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/oracle.h"
+#include "fuzz/campaign.h"
+#include "fuzz/campaign_internal.h"
 #include "fuzz/finding.h"
 #include "fuzz/process.h"
 #include "fuzz/report.h"
 #include "fuzz/seeds.h"
 #include "replay/record.h"
 #include "storage/journal.h"
-
 
 namespace callbench {
 namespace fs = std::filesystem;
@@ -94,14 +92,16 @@ void collect_oracle_findings(const std::string& dir, const std::vector<std::stri
     auto mtime = fs::last_write_time(f.input, ec);
     if (!ec) {
       auto since = mtime - fs::file_time_type::clock::now() + std::chrono::system_clock::now();
-      f.first_seen = utc(std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count());
+      f.first_seen =
+          utc(std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count());
     }
     std::string scn = dir + "/" + key + ".scn";
     std::ifstream in(scn);
     std::string line;
     while (in && std::getline(in, line) && line.rfind("#", 0) == 0) {
       if (line.rfind("# callbench finding ", 0) == 0) f.identity = line.substr(20);
-      if (line.find("replayed from its journal: bit-exact") != std::string::npos) f.reproduced = true;
+      if (line.find("replayed from its journal: bit-exact") != std::string::npos)
+        f.reproduced = true;
     }
     if (fs::exists(scn, ec)) {
       f.scn = scn;
@@ -123,7 +123,9 @@ void collect_crashes(const std::string& dir, const std::string& target, fs::file
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
-    if (name.rfind("crash-", 0) != 0 && name.rfind("leak-", 0) != 0 && name.rfind("timeout-", 0) != 0) continue;
+    if (name.rfind("crash-", 0) != 0 && name.rfind("leak-", 0) != 0 &&
+        name.rfind("timeout-", 0) != 0)
+      continue;
     CampaignFinding f;
     f.identity = "crash/" + target + "/" + name;
     f.rule = "no-crash";
@@ -135,7 +137,8 @@ void collect_crashes(const std::string& dir, const std::string& target, fs::file
   }
 }
 
-Status import_findings(const CampaignOptions& o, const std::string& journal_path, std::vector<CampaignFinding>* findings) {
+Status import_findings(const CampaignOptions& o, const std::string& journal_path,
+                       std::vector<CampaignFinding>* findings) {
   std::unique_ptr<Journal> j;
   Status s = Journal::open(journal_path, Journal::Mode::kWrite, &j);
   if (!s.is_ok()) return s;
@@ -165,13 +168,16 @@ Status import_findings(const CampaignOptions& o, const std::string& journal_path
       Recorded rec;
       Status r = Journal::open(f.journal, Journal::Mode::kRead, &finding);
       if (r.is_ok()) r = finding->load_session(1, &ls);
-      if (r.is_ok()) r = record_session(j.get(), ls.session, "finding " + f.identity, utc_now(), {}, &rec);
+      if (r.is_ok())
+        r = record_session(j.get(), ls.session, "finding " + f.identity, utc_now(), {}, &rec);
       if (r.is_ok()) f.session_id = rec.session_id;
     }
     Journal::Statement upsert;
     s = j->prepare(
-        "INSERT INTO findings (identity, rule, target, first_seen, last_seen, count, session_id, scn, journal, "
-        "reproduced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (identity) DO UPDATE SET "
+        "INSERT INTO findings (identity, rule, target, first_seen, last_seen, count, session_id, "
+        "scn, journal, "
+        "reproduced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (identity) DO "
+        "UPDATE SET "
         "last_seen = ?5, count = ?6",
         &upsert);
     if (!s.is_ok()) return s;
@@ -182,7 +188,10 @@ Status import_findings(const CampaignOptions& o, const std::string& journal_path
     std::string now = utc_now();
     upsert->bind_text(5, now);
     upsert->bind_int(6, static_cast<int64_t>(count));
-    if (f.session_id) upsert->bind_int(7, f.session_id); else upsert->bind_null(7);
+    if (f.session_id)
+      upsert->bind_int(7, f.session_id);
+    else
+      upsert->bind_null(7);
     upsert->bind_text(8, f.scn);
     upsert->bind_text(9, f.journal);
     upsert->bind_int(10, f.reproduced ? 1 : 0);

@@ -43,16 +43,17 @@ std::vector<std::pair<std::string, std::string>> campaign_env(const std::string&
 // their counts written), terminates the group (SIGTERM) 2 s later and kills it 2 s
 // after that. A first interrupt of callbench starts the same sequence at once.
 Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& argv,
-                     const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
-                     const std::function<std::string()>& findings_count, CampaignResult* out,
-                     const std::function<void(const std::string&)>& progress);
+                     const std::vector<std::pair<std::string, std::string>>& env,
+                     const std::string& log, const std::function<std::string()>& findings_count,
+                     CampaignResult* out, const std::function<void(const std::string&)>& progress);
 
 // Has the target write the bug report of every finding that has none yet: the target
 // binary run on the finding's first input, reproducing (fuzz/finding.h): it minimizes,
 // records, replays and writes <key>.scn and <key>.db, then aborts. Its output goes to
 // `log`. Runs after the fuzzing has stopped, also after an interrupt.
-void report_findings(const std::string& fuzzer, const std::string& findings, const std::string& work,
-                     const std::string& log, const std::function<void(const std::string&)>& progress);
+void report_findings(const std::string& fuzzer, const std::string& findings,
+                     const std::string& work, const std::string& log,
+                     const std::function<void(const std::string&)>& progress);
 
 // This run's hits of fuzz_orderings' findings: every process's hits/<pid>.hits added up,
 // by key, with the identity each names.
@@ -70,7 +71,8 @@ void collect_oracle_findings(const std::string& dir, const std::vector<std::stri
 void collect_crashes(const std::string& dir, const std::string& target, fs::file_time_type since,
                      std::vector<CampaignFinding>* out);
 
-Status import_findings(const CampaignOptions& o, const std::string& journal_path, std::vector<CampaignFinding>* findings);
+Status import_findings(const CampaignOptions& o, const std::string& journal_path,
+                       std::vector<CampaignFinding>* findings);
 
 // The journal must be a callbench journal (or not exist yet) that takes the findings
 // table: checked before any fuzzing, not after it.
@@ -85,7 +87,8 @@ Status write_junit(const CampaignOptions& o, const CampaignResult& r, const std:
 // Every report written from a campaign's result, in one place, called last in the end
 // work (also after an interrupt), once the findings are imported and the flow coverage
 // added up: JUnit now. Another report writer (an HTML campaign report, ...) goes here.
-Status write_reports(const CampaignOptions& o, const std::string& work, const std::string& log, CampaignResult* out);
+Status write_reports(const CampaignOptions& o, const std::string& work, const std::string& log,
+                     CampaignResult* out);
 
 }  // namespace callbench
 

@@ -1,8 +1,5 @@
 // Running libFuzzer: the process group, its time limit and interrupts, and reading its
 // status lines (executions, coverage, corpus).
-#include "fuzz/campaign.h"
-#include "fuzz/campaign_internal.h"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,22 +12,23 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/oracle.h"
+#include "fuzz/campaign.h"
+#include "fuzz/campaign_internal.h"
 #include "fuzz/finding.h"
 #include "fuzz/process.h"
 #include "fuzz/report.h"
 #include "fuzz/seeds.h"
 #include "replay/record.h"
 #include "storage/journal.h"
-
 
 namespace callbench {
 namespace fs = std::filesystem;
@@ -56,7 +54,8 @@ long long field(const std::string& line, const std::string& key) {
 // The environment every process of a campaign gets, and the one a reproduction gets.
 std::vector<std::pair<std::string, std::string>> campaign_env(const std::string& findings,
                                                               const std::string& flows) {
-  return {{"CALLBENCH_KEEP_GOING", "1"}, {"CALLBENCH_FINDINGS_DIR", findings},
+  return {{"CALLBENCH_KEEP_GOING", "1"},
+          {"CALLBENCH_FINDINGS_DIR", findings},
           {"CALLBENCH_FLOW_COUNTS_DIR", flows}};
 }
 
@@ -67,9 +66,9 @@ std::vector<std::pair<std::string, std::string>> campaign_env(const std::string&
 // their counts written), terminates the group (SIGTERM) 2 s later and kills it 2 s
 // after that. A first interrupt of callbench starts the same sequence at once.
 Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& argv,
-                     const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
-                     const std::function<std::string()>& findings_count, CampaignResult* out,
-                     const std::function<void(const std::string&)>& progress) {
+                     const std::vector<std::pair<std::string, std::string>>& env,
+                     const std::string& log, const std::function<std::string()>& findings_count,
+                     CampaignResult* out, const std::function<void(const std::string&)>& progress) {
   if (InterruptHandler::interrupted() > 0) {  // before it even started: nothing to stop
     out->interrupted = true;
     return Status::ok();
@@ -93,7 +92,9 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
     auto now = Clock::now();
     if (InterruptHandler::interrupted() > 0 && !out->interrupted) {
       out->interrupted = true;
-      progress("interrupted: stopping the fuzzing processes, then the summary (interrupt again to quit at once)");
+      progress(
+          "interrupted: stopping the fuzzing processes, then the summary (interrupt again to quit "
+          "at once)");
     }
     if (stop == Stop::kNone && (now >= limit || out->interrupted)) {
       stop = Stop::kStopFile;
@@ -134,9 +135,11 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
       pending.erase(0, line.size());
       log_file << line;
       const std::string marker = "starting to fuzz in ";
-      if (std::size_t at = line.find(marker); at != std::string::npos && line.find("-fork=") != std::string::npos) {
+      if (std::size_t at = line.find(marker);
+          at != std::string::npos && line.find("-fork=") != std::string::npos) {
         fork_dir = line.substr(at + marker.size());
-        while (!fork_dir.empty() && (fork_dir.back() == '\n' || fork_dir.back() == '\r')) fork_dir.pop_back();
+        while (!fork_dir.empty() && (fork_dir.back() == '\n' || fork_dir.back() == '\r'))
+          fork_dir.pop_back();
         if (fork_dir.find("libFuzzerTemp.FuzzWithFork") == std::string::npos) fork_dir.clear();
       }
       if (line.empty() || line[0] != '#') continue;
@@ -146,11 +149,14 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
       if (cov >= 0) out->coverage = static_cast<uint64_t>(cov);
       if (corp >= 0) out->corpus = static_cast<uint64_t>(corp);
       double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      if (elapsed > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / elapsed);
+      if (elapsed > 0)
+        out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / elapsed);
       char status[256];
-      std::snprintf(status, sizeof status, "[%s] %3.0fs  execs %llu  exec/s %llu  cov %llu  corpus %llu  findings %s",
+      std::snprintf(status, sizeof status,
+                    "[%s] %3.0fs  execs %llu  exec/s %llu  cov %llu  corpus %llu  findings %s",
                     o.target.c_str(), elapsed, static_cast<unsigned long long>(out->executions),
-                    static_cast<unsigned long long>(out->exec_per_sec), static_cast<unsigned long long>(out->coverage),
+                    static_cast<unsigned long long>(out->exec_per_sec),
+                    static_cast<unsigned long long>(out->coverage),
                     static_cast<unsigned long long>(out->corpus), findings_count().c_str());
       progress(status);
     }
@@ -161,7 +167,8 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
   std::error_code ec;
   if (!fork_dir.empty()) fs::remove_all(fork_dir, ec);
   out->seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (out->seconds > 0) out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
+  if (out->seconds > 0)
+    out->exec_per_sec = static_cast<uint64_t>(static_cast<double>(out->executions) / out->seconds);
   return Status::ok();
 }
 
@@ -169,8 +176,9 @@ Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& a
 // binary run on the finding's first input, reproducing (fuzz/finding.h): it minimizes,
 // records, replays and writes <key>.scn and <key>.db, then aborts. Its output goes to
 // `log`. Runs after the fuzzing has stopped, also after an interrupt.
-void report_findings(const std::string& fuzzer, const std::string& findings, const std::string& work,
-                     const std::string& log, const std::function<void(const std::string&)>& progress) {
+void report_findings(const std::string& fuzzer, const std::string& findings,
+                     const std::string& work, const std::string& log,
+                     const std::function<void(const std::string&)>& progress) {
   std::string scratch = work + "/reproduce";
   std::error_code ec;
   for (const std::string& key : sorted_keys(findings, ".input")) {
@@ -179,7 +187,9 @@ void report_findings(const std::string& fuzzer, const std::string& findings, con
     fs::create_directories(scratch, ec);
     run_child({fuzzer, "-runs=1", "-timeout=300", "-artifact_prefix=" + scratch + "/",
                findings + "/" + key + ".input"},
-              {{"CALLBENCH_KEEP_GOING", ""}, {"CALLBENCH_FINDINGS_DIR", findings}, {"CALLBENCH_FLOW_COUNTS_DIR", ""}},
+              {{"CALLBENCH_KEEP_GOING", ""},
+               {"CALLBENCH_FINDINGS_DIR", findings},
+               {"CALLBENCH_FLOW_COUNTS_DIR", ""}},
               log);
   }
   fs::remove_all(scratch, ec);

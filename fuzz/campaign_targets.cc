@@ -1,8 +1,5 @@
 // The fuzz targets a campaign runs: which binary, built how, checked to be the target
 // it claims to be.
-#include "fuzz/campaign.h"
-#include "fuzz/campaign_internal.h"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,15 +12,17 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/oracle.h"
+#include "fuzz/campaign.h"
+#include "fuzz/campaign_internal.h"
 #include "fuzz/finding.h"
 #include "fuzz/process.h"
 #include "fuzz/report.h"
@@ -31,14 +30,14 @@
 #include "replay/record.h"
 #include "storage/journal.h"
 
-
 namespace callbench {
 namespace fs = std::filesystem;
 // Ensures the target binary exists: the given one, or the fuzz preset's (built now).
 Status locate_fuzzer(const CampaignOptions& o, const std::string& work, std::string* path,
                      const std::function<void(const std::string&)>& progress) {
   if (!o.fuzzer.empty()) {
-    if (::access(o.fuzzer.c_str(), X_OK) != 0) return Status::not_found(o.fuzzer + ": no such fuzz target binary");
+    if (::access(o.fuzzer.c_str(), X_OK) != 0)
+      return Status::not_found(o.fuzzer + ": no such fuzz target binary");
     *path = o.fuzzer;
     return Status::ok();
   }
@@ -68,9 +67,12 @@ std::string built_target(const std::string& path) {
   while (in) {
     in.read(buf, sizeof buf);
     window.append(buf, static_cast<std::size_t>(in.gcount()));
-    for (std::size_t at = window.find(tag); at != std::string::npos; at = window.find(tag, at + 1)) {
+    for (std::size_t at = window.find(tag); at != std::string::npos;
+         at = window.find(tag, at + 1)) {
       std::size_t end = at + tag.size();
-      while (end < window.size() && (std::islower(static_cast<unsigned char>(window[end])) || window[end] == '_')) ++end;
+      while (end < window.size() &&
+             (std::islower(static_cast<unsigned char>(window[end])) || window[end] == '_'))
+        ++end;
       if (end < window.size() && window[end] == ';' && end > at + tag.size()) {
         return window.substr(at + tag.size(), end - at - tag.size());
       }
@@ -84,12 +86,13 @@ std::string built_target(const std::string& path) {
 Status check_fuzzer(const std::string& path, const std::string& target) {
   std::string built = built_target(path);
   if (built.empty()) {
-    return Status::invalid("--fuzzer " + path + ": not a callbench fuzz target (it does not name one; see "
+    return Status::invalid("--fuzzer " + path +
+                           ": not a callbench fuzz target (it does not name one; see "
                            "CALLBENCH_FUZZ_TARGET in fuzz/harness.h)");
   }
   if (built != target) {
-    return Status::invalid("--fuzzer " + path + ": a build of " + built + ", not of the target " + target +
-                           " (--target)");
+    return Status::invalid("--fuzzer " + path + ": a build of " + built + ", not of the target " +
+                           target + " (--target)");
   }
   return Status::ok();
 }

@@ -96,8 +96,9 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   // Minimize at the program level; the identity must survive it.
   Session program = normalize_program(session);
   if (!breaks_with(program, out->identity)) program = session;  // keep the original form
-  Session minimized = breaks_with(program, out->identity) ? minimize_program(program, out->identity, nullptr)
-                                                          : program;
+  Session minimized = breaks_with(program, out->identity)
+                          ? minimize_program(program, out->identity, nullptr)
+                          : program;
   Verdict final_verdict;
   if (!breaks_with(minimized, out->identity, &final_verdict)) {
     return Status::mismatch("finding " + out->identity + " does not reproduce when played again");
@@ -117,7 +118,9 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
     std::unique_ptr<Journal> j;
     Status s = Journal::open(tmp_journal, Journal::Mode::kWrite, &j);
     Recorded rec;
-    if (s.is_ok()) s = record_session(j.get(), minimized, slug(out->identity), utc_now(), {}, &rec, fuzz_model());
+    if (s.is_ok())
+      s = record_session(j.get(), minimized, slug(out->identity), utc_now(), {}, &rec,
+                         fuzz_model());
     if (s.is_ok()) s = exec_sql(j->db(), "PRAGMA journal_mode=DELETE;", "finding journal");
     if (!s.is_ok()) {
       remove_journal(tmp_journal);
@@ -156,11 +159,14 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
          (out->reproduced ? "bit-exact" : "NOT bit-exact") + "\n";
   // The scenario plays the bug on the model that has it.
   std::string model = fuzz_model() ? " --model '" + fuzz_model()->info().spec() + "'" : "";
-  scn += "# replay: " + out->replay_command + "\n# play:   callbench run" + model + " " + out->scn_path + "\n";
+  scn += "# replay: " + out->replay_command + "\n# play:   callbench run" + model + " " +
+         out->scn_path + "\n";
   scn += print_scenario(minimized);
-  if (!write_file(out->scn_path, scn)) return Status::io(out->scn_path + ": cannot write the finding");
+  if (!write_file(out->scn_path, scn))
+    return Status::io(out->scn_path + ": cannot write the finding");
 
-  out->text = scn + "\nfinding " + out->identity + ": " + out->scn_path + "\nreplay with: " + out->replay_command + "\n";
+  out->text = scn + "\nfinding " + out->identity + ": " + out->scn_path +
+              "\nreplay with: " + out->replay_command + "\n";
   return Status::ok();
 }
 

@@ -20,8 +20,8 @@ struct FindingReport {
   std::string scn_path;      // <dir>/<key>.scn (finding_key)
   std::string journal_path;  // <dir>/<key>.db
   std::string replay_command;
-  std::string text;          // the whole report, for stderr
-  bool reproduced = false;   // replayed bit-exactly from its journal
+  std::string text;         // the whole report, for stderr
+  bool reproduced = false;  // replayed bit-exactly from its journal
   std::size_t original_stimuli = 0, minimized_stimuli = 0;
 };
 

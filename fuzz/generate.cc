@@ -82,7 +82,8 @@ Stimulus random_stimulus(const Session& program, std::size_t pos, CallId fresh, 
       case StimulusArg::Kind::kDn:
         arg_dn(s, a) = random_dn(topology, s.kind, a, rng);
         break;
-      case StimulusArg::Kind::kCall:  // the latest call half the time: flows act on the call just made
+      case StimulusArg::Kind::kCall:  // the latest call half the time: flows act on the call just
+                                      // made
         s.call = static_cast<CallId>(rng.one_in(2) ? calls - 1 : rng.below(calls));
         break;
       case StimulusArg::Kind::kReason:

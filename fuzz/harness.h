@@ -2,9 +2,9 @@
 // targets (fuzz_*.cc, a few lines each), their standalone replay builds and the
 // GoogleTest suites all call. Each takes any bytes and returns 0; a property that does
 // not hold is a real bug and aborts with a message on stderr (libFuzzer records the
-// input as a crash), except fuzz_orderings' oracle violations during a campaign. Input never reaches an assertion of callbench's own otherwise.
-// Not thread-safe: each function keeps scratch state between calls, so that the hot
-// path allocates nothing once warm.
+// input as a crash), except fuzz_orderings' oracle violations during a campaign. Input never
+// reaches an assertion of callbench's own otherwise. Not thread-safe: each function keeps scratch
+// state between calls, so that the hot path allocates nothing once warm.
 #ifndef CALLBENCH_FUZZ_HARNESS_H_
 #define CALLBENCH_FUZZ_HARNESS_H_
 
@@ -35,7 +35,7 @@ int run_journal_reader(const uint8_t* data, std::size_t size);
 // Each fuzz target's .cc names its target in the binary, for `callbench fuzz --fuzzer` to
 // check that a binary is the target it claims (fuzz/campaign.h): the text
 // "callbench-fuzz-target:" followed by the name and ';'.
-#define CALLBENCH_FUZZ_TARGET(name)                                                         \
+#define CALLBENCH_FUZZ_TARGET(name)                                          \
   extern "C" __attribute__((used)) const char callbench_fuzz_target_name[] = \
       "callbench-fuzz-target:" #name ";"
 

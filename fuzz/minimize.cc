@@ -46,7 +46,8 @@ bool breaks_with(const Session& program, const std::string& identity, Verdict* v
   return found;
 }
 
-Session minimize_program(const Session& program, const std::string& identity, std::size_t* executions) {
+Session minimize_program(const Session& program, const std::string& identity,
+                         std::size_t* executions) {
   std::size_t runs = 0;
   auto still = [&](const Session& p) {
     ++runs;
@@ -93,7 +94,8 @@ Session minimize_program(const Session& program, const std::string& identity, st
   for (int i = 0; i < kProfileOptionCount; ++i) {
     if (profile_option_value(best.config.profile, i) == profile_option_value(defaults, i)) continue;
     Session cut = best;
-    set_profile_option(&cut.config.profile, profile_options()[i].name, profile_options()[i].values[0]);
+    set_profile_option(&cut.config.profile, profile_options()[i].name,
+                       profile_options()[i].values[0]);
     if (still(cut)) best = cut;
   }
   if (best.config.seed != 1) {

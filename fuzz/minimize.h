@@ -19,7 +19,8 @@ bool breaks_with(const Session& program, const std::string& identity, Verdict* v
 
 // REQUIRES: `program` is a program (fuzz/program.h) that breaks_with(identity).
 // *executions (may be null) counts the programs played.
-Session minimize_program(const Session& program, const std::string& identity, std::size_t* executions);
+Session minimize_program(const Session& program, const std::string& identity,
+                         std::size_t* executions);
 
 }  // namespace callbench
 

@@ -19,7 +19,8 @@ bool g_compare = false;
 // What a model's failure message says went wrong, as a finding's state.
 std::string failure_kind(const std::string& message) {
   if (message.find("no answer within") != std::string::npos) return "hang";
-  if (message.find("end of output") != std::string::npos || message.find("not running") != std::string::npos ||
+  if (message.find("end of output") != std::string::npos ||
+      message.find("not running") != std::string::npos ||
       message.find("writing to the model failed") != std::string::npos) {
     return "exit";
   }
@@ -97,7 +98,8 @@ Verdict play_and_judge(const Session& program, std::vector<Event>* events) {
         x.has_event = true;
         x.first_event = *type;
       }
-      x.state = type && parse_event_name(head) ? tail : head;  // the attribute, or missing/extra/outcome
+      x.state =
+          type && parse_event_name(head) ? tail : head;  // the attribute, or missing/extra/outcome
       x.message = d.report;
       v.violations.insert(v.violations.begin(), std::move(x));
     }
@@ -121,9 +123,12 @@ bool restrict_program(Session* p) {
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
     int v = profile_option_value(p->config.profile, i);
-    if (!((sup.option_values[static_cast<std::size_t>(i)] >> v) & 1u)) set_profile_option_value(&p->config.profile, i, 1 - v);
+    if (!((sup.option_values[static_cast<std::size_t>(i)] >> v) & 1u))
+      set_profile_option_value(&p->config.profile, i, 1 - v);
   }
-  std::erase_if(p->stimuli, [&](const Stimulus& s) { return !((sup.stimuli >> static_cast<int>(s.kind)) & 1u); });
+  std::erase_if(p->stimuli, [&](const Stimulus& s) {
+    return !((sup.stimuli >> static_cast<int>(s.kind)) & 1u);
+  });
   Rng rng(0x7265737472696374ull);  // "restrict": the same program restricts the same way
   repair_program(p, rng);
   return true;

@@ -2,14 +2,13 @@
 // (mutator.h).
 #include "fuzz/mutator.h"
 
-#include "fuzz/model_play.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
 
 #include "fuzz/generate.h"
+#include "fuzz/model_play.h"
 #include "fuzz/program.h"
 
 namespace callbench {

@@ -48,9 +48,7 @@ CallState program_reason(int index) {
   return kReasons[static_cast<std::size_t>(index)];
 }
 
-std::size_t program_stimulus_size(StimulusKind kind) {
-  return 1u + stimulus_args(kind).count;
-}
+std::size_t program_stimulus_size(StimulusKind kind) { return 1u + stimulus_args(kind).count; }
 
 std::string program_dn_name(DnKind kind, std::size_t index) {
   std::string name;
@@ -99,9 +97,15 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
     out->push_back(static_cast<uint8_t>(s.kind));
     for (const StimulusArg& a : stimulus_args(s.kind)) {
       switch (a.kind) {
-        case StimulusArg::Kind::kDn: out->push_back(static_cast<uint8_t>(arg_dn(s, a))); break;
-        case StimulusArg::Kind::kCall: out->push_back(rank[s.call]); break;
-        case StimulusArg::Kind::kReason: out->push_back(reason_code(s)); break;
+        case StimulusArg::Kind::kDn:
+          out->push_back(static_cast<uint8_t>(arg_dn(s, a)));
+          break;
+        case StimulusArg::Kind::kCall:
+          out->push_back(rank[s.call]);
+          break;
+        case StimulusArg::Kind::kReason:
+          out->push_back(reason_code(s));
+          break;
       }
     }
     if (shape.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
@@ -126,7 +130,8 @@ bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
   auto byte = [&]() -> uint8_t { return pos < size ? data[pos++] : uint8_t{0}; };
   uint8_t options = byte();
   c.profile = SwitchProfile{};
-  for (int i = 0; i < kProfileOptionCount; ++i) set_profile_option_value(&c.profile, i, (options >> i) & 1);
+  for (int i = 0; i < kProfileOptionCount; ++i)
+    set_profile_option_value(&c.profile, i, (options >> i) & 1);
   c.seed = 0;
   for (int i = 0; i < 8; ++i) c.seed |= static_cast<uint64_t>(byte()) << (8 * i);
   out->stimuli.clear();

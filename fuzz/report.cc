@@ -13,8 +13,8 @@ namespace callbench {
 namespace {
 
 constexpr std::size_t kMaxScenarioText = 64 * 1024;  // of a finding's .scn shown on the page
-constexpr std::size_t kMaxLogBytes = 64 << 20;        // of libFuzzer's log read for samples
-constexpr std::size_t kMaxDrawnFindings = 50;         // ladders on one page
+constexpr std::size_t kMaxLogBytes = 64 << 20;       // of libFuzzer's log read for samples
+constexpr std::size_t kMaxDrawnFindings = 50;        // ladders on one page
 
 std::string esc(std::string_view s) { return xml_escape(s); }
 
@@ -40,22 +40,27 @@ long long number_after(std::string_view line, std::string_view key) {
 }
 
 // A small line chart of `ys` over `xs` (seconds) as inline SVG.
-std::string line_chart(const std::string& title, const std::vector<double>& xs, const std::vector<double>& ys,
-                       const char* colour) {
+std::string line_chart(const std::string& title, const std::vector<double>& xs,
+                       const std::vector<double>& ys, const char* colour) {
   const int w = 380, h = 150, left = 58, right = 12, top = 24, bottom = 28;
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" + std::to_string(w) +
-                    "\" height=\"" + std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) +
+  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" +
+                    std::to_string(w) + "\" height=\"" + std::to_string(h) + "\" viewBox=\"0 0 " +
+                    std::to_string(w) + " " + std::to_string(h) +
                     "\"><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\" stroke=\"#ccd\"/>";
-  out += "<text x=\"8\" y=\"16\" font-family=\"DejaVu Sans,sans-serif\" font-size=\"13\" font-weight=\"bold\">" + esc(title) +
-         "</text>";
+  out +=
+      "<text x=\"8\" y=\"16\" font-family=\"DejaVu Sans,sans-serif\" font-size=\"13\" "
+      "font-weight=\"bold\">" +
+      esc(title) + "</text>";
   const int x0 = left, x1 = w - right, y0 = h - bottom, y1 = top;
-  out += "<line x1=\"" + std::to_string(x0) + "\" y1=\"" + std::to_string(y0) + "\" x2=\"" + std::to_string(x1) + "\" y2=\"" +
-         std::to_string(y0) + "\" stroke=\"#888\"/><line x1=\"" + std::to_string(x0) + "\" y1=\"" + std::to_string(y0) +
-         "\" x2=\"" + std::to_string(x0) + "\" y2=\"" + std::to_string(y1) + "\" stroke=\"#888\"/>";
+  out += "<line x1=\"" + std::to_string(x0) + "\" y1=\"" + std::to_string(y0) + "\" x2=\"" +
+         std::to_string(x1) + "\" y2=\"" + std::to_string(y0) + "\" stroke=\"#888\"/><line x1=\"" +
+         std::to_string(x0) + "\" y1=\"" + std::to_string(y0) + "\" x2=\"" + std::to_string(x0) +
+         "\" y2=\"" + std::to_string(y1) + "\" stroke=\"#888\"/>";
   auto label = [&](int x, int y, const std::string& t, const char* anchor) {
     out += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) +
-           "\" font-family=\"DejaVu Sans Mono,monospace\" font-size=\"10\" fill=\"#555\" text-anchor=\"" + anchor + "\">" +
-           esc(t) + "</text>";
+           "\" font-family=\"DejaVu Sans Mono,monospace\" font-size=\"10\" fill=\"#555\" "
+           "text-anchor=\"" +
+           anchor + "\">" + esc(t) + "</text>";
   };
   if (xs.size() < 2) {
     label((x0 + x1) / 2, (y0 + y1) / 2, "not enough samples", "middle");
@@ -69,7 +74,8 @@ std::string line_chart(const std::string& title, const std::vector<double>& xs, 
     double py = y0 - (y0 - y1) * ys[i] / ymax;
     points += (i ? " " : "") + fixed(px, 1) + "," + fixed(py, 1);
   }
-  out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) + "\" stroke-width=\"2\" points=\"" + points + "\"/>";
+  out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) +
+         "\" stroke-width=\"2\" points=\"" + points + "\"/>";
   label(x0 - 4, y1 + 8, std::to_string(static_cast<unsigned long long>(ymax)), "end");
   label(x0 - 4, y0, "0", "end");
   label(x0, y0 + 14, "0 s", "start");
@@ -88,7 +94,8 @@ std::string charts(const CampaignReport& r) {
     cov.push_back(static_cast<double>(b.coverage));
     double dt = b.seconds - prev.seconds;
     if (dt <= 0) continue;
-    double de = b.executions >= prev.executions ? static_cast<double>(b.executions - prev.executions) : 0.0;
+    double de =
+        b.executions >= prev.executions ? static_cast<double>(b.executions - prev.executions) : 0.0;
     t.push_back(b.seconds);
     rate.push_back(de / dt);
     prev = b;
@@ -119,7 +126,8 @@ std::string grid(const CampaignReport& r) {
     auto rank = [](const std::string& p) {
       if (p == "normal") return 0;
       std::size_t stars = p.find_first_not_of('*');
-      return static_cast<int>((stars == std::string::npos ? p.size() : stars) * 2 + (stars != std::string::npos));
+      return static_cast<int>((stars == std::string::npos ? p.size() : stars) * 2 +
+                              (stars != std::string::npos));
     };
     return rank(a) < rank(b);
   });
@@ -138,24 +146,32 @@ std::string grid(const CampaignReport& r) {
       uint64_t c = it->second;
       if (c == 0) {
         ++never;
-        rows += "<td class=\"cell never\" title=\"" + esc(flow + " " + point) + ": never reached\">never</td>";
+        rows += "<td class=\"cell never\" title=\"" + esc(flow + " " + point) +
+                ": never reached\">never</td>";
         continue;
       }
       // Shade: white to blue on a log scale of the count.
-      double f = 0.15 + 0.85 * std::log1p(static_cast<double>(c)) / std::log1p(static_cast<double>(max_count));
-      auto mix = [&](int full) { return static_cast<int>(std::lround(255.0 - (255.0 - full) * f)); };
+      double f = 0.15 + 0.85 * std::log1p(static_cast<double>(c)) /
+                            std::log1p(static_cast<double>(max_count));
+      auto mix = [&](int full) {
+        return static_cast<int>(std::lround(255.0 - (255.0 - full) * f));
+      };
       char bg[8];
       std::snprintf(bg, sizeof bg, "#%02x%02x%02x", mix(0x1f), mix(0x6f), mix(0xb4));
-      rows += "<td class=\"cell\" style=\"background:" + std::string(bg) + ";color:" + (f > 0.55 ? "#fff" : "#111") +
-              "\" title=\"" + esc(flow + " " + point) + ": " + std::to_string(c) + " calls\">" + std::to_string(c) + "</td>";
+      rows += "<td class=\"cell\" style=\"background:" + std::string(bg) +
+              ";color:" + (f > 0.55 ? "#fff" : "#111") + "\" title=\"" + esc(flow + " " + point) +
+              ": " + std::to_string(c) + " calls\">" + std::to_string(c) + "</td>";
     }
     rows += "</tr>\n";
   }
   if (flows.empty()) return "<p>No flow coverage for this target.</p>\n";
-  std::string out = "<p>Calls that followed each documented flow (rows) to each interruption point (columns): " +
-                    std::to_string(cells - never) + " of " + std::to_string(cells) + " reached";
+  std::string out =
+      "<p>Calls that followed each documented flow (rows) to each interruption point (columns): " +
+      std::to_string(cells - never) + " of " + std::to_string(cells) + " reached";
   if (never) out += ", <span class=\"bad\">" + std::to_string(never) + " never reached</span>";
-  if (any_undocumented) out += "; " + std::to_string(undocumented) + " calls went beyond the documented flows or were still under way";
+  if (any_undocumented)
+    out += "; " + std::to_string(undocumented) +
+           " calls went beyond the documented flows or were still under way";
   out += ".</p>\n<table class=\"grid\"><tr><th>flow</th>";
   for (const std::string& p : points) out += "<th>" + esc(p) + "</th>";
   return out + "</tr>\n" + rows + "</table>\n";
@@ -163,18 +179,25 @@ std::string grid(const CampaignReport& r) {
 
 std::string finding_section(const ReportFinding& f, std::size_t index) {
   std::string out = "<section class=\"finding\" id=\"f" + std::to_string(index) + "\">\n<h2>" +
-                    std::string(f.is_new ? "NEW " : "") + esc(f.identity) + "</h2>\n<table class=\"meta\">";
+                    std::string(f.is_new ? "NEW " : "") + esc(f.identity) +
+                    "</h2>\n<table class=\"meta\">";
   out += "<tr><td>rule</td><td>" + esc(f.rule) + "</td></tr>";
   out += "<tr><td>identity</td><td><code>" + esc(f.identity) + "</code></td></tr>";
   out += "<tr><td>count</td><td>" + std::to_string(f.count) + "</td></tr>";
   if (!f.replay.empty()) {
     out += "<tr><td>replay</td><td><code>" + esc(f.replay) + "</code>" +
-           (f.has_session ? std::string(f.reproduced ? " (bit-exact)" : " <span class=\"bad\">(did NOT replay bit-exactly)</span>") : "") +
+           (f.has_session
+                ? std::string(f.reproduced
+                                  ? " (bit-exact)"
+                                  : " <span class=\"bad\">(did NOT replay bit-exactly)</span>")
+                : "") +
            "</td></tr>";
   }
-  if (!f.scn_path.empty()) out += "<tr><td>report</td><td><code>" + esc(f.scn_path) + "</code></td></tr>";
+  if (!f.scn_path.empty())
+    out += "<tr><td>report</td><td><code>" + esc(f.scn_path) + "</code></td></tr>";
   out += "</table>\n";
-  if (!f.scenario.empty()) out += "<h3>Minimized scenario</h3>\n<pre>" + xml_escape(f.scenario, true) + "</pre>\n";
+  if (!f.scenario.empty())
+    out += "<h3>Minimized scenario</h3>\n<pre>" + xml_escape(f.scenario, true) + "</pre>\n";
   if (f.has_session) {
     LadderSession ls{&f.session, &f.events, &f.outcomes, &f.verdict, f.identity};
     out += "<h3>Ladder</h3>\n<div class=\"scroll\">\n" + ladder_svg_element(ls) + "</div>\n";
@@ -211,14 +234,16 @@ std::string render_campaign_report(const CampaignReport& r) {
   std::size_t fresh = 0;
   for (const ReportFinding& f : r.findings) fresh += f.is_new;
   body += "<p>" + std::to_string(r.executions) + " executions in " + fixed(r.seconds, 0) + " s (" +
-          std::to_string(r.exec_per_sec) + "/s), coverage " + std::to_string(r.coverage) + ", corpus " +
-          std::to_string(r.corpus) + ". ";
+          std::to_string(r.exec_per_sec) + "/s), coverage " + std::to_string(r.coverage) +
+          ", corpus " + std::to_string(r.corpus) + ". ";
   body += r.findings.empty() ? std::string("<span class=\"ok\">No findings.</span>")
-                             : "<span class=\"bad\">" + std::to_string(r.findings.size()) + " finding" +
-                                   (r.findings.size() == 1 ? "" : "s") + " (" + std::to_string(fresh) + " new).</span>";
+                             : "<span class=\"bad\">" + std::to_string(r.findings.size()) +
+                                   " finding" + (r.findings.size() == 1 ? "" : "s") + " (" +
+                                   std::to_string(fresh) + " new).</span>";
   body += "</p>\n<h2>Parameters</h2>\n<table class=\"meta\">";
   body += "<tr><td>seed</td><td>" + std::to_string(r.seed) + "</td></tr>";
-  for (const auto& [name, value] : r.parameters) body += "<tr><td>" + esc(name) + "</td><td><code>" + esc(value) + "</code></td></tr>";
+  for (const auto& [name, value] : r.parameters)
+    body += "<tr><td>" + esc(name) + "</td><td><code>" + esc(value) + "</code></td></tr>";
   body += "</table>\n<h2>Progress</h2>\n" + charts(r);
   body += "<h2>Flow coverage</h2>\n" + grid(r);
   body += "<h2>Findings</h2>\n";
@@ -228,12 +253,14 @@ std::string render_campaign_report(const CampaignReport& r) {
     body += "<table><tr><th>identity</th><th>rule</th><th>count</th><th>replay</th></tr>\n";
     for (std::size_t i = 0; i < r.findings.size(); ++i) {
       const ReportFinding& f = r.findings[i];
-      body += "<tr><td><a href=\"#f" + std::to_string(i) + "\">" + std::string(f.is_new ? "NEW " : "") + esc(f.identity) +
-              "</a></td><td>" + esc(f.rule) + "</td><td>" + std::to_string(f.count) + "</td><td><code>" + esc(f.replay) +
-              "</code></td></tr>\n";
+      body += "<tr><td><a href=\"#f" + std::to_string(i) + "\">" +
+              std::string(f.is_new ? "NEW " : "") + esc(f.identity) + "</a></td><td>" +
+              esc(f.rule) + "</td><td>" + std::to_string(f.count) + "</td><td><code>" +
+              esc(f.replay) + "</code></td></tr>\n";
     }
     body += "</table>\n";
-    for (std::size_t i = 0; i < r.findings.size() && i < kMaxDrawnFindings; ++i) body += finding_section(r.findings[i], i);
+    for (std::size_t i = 0; i < r.findings.size() && i < kMaxDrawnFindings; ++i)
+      body += finding_section(r.findings[i], i);
   }
   return html_page("callbench fuzz " + r.target, body);
 }
@@ -259,7 +286,8 @@ bool load_finding_session(const std::string& journal_path, ReportFinding* f) {
   if (!j->load_events(ls, &f->events).is_ok()) return false;
   f->session = ls.session;
   for (IgnoreReason why : ls.ignored) {
-    f->outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, why});
+    f->outcomes.push_back(why == IgnoreReason::kNone ? ApplyResult{}
+                                                     : ApplyResult{Outcome::kIgnored, why});
   }
   f->verdict = judge(f->session, f->events);
   return true;
@@ -267,18 +295,19 @@ bool load_finding_session(const std::string& journal_path, ReportFinding* f) {
 
 }  // namespace
 
-Status write_campaign_report(const CampaignOptions& o, const CampaignResult& result, const std::string& log_path,
-                             const std::string& path) {
+Status write_campaign_report(const CampaignOptions& o, const CampaignResult& result,
+                             const std::string& log_path, const std::string& path) {
   CampaignReport r;
   r.target = o.target;
   r.seed = o.seed;
-  r.parameters = {{"target", o.target},
-                  {"time", fixed(o.seconds, 0) + " s"},
-                  {"jobs", std::to_string(o.jobs)},
-                  {"work directory", o.workdir},
-                  {"journal", result.journal_path},
-                  {"fuzzer", o.fuzzer.empty() ? o.source_dir + "/build-fuzz/" + o.target : o.fuzzer},
-                  {"libFuzzer exit status", std::to_string(result.libfuzzer_exit)}};
+  r.parameters = {
+      {"target", o.target},
+      {"time", fixed(o.seconds, 0) + " s"},
+      {"jobs", std::to_string(o.jobs)},
+      {"work directory", o.workdir},
+      {"journal", result.journal_path},
+      {"fuzzer", o.fuzzer.empty() ? o.source_dir + "/build-fuzz/" + o.target : o.fuzzer},
+      {"libFuzzer exit status", std::to_string(result.libfuzzer_exit)}};
   r.executions = result.executions;
   r.exec_per_sec = result.exec_per_sec;
   r.coverage = result.coverage;
@@ -308,7 +337,8 @@ Status write_campaign_report(const CampaignOptions& o, const CampaignResult& res
     out << page;
     if (!out) return Status::io(path + ": cannot write the campaign report");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::io(path + ": cannot write the campaign report");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::io(path + ": cannot write the campaign report");
   return Status::ok();
 }
 

@@ -41,7 +41,7 @@ struct ReportFinding {
   bool reproduced = false;
   std::string scenario;  // the minimized scenario (the bug report's .scn text)
   std::string scn_path;
-  std::string replay;    // the command that replays it
+  std::string replay;  // the command that replays it
   // The session to draw, when the finding has one (crashes of the parser or reader do not).
   bool has_session = false;
   Session session;
@@ -69,7 +69,8 @@ std::vector<ReportSample> parse_libfuzzer_progress(std::string_view log);
 
 // Gathers a finished campaign's report (the samples from libFuzzer's log at `log_path`,
 // each finding's scenario and session from its bug report) and writes it to `path`.
-[[nodiscard]] Status write_campaign_report(const CampaignOptions& options, const CampaignResult& result,
+[[nodiscard]] Status write_campaign_report(const CampaignOptions& options,
+                                           const CampaignResult& result,
                                            const std::string& log_path, const std::string& path);
 
 }  // namespace callbench

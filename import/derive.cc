@@ -19,11 +19,12 @@ struct Item {
 
 }  // namespace
 
-Status derive_call(const Session& observed, const std::vector<Event>& events, const RowLines& lines, CallId call,
-                   DerivedCall* out) {
+Status derive_call(const Session& observed, const std::vector<Event>& events, const RowLines& lines,
+                   CallId call, DerivedCall* out) {
   *out = DerivedCall();
   out->call = call;
-  const std::string call_name = call < observed.config.call_names.size() ? observed.config.call_names[call] : "?";
+  const std::string call_name =
+      call < observed.config.call_names.size() ? observed.config.call_names[call] : "?";
   std::vector<Item> items;
   for (std::size_t i = 0; i < observed.stimuli.size(); ++i) {
     const Stimulus& s = observed.stimuli[i];
@@ -31,9 +32,11 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
       items.push_back({i < lines.request_lines.size() ? lines.request_lines[i] : 0, true, i});
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].call == call) items.push_back({i < lines.event_lines.size() ? lines.event_lines[i] : 0, false, i});
+    if (events[i].call == call)
+      items.push_back({i < lines.event_lines.size() ? lines.event_lines[i] : 0, false, i});
   }
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.line < b.line; });
+  std::stable_sort(items.begin(), items.end(),
+                   [](const Item& a, const Item& b) { return a.line < b.line; });
   if (std::none_of(items.begin(), items.end(), [](const Item& i) { return !i.request; }))
     return Status::invalid("call " + call_name + ": the log shows no event of it");
 
@@ -59,8 +62,10 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
   auto push = [&](Stimulus s, std::string note) {
     s.call = shape_of(s.kind).has_call ? 0 : kNoCall;
     const StimulusShape& shape = shape_of(s.kind);
-    if (s.kind == StimulusKind::kQueue) delivered.push_back(s.dn);
-    else if (shape.has_dn2) delivered.push_back(s.dn2);
+    if (s.kind == StimulusKind::kQueue)
+      delivered.push_back(s.dn);
+    else if (shape.has_dn2)
+      delivered.push_back(s.dn2);
     stimuli.push_back(s);
     out->notes.push_back(std::move(note));
   };
@@ -70,8 +75,9 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
     if (it.request) {
       Stimulus s = observed.stimuli[it.index];
       if (!created && s.kind != StimulusKind::kMakeCall) {
-        return Status::invalid("call " + call_name + ": under way at the log's first line (" + lines.file + ":" +
-                               std::to_string(it.line) + " " + (shape_of(s.kind).tlib ? shape_of(s.kind).tlib : "") +
+        return Status::invalid("call " + call_name + ": under way at the log's first line (" +
+                               lines.file + ":" + std::to_string(it.line) + " " +
+                               (shape_of(s.kind).tlib ? shape_of(s.kind).tlib : "") +
                                " before any event of it): its beginning cannot be derived");
       }
       s.dn = dn(s.dn);
@@ -83,13 +89,14 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
       }
       if (s.kind == StimulusKind::kAnswerCall) answered = true;
       if (s.kind == StimulusKind::kReleaseCall) released = true;
-      push(s, where(it, std::string("Request").append(s.kind == StimulusKind::kMakeCall ? "MakeCall"
-                                                      : s.kind == StimulusKind::kAnswerCall ? "AnswerCall"
-                                                      : s.kind == StimulusKind::kReleaseCall ? "ReleaseCall"
-                                                      : s.kind == StimulusKind::kHoldCall ? "HoldCall"
-                                                      : s.kind == StimulusKind::kRetrieveCall ? "RetrieveCall"
-                                                                                              : "RouteCall")
-                                    .c_str()));
+      push(s, where(it, std::string("Request")
+                            .append(s.kind == StimulusKind::kMakeCall       ? "MakeCall"
+                                    : s.kind == StimulusKind::kAnswerCall   ? "AnswerCall"
+                                    : s.kind == StimulusKind::kReleaseCall  ? "ReleaseCall"
+                                    : s.kind == StimulusKind::kHoldCall     ? "HoldCall"
+                                    : s.kind == StimulusKind::kRetrieveCall ? "RetrieveCall"
+                                                                            : "RouteCall")
+                            .c_str()));
       continue;
     }
     Event e = events[it.index];
@@ -115,7 +122,8 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         Stimulus s;
         s.kind = StimulusKind::kInbound;
         s.dn = mapped.other_dn;
-        s.dn2 = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn ? mapped.this_queue : mapped.this_dn;
+        s.dn2 = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn ? mapped.this_queue
+                                                                     : mapped.this_dn;
         caller = s.dn;
         push(s, note + ": the call arrives");
         if (s.dn2 != mapped.this_dn && e.type == EventType::kRinging) {
@@ -142,8 +150,8 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         break;
       case EventType::kDiverted:
         // One distribution diverts the call from every queue it waits at: one stimulus.
-        if (e.has(Attr::kThirdPartyDn) &&
-            std::find(delivered.begin(), delivered.end(), mapped.third_party_dn) == delivered.end()) {
+        if (e.has(Attr::kThirdPartyDn) && std::find(delivered.begin(), delivered.end(),
+                                                    mapped.third_party_dn) == delivered.end()) {
           Stimulus s;
           s.kind = StimulusKind::kDivert;
           // A call queued at several ACDs: ThirdPartyQueue names the one that distributed it.
@@ -197,13 +205,15 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
     out->log_lines.push_back(it.line);
   }
   std::string why = validate_session(out->session);
-  if (!why.empty()) return Status::invalid("call " + call_name + ": the derived scenario is not valid: " + why);
+  if (!why.empty())
+    return Status::invalid("call " + call_name + ": the derived scenario is not valid: " + why);
   // Timing and profile: when the log shows a party hang up before the switch delivered
   // the call (an interruption point), the delivery was held back: `pause` before the
   // stimulus that sent it and `resume` at the end; a switch that reports differently
   // takes a profile option. The first variant that reproduces the log is the scenario;
   // without one, the plain derivation stays (replay then shows where it diverges).
-  if (stimuli.size() <= 32 && !first_divergence(*out, play_derived(out->session), lines.file).empty()) {
+  if (stimuli.size() <= 32 &&
+      !first_divergence(*out, play_derived(out->session), lines.file).empty()) {
     const Session base = out->session;
     const std::vector<std::string> base_notes = out->notes;
     for (int option = -1; option < kProfileOptionCount; ++option) {
@@ -211,12 +221,15 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         if (option < 0 && pause_at < 0) continue;
         Session v = base;
         std::vector<std::string> notes = base_notes;
-        if (option >= 0) set_profile_option_value(&v.config.profile, option, 1 - profile_option_value(v.config.profile, option));
+        if (option >= 0)
+          set_profile_option_value(&v.config.profile, option,
+                                   1 - profile_option_value(v.config.profile, option));
         if (pause_at >= 0) {
           Stimulus p;
           p.kind = StimulusKind::kPause;
           v.stimuli.insert(v.stimuli.begin() + pause_at, p);
-          notes.insert(notes.begin() + pause_at, "the switch holds its next delivery back (the log shows a party act first)");
+          notes.insert(notes.begin() + pause_at,
+                       "the switch holds its next delivery back (the log shows a party act first)");
           Stimulus r;
           r.kind = StimulusKind::kResume;
           v.stimuli.push_back(r);
@@ -237,18 +250,23 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
 }
 
 std::string print_derived(const DerivedCall& d, const std::string& call_name) {
-  std::string out = "# call " + call_name + ", derived from the log: its client requests, and the switch stimuli\n"
-                    "# its events imply. 'callbench run' plays it; 'callbench replay' compares it with the log.\n";
-  for (const Dn& dn : d.session.config.topology.dns) out += "dn " + dn.name + " " + dn_kind_name(dn.kind) + "\n";
+  std::string out = "# call " + call_name +
+                    ", derived from the log: its client requests, and the switch stimuli\n"
+                    "# its events imply. 'callbench run' plays it; 'callbench replay' compares it "
+                    "with the log.\n";
+  for (const Dn& dn : d.session.config.topology.dns)
+    out += "dn " + dn.name + " " + dn_kind_name(dn.kind) + "\n";
   for (int i = 0; i < kProfileOptionCount; ++i) {
     int v = profile_option_value(d.session.config.profile, i);
     if (v != profile_option_value(SwitchProfile{}, i))
-      out += std::string("option ") + profile_options()[i].name + " " + profile_options()[i].values[v] + "\n";
+      out += std::string("option ") + profile_options()[i].name + " " +
+             profile_options()[i].values[v] + "\n";
   }
   out += "\n";
   std::vector<uint32_t> refs = default_reference_ids(d.session.stimuli);
   for (std::size_t i = 0; i < d.session.stimuli.size(); ++i) {
-    out += "# " + d.notes[i] + "\n" + print_stimulus(d.session.stimuli[i], d.session.config, refs[i]) + "\n";
+    out += "# " + d.notes[i] + "\n" +
+           print_stimulus(d.session.stimuli[i], d.session.config, refs[i]) + "\n";
   }
   return out;
 }
@@ -259,35 +277,51 @@ namespace {
 
 std::string value_of(const Event& e, Attr a, const SessionConfig& c) {
   if (!e.has(a)) return "absent";
-  auto name = [&](DnId d) { return d < c.topology.dns.size() ? "'" + c.topology.dns[d].name + "'" : std::string("?"); };
+  auto name = [&](DnId d) {
+    return d < c.topology.dns.size() ? "'" + c.topology.dns[d].name + "'" : std::string("?");
+  };
   switch (a) {
-    case Attr::kConnId: return "present";
-    case Attr::kThisDn: return name(e.this_dn);
-    case Attr::kThisDnRole: return dn_role_name(e.this_role);
-    case Attr::kThisQueue: return name(e.this_queue);
-    case Attr::kOtherDn: return name(e.other_dn);
-    case Attr::kOtherDnRole: return dn_role_name(e.other_role);
-    case Attr::kThirdPartyDn: return name(e.third_party_dn);
-    case Attr::kThirdPartyDnRole: return dn_role_name(e.third_party_role);
-    case Attr::kThirdPartyQueue: return name(e.third_party_queue);
-    case Attr::kCallState: return call_state_name(e.call_state);
-    case Attr::kReferenceId: return std::to_string(e.reference_id);
-    case Attr::kErrorCode: return std::to_string(error_code_of(e.error));
+    case Attr::kConnId:
+      return "present";
+    case Attr::kThisDn:
+      return name(e.this_dn);
+    case Attr::kThisDnRole:
+      return dn_role_name(e.this_role);
+    case Attr::kThisQueue:
+      return name(e.this_queue);
+    case Attr::kOtherDn:
+      return name(e.other_dn);
+    case Attr::kOtherDnRole:
+      return dn_role_name(e.other_role);
+    case Attr::kThirdPartyDn:
+      return name(e.third_party_dn);
+    case Attr::kThirdPartyDnRole:
+      return dn_role_name(e.third_party_role);
+    case Attr::kThirdPartyQueue:
+      return name(e.third_party_queue);
+    case Attr::kCallState:
+      return call_state_name(e.call_state);
+    case Attr::kReferenceId:
+      return std::to_string(e.reference_id);
+    case Attr::kErrorCode:
+      return std::to_string(error_code_of(e.error));
   }
   return "?";
 }
 
 }  // namespace
 
-std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model, const std::string& file) {
+std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model,
+                             const std::string& file) {
   const SessionConfig& c = d.session.config;
   std::size_t n = std::max(d.log_events.size(), model.size());
   for (std::size_t i = 0; i < n; ++i) {
-    std::string at = "event " + std::to_string(i + 1) +
-                     (i < d.log_lines.size() ? " (" + file + ":" + std::to_string(d.log_lines[i]) + ")" : "");
+    std::string at =
+        "event " + std::to_string(i + 1) +
+        (i < d.log_lines.size() ? " (" + file + ":" + std::to_string(d.log_lines[i]) + ")" : "");
     if (i >= d.log_events.size()) {
-      return at + ": the log has no more events; the model sends " + event_name(model[i].type) + " to " +
-             value_of(model[i], Attr::kThisDn, c);
+      return at + ": the log has no more events; the model sends " + event_name(model[i].type) +
+             " to " + value_of(model[i], Attr::kThisDn, c);
     }
     const Event& l = d.log_events[i];
     if (i >= model.size()) {
@@ -296,16 +330,19 @@ std::string first_divergence(const DerivedCall& d, const std::vector<Event>& mod
     }
     const Event& m = model[i];
     if (l.type != m.type || l.this_dn != m.this_dn) {
-      return at + ": log " + event_name(l.type) + " at " + value_of(l, Attr::kThisDn, c) + ", model " +
-             event_name(m.type) + " at " + value_of(m, Attr::kThisDn, c);
+      return at + ": log " + event_name(l.type) + " at " + value_of(l, Attr::kThisDn, c) +
+             ", model " + event_name(m.type) + " at " + value_of(m, Attr::kThisDn, c);
     }
     std::string diffs;
     for (int a = 0; a < kAttrCount; ++a) {
       auto attr = static_cast<Attr>(a);
       std::string lv = value_of(l, attr, c), mv = value_of(m, attr, c);
-      if (lv != mv) diffs += std::string(diffs.empty() ? "" : ", ") + attr_name(attr) + " log " + lv + ", model " + mv;
+      if (lv != mv)
+        diffs += std::string(diffs.empty() ? "" : ", ") + attr_name(attr) + " log " + lv +
+                 ", model " + mv;
     }
-    if (!diffs.empty()) return at + " " + event_name(l.type) + " at " + value_of(l, Attr::kThisDn, c) + ": " + diffs;
+    if (!diffs.empty())
+      return at + " " + event_name(l.type) + " at " + value_of(l, Attr::kThisDn, c) + ": " + diffs;
   }
   return {};
 }

@@ -25,16 +25,16 @@ struct RowLines {
 };
 
 struct DerivedCall {
-  CallId call = kNoCall;        // in the observed session
-  Session session;              // one call, "c1"; the observed topology
-  std::vector<std::string> notes;  // by stimulus: where in the log it comes from
-  std::vector<Event> log_events;   // the call's events as the log shows them
-  std::vector<uint32_t> log_lines; // by log event
+  CallId call = kNoCall;            // in the observed session
+  Session session;                  // one call, "c1"; the observed topology
+  std::vector<std::string> notes;   // by stimulus: where in the log it comes from
+  std::vector<Event> log_events;    // the call's events as the log shows them
+  std::vector<uint32_t> log_lines;  // by log event
 };
 
 // Derives call `call`; an error when the log shows too little of it (no event).
-Status derive_call(const Session& observed, const std::vector<Event>& events, const RowLines& lines, CallId call,
-                   DerivedCall* out);
+Status derive_call(const Session& observed, const std::vector<Event>& events, const RowLines& lines,
+                   CallId call, DerivedCall* out);
 
 // The derived scenario's text (parses back; comments name the log's lines).
 std::string print_derived(const DerivedCall& d, const std::string& call_name);
@@ -45,7 +45,8 @@ std::vector<Event> play_derived(const Session& session);
 // Compares the log's events of the call with the model's: empty when equal (ConnID
 // values and sequence numbers aside), else the first divergence, log against model,
 // attribute by attribute, naming the log's FILE:LINE.
-std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model, const std::string& file);
+std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model,
+                             const std::string& file);
 
 }  // namespace callbench
 

@@ -34,7 +34,6 @@ namespace {
 // call name: it starts with a letter; core/names.h).
 std::string conn_call_name(uint64_t conn_id) { return "conn_" + conn_id_string(conn_id); }
 
-
 using json = nlohmann::json;
 
 // Lines one stream may hold: every stimulus and event, the session line, and as many

@@ -37,7 +37,8 @@ void encode_log_row(const LogRowInfo& row, std::vector<uint8_t>* out) {
   r.setLine(row.line);
   if (!row.time.empty()) r.setTime(text(row.time));
   if (!row.call_uuid.empty()) r.setCallUuid(text(row.call_uuid));
-  if (!row.extras.empty()) fill(r.initAttributes(static_cast<unsigned>(row.extras.size())), row.extras);
+  if (!row.extras.empty())
+    fill(r.initAttributes(static_cast<unsigned>(row.extras.size())), row.extras);
   kj::Array<cp::word> words = cp::canonicalize(builder.getRoot<schema::Record>().asReader());
   auto bytes = words.asBytes();
   out->assign(bytes.begin(), bytes.end());
@@ -59,7 +60,8 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   const SessionConfig& config = session.config;
   SessionCodec codec(config);
   codec.set_observed(session.observed);
-  Payload header = encode_header(config, nullptr, HeaderFlags{session.observed, session.profile_known});
+  Payload header =
+      encode_header(config, nullptr, HeaderFlags{session.observed, session.profile_known});
   {
     Journal::Statement lease;
     s = journal.prepare(
@@ -70,7 +72,10 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     std::string seed = std::to_string(config.seed);
     std::string digest = digest_string(0);
     lease->bind_text(1, seed);
-    if (label.empty()) lease->bind_null(2); else lease->bind_text(2, label);
+    if (label.empty())
+      lease->bind_null(2);
+    else
+      lease->bind_text(2, label);
     lease->bind_text(3, engine_version());
     lease->bind_text(4, created_at);
     lease->bind_text(5, digest);
@@ -84,12 +89,14 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
                           ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")",
                       &ins_request);
   if (s.is_ok())
-    s = journal.prepare("INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
-                            ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")",
+    s = journal.prepare("INSERT INTO events (session_id, seq, request_seq, " +
+                            column_list(kEventColumns) + ", payload) VALUES (?, ?, ?" +
+                            placeholders(kEventColumnCount + 1) + ")",
                         &ins_event);
   if (s.is_ok())
     s = journal.prepare(
-        "INSERT INTO log_rows (session_id, kind, seq, line, time, call_uuid, message, conn_id, this_dn, payload) "
+        "INSERT INTO log_rows (session_id, kind, seq, line, time, call_uuid, message, conn_id, "
+        "this_dn, payload) "
         "VALUES (?,?,?,?,?,?,?,?,?,?)",
         &ins_row);
   if (!s.is_ok()) return fail(s);
@@ -99,8 +106,9 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   auto log_row = [&](const char* kind, std::size_t seq, const LogRowInfo& row) {
     encode_log_row(row, &row_payload);
     if (row_payload.size() > kMaxLogRowPayloadBytes)
-      return Status::invalid(log.source + ":" + std::to_string(row.line) + ": message " + row.message +
-                             " holds more than " + std::to_string(kMaxLogRowPayloadBytes) + " bytes of attributes");
+      return Status::invalid(log.source + ":" + std::to_string(row.line) + ": message " +
+                             row.message + " holds more than " +
+                             std::to_string(kMaxLogRowPayloadBytes) + " bytes of attributes");
     Stmt& w = *ins_row;
     w.bind_int(1, id);
     w.bind_text(2, kind);
@@ -122,7 +130,8 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
     for (; next < log.events.size() && log.events[next].request_seq <= i + 1; ++next) {
       const Event& e = log.events[next];
-      if (e.call != kNoCall && e.call < conn.size() && e.has(Attr::kConnId)) conn[e.call] = e.conn_id;
+      if (e.call != kNoCall && e.call < conn.size() && e.has(Attr::kConnId))
+        conn[e.call] = e.conn_id;
     }
     const Stimulus& st = session.stimuli[i];
     const StimulusShape& shape = shape_of(st.kind);
@@ -163,14 +172,16 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   if (log.has_rows) {
     Journal::Statement lease;
     s = journal.prepare(
-        "INSERT INTO log_files (session_id, source_file, lines, messages, backup_copies, unreadable, unusable, "
+        "INSERT INTO log_files (session_id, source_file, lines, messages, backup_copies, "
+        "unreadable, unusable, "
         "truncated, anonymized) VALUES (?,?,?,?,?,?,?,?,?)",
         &lease);
     if (!s.is_ok()) return fail(s);
     lease->bind_int(1, id);
     lease->bind_text(2, log.source);
     lease->bind_int(3, static_cast<int64_t>(log.file.lines));
-    lease->bind_int(4, static_cast<int64_t>(log.events.size() + session.stimuli.size() + log.other_rows.size()));
+    lease->bind_int(4, static_cast<int64_t>(log.events.size() + session.stimuli.size() +
+                                            log.other_rows.size()));
     lease->bind_int(5, static_cast<int64_t>(log.file.backup_copies));
     lease->bind_int(6, static_cast<int64_t>(log.file.unreadable));
     lease->bind_int(7, static_cast<int64_t>(log.unusable_count));
@@ -182,7 +193,8 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   {
     Journal::Statement lease;
     s = journal.prepare(
-        "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = 'complete' WHERE session_id = ?",
+        "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = 'complete' "
+        "WHERE session_id = ?",
         &lease);
     if (!s.is_ok()) return fail(s);
     std::string d = digest_string(digest);

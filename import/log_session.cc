@@ -40,7 +40,8 @@ void infer_dn_kinds(Session* session, const std::vector<Event>& events) {
     if (e.call < reached.size()) reached[e.call] = 1;
   }
   for (const Event& e : events) {
-    if (e.type == EventType::kRinging && e.call < reached.size() && reached[e.call] && e.this_dn < dns.size())
+    if (e.type == EventType::kRinging && e.call < reached.size() && reached[e.call] &&
+        e.this_dn < dns.size())
       remote[e.this_dn] = 1;
   }
   for (const Event& e : events) {
@@ -80,8 +81,10 @@ const char* personal_class(std::string_view n) {
 
 void anonymize_nested(LogValue* v, Pseudonyms* names) {
   for (LogValue& p : v->list) {
-    if (p.nested) anonymize_nested(&p, names);
-    else if (!p.value.empty()) p.value = names->value("ud", p.value);
+    if (p.nested)
+      anonymize_nested(&p, names);
+    else if (!p.value.empty())
+      p.value = names->value("ud", p.value);
   }
 }
 
@@ -118,7 +121,8 @@ class Converter {
 
 std::string Converter::dn(const std::string& raw, uint32_t line, DnId* id, Status* st) {
   std::string name = dn_name(raw);
-  if (!valid_dn_name(name)) return "'" + printable(raw, 40) + "' is not a DN name (" + kDnNameRule + ")";
+  if (!valid_dn_name(name))
+    return "'" + printable(raw, 40) + "' is not a DN name (" + kDnNameRule + ")";
   auto it = dn_ids_.find(name);
   if (it != dn_ids_.end()) {
     *id = it->second;
@@ -158,12 +162,15 @@ void Converter::anonymize_extras(std::vector<LogValue>* extras) {
   if (!options_.anonymize) return;
   for (LogValue& v : *extras) {
     if (v.nested) {
-      if (v.name == "UserData" || v.name == "Extensions" || v.name == "Reason") anonymize_nested(&v, names_);
+      if (v.name == "UserData" || v.name == "Extensions" || v.name == "Reason")
+        anonymize_nested(&v, names_);
       continue;
     }
     if (v.value.empty()) continue;
-    if (is_dn_attr(v.name)) v.value = dn_name(v.value);
-    else if (const char* cls = personal_class(v.name)) v.value = names_->value(cls, v.value);
+    if (is_dn_attr(v.name))
+      v.value = dn_name(v.value);
+    else if (const char* cls = personal_class(v.name))
+      v.value = names_->value(cls, v.value);
   }
 }
 
@@ -177,9 +184,12 @@ Status Converter::message(LogMessage& m) {
   bool is_request = false;
   StimulusKind request_kind = StimulusKind::kPause;
   static const std::pair<const char*, StimulusKind> kRequests[] = {
-      {"RequestMakeCall", StimulusKind::kMakeCall},       {"RequestAnswerCall", StimulusKind::kAnswerCall},
-      {"RequestReleaseCall", StimulusKind::kReleaseCall}, {"RequestHoldCall", StimulusKind::kHoldCall},
-      {"RequestRetrieveCall", StimulusKind::kRetrieveCall}, {"RequestRouteCall", StimulusKind::kRouteCall}};
+      {"RequestMakeCall", StimulusKind::kMakeCall},
+      {"RequestAnswerCall", StimulusKind::kAnswerCall},
+      {"RequestReleaseCall", StimulusKind::kReleaseCall},
+      {"RequestHoldCall", StimulusKind::kHoldCall},
+      {"RequestRetrieveCall", StimulusKind::kRetrieveCall},
+      {"RequestRouteCall", StimulusKind::kRouteCall}};
   if (m.kind == LogMessage::Kind::kRequest) {
     type.reset();
     for (const auto& [name, k] : kRequests) {
@@ -197,8 +207,10 @@ Status Converter::message(LogMessage& m) {
   if (!type && !is_request) {
     // Outside the model: kept whole, with its ConnID and ThisDN for SQL.
     for (LogValue& v : m.attrs) {
-      if (v.name == "CallUUID" && !v.nested) row.call_uuid = v.value;
-      else row.extras.push_back(std::move(v));
+      if (v.name == "CallUUID" && !v.nested)
+        row.call_uuid = v.value;
+      else
+        row.extras.push_back(std::move(v));
     }
     anonymize_extras(&row.extras);
     for (const LogValue& v : row.extras) {
@@ -255,8 +267,9 @@ Status Converter::message(LogMessage& m) {
       }
     } else if (type && (n == "ThisDNRole" || n == "OtherDNRole" || n == "ThirdPartyDNRole")) {
       std::optional<uint64_t> r = number(v, 255);
-      std::optional<DnRole> role = r && is_dn_role(static_cast<int>(*r)) ? std::optional<DnRole>(static_cast<DnRole>(*r))
-                                                                         : parse_dn_role(v.value);
+      std::optional<DnRole> role = r && is_dn_role(static_cast<int>(*r))
+                                       ? std::optional<DnRole>(static_cast<DnRole>(*r))
+                                       : parse_dn_role(v.value);
       if (!role) {
         why = n + " '" + printable(v.value, 40) + "' is not a DNRole";
       } else if (n == "ThisDNRole") {
@@ -319,9 +332,12 @@ Status Converter::message(LogMessage& m) {
     const StimulusKind k = request_kind;
     s.kind = k;
     const StimulusShape& shape = shape_of(k);
-    if (!has_ref) why = "no ReferenceID from 1";
-    else if (shape.has_dn2 && other_dn == kNoDn) why = "no OtherDN";
-    else if (shape.has_call && !conn_id && k != StimulusKind::kMakeCall) why = "no ConnID";
+    if (!has_ref)
+      why = "no ReferenceID from 1";
+    else if (shape.has_dn2 && other_dn == kNoDn)
+      why = "no OtherDN";
+    else if (shape.has_call && !conn_id && k != StimulusKind::kMakeCall)
+      why = "no ConnID";
     if (!why.empty()) {
       unusable(m.line, m.name + ": " + why + ": not imported");
       out_->other_rows.push_back(std::move(row));
@@ -336,7 +352,8 @@ Status Converter::message(LogMessage& m) {
     std::string call_name;
     if (conn_id) {
       auto it = conn_calls_.find(*conn_id);
-      call_name = it != conn_calls_.end() ? out_->session.config.call_names[it->second] : conn_call_name(*conn_id);
+      call_name = it != conn_calls_.end() ? out_->session.config.call_names[it->second]
+                                          : conn_call_name(*conn_id);
     } else {
       call_name = "r" + std::to_string(reference_id);
       if (call_ids_.count(call_name)) call_name += "_" + std::to_string(m.line);
@@ -440,7 +457,8 @@ Status Converter::finish() {
 
 }  // namespace
 
-Status log_to_session(LogFile file, const ImportOptions& options, Pseudonyms* names, ImportedLog* out) {
+Status log_to_session(LogFile file, const ImportOptions& options, Pseudonyms* names,
+                      ImportedLog* out) {
   *out = ImportedLog();
   out->source = file.path;
   Converter c(options, names, out);

@@ -39,10 +39,10 @@ namespace callbench {
 
 // One attribute of a message, or one `'key' value` pair of a nested value.
 struct LogValue {
-  std::string name;    // "ThisDN" (without "Attribute"), or the nested key
-  std::string value;   // the text, without its quotes
-  bool quoted = false;   // the value was a 'string'
-  bool nested = false;   // a nested value ([N] hex..) or a (list): `list` holds its pairs
+  std::string name;     // "ThisDN" (without "Attribute"), or the nested key
+  std::string value;    // the text, without its quotes
+  bool quoted = false;  // the value was a 'string'
+  bool nested = false;  // a nested value ([N] hex..) or a (list): `list` holds its pairs
   std::vector<LogValue> list;
   friend bool operator==(const LogValue&, const LogValue&) = default;
 };
@@ -51,9 +51,9 @@ struct LogValue {
 struct LogMessage {
   enum class Kind : uint8_t { kEvent, kReply, kRequest };
   Kind kind = Kind::kEvent;
-  std::string name;    // "EventRinging", "RequestMakeCall"
-  std::string time;    // "2015-05-29T12:21:16.438" (or "12:21:16.438" with no date known)
-  uint32_t line = 0;   // the line of its header
+  std::string name;             // "EventRinging", "RequestMakeCall"
+  std::string time;             // "2015-05-29T12:21:16.438" (or "12:21:16.438" with no date known)
+  uint32_t line = 0;            // the line of its header
   std::vector<LogValue> attrs;  // in the log's order
   // The attribute named `name` ("ThisDN"), or nullptr.
   const LogValue* find(std::string_view attr) const;
@@ -81,9 +81,9 @@ struct LogFile {
   bool truncated = false;         // the last message is cut short (not imported; its lines
   uint32_t truncated_line = 0;    // count as message lines)
   std::string truncated_message;
-  std::string application;        // Application name:
-  std::string host;               // Host name:
-  std::string date;               // "2015-06-19": from the header or the file name; may be empty
+  std::string application;  // Application name:
+  std::string host;         // Host name:
+  std::string date;         // "2015-06-19": from the header or the file name; may be empty
 };
 inline constexpr std::size_t kMaxLogSamples = 5;
 inline constexpr std::size_t kMaxLogLineLength = 64 * 1024;
@@ -101,10 +101,10 @@ bool looks_like_jsonl(std::string_view text);
 
 // What the journal keeps of each row beside its model payload.
 struct LogRowInfo {
-  uint32_t line = 0;          // the log's line (its message header)
-  std::string time;           // as LogMessage::time
-  std::string call_uuid;      // AttributeCallUUID, or empty
-  std::string message;        // the message's name
+  uint32_t line = 0;             // the log's line (its message header)
+  std::string time;              // as LogMessage::time
+  std::string call_uuid;         // AttributeCallUUID, or empty
+  std::string message;           // the message's name
   std::vector<LogValue> extras;  // every attribute the model has no field for
   // For rows outside the model (kind other): the ConnID and ThisDN they name.
   std::string conn_id, this_dn;
@@ -131,15 +131,15 @@ class Pseudonyms {
 };
 
 struct ImportedLog {
-  std::string source;  // the file, as given
-  Session session;     // observed; profile not known
-  std::vector<Event> events;        // seq 1.., request_seq 0
+  std::string source;                    // the file, as given
+  Session session;                       // observed; profile not known
+  std::vector<Event> events;             // seq 1.., request_seq 0
   std::vector<LogRowInfo> event_rows;    // by event
   std::vector<LogRowInfo> request_rows;  // by stimulus
   std::vector<LogRowInfo> other_rows;    // messages outside the model, in order
   std::vector<LogIssue> unusable;        // messages the model cannot hold, first samples
   std::size_t unusable_count = 0;
-  LogFile file;  // the read file's counts (messages moved out)
+  LogFile file;          // the read file's counts (messages moved out)
   bool has_rows = true;  // false for a JSON-lines stream: no log rows, no log_files row
 };
 
@@ -148,7 +148,8 @@ struct ImportedLog {
 // hold (an event without ThisDN, a request on an unknown call) is counted in
 // `unusable`, with FILE:LINE samples; past a session limit (256 DNs or calls) the
 // import is an error naming FILE:LINE.
-Status log_to_session(LogFile file, const ImportOptions& options, Pseudonyms* names, ImportedLog* out);
+Status log_to_session(LogFile file, const ImportOptions& options, Pseudonyms* names,
+                      ImportedLog* out);
 
 // The DN kinds of an observed stream, from its events (import/jsonl_reader.cc).
 void infer_dn_kinds(Session* session, const std::vector<Event>& events);

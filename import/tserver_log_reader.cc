@@ -1,8 +1,8 @@
 // The T-Server / SIP Server log reader (import/tserver_log.h): one pass over the
 // lines, a small state machine (outside a message, in a message, in a backup copy).
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -30,9 +30,12 @@ std::string_view trim(std::string_view s) {
 std::size_t indent_of(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) {
-    if (c == ' ') ++n;
-    else if (c == '\t') n += 8;
-    else break;
+    if (c == ' ')
+      ++n;
+    else if (c == '\t')
+      n += 8;
+    else
+      break;
   }
   return n;
 }
@@ -115,7 +118,8 @@ std::size_t find_message(std::string_view s, std::string_view* name) {
       std::size_t after = static_cast<std::size_t>(n.data() - rest.data()) + n.size();
       if (after < rest.size() && (rest[after] == '"' || rest[after] == '\'')) ++after;
       std::string_view tail = trim(rest.substr(std::min(after, rest.size())));
-      if (!n.empty() && (tail.empty() || tail.substr(0, 13) == "received from" || psdk_number(tail))) {
+      if (!n.empty() &&
+          (tail.empty() || tail.substr(0, 13) == "received from" || psdk_number(tail))) {
         *name = n;
         return p;
       }
@@ -129,14 +133,16 @@ class LogReader {
   LogReader(const std::string& path, LogFile* out) : out_(out) {
     out_->path = path;
     // The date a file name carries: ..._YYYYMMDD_HHMMSS.log
-    std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    std::string base =
+        path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
     for (std::size_t p = 0; p + 16 <= base.size(); ++p) {
       if (base[p] != '_' || base[p + 9] != '_') continue;
       bool ok = true;
       for (std::size_t i = 1; i <= 8 && ok; ++i) ok = is_digit(base[p + i]);
       for (std::size_t i = 10; i <= 15 && ok; ++i) ok = is_digit(base[p + i]);
       if (ok) {
-        out_->date = base.substr(p + 1, 4) + "-" + base.substr(p + 5, 2) + "-" + base.substr(p + 7, 2);
+        out_->date =
+            base.substr(p + 1, 4) + "-" + base.substr(p + 5, 2) + "-" + base.substr(p + 7, 2);
         break;
       }
     }
@@ -148,9 +154,12 @@ class LogReader {
  private:
   // Counts a line as unreadable: the current one, or (this_line false) an earlier one
   // that was counted as a message line.
-  void unreadable(uint32_t number, const std::string& why, std::string_view text, bool this_line = true) {
-    if (this_line) counted_ = true;
-    else --out_->message_lines;
+  void unreadable(uint32_t number, const std::string& why, std::string_view text,
+                  bool this_line = true) {
+    if (this_line)
+      counted_ = true;
+    else
+      --out_->message_lines;
     ++out_->unreadable;
     if (out_->samples.size() < kMaxLogSamples) {
       std::string shown(text.substr(0, 60));
@@ -173,12 +182,13 @@ class LogReader {
   LogMessage current_;
   bool in_message_ = false;
   bool in_backup_ = false;
-  bool pending_backup_ = false;      // a [BSYNC] line whose `message` line follows
-  bool pending_request_ = false;     // a "Trc 04541 RequestX received from" line
+  bool pending_backup_ = false;   // a [BSYNC] line whose `message` line follows
+  bool pending_request_ = false;  // a "Trc 04541 RequestX received from" line
   std::string pending_time_;
   uint32_t pending_line_ = 0;
   bool seen_message_ = false;
   int last_seconds_ = -1;
+
  public:
   bool counted_ = false;  // the current line was counted in a category other than message lines
  private:
@@ -417,7 +427,8 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
       at = 0;
     }
   }
-  if (in_message_ && t == "message attributes:") return Status::ok();  // Platform SDK's header continued
+  if (in_message_ && t == "message attributes:")
+    return Status::ok();  // Platform SDK's header continued
   if (at != std::string_view::npos) {
     close_message();
     seen_message_ = true;
@@ -447,8 +458,9 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     current_.name = std::string(name);
     current_.line = number;
     current_.kind = name.substr(0, 7) == "Request" ? LogMessage::Kind::kRequest
-                    : prefix.find("send_to_client") != std::string_view::npos ? LogMessage::Kind::kReply
-                                                                              : LogMessage::Kind::kEvent;
+                    : prefix.find("send_to_client") != std::string_view::npos
+                        ? LogMessage::Kind::kReply
+                        : LogMessage::Kind::kEvent;
     if (at == 0 && pending_request_) {
       current_.time = pending_time_;
       current_.line = pending_line_;
@@ -461,7 +473,8 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
   close_message();
   // A request header whose `message` line did not follow: reported. (A backup header's
   // line stays counted with the backup lines.)
-  if (pending_request_) unreadable(pending_line_, "a request header without its 'message' line", {}, false);
+  if (pending_request_)
+    unreadable(pending_line_, "a request header without its 'message' line", {}, false);
   pending_request_ = false;
   pending_backup_ = false;
   // A header whose `message` line follows: a request received, or a backup copy.
@@ -493,7 +506,8 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
 }
 
 void LogReader::finish(bool ended_with_newline) {
-  if (pending_request_) unreadable(pending_line_, "a request header without its 'message' line", {}, false);
+  if (pending_request_)
+    unreadable(pending_line_, "a request header without its 'message' line", {}, false);
   if (in_message_ && !ended_with_newline) {
     // Half-written: reported, not guessed.
     out_->truncated = true;

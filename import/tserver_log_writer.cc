@@ -27,10 +27,12 @@ std::string date_after(int64_t days) {
 
 class Writer {
  public:
-  Writer(const Session& session, const std::vector<Event>& events) : session_(session), events_(events) {
+  Writer(const Session& session, const std::vector<Event>& events)
+      : session_(session), events_(events) {
     conn_.assign(session.config.call_names.size(), 0);
     for (const Event& e : events) {
-      if (e.call < conn_.size() && e.has(Attr::kConnId) && conn_[e.call] == 0) conn_[e.call] = e.conn_id;
+      if (e.call < conn_.size() && e.has(Attr::kConnId) && conn_[e.call] == 0)
+        conn_[e.call] = e.conn_id;
     }
   }
   std::string run();
@@ -42,8 +44,8 @@ class Writer {
     int64_t in_day = ms_ % 86400000;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%0*d", static_cast<int>(in_day / 3600000),
-                  static_cast<int>(in_day / 60000 % 60), static_cast<int>(in_day / 1000 % 60), digits,
-                  static_cast<int>(digits == 4 ? in_day % 1000 * 10 : in_day % 1000));
+                  static_cast<int>(in_day / 60000 % 60), static_cast<int>(in_day / 1000 % 60),
+                  digits, static_cast<int>(digits == 4 ? in_day % 1000 * 10 : in_day % 1000));
     return buf;
   }
   const std::string& dn(DnId id) const { return session_.config.topology.dns[id].name; }
@@ -60,8 +62,9 @@ class Writer {
 void Writer::request(const Stimulus& s) {
   const StimulusShape& shape = shape_of(s.kind);
   if (!shape.client_request) return;  // switch stimuli are not in a T-Server log
-  static const char* const kNames[] = {"RequestMakeCall", "RequestAnswerCall", "RequestReleaseCall",
-                                       "RequestHoldCall", "RequestRetrieveCall", "RequestRouteCall"};
+  static const char* const kNames[] = {"RequestMakeCall",     "RequestAnswerCall",
+                                       "RequestReleaseCall",  "RequestHoldCall",
+                                       "RequestRetrieveCall", "RequestRouteCall"};
   const char* name = kNames[static_cast<int>(s.kind)];
   tick();
   out_ += date_after(ms_ / 86400000) + "T" + clock(3) + " Trc 04541 " + name +
@@ -69,7 +72,8 @@ void Writer::request(const Stimulus& s) {
   out_ += std::string("message ") + name + "\n";
   out_ += "\tAttributeThisDN\t'" + dn(s.dn) + "'\n";
   if (shape.has_dn2) out_ += "\tAttributeOtherDN\t'" + dn(s.dn2) + "'\n";
-  if (shape.has_call && s.kind != StimulusKind::kMakeCall && s.call < conn_.size() && conn_[s.call] != 0)
+  if (shape.has_call && s.kind != StimulusKind::kMakeCall && s.call < conn_.size() &&
+      conn_[s.call] != 0)
     out_ += "\tAttributeConnID\t" + conn_id_string(conn_[s.call]) + "\n";
   out_ += "\tAttributeReferenceID\t" + std::to_string(s.reference_id) + "\n";
 }
@@ -90,11 +94,15 @@ void Writer::event(const Event& e) {
   if (e.has(Attr::kOtherDn)) out_ += "\tAttributeOtherDN\t'" + dn(e.other_dn) + "'\n";
   if (e.has(Attr::kOtherDnRole))
     out_ += "\tAttributeOtherDNRole\t" + std::to_string(static_cast<int>(e.other_role)) + "\n";
-  if (e.has(Attr::kThirdPartyDn)) out_ += "\tAttributeThirdPartyDN\t'" + dn(e.third_party_dn) + "'\n";
+  if (e.has(Attr::kThirdPartyDn))
+    out_ += "\tAttributeThirdPartyDN\t'" + dn(e.third_party_dn) + "'\n";
   if (e.has(Attr::kThirdPartyDnRole))
-    out_ += "\tAttributeThirdPartyDNRole\t" + std::to_string(static_cast<int>(e.third_party_role)) + "\n";
-  if (e.has(Attr::kThirdPartyQueue)) out_ += "\tAttributeThirdPartyQueue\t'" + dn(e.third_party_queue) + "'\n";
-  if (e.has(Attr::kReferenceId)) out_ += "\tAttributeReferenceID\t" + std::to_string(e.reference_id) + "\n";
+    out_ += "\tAttributeThirdPartyDNRole\t" + std::to_string(static_cast<int>(e.third_party_role)) +
+            "\n";
+  if (e.has(Attr::kThirdPartyQueue))
+    out_ += "\tAttributeThirdPartyQueue\t'" + dn(e.third_party_queue) + "'\n";
+  if (e.has(Attr::kReferenceId))
+    out_ += "\tAttributeReferenceID\t" + std::to_string(e.reference_id) + "\n";
   if (e.has(Attr::kErrorCode)) {
     out_ += "\tAttributeErrorCode\t" + std::to_string(error_code_of(e.error)) + "\n";
     out_ += std::string("\tAttributeErrorMessage\t'") + error_message_of(e.error) + "'\n";
@@ -102,7 +110,8 @@ void Writer::event(const Event& e) {
 }
 
 std::string Writer::run() {
-  out_ = "Application name:\tcallbench\nHost name:\tlocalhost\nLocal time:\t2026-01-01T00:00:00.000\n";
+  out_ =
+      "Application name:\tcallbench\nHost name:\tlocalhost\nLocal time:\t2026-01-01T00:00:00.000\n";
   const auto& stimuli = session_.stimuli;
   std::vector<bool> printed(stimuli.size(), false);
   // A played session: each request before the events it caused (request_seq). An

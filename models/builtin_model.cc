@@ -12,7 +12,8 @@ BuiltinModel::BuiltinModel() {
 
 Status BuiltinModel::start(const SessionConfig& config) {
   bool same = engine_ && profile_ == config.profile && kinds_.size() == config.topology.dns.size();
-  for (std::size_t i = 0; same && i < kinds_.size(); ++i) same = kinds_[i] == config.topology.dns[i].kind;
+  for (std::size_t i = 0; same && i < kinds_.size(); ++i)
+    same = kinds_[i] == config.topology.dns[i].kind;
   if (same) {
     engine_->reset(config.seed);
     return Status::ok();

@@ -1,7 +1,7 @@
 // play_on() and ModelSupports::check() (core/call_model.h).
-#include <string>
-
 #include "core/call_model.h"
+
+#include <string>
 
 namespace callbench {
 
@@ -9,14 +9,15 @@ std::string ModelSupports::check(const Session& session) const {
   const SessionConfig& c = session.config;
   for (const Dn& dn : c.topology.dns) {
     if (!((dn_kinds >> static_cast<int>(dn.kind)) & 1u)) {
-      return "DN " + dn.name + " is a " + dn_kind_name(dn.kind) + ", a DN kind the model does not support";
+      return "DN " + dn.name + " is a " + dn_kind_name(dn.kind) +
+             ", a DN kind the model does not support";
     }
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
     int v = profile_option_value(c.profile, i);
     if (!((option_values[static_cast<std::size_t>(i)] >> v) & 1u)) {
-      return std::string("option ") + profile_options()[i].name + " " + profile_options()[i].values[v] +
-             " is a value the model does not support";
+      return std::string("option ") + profile_options()[i].name + " " +
+             profile_options()[i].values[v] + " is a value the model does not support";
     }
   }
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {

@@ -9,9 +9,12 @@ namespace {
 
 const char* outcome_name(const ApplyResult& r) {
   switch (r.outcome) {
-    case Outcome::kApplied: return "applied";
-    case Outcome::kRefused: return "refused (EventError)";
-    case Outcome::kIgnored: return "ignored";
+    case Outcome::kApplied:
+      return "applied";
+    case Outcome::kRefused:
+      return "refused (EventError)";
+    case Outcome::kIgnored:
+      return "ignored";
   }
   return "?";
 }
@@ -30,8 +33,10 @@ std::string request_text(const Session& session, std::size_t index) {
 }  // namespace
 
 Difference compare_events(const Session& session, const std::vector<Event>& builtin_events,
-                          const std::vector<ApplyResult>& builtin_outcomes, const std::vector<Event>& model_events,
-                          const std::vector<ApplyResult>& model_outcomes, const std::string& model_name) {
+                          const std::vector<ApplyResult>& builtin_outcomes,
+                          const std::vector<Event>& model_events,
+                          const std::vector<ApplyResult>& model_outcomes,
+                          const std::string& model_name) {
   Difference d;
   const SessionConfig& c = session.config;
   std::unordered_map<uint64_t, uint64_t> model_to_engine, engine_to_model;
@@ -41,7 +46,8 @@ Difference compare_events(const Session& session, const std::vector<Event>& buil
     d.found = true;
     d.request_seq = static_cast<uint32_t>(req + 1);
     d.what = std::move(what);
-    d.report = "session differs from the builtin engine at " + request_text(session, req) + ":\n" + report;
+    d.report =
+        "session differs from the builtin engine at " + request_text(session, req) + ":\n" + report;
     return d;
   };
   for (std::size_t r = 0; r < n; ++r) {
@@ -52,28 +58,32 @@ Difference compare_events(const Session& session, const std::vector<Event>& buil
     for (;; ++bi, ++mi) {
       bool b_has = bi < b_end, m_has = mi < m_end;
       if (!b_has && !m_has) break;
-      std::string at = "  event " + std::to_string((b_has ? builtin_events[bi].seq : model_events[mi].seq)) + "\n";
+      std::string at = "  event " +
+                       std::to_string((b_has ? builtin_events[bi].seq : model_events[mi].seq)) +
+                       "\n";
       if (!m_has) {
         const Event& e = builtin_events[bi];
         return differ(r, std::string("missing.") + event_name(e.type),
-                      at + "  expected (builtin): " + event_text(e, c) + "\n  actual (" + model_name +
-                          "): no event\n");
+                      at + "  expected (builtin): " + event_text(e, c) + "\n  actual (" +
+                          model_name + "): no event\n");
       }
       if (!b_has) {
         const Event& e = model_events[mi];
         return differ(r, std::string("extra.") + event_name(e.type),
-                      at + "  expected (builtin): no event\n  actual (" + model_name + "): " + event_text(e, c) + "\n");
+                      at + "  expected (builtin): no event\n  actual (" + model_name +
+                          "): " + event_text(e, c) + "\n");
       }
       const Event& b = builtin_events[bi];
       const Event& m = model_events[mi];
-      std::string head = at + "  expected (builtin): " + event_text(b, c) + "\n  actual (" + model_name +
-                         "): " + event_text(m, c) + "\n";
+      std::string head = at + "  expected (builtin): " + event_text(b, c) + "\n  actual (" +
+                         model_name + "): " + event_text(m, c) + "\n";
       if (b.type != m.type) {
-        return differ(r, std::string(event_name(b.type)) + ".type", head + "  the event differs: " +
-                                                                         event_name(b.type) + " against " +
-                                                                         event_name(m.type) + "\n");
+        return differ(r, std::string(event_name(b.type)) + ".type",
+                      head + "  the event differs: " + event_name(b.type) + " against " +
+                          event_name(m.type) + "\n");
       }
-      if (b.call != m.call) return differ(r, std::string(event_name(b.type)) + ".call", head + "  the call differs\n");
+      if (b.call != m.call)
+        return differ(r, std::string(event_name(b.type)) + ".call", head + "  the call differs\n");
       for (int a = 0; a < kAttrCount; ++a) {
         Attr attr = static_cast<Attr>(a);
         bool bh = b.has(attr), mh = m.has(attr);
@@ -100,8 +110,8 @@ Difference compare_events(const Session& session, const std::vector<Event>& buil
             mv += " (not the ConnID the model gave this call before, or another call's)";
           }
           return differ(r, std::string(event_name(b.type)) + "." + attr_name(attr),
-                        head + "  attribute " + attr_name(attr) + ": builtin " + bv + ", " + model_name + " " + mv +
-                            "\n");
+                        head + "  attribute " + attr_name(attr) + ": builtin " + bv + ", " +
+                            model_name + " " + mv + "\n");
         }
       }
     }
@@ -109,7 +119,8 @@ Difference compare_events(const Session& session, const std::vector<Event>& buil
     const ApplyResult& mo = model_outcomes[r];
     if (bo.outcome != mo.outcome) {
       return differ(r, std::string("outcome.") + stimulus_verb(session.stimuli[r].kind),
-                    std::string("  builtin: ") + outcome_name(bo) + ", " + model_name + ": " + outcome_name(mo) + "\n");
+                    std::string("  builtin: ") + outcome_name(bo) + ", " + model_name + ": " +
+                        outcome_name(mo) + "\n");
     }
   }
   return d;

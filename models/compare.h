@@ -28,8 +28,10 @@ struct Difference {
 // `model_outcomes` may be shorter than the session (a model that failed): the
 // comparison stops there.
 Difference compare_events(const Session& session, const std::vector<Event>& builtin_events,
-                          const std::vector<ApplyResult>& builtin_outcomes, const std::vector<Event>& model_events,
-                          const std::vector<ApplyResult>& model_outcomes, const std::string& model_name);
+                          const std::vector<ApplyResult>& builtin_outcomes,
+                          const std::vector<Event>& model_events,
+                          const std::vector<ApplyResult>& model_outcomes,
+                          const std::string& model_name);
 
 }  // namespace callbench
 

@@ -55,9 +55,11 @@ int start_session(void* model, const callbench_session* s) {
     return 1;
   }
   SwitchProfile profile;
-  for (int i = 0; i < kProfileOptionCount; ++i) set_profile_option_value(&profile, i, s->options[i] ? 1 : 0);
+  for (int i = 0; i < kProfileOptionCount; ++i)
+    set_profile_option_value(&profile, i, s->options[i] ? 1 : 0);
   bool same = m.engine && m.profile == profile && m.kinds.size() == s->dn_count;
-  for (uint32_t i = 0; same && i < s->dn_count; ++i) same = m.kinds[i] == static_cast<DnKind>(s->dn_kinds[i]);
+  for (uint32_t i = 0; same && i < s->dn_count; ++i)
+    same = m.kinds[i] == static_cast<DnKind>(s->dn_kinds[i]);
   if (same) {
     m.engine->reset(s->seed);
     return 0;
@@ -79,7 +81,8 @@ int start_session(void* model, const callbench_session* s) {
   return 0;
 }
 
-int apply(void* model, const callbench_stimulus* cs, callbench_event* out, uint32_t capacity, callbench_result* r) {
+int apply(void* model, const callbench_stimulus* cs, callbench_event* out, uint32_t capacity,
+          callbench_result* r) {
   Model& m = *static_cast<Model*>(model);
   Stimulus s;
   s.kind = static_cast<StimulusKind>(cs->kind);

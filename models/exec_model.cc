@@ -49,7 +49,8 @@ std::string shown(std::string_view line) {
 // The IgnoreReason whose text is `why`; kWrongPhase for any other text.
 IgnoreReason ignore_reason_of(std::string_view why) {
   for (int r = 1; r <= static_cast<int>(IgnoreReason::kNothingPending); ++r) {
-    if (why == ignore_reason_text(static_cast<IgnoreReason>(r))) return static_cast<IgnoreReason>(r);
+    if (why == ignore_reason_text(static_cast<IgnoreReason>(r)))
+      return static_cast<IgnoreReason>(r);
   }
   return IgnoreReason::kWrongPhase;
 }
@@ -80,7 +81,8 @@ ExecModel::~ExecModel() {
 
 std::string ExecModel::who() const {
   std::string w = "model exec:" + command_;
-  if (!info_.name.empty()) w += " (" + info_.name + (info_.version.empty() ? "" : " " + info_.version) + ")";
+  if (!info_.name.empty())
+    w += " (" + info_.name + (info_.version.empty() ? "" : " " + info_.version) + ")";
   return w;
 }
 
@@ -108,8 +110,10 @@ Status ExecModel::fail(const std::string& request, const std::string& what) {
     int status = 0;
     for (int i = 0; i < 25; ++i) {
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        if (WIFEXITED(status)) why += " (it exited with status " + std::to_string(WEXITSTATUS(status)) + ")";
-        if (WIFSIGNALED(status)) why += " (it was killed by signal " + std::to_string(WTERMSIG(status)) + ")";
+        if (WIFEXITED(status))
+          why += " (it exited with status " + std::to_string(WEXITSTATUS(status)) + ")";
+        if (WIFSIGNALED(status))
+          why += " (it was killed by signal " + std::to_string(WTERMSIG(status)) + ")";
         pid_ = -1;
         break;
       }
@@ -179,10 +183,13 @@ Status ExecModel::read_line(double deadline, const std::string& request, std::st
     if (in_.size() - in_pos_ > limits::kMaxJsonLineLength) break;
     double left = deadline - now_seconds();
     if (left <= 0) {
-      std::string limit = request.rfind("the hello", 0) == 0 ? std::to_string(std::max(10 * timeout_, 10.0))
-                                                             : std::to_string(timeout_);
-      return fail(request, "no answer within " + limit.substr(0, 5) + " s (--model-timeout)" +
-                               (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
+      std::string limit = request.rfind("the hello", 0) == 0
+                              ? std::to_string(std::max(10 * timeout_, 10.0))
+                              : std::to_string(timeout_);
+      return fail(
+          request,
+          "no answer within " + limit.substr(0, 5) + " s (--model-timeout)" +
+              (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
     }
     bool writing = pending_pos_ < pending_.size();
     pollfd p{fd_, static_cast<short>(POLLIN | (writing ? POLLOUT : 0)), 0};
@@ -206,19 +213,22 @@ Status ExecModel::read_line(double deadline, const std::string& request, std::st
       return fail(request, std::string("reading from the model failed: ") + std::strerror(errno));
     }
     if (n == 0) {
-      return fail(request, "end of output before an answer" +
-                               (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
+      return fail(
+          request,
+          "end of output before an answer" +
+              (in_.size() > in_pos_ ? ", after a partial line " + shown(in_.substr(in_pos_)) : ""));
     }
     in_.append(buf, static_cast<std::size_t>(n));
   }
-  return fail(request, "a line longer than " + std::to_string(limits::kMaxJsonLineLength) + " bytes: " +
-                           shown(std::string_view(in_).substr(in_pos_, 200)));
+  return fail(request, "a line longer than " + std::to_string(limits::kMaxJsonLineLength) +
+                           " bytes: " + shown(std::string_view(in_).substr(in_pos_, 200)));
 }
 
 Status ExecModel::parse_hello(const std::string& line) {
   const std::string request = "the hello {\"hello\":1}";
   json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail(request, "the answer is not a JSON object: " + shown(line));
+  if (j.is_discarded() || !j.is_object())
+    return fail(request, "the answer is not a JSON object: " + shown(line));
   auto name = j.find("model");
   auto version = j.find("version");
   if (name == j.end() || !name->is_string() || name->get<std::string>().empty()) {
@@ -234,30 +244,41 @@ Status ExecModel::parse_hello(const std::string& line) {
   if (sup == j.end()) return Status::ok();
   if (!sup->is_object()) return fail(request, "\"supports\" is not an object: " + shown(line));
   if (auto k = sup->find("dn_kinds"); k != sup->end()) {
-    if (!k->is_array()) return fail(request, "\"supports\".\"dn_kinds\" is not a list: " + shown(line));
+    if (!k->is_array())
+      return fail(request, "\"supports\".\"dn_kinds\" is not a list: " + shown(line));
     supports_.dn_kinds = 0;
     for (const json& v : *k) {
-      std::optional<DnKind> kind = v.is_string() ? parse_dn_kind(v.get<std::string>()) : std::nullopt;
-      if (!kind) return fail(request, "unknown DN kind " + shown(v.dump()) + " in \"supports\": " + shown(line));
+      std::optional<DnKind> kind =
+          v.is_string() ? parse_dn_kind(v.get<std::string>()) : std::nullopt;
+      if (!kind)
+        return fail(request,
+                    "unknown DN kind " + shown(v.dump()) + " in \"supports\": " + shown(line));
       supports_.dn_kinds |= 1u << static_cast<int>(*kind);
     }
   }
   if (auto k = sup->find("stimuli"); k != sup->end()) {
-    if (!k->is_array()) return fail(request, "\"supports\".\"stimuli\" is not a list: " + shown(line));
+    if (!k->is_array())
+      return fail(request, "\"supports\".\"stimuli\" is not a list: " + shown(line));
     supports_.stimuli = 0;
     for (const json& v : *k) {
-      std::optional<StimulusKind> kind = v.is_string() ? parse_stimulus_verb(v.get<std::string>()) : std::nullopt;
-      if (!kind) return fail(request, "unknown scenario verb " + shown(v.dump()) + " in \"supports\": " + shown(line));
+      std::optional<StimulusKind> kind =
+          v.is_string() ? parse_stimulus_verb(v.get<std::string>()) : std::nullopt;
+      if (!kind)
+        return fail(request, "unknown scenario verb " + shown(v.dump()) +
+                                 " in \"supports\": " + shown(line));
       supports_.stimuli |= 1u << static_cast<int>(*kind);
     }
   }
   if (auto k = sup->find("options"); k != sup->end()) {
-    if (!k->is_object()) return fail(request, "\"supports\".\"options\" is not an object: " + shown(line));
+    if (!k->is_object())
+      return fail(request, "\"supports\".\"options\" is not an object: " + shown(line));
     for (auto it = k->begin(); it != k->end(); ++it) {
       int index = -1;
       for (int i = 0; i < kProfileOptionCount; ++i)
         if (it.key() == profile_options()[i].name) index = i;
-      if (index < 0) return fail(request, "unknown option " + shown(it.key()) + " in \"supports\": " + shown(line));
+      if (index < 0)
+        return fail(request,
+                    "unknown option " + shown(it.key()) + " in \"supports\": " + shown(line));
       std::vector<json> values;
       if (it->is_array()) {
         values.assign(it->begin(), it->end());
@@ -267,9 +288,13 @@ Status ExecModel::parse_hello(const std::string& line) {
       uint8_t mask = 0;
       for (const json& v : values) {
         const ProfileOption& o = profile_options()[index];
-        if (v.is_string() && v.get<std::string>() == o.values[0]) mask |= 1;
-        else if (v.is_string() && v.get<std::string>() == o.values[1]) mask |= 2;
-        else return fail(request, "option " + it.key() + " has no value " + shown(v.dump()) + ": " + shown(line));
+        if (v.is_string() && v.get<std::string>() == o.values[0])
+          mask |= 1;
+        else if (v.is_string() && v.get<std::string>() == o.values[1])
+          mask |= 2;
+        else
+          return fail(request, "option " + it.key() + " has no value " + shown(v.dump()) + ": " +
+                                   shown(line));
       }
       supports_.option_values[static_cast<std::size_t>(index)] = mask;
     }
@@ -315,15 +340,19 @@ Status ExecModel::end() {
   return write_all("{\"end\":true}\n", "the end of the session");
 }
 
-Status ExecModel::parse_event(const std::string& line, const std::string& request, const Stimulus& s,
-                              Event* e) {
+Status ExecModel::parse_event(const std::string& line, const std::string& request,
+                              const Stimulus& s, Event* e) {
   json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail(request, "a line that is not a JSON object: " + shown(line));
-  auto bad = [&](const std::string& what) { return fail(request, what + " in the line " + shown(line)); };
+  if (j.is_discarded() || !j.is_object())
+    return fail(request, "a line that is not a JSON object: " + shown(line));
+  auto bad = [&](const std::string& what) {
+    return fail(request, what + " in the line " + shown(line));
+  };
   *e = Event{};
   auto name = j.find("event");
   if (name == j.end()) return bad("neither \"event\" nor \"done\"");
-  std::optional<EventType> type = name->is_string() ? parse_event_name(name->get<std::string>()) : std::nullopt;
+  std::optional<EventType> type =
+      name->is_string() ? parse_event_name(name->get<std::string>()) : std::nullopt;
   if (!type) return bad("unknown event name " + name->dump());
   e->type = *type;
   auto dn = [&](const char* key, DnId* out, Attr attr) -> std::string {
@@ -338,7 +367,8 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
   auto role = [&](const char* key, DnRole* out, Attr attr) -> std::string {
     auto it = j.find(key);
     if (it == j.end()) return {};
-    std::optional<DnRole> r = it->is_string() ? parse_dn_role(it->get<std::string>()) : std::nullopt;
+    std::optional<DnRole> r =
+        it->is_string() ? parse_dn_role(it->get<std::string>()) : std::nullopt;
     if (!r) return std::string(key) + " " + it->dump() + " is not a DNRole";
     *out = *r;
     e->set(attr);
@@ -352,26 +382,32 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
   if (!(err = dn("ThisQueue", &e->this_queue, Attr::kThisQueue)).empty()) return bad(err);
   if (!(err = dn("OtherDN", &e->other_dn, Attr::kOtherDn)).empty()) return bad(err);
   if (!(err = dn("ThirdPartyDN", &e->third_party_dn, Attr::kThirdPartyDn)).empty()) return bad(err);
-  if (!(err = dn("ThirdPartyQueue", &e->third_party_queue, Attr::kThirdPartyQueue)).empty()) return bad(err);
+  if (!(err = dn("ThirdPartyQueue", &e->third_party_queue, Attr::kThirdPartyQueue)).empty())
+    return bad(err);
   if (!(err = role("ThisDNRole", &e->this_role, Attr::kThisDnRole)).empty()) return bad(err);
   if (!(err = role("OtherDNRole", &e->other_role, Attr::kOtherDnRole)).empty()) return bad(err);
-  if (!(err = role("ThirdPartyDNRole", &e->third_party_role, Attr::kThirdPartyDnRole)).empty()) return bad(err);
+  if (!(err = role("ThirdPartyDNRole", &e->third_party_role, Attr::kThirdPartyDnRole)).empty())
+    return bad(err);
   if (auto it = j.find("CallState"); it != j.end()) {
-    std::optional<CallState> cs = it->is_string() ? parse_call_state(it->get<std::string>()) : std::nullopt;
+    std::optional<CallState> cs =
+        it->is_string() ? parse_call_state(it->get<std::string>()) : std::nullopt;
     if (!cs) return bad("CallState " + it->dump() + " is not a CallState");
     e->call_state = *cs;
     e->set(Attr::kCallState);
   }
   if (auto it = j.find("ReferenceID"); it != j.end()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0 || it->get<uint64_t>() > limits::kMaxReferenceId) {
+    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0 ||
+        it->get<uint64_t>() > limits::kMaxReferenceId) {
       return bad("ReferenceID " + it->dump() + " is not a number from 1 to 2147483647");
     }
     e->reference_id = static_cast<uint32_t>(it->get<uint64_t>());
     e->set(Attr::kReferenceId);
   }
   if (auto it = j.find("ConnID"); it != j.end()) {
-    std::optional<uint64_t> c = it->is_string() ? parse_conn_id(it->get<std::string>()) : std::nullopt;
-    if (!c || *c == 0) return bad("ConnID " + it->dump() + " is not 16 lower-case hex digits, not all zero");
+    std::optional<uint64_t> c =
+        it->is_string() ? parse_conn_id(it->get<std::string>()) : std::nullopt;
+    if (!c || *c == 0)
+      return bad("ConnID " + it->dump() + " is not 16 lower-case hex digits, not all zero");
     e->conn_id = *c;
     e->set(Attr::kConnId);
   }
@@ -388,7 +424,8 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
       if (static_cast<uint64_t>(error_code_of(reason)) != n) continue;
       if (found == ErrorReason::kNone || text == error_message_of(reason)) found = reason;
     }
-    if (found == ErrorReason::kNone) return bad("ErrorCode " + code->dump() + " is not a T-Lib error code callbench knows");
+    if (found == ErrorReason::kNone)
+      return bad("ErrorCode " + code->dump() + " is not a T-Lib error code callbench knows");
     e->error = found;
     e->set(Attr::kErrorCode);
   } else if (e->type == EventType::kError) {
@@ -414,11 +451,15 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
   // Numbering: callbench's, and a model that numbers must agree.
   e->seq = event_seq_ + 1;
   e->request_seq = request_seq_;
-  if (auto it = j.find("seq"); it != j.end() && !(it->is_number_unsigned() && it->get<uint64_t>() == e->seq)) {
-    return bad("seq " + it->dump() + " where callbench numbers this event " + std::to_string(e->seq));
+  if (auto it = j.find("seq");
+      it != j.end() && !(it->is_number_unsigned() && it->get<uint64_t>() == e->seq)) {
+    return bad("seq " + it->dump() + " where callbench numbers this event " +
+               std::to_string(e->seq));
   }
-  if (auto it = j.find("request_seq"); it != j.end() && !(it->is_number_unsigned() && it->get<uint64_t>() == e->request_seq)) {
-    return bad("request_seq " + it->dump() + " where the request's seq is " + std::to_string(e->request_seq));
+  if (auto it = j.find("request_seq");
+      it != j.end() && !(it->is_number_unsigned() && it->get<uint64_t>() == e->request_seq)) {
+    return bad("request_seq " + it->dump() + " where the request's seq is " +
+               std::to_string(e->request_seq));
   }
   ++event_seq_;
   return Status::ok();
@@ -427,7 +468,9 @@ Status ExecModel::parse_event(const std::string& line, const std::string& reques
 Status ExecModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResult* result) {
   std::string line = request_json_line(*codec_, s, request_seq_ + 1, ApplyResult{});
   const std::string request = "request " + std::to_string(request_seq_ + 1) + " " + line;
-  if (pid_ < 0) return Status::corrupt(who() + ": " + request + ": the model is not running (an earlier error)");
+  if (pid_ < 0)
+    return Status::corrupt(who() + ": " + request +
+                           ": the model is not running (an earlier error)");
   line += '\n';
   Status st = write_all(line, request);
   if (!st.is_ok()) return st;
@@ -445,7 +488,8 @@ Status ExecModel::play(const Session& session, ModelPlayed* p) {
   pending_.clear();
   pending_pos_ = 0;
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
-    std::string line = request_json_line(*codec_, session.stimuli[i], static_cast<uint32_t>(i + 1), ApplyResult{});
+    std::string line =
+        request_json_line(*codec_, session.stimuli[i], static_cast<uint32_t>(i + 1), ApplyResult{});
     pending_ += line;
     pending_ += '\n';
     requests_.push_back("request " + std::to_string(i + 1) + " " + line);
@@ -478,7 +522,8 @@ Status ExecModel::flush_pending(double deadline, const std::string& request) {
     pollfd pfd{fd_, POLLOUT, 0};
     int r = ::poll(&pfd, 1, static_cast<int>(left * 1000) + 1);
     if (r <= 0) continue;
-    ssize_t n = ::send(fd_, pending_.data() + pending_pos_, pending_.size() - pending_pos_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n = ::send(fd_, pending_.data() + pending_pos_, pending_.size() - pending_pos_,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       return fail(request, std::string("writing to the model failed: ") + std::strerror(errno));
@@ -511,8 +556,10 @@ Status ExecModel::answer(const Stimulus& s, const std::string& request, std::vec
         if (auto it = j.find("ignored"); it != j.end()) {
           if (!it->is_string()) return fail(request, "\"ignored\" is not a text in " + shown(line));
           if (s.is_client_request()) {
-            return fail(request, "a client request answered \"ignored\" (a request the state does not allow "
-                                 "answers EventError): " + shown(line));
+            return fail(request,
+                        "a client request answered \"ignored\" (a request the state does not allow "
+                        "answers EventError): " +
+                            shown(line));
           }
           result->outcome = Outcome::kIgnored;
           result->reason = ignore_reason_of(it->get<std::string>());
@@ -526,7 +573,8 @@ Status ExecModel::answer(const Stimulus& s, const std::string& request, std::vec
     Event e;
     st = parse_event(line, request, s, &e);
     if (!st.is_ok()) return st;
-    if (e.type == EventType::kError && s.is_client_request() && e.reference_id == s.reference_id) refused = true;
+    if (e.type == EventType::kError && s.is_client_request() && e.reference_id == s.reference_id)
+      refused = true;
     out->push_back(e);
   }
 }

@@ -22,9 +22,10 @@
 #ifndef CALLBENCH_MODELS_EXEC_MODEL_H_
 #define CALLBENCH_MODELS_EXEC_MODEL_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
-#include <sys/types.h>
 #include <unordered_map>
 #include <vector>
 
@@ -54,7 +55,8 @@ class ExecModel final : public CallModel {
 
  private:
   // Reads one request's answer: events, then {"done":SEQ}.
-  Status answer(const Stimulus& s, const std::string& request, std::vector<Event>* out, ApplyResult* result);
+  Status answer(const Stimulus& s, const std::string& request, std::vector<Event>* out,
+                ApplyResult* result);
   Status flush_pending(double deadline, const std::string& request);
   Status spawn();
   void kill_child();
@@ -64,7 +66,8 @@ class ExecModel final : public CallModel {
   // timeout, or a line over the limit.
   Status read_line(double deadline, const std::string& request, std::string* line);
   Status parse_hello(const std::string& line);
-  Status parse_event(const std::string& line, const std::string& request, const Stimulus& s, Event* e);
+  Status parse_event(const std::string& line, const std::string& request, const Stimulus& s,
+                     Event* e);
   std::string who() const;
 
   std::string command_;
@@ -76,7 +79,7 @@ class ExecModel final : public CallModel {
   bool hello_done_ = false;
   std::string in_;  // bytes read past the last line
   std::size_t in_pos_ = 0;
-  std::string out_;  // scratch for writes
+  std::string out_;      // scratch for writes
   std::string pending_;  // pipelined request lines not yet written (play())
   std::size_t pending_pos_ = 0;
   std::vector<std::string> requests_;  // play(): each request as errors name it

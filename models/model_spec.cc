@@ -16,7 +16,8 @@ Status check_model_spec(std::string_view spec) {
     if (spec.size() == 7) return Status::invalid("--model plugin:PATH: the path is empty");
     return Status::ok();
   }
-  return Status::invalid("--model '" + std::string(spec) + "': expected builtin, exec:COMMAND or plugin:PATH.so");
+  return Status::invalid("--model '" + std::string(spec) +
+                         "': expected builtin, exec:COMMAND or plugin:PATH.so");
 }
 
 Status make_model(std::string_view spec, double timeout_seconds, std::unique_ptr<CallModel>* out) {

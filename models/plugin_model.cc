@@ -35,7 +35,8 @@ PluginModel::~PluginModel() {
 
 std::string PluginModel::who() const {
   std::string w = "model plugin:" + path_;
-  if (!info_.name.empty()) w += " (" + info_.name + (info_.version.empty() ? "" : " " + info_.version) + ")";
+  if (!info_.name.empty())
+    w += " (" + info_.name + (info_.version.empty() ? "" : " " + info_.version) + ")";
   return w;
 }
 
@@ -56,7 +57,8 @@ Status PluginModel::open() {
   handle_ = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_) {
     const char* e = ::dlerror();
-    return Status::invalid("--model plugin:" + path_ + ": cannot load it: " + (e ? e : "dlopen failed"));
+    return Status::invalid("--model plugin:" + path_ +
+                           ": cannot load it: " + (e ? e : "dlopen failed"));
   }
   auto entry = reinterpret_cast<callbench_model_entry_fn>(::dlsym(handle_, CALLBENCH_MODEL_ENTRY));
   if (!entry) {
@@ -65,26 +67,32 @@ Status PluginModel::open() {
   }
   api_ = entry(CALLBENCH_MODEL_ABI_VERSION);
   if (!api_) {
-    return Status::invalid("--model plugin:" + path_ + ": it serves no model for callbench's ABI version " +
+    return Status::invalid("--model plugin:" + path_ +
+                           ": it serves no model for callbench's ABI version " +
                            std::to_string(CALLBENCH_MODEL_ABI_VERSION));
   }
-  if (api_->abi_version != CALLBENCH_MODEL_ABI_VERSION || api_->struct_size < sizeof(callbench_model_api)) {
+  if (api_->abi_version != CALLBENCH_MODEL_ABI_VERSION ||
+      api_->struct_size < sizeof(callbench_model_api)) {
     std::string got = std::to_string(api_->abi_version);
     api_ = nullptr;
-    return Status::invalid("--model plugin:" + path_ + ": it was built for callbench model ABI version " + got +
-                           ", and this callbench speaks version " + std::to_string(CALLBENCH_MODEL_ABI_VERSION) +
-                           ": rebuild it against this callbench's include/callbench_model.h");
+    return Status::invalid(
+        "--model plugin:" + path_ + ": it was built for callbench model ABI version " + got +
+        ", and this callbench speaks version " + std::to_string(CALLBENCH_MODEL_ABI_VERSION) +
+        ": rebuild it against this callbench's include/callbench_model.h");
   }
   if (!api_->create || !api_->destroy || !api_->start_session || !api_->apply) {
     api_ = nullptr;
-    return Status::invalid("--model plugin:" + path_ + ": its function table lacks create, destroy, "
+    return Status::invalid("--model plugin:" + path_ +
+                           ": its function table lacks create, destroy, "
                            "start_session or apply");
   }
   info_.name = api_->name ? std::string(api_->name, strnlen(api_->name, 200)) : "";
   info_.version = api_->version ? std::string(api_->version, strnlen(api_->version, 200)) : "";
   supports_.dn_kinds = api_->supports.dn_kinds & ((1u << kDnKindCount) - 1);
   supports_.stimuli = api_->supports.stimuli & ((1u << kStimulusKindCount) - 1);
-  for (int i = 0; i < kProfileOptionCount; ++i) supports_.option_values[static_cast<std::size_t>(i)] = static_cast<uint8_t>(api_->supports.option_values[i] & 3);
+  for (int i = 0; i < kProfileOptionCount; ++i)
+    supports_.option_values[static_cast<std::size_t>(i)] =
+        static_cast<uint8_t>(api_->supports.option_values[i] & 3);
   model_ = api_->create();
   if (!model_) return Status::invalid(who() + ": create() failed");
   buffer_.resize(kEventCapacity);
@@ -127,12 +135,14 @@ Status PluginModel::start(const SessionConfig& config) {
   s.dn_kinds = kinds;
   s.call_count = static_cast<uint32_t>(ncalls);
   s.call_names = call_names;
-  for (int i = 0; i < kProfileOptionCount; ++i) s.options[i] = static_cast<uint8_t>(profile_option_value(config.profile, i));
+  for (int i = 0; i < kProfileOptionCount; ++i)
+    s.options[i] = static_cast<uint8_t>(profile_option_value(config.profile, i));
   ndns_ = ndns;
   ncalls_ = ncalls;
   request_seq_ = 0;
   event_seq_ = 0;
-  if (api_->start_session(model_, &s) != 0) return fail("the session's start", "start_session() failed");
+  if (api_->start_session(model_, &s) != 0)
+    return fail("the session's start", "start_session() failed");
   return Status::ok();
 }
 
@@ -148,18 +158,24 @@ Status PluginModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResul
   cs.reference_id = s.reference_id;
   cs.seq = request_seq_;
   callbench_result r{};
-  auto request = [&] { return "request " + std::to_string(request_seq_) + " (" + stimulus_verb(s.kind) + ")"; };
+  auto request = [&] {
+    return "request " + std::to_string(request_seq_) + " (" + stimulus_verb(s.kind) + ")";
+  };
   if (api_->apply(model_, &cs, buffer_.data(), static_cast<uint32_t>(buffer_.size()), &r) != 0) {
     return fail(request(), "apply() failed");
   }
-  if (r.event_count > buffer_.size()) return fail(request(), "apply() reports more events than the buffer holds");
-  if (r.outcome > CALLBENCH_IGNORED) return fail(request(), "apply() returned outcome " + std::to_string(r.outcome));
+  if (r.event_count > buffer_.size())
+    return fail(request(), "apply() reports more events than the buffer holds");
+  if (r.outcome > CALLBENCH_IGNORED)
+    return fail(request(), "apply() returned outcome " + std::to_string(r.outcome));
   if (r.outcome == CALLBENCH_IGNORED &&
       (r.ignore_reason == 0 || r.ignore_reason > static_cast<int>(IgnoreReason::kNothingPending))) {
-    return fail(request(), "apply() ignored it with unknown reason " + std::to_string(r.ignore_reason));
+    return fail(request(),
+                "apply() ignored it with unknown reason " + std::to_string(r.ignore_reason));
   }
   result->outcome = static_cast<Outcome>(r.outcome);
-  result->reason = r.outcome == CALLBENCH_IGNORED ? static_cast<IgnoreReason>(r.ignore_reason) : IgnoreReason::kNone;
+  result->reason = r.outcome == CALLBENCH_IGNORED ? static_cast<IgnoreReason>(r.ignore_reason)
+                                                  : IgnoreReason::kNone;
   for (uint32_t i = 0; i < r.event_count; ++i) {
     const callbench_event& c = buffer_[i];
     auto bad = [&](const std::string& what) {
@@ -171,11 +187,14 @@ Status PluginModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResul
     e.type = static_cast<EventType>(c.type);
     e.present = c.present;
     e.call = c.call;
-    if (c.call != kNoCall && c.call >= ncalls_) return bad("names call " + std::to_string(c.call) + " of " + std::to_string(ncalls_));
+    if (c.call != kNoCall && c.call >= ncalls_)
+      return bad("names call " + std::to_string(c.call) + " of " + std::to_string(ncalls_));
     auto dn_ok = [&](uint16_t dn, Attr a) { return !e.has(a) || dn < ndns_; };
-    if (!dn_ok(c.this_dn, Attr::kThisDn) || !e.has(Attr::kThisDn)) return bad("has no ThisDN of the session");
+    if (!dn_ok(c.this_dn, Attr::kThisDn) || !e.has(Attr::kThisDn))
+      return bad("has no ThisDN of the session");
     if (!dn_ok(c.this_queue, Attr::kThisQueue) || !dn_ok(c.other_dn, Attr::kOtherDn) ||
-        !dn_ok(c.third_party_dn, Attr::kThirdPartyDn) || !dn_ok(c.third_party_queue, Attr::kThirdPartyQueue)) {
+        !dn_ok(c.third_party_dn, Attr::kThirdPartyDn) ||
+        !dn_ok(c.third_party_queue, Attr::kThirdPartyQueue)) {
       return bad("names a DN outside the session");
     }
     e.this_dn = c.this_dn;
@@ -183,19 +202,22 @@ Status PluginModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResul
     if (e.has(Attr::kOtherDn)) e.other_dn = c.other_dn;
     if (e.has(Attr::kThirdPartyDn)) e.third_party_dn = c.third_party_dn;
     if (e.has(Attr::kThirdPartyQueue)) e.third_party_queue = c.third_party_queue;
-    if ((e.has(Attr::kThisDnRole) && !is_dn_role(c.this_role)) || (e.has(Attr::kOtherDnRole) && !is_dn_role(c.other_role)) ||
+    if ((e.has(Attr::kThisDnRole) && !is_dn_role(c.this_role)) ||
+        (e.has(Attr::kOtherDnRole) && !is_dn_role(c.other_role)) ||
         (e.has(Attr::kThirdPartyDnRole) && !is_dn_role(c.third_party_role))) {
       return bad("has an unknown DNRole");
     }
     if (e.has(Attr::kThisDnRole)) e.this_role = static_cast<DnRole>(c.this_role);
     if (e.has(Attr::kOtherDnRole)) e.other_role = static_cast<DnRole>(c.other_role);
-    if (e.has(Attr::kThirdPartyDnRole)) e.third_party_role = static_cast<DnRole>(c.third_party_role);
+    if (e.has(Attr::kThirdPartyDnRole))
+      e.third_party_role = static_cast<DnRole>(c.third_party_role);
     if (e.has(Attr::kCallState)) {
       if (!is_call_state(c.call_state)) return bad("has an unknown CallState");
       e.call_state = static_cast<CallState>(c.call_state);
     }
     if (e.has(Attr::kReferenceId)) {
-      if (c.reference_id == 0 || c.reference_id > limits::kMaxReferenceId) return bad("has ReferenceID out of range");
+      if (c.reference_id == 0 || c.reference_id > limits::kMaxReferenceId)
+        return bad("has ReferenceID out of range");
       e.reference_id = c.reference_id;
     }
     if (e.has(Attr::kConnId)) {
@@ -203,7 +225,8 @@ Status PluginModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResul
       e.conn_id = c.conn_id;
     }
     if (e.has(Attr::kErrorCode)) {
-      if (c.error == 0 || c.error >= kErrorReasonCount || e.type != EventType::kError) return bad("has a bad error reason");
+      if (c.error == 0 || c.error >= kErrorReasonCount || e.type != EventType::kError)
+        return bad("has a bad error reason");
       e.error = static_cast<ErrorReason>(c.error);
     } else if (e.type == EventType::kError) {
       return bad("is an EventError without error code");

@@ -34,7 +34,8 @@ Status record_session(Journal* journal, const Session& session, const std::strin
       r = engine->apply(st, &out->played.events);
     }
     out->played.outcomes.push_back(r);
-    s = recorder.record(st, r, out->played.events.data() + first, out->played.events.size() - first);
+    s = recorder.record(st, r, out->played.events.data() + first,
+                        out->played.events.size() - first);
     if (!s.is_ok()) return s;
   }
   if (model) {

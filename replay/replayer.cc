@@ -20,16 +20,20 @@ bool same_content(Event a, Event b) {
 
 std::string outcome_text(const ApplyResult& r) {
   switch (r.outcome) {
-    case Outcome::kApplied: return "applied";
-    case Outcome::kRefused: return "refused with EventError";
-    case Outcome::kIgnored: return std::string("ignored (") + ignore_reason_text(r.reason) + ")";
+    case Outcome::kApplied:
+      return "applied";
+    case Outcome::kRefused:
+      return "refused with EventError";
+    case Outcome::kIgnored:
+      return std::string("ignored (") + ignore_reason_text(r.reason) + ")";
   }
   return "?";
 }
 
 std::string recorded_outcome_text(IgnoreReason ignored) {
-  return ignored == IgnoreReason::kNone ? "applied or refused"
-                                        : std::string("ignored (") + ignore_reason_text(ignored) + ")";
+  return ignored == IgnoreReason::kNone
+             ? "applied or refused"
+             : std::string("ignored (") + ignore_reason_text(ignored) + ")";
 }
 
 std::string pad(std::string s, std::size_t n) {
@@ -40,9 +44,13 @@ std::string pad(std::string s, std::size_t n) {
 // expected (journal) against actual (engine), attribute by attribute: the event type
 // and every attribute that differs.
 std::string attribute_diff(const Event& expected, const Event& actual, const SessionConfig& c) {
-  std::string out = "    " + pad("attribute", 20) + pad("expected (journal)", 26) + "actual (engine)\n";
-  out += "    " + pad("event", 20) + pad(event_name(expected.type), 26) + event_name(actual.type) + "\n";
-  auto value = [&](const Event& e, Attr a) { return e.has(a) ? attr_value_text(e, a, c) : "(absent)"; };
+  std::string out =
+      "    " + pad("attribute", 20) + pad("expected (journal)", 26) + "actual (engine)\n";
+  out += "    " + pad("event", 20) + pad(event_name(expected.type), 26) + event_name(actual.type) +
+         "\n";
+  auto value = [&](const Event& e, Attr a) {
+    return e.has(a) ? attr_value_text(e, a, c) : "(absent)";
+  };
   for (int i = 0; i < kAttrCount; ++i) {
     auto a = static_cast<Attr>(i);
     std::string x = value(expected, a), y = value(actual, a);
@@ -58,7 +66,12 @@ std::string attribute_diff(const Event& expected, const Event& actual, const Ses
 class Replay {
  public:
   Replay(Journal& journal, const LoadedSession& ls, ReplayResult* out, CallModel* model)
-      : journal_(journal), ls_(ls), config_(ls.session.config), codec_(*ls.codec), out_(out), model_(model) {
+      : journal_(journal),
+        ls_(ls),
+        config_(ls.session.config),
+        codec_(*ls.codec),
+        out_(out),
+        model_(model) {
     head_ = "session " + std::to_string(ls.info.id);
     where_ = journal.path() + " " + head_;
     if (!ls.info.label.empty()) head_ += " '" + printable(ls.info.label, 200) + "'";
@@ -130,7 +143,8 @@ class Replay {
     }
     if (static_cast<int64_t>(out_->events) != ls_.info.event_count) {
       return Status::corrupt(where_ + ": holds " + std::to_string(out_->events) +
-                             " event rows, but the session records " + std::to_string(ls_.info.event_count));
+                             " event rows, but the session records " +
+                             std::to_string(ls_.info.event_count));
     }
     if (digest_string(digest_) != ls_.info.digest) {
       return Status::corrupt(where_ + ": its events hash to digest " + digest_string(digest_) +
@@ -144,14 +158,16 @@ class Replay {
       out_->summary += "; incomplete recording: replayed up to its last event (seq " +
                        std::to_string(out_->events) + ")";
     }
-    if (ls_.recorded_engine != engine_version()) out_->summary += "; recorded by " + printable(ls_.recorded_engine, 64);
+    if (ls_.recorded_engine != engine_version())
+      out_->summary += "; recorded by " + printable(ls_.recorded_engine, 64);
     if (model_) out_->summary += "; replayed on model " + printable(model_->info().spec(), 200);
     return Status::ok();
   }
 
  private:
   Status model_failed(uint32_t rseq, const Status& st) {
-    return diverge("request " + std::to_string(rseq), rseq, "  the model failed: " + st.message() + "\n");
+    return diverge("request " + std::to_string(rseq), rseq,
+                   "  the model failed: " + st.message() + "\n");
   }
 
   bool advance() {
@@ -161,7 +177,8 @@ class Replay {
 
   Status decode_row(Event* e) {
     Status d = codec_.decode_event(row_.payload, row_.size, e);
-    if (!d.is_ok()) return Status::corrupt(where_ + " event " + std::to_string(row_.seq) + ": " + d.message());
+    if (!d.is_ok())
+      return Status::corrupt(where_ + " event " + std::to_string(row_.seq) + ": " + d.message());
     if (e->seq != row_.seq || e->request_seq != row_.request_seq) {
       return Status::corrupt(where_ + " event " + std::to_string(row_.seq) +
                              ": columns seq/request_seq differ from the payload");
@@ -177,8 +194,8 @@ class Replay {
                              default_reference_ids(ls_.session.stimuli)[rseq - 1]);
     }
     out_->summary = head_ + ": diverges at " + what;
-    out_->report = head_ + ": diverges at " + what + ", caused by request " + std::to_string(rseq) + " '" +
-                   cause + "'\n" + details;
+    out_->report = head_ + ": diverges at " + what + ", caused by request " + std::to_string(rseq) +
+                   " '" + cause + "'\n" + details;
     return Status::ok();
   }
 
@@ -188,8 +205,9 @@ class Replay {
     // A gap in the journal's seq numbering: a row was deleted.
     if (k < produced.size() && have_ && row_.seq > produced[k].seq) {
       return diverge("event seq " + std::to_string(produced[k].seq), rseq,
-                     "  missing row: the journal has no row for event seq " + std::to_string(produced[k].seq) +
-                         " (its next row is seq " + std::to_string(row_.seq) + ")\n  the engine produces " +
+                     "  missing row: the journal has no row for event seq " +
+                         std::to_string(produced[k].seq) + " (its next row is seq " +
+                         std::to_string(row_.seq) + ")\n  the engine produces " +
                          event_text(produced[k], config_) + "\n");
     }
     std::vector<Event> journal;
@@ -201,7 +219,8 @@ class Replay {
       if (!advance()) return read_;
     }
     std::vector<Event> engine(produced.begin() + static_cast<std::ptrdiff_t>(k), produced.end());
-    uint32_t expected_seq = k < produced.size() ? produced[k].seq : (journal.empty() ? 0 : journal[0].seq);
+    uint32_t expected_seq =
+        k < produced.size() ? produced[k].seq : (journal.empty() ? 0 : journal[0].seq);
     if (journal.size() == engine.size() && journal.size() > 1 &&
         std::is_permutation(journal.begin(), journal.end(), engine.begin(), same_content)) {
       std::string details = "  reordered events:\n  journal order:\n";
@@ -212,30 +231,33 @@ class Replay {
     }
     std::size_t m = 0;
     while (m < journal.size() && m < engine.size() && same_content(journal[m], engine[m])) ++m;
-    std::string at = "event seq " + std::to_string(m < journal.size() ? journal[m].seq : expected_seq + m);
+    std::string at =
+        "event seq " + std::to_string(m < journal.size() ? journal[m].seq : expected_seq + m);
     auto contains = [](const std::vector<Event>& v, std::size_t from, const Event& e) {
       for (std::size_t i = from; i < v.size(); ++i) {
         if (same_content(v[i], e)) return true;
       }
       return false;
     };
-    bool missing = m >= engine.size() ||
-                   (m < journal.size() && !contains(engine, m + 1, journal[m]) &&
-                    contains(journal, m + 1, engine[m]));
+    bool missing =
+        m >= engine.size() || (m < journal.size() && !contains(engine, m + 1, journal[m]) &&
+                               contains(journal, m + 1, engine[m]));
     bool extra = !missing && (m >= journal.size() || contains(engine, m + 1, journal[m]));
     if (missing) {
-      return diverge(at, rseq,
-                     "  missing event: the journal has " + event_text(journal[m], config_) +
-                         "\n  the engine does not produce it" +
-                         (m < engine.size() ? " (it produces " + event_text(engine[m], config_) + ")" : "") +
-                         "\n");
+      return diverge(
+          at, rseq,
+          "  missing event: the journal has " + event_text(journal[m], config_) +
+              "\n  the engine does not produce it" +
+              (m < engine.size() ? " (it produces " + event_text(engine[m], config_) + ")" : "") +
+              "\n");
     }
     if (extra) {
-      return diverge(at, rseq,
-                     "  extra event: the engine produces " + event_text(engine[m], config_) +
-                         "\n  which the journal does not have" +
-                         (m < journal.size() ? " (it has " + event_text(journal[m], config_) + ")" : "") +
-                         "\n");
+      return diverge(
+          at, rseq,
+          "  extra event: the engine produces " + event_text(engine[m], config_) +
+              "\n  which the journal does not have" +
+              (m < journal.size() ? " (it has " + event_text(journal[m], config_) + ")" : "") +
+              "\n");
     }
     return diverge(at, rseq,
                    "  the event differs, expected (journal) against actual (engine):\n" +
@@ -258,7 +280,8 @@ class Replay {
 
 }  // namespace
 
-Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out, const ModelMaker* make_model) {
+Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
+                      const ModelMaker* make_model) {
   *out = ReplayResult{};
   out->session_id = session_id;
   // The one verification path first (columns, counts, digest, orphans); then the
@@ -272,13 +295,15 @@ Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out, c
   if (ls.recorded_model.kind != "builtin") {
     std::string where = journal.path() + " session " + std::to_string(session_id);
     if (!make_model) {
-      return Status::invalid(where + " was recorded with model " + printable(ls.recorded_model.spec(), 200) +
+      return Status::invalid(where + " was recorded with model " +
+                             printable(ls.recorded_model.spec(), 200) +
                              ": replay it with 'callbench replay', which runs that model again");
     }
     s = (*make_model)(ls.recorded_model, &model);
     if (!s.is_ok()) {
-      return s.code() == Status::Code::kInvalid ? Status::invalid(where + ": its model: " + s.message())
-                                                 : Status::io(where + ": its model: " + s.message());
+      return s.code() == Status::Code::kInvalid
+                 ? Status::invalid(where + ": its model: " + s.message())
+                 : Status::io(where + ": its model: " + s.message());
     }
   }
   Replay replay(journal, ls, out, model);

@@ -4,10 +4,9 @@
 // chained digest and the counts. Before that the session is read through the one
 // verification path every reader uses (Journal::read_session: columns equal to the
 // payloads, counts, digest, no orphans), so a journal whose SQL columns were edited is
-// refused rather than called bit-exact. The first difference ends the replay with a report naming the
-// session, the event seq, the stimulus that caused it, and expected (journal)
-// against actual (engine) attribute by attribute; a missing, extra or reordered event
-// is reported as such.
+// refused rather than called bit-exact. The first difference ends the replay with a report naming
+// the session, the event seq, the stimulus that caused it, and expected (journal) against actual
+// (engine) attribute by attribute; a missing, extra or reordered event is reported as such.
 #ifndef CALLBENCH_REPLAY_REPLAYER_H_
 #define CALLBENCH_REPLAY_REPLAYER_H_
 

@@ -18,9 +18,11 @@ std::size_t trimmed_words(const uint8_t* data, std::size_t bytes) {
   return words;
 }
 
-uint64_t struct_pointer(std::size_t at, std::size_t target, std::size_t data_words, std::size_t pointers) {
+uint64_t struct_pointer(std::size_t at, std::size_t target, std::size_t data_words,
+                        std::size_t pointers) {
   auto offset = static_cast<uint64_t>(target - at - 1);
-  return (offset << 2) | (static_cast<uint64_t>(data_words) << 32) | (static_cast<uint64_t>(pointers) << 48);
+  return (offset << 2) | (static_cast<uint64_t>(data_words) << 32) |
+         (static_cast<uint64_t>(pointers) << 48);
 }
 
 uint64_t byte_list_pointer(std::size_t at, std::size_t target, std::size_t count) {
@@ -28,12 +30,15 @@ uint64_t byte_list_pointer(std::size_t at, std::size_t target, std::size_t count
   return (offset << 2) | 1u | (uint64_t{2} << 32) | (static_cast<uint64_t>(count) << 35);
 }
 
-void put_word(uint8_t* base, std::size_t index, uint64_t w) { std::memcpy(base + index * 8, &w, 8); }
+void put_word(uint8_t* base, std::size_t index, uint64_t w) {
+  std::memcpy(base + index * 8, &w, 8);
+}
 
 }  // namespace
 
 FlatRecord::FlatRecord(capnp::StructSchema record, std::string_view member_name) {
-  capnp::StructSchema::Field member = record.getFieldByName(kj::StringPtr(member_name.data(), member_name.size()));
+  capnp::StructSchema::Field member =
+      record.getFieldByName(kj::StringPtr(member_name.data(), member_name.size()));
   member_ = member.getType().asStruct();
   auto proto = member_.getProto().getStruct();
   member_data_bytes_ = proto.getDataWordCount() * 8u;
@@ -79,7 +84,8 @@ void FlatRecord::write(const Fields& f, Payload* out) const {
   const std::size_t root_at = 1, member_at = root_at + root_data_words_ + 1;
   put_word(base, 0, struct_pointer(0, root_at, root_data_words_, 1));
   std::memcpy(base + root_at * 8, root_data_.data(), root_data_words_ * 8);
-  put_word(base, root_at + root_data_words_, struct_pointer(root_at + root_data_words_, member_at, member_words, pointers));
+  put_word(base, root_at + root_data_words_,
+           struct_pointer(root_at + root_data_words_, member_at, member_words, pointers));
   std::memcpy(base + member_at * 8, f.data.data(), member_words * 8);
   std::size_t next = member_at + member_words + pointers;
   for (std::size_t i = 0; i < pointers; ++i) {

@@ -16,8 +16,8 @@
 #include <capnp/schema.h>
 
 #include <array>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "storage/codec.h"

@@ -65,21 +65,26 @@ void finish(schema::Record::Reader record, Payload* out) {
 struct RequestLayout {
   FlatRecord rec{cp::Schema::from<schema::Record>(), "request"};
   std::size_t request = rec.byte_offset("request"), seq = rec.byte_offset("seq"),
-              reference_id = rec.byte_offset("referenceId"), call_state = rec.byte_offset("callState");
+              reference_id = rec.byte_offset("referenceId"),
+              call_state = rec.byte_offset("callState");
   std::size_t call = rec.pointer_index("call"), this_dn = rec.pointer_index("thisDn"),
               other_dn = rec.pointer_index("otherDn"), ignored = rec.pointer_index("ignored");
 };
 struct EventLayout {
   FlatRecord rec{cp::Schema::from<schema::Record>(), "event"};
   std::size_t event = rec.byte_offset("event"), seq = rec.byte_offset("seq"),
-              request_seq = rec.byte_offset("requestSeq"), this_role = rec.byte_offset("thisDnRole"),
-              other_role = rec.byte_offset("otherDnRole"), third_role = rec.byte_offset("thirdPartyDnRole"),
-              call_state = rec.byte_offset("callState"), reference_id = rec.byte_offset("referenceId"),
+              request_seq = rec.byte_offset("requestSeq"),
+              this_role = rec.byte_offset("thisDnRole"),
+              other_role = rec.byte_offset("otherDnRole"),
+              third_role = rec.byte_offset("thirdPartyDnRole"),
+              call_state = rec.byte_offset("callState"),
+              reference_id = rec.byte_offset("referenceId"),
               error_code = rec.byte_offset("errorCode");
   std::size_t call = rec.pointer_index("call"), conn_id = rec.pointer_index("connId"),
               this_dn = rec.pointer_index("thisDn"), this_queue = rec.pointer_index("thisQueue"),
               other_dn = rec.pointer_index("otherDn"), third_dn = rec.pointer_index("thirdPartyDn"),
-              third_queue = rec.pointer_index("thirdPartyQueue"), error_message = rec.pointer_index("errorMessage");
+              third_queue = rec.pointer_index("thirdPartyQueue"),
+              error_message = rec.pointer_index("errorMessage");
 };
 const RequestLayout& request_layout() {
   static const RequestLayout layout;
@@ -112,7 +117,8 @@ std::string_view sv(const std::string& s) { return std::string_view(s); }
 // bytes, which is stronger (the direct encoding is canonical). Cap'n Proto readers are
 // bounds-checked on any input, so reading before that check is safe.
 template <typename Fn>
-Status read_record(const uint8_t* data, std::size_t size, std::size_t max_bytes, bool check_canonical, Fn&& fn) {
+Status read_record(const uint8_t* data, std::size_t size, std::size_t max_bytes,
+                   bool check_canonical, Fn&& fn) {
   if (size == 0 || size % sizeof(cp::word) != 0) {
     return Status::corrupt("payload of " + std::to_string(size) +
                            " bytes is not a whole number of 8-byte words");
@@ -126,7 +132,8 @@ Status read_record(const uint8_t* data, std::size_t size, std::size_t max_bytes,
   thread_local std::vector<uint64_t> aligned;
   aligned.resize(size / sizeof(cp::word));
   std::memcpy(aligned.data(), data, size);
-  kj::ArrayPtr<const cp::word> segment(reinterpret_cast<const cp::word*>(aligned.data()), aligned.size());
+  kj::ArrayPtr<const cp::word> segment(reinterpret_cast<const cp::word*>(aligned.data()),
+                                       aligned.size());
   cp::ReaderOptions options;
   // The reader may walk at most four times what the payload holds (isCanonical()
   // and the field reads each count), so shared pointers cannot amplify a small blob.
@@ -134,7 +141,8 @@ Status read_record(const uint8_t* data, std::size_t size, std::size_t max_bytes,
   options.nestingLimit = limits::kPayloadNestingLimit;
   try {
     cp::SegmentArrayMessageReader reader(kj::arrayPtr(&segment, 1), options);
-    if (check_canonical && !reader.isCanonical()) return Status::corrupt("payload is not in canonical form");
+    if (check_canonical && !reader.isCanonical())
+      return Status::corrupt("payload is not in canonical form");
     return fn(reader.getRoot<schema::Record>());
   } catch (const kj::Exception& e) {
     return Status::corrupt(std::string("payload is not a valid Cap'n Proto record: ") +
@@ -190,7 +198,8 @@ Payload encode_header(const SessionConfig& config, const ModelInfo* model, Heade
   auto dns = h.initDns(static_cast<unsigned>(config.topology.dns.size()));
   for (unsigned i = 0; i < dns.size(); ++i) {
     dns[i].setName(text(config.topology.dns[i].name));
-    dns[i].setKind(static_cast<schema::DnKind>(static_cast<uint16_t>(config.topology.dns[i].kind) + 1));
+    dns[i].setKind(
+        static_cast<schema::DnKind>(static_cast<uint16_t>(config.topology.dns[i].kind) + 1));
   }
   auto options = h.initOptions(kProfileOptionCount);
   for (int i = 0; i < kProfileOptionCount; ++i) {
@@ -214,69 +223,80 @@ Payload encode_header(const SessionConfig& config, const ModelInfo* model, Heade
   return out;
 }
 
-Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
-                     ModelInfo* model, HeaderFlags* flags) {
-  return read_record(data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
-    if (!r.isHeader()) return Status::corrupt("payload is not a session header");
-    auto h = r.getHeader();
-    if (h.getFormatVersion() != schema::FORMAT_VERSION) {
-      return Status::corrupt("session header has journal format " + std::to_string(h.getFormatVersion()) +
-                             "; this callbench reads format " + std::to_string(schema::FORMAT_VERSION));
-    }
-    SessionConfig c;
-    c.seed = h.getSeed();
-    auto dns = h.getDns();
-    if (dns.size() > limits::kMaxDns) return Status::corrupt("session header has more than 256 DNs");
-    for (auto dn : dns) {
-      auto kind = static_cast<uint16_t>(dn.getKind());
-      if (kind == 0 || kind > kDnKindCount) return Status::corrupt("session header: DN with an unknown kind");
-      c.topology.dns.push_back({std::string(view(dn.getName())), static_cast<DnKind>(kind - 1)});
-    }
-    auto options = h.getOptions();
-    if (options.size() != kProfileOptionCount) return Status::corrupt("session header: wrong number of options");
-    for (auto o : options) {
-      if (!set_profile_option(&c.profile, view(o.getName()), view(o.getValue()))) {
-        return Status::corrupt("session header: unknown option " + printable(view(o.getName()), 40) + " " +
-                               printable(view(o.getValue()), 40));
-      }
-    }
-    auto names = h.getCallNames();
-    if (names.size() > limits::kMaxCalls) return Status::corrupt("session header has more than 256 calls");
-    for (auto n : names) {
-      std::string_view name = view(n);
-      if (!valid_call_name(name)) {
-        return Status::corrupt("session header: call name '" + printable(name, 40) + "' is not a call name (" +
-                               kCallNameRule + ")");
-      }
-      c.call_names.emplace_back(name);
-    }
-    std::vector<std::string_view> sorted(c.call_names.begin(), c.call_names.end());
-    std::sort(sorted.begin(), sorted.end());
-    auto twice = std::adjacent_find(sorted.begin(), sorted.end());
-    if (twice != sorted.end()) return Status::corrupt("session header: call " + printable(*twice, 40) + " named twice");
-    std::string why = validate_session(Session{c, {}});
-    if (!why.empty()) return Status::corrupt("session header: " + why);
-    ModelInfo m;
-    if (h.hasModel()) {
-      auto rm = h.getModel();
-      m.kind = std::string(view(rm.getKind()));
-      if (m.kind != "exec" && m.kind != "plugin") {
-        return Status::corrupt("session header: model kind '" + printable(m.kind, 40) + "' is not exec or plugin");
-      }
-      m.name = std::string(view(rm.getName()));
-      m.version = std::string(view(rm.getVersion()));
-      m.command = std::string(view(rm.getCommand()));
-      if (m.command.empty()) return Status::corrupt("session header: the " + m.kind + " model has no command");
-    }
-    *config = std::move(c);
-    if (engine) *engine = std::string(view(h.getEngineVersion()));
-    if (model) *model = std::move(m);
-    if (flags) {
-      flags->observed = h.getObserved();
-      flags->profile_known = !h.getProfileUnknown();
-    }
-    return Status::ok();
-  });
+Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config,
+                     std::string* engine, ModelInfo* model, HeaderFlags* flags) {
+  return read_record(
+      data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
+        if (!r.isHeader()) return Status::corrupt("payload is not a session header");
+        auto h = r.getHeader();
+        if (h.getFormatVersion() != schema::FORMAT_VERSION) {
+          return Status::corrupt(
+              "session header has journal format " + std::to_string(h.getFormatVersion()) +
+              "; this callbench reads format " + std::to_string(schema::FORMAT_VERSION));
+        }
+        SessionConfig c;
+        c.seed = h.getSeed();
+        auto dns = h.getDns();
+        if (dns.size() > limits::kMaxDns)
+          return Status::corrupt("session header has more than 256 DNs");
+        for (auto dn : dns) {
+          auto kind = static_cast<uint16_t>(dn.getKind());
+          if (kind == 0 || kind > kDnKindCount)
+            return Status::corrupt("session header: DN with an unknown kind");
+          c.topology.dns.push_back(
+              {std::string(view(dn.getName())), static_cast<DnKind>(kind - 1)});
+        }
+        auto options = h.getOptions();
+        if (options.size() != kProfileOptionCount)
+          return Status::corrupt("session header: wrong number of options");
+        for (auto o : options) {
+          if (!set_profile_option(&c.profile, view(o.getName()), view(o.getValue()))) {
+            return Status::corrupt("session header: unknown option " +
+                                   printable(view(o.getName()), 40) + " " +
+                                   printable(view(o.getValue()), 40));
+          }
+        }
+        auto names = h.getCallNames();
+        if (names.size() > limits::kMaxCalls)
+          return Status::corrupt("session header has more than 256 calls");
+        for (auto n : names) {
+          std::string_view name = view(n);
+          if (!valid_call_name(name)) {
+            return Status::corrupt("session header: call name '" + printable(name, 40) +
+                                   "' is not a call name (" + kCallNameRule + ")");
+          }
+          c.call_names.emplace_back(name);
+        }
+        std::vector<std::string_view> sorted(c.call_names.begin(), c.call_names.end());
+        std::sort(sorted.begin(), sorted.end());
+        auto twice = std::adjacent_find(sorted.begin(), sorted.end());
+        if (twice != sorted.end())
+          return Status::corrupt("session header: call " + printable(*twice, 40) + " named twice");
+        std::string why = validate_session(Session{c, {}});
+        if (!why.empty()) return Status::corrupt("session header: " + why);
+        ModelInfo m;
+        if (h.hasModel()) {
+          auto rm = h.getModel();
+          m.kind = std::string(view(rm.getKind()));
+          if (m.kind != "exec" && m.kind != "plugin") {
+            return Status::corrupt("session header: model kind '" + printable(m.kind, 40) +
+                                   "' is not exec or plugin");
+          }
+          m.name = std::string(view(rm.getName()));
+          m.version = std::string(view(rm.getVersion()));
+          m.command = std::string(view(rm.getCommand()));
+          if (m.command.empty())
+            return Status::corrupt("session header: the " + m.kind + " model has no command");
+        }
+        *config = std::move(c);
+        if (engine) *engine = std::string(view(h.getEngineVersion()));
+        if (model) *model = std::move(m);
+        if (flags) {
+          flags->observed = h.getObserved();
+          flags->profile_known = !h.getProfileUnknown();
+        }
+        return Status::ok();
+      });
 }
 
 // ---- Requests -------------------------------------------------------------------
@@ -300,59 +320,72 @@ void SessionCodec::encode_request(const Stimulus& s, uint32_t seq, const ApplyRe
 #endif
 }
 
-Status SessionCodec::decode_request(const uint8_t* data, std::size_t size, RecordedRequest* out) const {
-  return read_record(data, size, limits::kMaxRecordPayloadBytes, false, [&](schema::Record::Reader rec) {
-    if (!rec.isRequest()) return Status::corrupt("payload is not a request");
-    auto r = rec.getRequest();
-    auto verb = static_cast<uint16_t>(r.getRequest());
-    if (verb == 0 || verb > kStimulusKindCount) return Status::corrupt("request with an unknown verb");
-    RecordedRequest rr;
-    Stimulus& s = rr.stimulus;
-    s.kind = static_cast<StimulusKind>(verb - 1);
-    rr.seq = r.getSeq();
-    if (rr.seq == 0) return Status::corrupt("request with seq 0");
-    s.reference_id = r.getReferenceId();
-    if (r.hasCall()) {
-      s.call = call_id(view(r.getCall()));
-      if (s.call == kNoCall) return Status::corrupt("request names unknown call '" + printable(view(r.getCall()), 40) + "'");
-    }
-    if (r.hasThisDn()) {
-      s.dn = dn_id(view(r.getThisDn()));
-      if (s.dn == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getThisDn()), 40) + "'");
-    }
-    if (r.hasOtherDn()) {
-      s.dn2 = dn_id(view(r.getOtherDn()));
-      if (s.dn2 == kNoDn) return Status::corrupt("request names unknown DN '" + printable(view(r.getOtherDn()), 40) + "'");
-    }
-    if (r.getCallState() != schema::CallState::NONE) {
-      if (!call_state_from(static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
-        return Status::corrupt("request with an unknown CallState");
-      }
-      s.has_call_state = true;
-    }
-    if (r.hasIgnored()) {
-      std::string_view why = view(r.getIgnored());
-      rr.ignored = IgnoreReason::kMalformed;
-      bool known = false;
-      for (int i = 1; i <= static_cast<int>(IgnoreReason::kNothingPending); ++i) {
-        if (why == ignore_reason_text(static_cast<IgnoreReason>(i))) {
-          rr.ignored = static_cast<IgnoreReason>(i);
-          known = true;
+Status SessionCodec::decode_request(const uint8_t* data, std::size_t size,
+                                    RecordedRequest* out) const {
+  return read_record(
+      data, size, limits::kMaxRecordPayloadBytes, false, [&](schema::Record::Reader rec) {
+        if (!rec.isRequest()) return Status::corrupt("payload is not a request");
+        auto r = rec.getRequest();
+        auto verb = static_cast<uint16_t>(r.getRequest());
+        if (verb == 0 || verb > kStimulusKindCount)
+          return Status::corrupt("request with an unknown verb");
+        RecordedRequest rr;
+        Stimulus& s = rr.stimulus;
+        s.kind = static_cast<StimulusKind>(verb - 1);
+        rr.seq = r.getSeq();
+        if (rr.seq == 0) return Status::corrupt("request with seq 0");
+        s.reference_id = r.getReferenceId();
+        if (r.hasCall()) {
+          s.call = call_id(view(r.getCall()));
+          if (s.call == kNoCall)
+            return Status::corrupt("request names unknown call '" +
+                                   printable(view(r.getCall()), 40) + "'");
         }
-      }
-      if (!known) return Status::corrupt("request with an unknown ignore reason");
-    }
-    std::string why = validate_stimulus(s, config_);
-    if (!why.empty()) return Status::corrupt("request " + std::to_string(rr.seq) + ": " + why);
-    // The bytes must be exactly what the decoded fields encode to: no stray bits.
-    thread_local Payload again;
-    encode_request(s, rr.seq, rr.ignored == IgnoreReason::kNone ? ApplyResult{} : ApplyResult{Outcome::kIgnored, rr.ignored}, &again);
-    if (again.size() != size || std::memcmp(again.data(), data, size) != 0) {
-      return Status::corrupt("payload is not canonical or holds bits outside its fields");
-    }
-    *out = rr;
-    return Status::ok();
-  });
+        if (r.hasThisDn()) {
+          s.dn = dn_id(view(r.getThisDn()));
+          if (s.dn == kNoDn)
+            return Status::corrupt("request names unknown DN '" +
+                                   printable(view(r.getThisDn()), 40) + "'");
+        }
+        if (r.hasOtherDn()) {
+          s.dn2 = dn_id(view(r.getOtherDn()));
+          if (s.dn2 == kNoDn)
+            return Status::corrupt("request names unknown DN '" +
+                                   printable(view(r.getOtherDn()), 40) + "'");
+        }
+        if (r.getCallState() != schema::CallState::NONE) {
+          if (!call_state_from(static_cast<uint16_t>(r.getCallState()), &s.call_state)) {
+            return Status::corrupt("request with an unknown CallState");
+          }
+          s.has_call_state = true;
+        }
+        if (r.hasIgnored()) {
+          std::string_view why = view(r.getIgnored());
+          rr.ignored = IgnoreReason::kMalformed;
+          bool known = false;
+          for (int i = 1; i <= static_cast<int>(IgnoreReason::kNothingPending); ++i) {
+            if (why == ignore_reason_text(static_cast<IgnoreReason>(i))) {
+              rr.ignored = static_cast<IgnoreReason>(i);
+              known = true;
+            }
+          }
+          if (!known) return Status::corrupt("request with an unknown ignore reason");
+        }
+        std::string why = validate_stimulus(s, config_);
+        if (!why.empty()) return Status::corrupt("request " + std::to_string(rr.seq) + ": " + why);
+        // The bytes must be exactly what the decoded fields encode to: no stray bits.
+        thread_local Payload again;
+        encode_request(s, rr.seq,
+                       rr.ignored == IgnoreReason::kNone
+                           ? ApplyResult{}
+                           : ApplyResult{Outcome::kIgnored, rr.ignored},
+                       &again);
+        if (again.size() != size || std::memcmp(again.data(), data, size) != 0) {
+          return Status::corrupt("payload is not canonical or holds bits outside its fields");
+        }
+        *out = rr;
+        return Status::ok();
+      });
 }
 
 // ---- Events ---------------------------------------------------------------------
@@ -374,9 +407,11 @@ void SessionCodec::encode_event(const Event& e, Payload* out) const {
   if (e.has(Attr::kThisDnRole)) f.u16(L.this_role, static_cast<uint16_t>(to_schema(e.this_role)));
   if (e.has(Attr::kThisQueue)) f.text(L.this_queue, sv(dns[e.this_queue].name));
   if (e.has(Attr::kOtherDn)) f.text(L.other_dn, sv(dns[e.other_dn].name));
-  if (e.has(Attr::kOtherDnRole)) f.u16(L.other_role, static_cast<uint16_t>(to_schema(e.other_role)));
+  if (e.has(Attr::kOtherDnRole))
+    f.u16(L.other_role, static_cast<uint16_t>(to_schema(e.other_role)));
   if (e.has(Attr::kThirdPartyDn)) f.text(L.third_dn, sv(dns[e.third_party_dn].name));
-  if (e.has(Attr::kThirdPartyDnRole)) f.u16(L.third_role, static_cast<uint16_t>(to_schema(e.third_party_role)));
+  if (e.has(Attr::kThirdPartyDnRole))
+    f.u16(L.third_role, static_cast<uint16_t>(to_schema(e.third_party_role)));
   if (e.has(Attr::kThirdPartyQueue)) f.text(L.third_queue, sv(dns[e.third_party_queue].name));
   if (e.has(Attr::kCallState)) f.u16(L.call_state, static_cast<uint16_t>(to_schema(e.call_state)));
   if (e.has(Attr::kReferenceId)) f.u32(L.reference_id, e.reference_id);
@@ -391,87 +426,98 @@ void SessionCodec::encode_event(const Event& e, Payload* out) const {
 }
 
 Status SessionCodec::decode_event(const uint8_t* data, std::size_t size, Event* out) const {
-  return read_record(data, size, limits::kMaxRecordPayloadBytes, false, [&](schema::Record::Reader rec) {
-    if (!rec.isEvent()) return Status::corrupt("payload is not an event");
-    auto v = rec.getEvent();
-    Event e;
-    if (!event_type_from(static_cast<uint16_t>(v.getEvent()), &e.type)) {
-      return Status::corrupt("event with an unknown type");
-    }
-    e.seq = v.getSeq();
-    e.request_seq = v.getRequestSeq();
-    if (e.seq == 0 || (e.request_seq == 0 && !observed_)) return Status::corrupt("event with seq or request_seq 0");
-    if (v.hasCall()) {
-      e.call = call_id(view(v.getCall()));
-      if (e.call == kNoCall) return Status::corrupt("event names unknown call '" + printable(view(v.getCall()), 40) + "'");
-    }
-    if (v.hasConnId()) {
-      auto id = parse_conn_id(view(v.getConnId()));
-      if (!id || *id == 0) return Status::corrupt("event ConnID is not 16 lower-case hex digits");
-      e.conn_id = *id;
-      e.set(Attr::kConnId);
-    }
-    Status bad = Status::ok();
-    auto dn = [&](bool has, cp::Text::Reader t, Attr a, DnId* field) {
-      if (!has) return;
-      *field = dn_id(view(t));
-      if (*field == kNoDn) {
-        bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" + printable(view(t), 40) + "'");
-      }
-      e.set(a);
-    };
-    auto role = [&](schema::DnRole r, Attr a, DnRole* field) {
-      if (r == schema::DnRole::NONE) return;
-      if (!role_from(static_cast<uint16_t>(r), field)) bad = Status::corrupt(std::string("event ") + attr_name(a) + " has an unknown role");
-      e.set(a);
-    };
-    dn(v.hasThisDn(), v.getThisDn(), Attr::kThisDn, &e.this_dn);
-    role(v.getThisDnRole(), Attr::kThisDnRole, &e.this_role);
-    dn(v.hasThisQueue(), v.getThisQueue(), Attr::kThisQueue, &e.this_queue);
-    dn(v.hasOtherDn(), v.getOtherDn(), Attr::kOtherDn, &e.other_dn);
-    role(v.getOtherDnRole(), Attr::kOtherDnRole, &e.other_role);
-    dn(v.hasThirdPartyDn(), v.getThirdPartyDn(), Attr::kThirdPartyDn, &e.third_party_dn);
-    role(v.getThirdPartyDnRole(), Attr::kThirdPartyDnRole, &e.third_party_role);
-    dn(v.hasThirdPartyQueue(), v.getThirdPartyQueue(), Attr::kThirdPartyQueue, &e.third_party_queue);
-    if (!bad.is_ok()) return bad;
-    if (!e.has(Attr::kThisDn)) return Status::corrupt("event without ThisDN");
-    if (v.getCallState() != schema::CallState::NONE) {
-      if (!call_state_from(static_cast<uint16_t>(v.getCallState()), &e.call_state)) {
-        return Status::corrupt("event with an unknown CallState");
-      }
-      e.set(Attr::kCallState);
-    }
-    if (v.getReferenceId() != 0) {
-      e.reference_id = v.getReferenceId();
-      e.set(Attr::kReferenceId);
-    }
-    if (v.getErrorCode() != 0 || v.hasErrorMessage()) {
-      std::string_view message = view(v.getErrorMessage());
-      for (int i = 1; i < kErrorReasonCount; ++i) {
-        auto reason = static_cast<ErrorReason>(i);
-        if (error_code_of(reason) == v.getErrorCode() && message == error_message_of(reason)) e.error = reason;
-      }
-      if (e.error == ErrorReason::kNone) return Status::corrupt("event with an unknown error code or message");
-      e.set(Attr::kErrorCode);
-    }
-    thread_local Payload again;
-    encode_event(e, &again);
-    if (again.size() != size || std::memcmp(again.data(), data, size) != 0) {
-      return Status::corrupt("payload is not canonical or holds bits outside its fields");
-    }
-    *out = e;
-    return Status::ok();
-  });
+  return read_record(
+      data, size, limits::kMaxRecordPayloadBytes, false, [&](schema::Record::Reader rec) {
+        if (!rec.isEvent()) return Status::corrupt("payload is not an event");
+        auto v = rec.getEvent();
+        Event e;
+        if (!event_type_from(static_cast<uint16_t>(v.getEvent()), &e.type)) {
+          return Status::corrupt("event with an unknown type");
+        }
+        e.seq = v.getSeq();
+        e.request_seq = v.getRequestSeq();
+        if (e.seq == 0 || (e.request_seq == 0 && !observed_))
+          return Status::corrupt("event with seq or request_seq 0");
+        if (v.hasCall()) {
+          e.call = call_id(view(v.getCall()));
+          if (e.call == kNoCall)
+            return Status::corrupt("event names unknown call '" + printable(view(v.getCall()), 40) +
+                                   "'");
+        }
+        if (v.hasConnId()) {
+          auto id = parse_conn_id(view(v.getConnId()));
+          if (!id || *id == 0)
+            return Status::corrupt("event ConnID is not 16 lower-case hex digits");
+          e.conn_id = *id;
+          e.set(Attr::kConnId);
+        }
+        Status bad = Status::ok();
+        auto dn = [&](bool has, cp::Text::Reader t, Attr a, DnId* field) {
+          if (!has) return;
+          *field = dn_id(view(t));
+          if (*field == kNoDn) {
+            bad = Status::corrupt(std::string("event ") + attr_name(a) + " names unknown DN '" +
+                                  printable(view(t), 40) + "'");
+          }
+          e.set(a);
+        };
+        auto role = [&](schema::DnRole r, Attr a, DnRole* field) {
+          if (r == schema::DnRole::NONE) return;
+          if (!role_from(static_cast<uint16_t>(r), field))
+            bad = Status::corrupt(std::string("event ") + attr_name(a) + " has an unknown role");
+          e.set(a);
+        };
+        dn(v.hasThisDn(), v.getThisDn(), Attr::kThisDn, &e.this_dn);
+        role(v.getThisDnRole(), Attr::kThisDnRole, &e.this_role);
+        dn(v.hasThisQueue(), v.getThisQueue(), Attr::kThisQueue, &e.this_queue);
+        dn(v.hasOtherDn(), v.getOtherDn(), Attr::kOtherDn, &e.other_dn);
+        role(v.getOtherDnRole(), Attr::kOtherDnRole, &e.other_role);
+        dn(v.hasThirdPartyDn(), v.getThirdPartyDn(), Attr::kThirdPartyDn, &e.third_party_dn);
+        role(v.getThirdPartyDnRole(), Attr::kThirdPartyDnRole, &e.third_party_role);
+        dn(v.hasThirdPartyQueue(), v.getThirdPartyQueue(), Attr::kThirdPartyQueue,
+           &e.third_party_queue);
+        if (!bad.is_ok()) return bad;
+        if (!e.has(Attr::kThisDn)) return Status::corrupt("event without ThisDN");
+        if (v.getCallState() != schema::CallState::NONE) {
+          if (!call_state_from(static_cast<uint16_t>(v.getCallState()), &e.call_state)) {
+            return Status::corrupt("event with an unknown CallState");
+          }
+          e.set(Attr::kCallState);
+        }
+        if (v.getReferenceId() != 0) {
+          e.reference_id = v.getReferenceId();
+          e.set(Attr::kReferenceId);
+        }
+        if (v.getErrorCode() != 0 || v.hasErrorMessage()) {
+          std::string_view message = view(v.getErrorMessage());
+          for (int i = 1; i < kErrorReasonCount; ++i) {
+            auto reason = static_cast<ErrorReason>(i);
+            if (error_code_of(reason) == v.getErrorCode() && message == error_message_of(reason))
+              e.error = reason;
+          }
+          if (e.error == ErrorReason::kNone)
+            return Status::corrupt("event with an unknown error code or message");
+          e.set(Attr::kErrorCode);
+        }
+        thread_local Payload again;
+        encode_event(e, &again);
+        if (again.size() != size || std::memcmp(again.data(), data, size) != 0) {
+          return Status::corrupt("payload is not canonical or holds bits outside its fields");
+        }
+        *out = e;
+        return Status::ok();
+      });
 }
 
 // ---- JSON -------------------------------------------------------------------------
 
 Status payload_json(const uint8_t* data, std::size_t size, std::string* json) {
-  return read_record(data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
-    kj::String s = json_codec().encode(r);
-    json->assign(s.cStr(), s.size());
-    return Status::ok();
-  });
+  return read_record(data, size, limits::kMaxHeaderPayloadBytes, true,
+                     [&](schema::Record::Reader r) {
+                       kj::String s = json_codec().encode(r);
+                       json->assign(s.cStr(), s.size());
+                       return Status::ok();
+                     });
 }
 
 std::string request_json_line(const SessionCodec& codec, const Stimulus& s, uint32_t seq,

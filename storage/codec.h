@@ -40,7 +40,8 @@ class SessionCodec {
   SessionCodec(const SessionCodec&) = delete;  // the lookups view config_'s strings
   SessionCodec& operator=(const SessionCodec&) = delete;
 
-  void encode_request(const Stimulus& s, uint32_t seq, const ApplyResult& result, Payload* out) const;
+  void encode_request(const Stimulus& s, uint32_t seq, const ApplyResult& result,
+                      Payload* out) const;
   void encode_event(const Event& e, Payload* out) const;
 
   Status decode_request(const uint8_t* data, std::size_t size, RecordedRequest* out) const;
@@ -69,12 +70,13 @@ struct HeaderFlags {
 };
 // `model`: the call model that produces the session; null or builtin: none recorded
 // (the header is then byte for byte what it was before models).
-Payload encode_header(const SessionConfig& config, const ModelInfo* model = nullptr, HeaderFlags flags = {});
+Payload encode_header(const SessionConfig& config, const ModelInfo* model = nullptr,
+                      HeaderFlags flags = {});
 // Decodes and validates a header (topology, options, names) into *config, the
 // version that wrote it into *engine, its model into *model (a header without one:
 // builtin) and its flags into *flags; each of engine, model and flags may be null.
-Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config, std::string* engine,
-                     ModelInfo* model = nullptr, HeaderFlags* flags = nullptr);
+Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config,
+                     std::string* engine, ModelInfo* model = nullptr, HeaderFlags* flags = nullptr);
 
 // The JSON form of any payload (header, request or event), one line, no newline.
 Status payload_json(const uint8_t* data, std::size_t size, std::string* json);

@@ -4,8 +4,8 @@
 
 namespace callbench {
 
-void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id, const SessionConfig& config,
-                     RequestColumns* out) {
+void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id,
+                     const SessionConfig& config, RequestColumns* out) {
   const StimulusShape& shape = shape_of(s.kind);
   const auto& dns = config.topology.dns;
   ColumnValue* v = out->value;
@@ -21,7 +21,8 @@ void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id, 
   if (s.reference_id != 0) v[6].set_int(s.reference_id);
   v[7].text = s.has_call_state ? call_state_name(s.call_state) : nullptr;
   v[8].text = ignored == IgnoreReason::kNone ? nullptr : ignore_reason_text(ignored);
-  static_assert(kRequestColumnCount == 9, "request_columns() fills every column of kRequestColumns");
+  static_assert(kRequestColumnCount == 9,
+                "request_columns() fills every column of kRequestColumns");
 }
 
 void event_columns(const Event& e, const SessionConfig& config, EventColumns* out) {
@@ -80,8 +81,10 @@ std::string column_declarations(const ColumnSpec* specs, std::size_t n) {
 void bind_columns(Stmt& st, int first, const ColumnValue* values, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     int at = first + static_cast<int>(i);
-    if (values[i].is_int) st.bind_int(at, values[i].integer);
-    else st.bind_text(at, values[i].text);
+    if (values[i].is_int)
+      st.bind_int(at, values[i].integer);
+    else
+      st.bind_text(at, values[i].text);
   }
 }
 
@@ -102,10 +105,11 @@ bool column_equals(const Stmt& st, int i, const ColumnValue& v) {
 
 }  // namespace
 
-const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs, const ColumnValue* values,
-                                   std::size_t n, std::size_t skip) {
+const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs,
+                                   const ColumnValue* values, std::size_t n, std::size_t skip) {
   for (std::size_t i = 0; i < n; ++i) {
-    if (i != skip && !column_equals(st, first + static_cast<int>(i), values[i])) return specs[i].name;
+    if (i != skip && !column_equals(st, first + static_cast<int>(i), values[i]))
+      return specs[i].name;
   }
   return nullptr;
 }

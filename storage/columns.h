@@ -87,8 +87,8 @@ using RequestColumns = RowColumns<kRequestColumnCount>;
 using EventColumns = RowColumns<kEventColumnCount>;
 
 // What each column holds. `conn_id` is the call's ConnID when known (0: none yet).
-void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id, const SessionConfig& config,
-                     RequestColumns* out);
+void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id,
+                     const SessionConfig& config, RequestColumns* out);
 void event_columns(const Event& e, const SessionConfig& config, EventColumns* out);
 
 // "a, b, c" (with `prefix` before each name: "e." for a join).
@@ -107,8 +107,8 @@ void bind_columns(Stmt& st, int first, const ColumnValue* values, std::size_t n)
 // The first column (result columns first, first+1, ...) that differs from its value,
 // or nullptr when all are equal. A text is equal only as TEXT with the same bytes, an
 // integer only as INTEGER. `skip` (a column index, or n for none) is not compared.
-const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs, const ColumnValue* values,
-                                   std::size_t n, std::size_t skip);
+const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs,
+                                   const ColumnValue* values, std::size_t n, std::size_t skip);
 
 }  // namespace callbench
 

@@ -34,8 +34,8 @@ void decode_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 }
 
 // Copies the rows `select` returns (bound to the session) into `insert`, column by column.
-Status copy_rows(sqlite3* from, sqlite3* to, const std::string& select, const std::string& insert, int64_t id,
-                 const std::string& what) {
+Status copy_rows(sqlite3* from, sqlite3* to, const std::string& select, const std::string& insert,
+                 int64_t id, const std::string& what) {
   Stmt src, dst;
   Status s = src.prepare(from, select);
   if (s.is_ok()) s = dst.prepare(to, insert);
@@ -44,7 +44,8 @@ Status copy_rows(sqlite3* from, sqlite3* to, const std::string& select, const st
   int rc;
   while ((rc = src.step()) == SQLITE_ROW) {
     int n = sqlite3_column_count(src.get());
-    for (int i = 0; i < n; ++i) sqlite3_bind_value(dst.get(), i + 1, sqlite3_column_value(src.get(), i));
+    for (int i = 0; i < n; ++i)
+      sqlite3_bind_value(dst.get(), i + 1, sqlite3_column_value(src.get(), i));
     s = dst.run("writing " + what);
     if (!s.is_ok()) return s;
   }
@@ -71,19 +72,24 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
     std::filesystem::path a = std::filesystem::weakly_canonical(out_path, e1);
     std::filesystem::path b = std::filesystem::weakly_canonical(source.path() + suffix, e2);
     if (!e1 && !e2 && a == b) {
-      return Status::invalid(out_path + ": is " + (*suffix ? std::string("a file SQLite keeps beside ") : std::string()) +
-                             "the journal being exported (" + source.path() + "); choose another --out");
+      return Status::invalid(
+          out_path + ": is " +
+          (*suffix ? std::string("a file SQLite keeps beside ") : std::string()) +
+          "the journal being exported (" + source.path() + "); choose another --out");
     }
   }
   if (::stat(out_path.c_str(), &st) == 0) {
     // Compared by identity, not by spelling: ./j.db, a symlink or a hard link to the
     // source is the source, and --force must never replace it with the bug report.
-    if (::stat(source.path().c_str(), &src) == 0 && st.st_dev == src.st_dev && st.st_ino == src.st_ino) {
+    if (::stat(source.path().c_str(), &src) == 0 && st.st_dev == src.st_dev &&
+        st.st_ino == src.st_ino) {
       return Status::invalid(out_path + ": is the journal being exported (" + source.path() +
                              "); choose another --out");
     }
-    if (S_ISDIR(st.st_mode)) return Status::invalid(out_path + ": is a directory; --out names the file to write");
-    if (!overwrite) return Status::invalid(out_path + ": already exists (use --force to overwrite it)");
+    if (S_ISDIR(st.st_mode))
+      return Status::invalid(out_path + ": is a directory; --out names the file to write");
+    if (!overwrite)
+      return Status::invalid(out_path + ": already exists (use --force to overwrite it)");
   }
   // Only a session that reads back valid becomes a bug report.
   LoadedSession ls;
@@ -105,25 +111,29 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
     if (s.is_ok()) s = exec_sql(out->db(), "BEGIN", "export");
     const std::string sid = " WHERE session_id = ?";
     if (s.is_ok()) {
-      s = copy_rows(source.db(), out->db(),
-                    "SELECT session_id, seed, label, engine_version, created_at, status, request_count, "
-                    "event_count, digest, header FROM sessions" + sid,
-                    "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?)", id, "the session");
+      s = copy_rows(
+          source.db(), out->db(),
+          "SELECT session_id, seed, label, engine_version, created_at, status, request_count, "
+          "event_count, digest, header FROM sessions" +
+              sid,
+          "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?)", id, "the session");
     }
     if (s.is_ok()) {
       s = copy_rows(source.db(), out->db(),
-                    "SELECT session_id, seq, payload, " + column_list(kRequestColumns) + " FROM requests" + sid +
-                        " ORDER BY seq",
-                    "INSERT INTO requests (session_id, seq, payload, " + column_list(kRequestColumns) +
-                        ") VALUES (?, ?, ?" + placeholders(kRequestColumnCount) + ")",
+                    "SELECT session_id, seq, payload, " + column_list(kRequestColumns) +
+                        " FROM requests" + sid + " ORDER BY seq",
+                    "INSERT INTO requests (session_id, seq, payload, " +
+                        column_list(kRequestColumns) + ") VALUES (?, ?, ?" +
+                        placeholders(kRequestColumnCount) + ")",
                     id, "requests");
     }
     if (s.is_ok()) {
       s = copy_rows(source.db(), out->db(),
                     "SELECT session_id, seq, request_seq, payload, " + column_list(kEventColumns) +
                         " FROM events" + sid + " ORDER BY seq",
-                    "INSERT INTO events (session_id, seq, request_seq, payload, " + column_list(kEventColumns) +
-                        ") VALUES (?, ?, ?, ?" + placeholders(kEventColumnCount) + ")",
+                    "INSERT INTO events (session_id, seq, request_seq, payload, " +
+                        column_list(kEventColumns) + ") VALUES (?, ?, ?, ?" +
+                        placeholders(kEventColumnCount) + ")",
                     id, "events");
     }
     // One self-contained file: leave WAL mode so no -wal/-shm travels with it.
@@ -132,8 +142,9 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
   if (!s.is_ok()) {
     cleanup();
     if (s.code() == Status::Code::kInvalid) return Status::invalid(out_path + ": " + s.message());
-    return Status(s.code() == Status::Code::kCorrupt ? Status::corrupt(out_path + ": " + s.message())
-                                                     : Status::io(out_path + ": " + s.message()));
+    return Status(s.code() == Status::Code::kCorrupt
+                      ? Status::corrupt(out_path + ": " + s.message())
+                      : Status::io(out_path + ": " + s.message()));
   }
   if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     cleanup();

@@ -1,5 +1,4 @@
 #include "storage/journal.h"
-#include "storage/log_store.h"
 
 #include <cstdio>
 #include <cstring>
@@ -7,6 +6,7 @@
 
 #include "core/limits.h"
 #include "core/names.h"
+#include "storage/log_store.h"
 
 namespace callbench {
 namespace {
@@ -139,7 +139,8 @@ Status Journal::sessions(std::vector<SessionInfo>* out) {
   out->clear();
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
-    if (out->size() >= limits::kMaxSessionsListed) return Status::corrupt(path_ + ": too many sessions");
+    if (out->size() >= limits::kMaxSessionsListed)
+      return Status::corrupt(path_ + ": too many sessions");
     out->push_back(session_from(st));
   }
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": listing sessions");
@@ -154,7 +155,8 @@ Status Journal::session(int64_t id, SessionInfo* out) {
   st.bind_int(1, id);
   int rc = st.step();
   if (rc == SQLITE_DONE) return Status::not_found(path_ + ": no session " + std::to_string(id));
-  if (rc != SQLITE_ROW) return sqlite_status(db_, rc, path_ + ": reading session " + std::to_string(id));
+  if (rc != SQLITE_ROW)
+    return sqlite_status(db_, rc, path_ + ": reading session " + std::to_string(id));
   *out = session_from(st);
   return Status::ok();
 }
@@ -172,11 +174,12 @@ Status Journal::only_session(int64_t* id) {
 }
 
 // The decoded columns of a requests row (from result column 1) against its payload.
-static Status check_request_columns(const Stmt& st, const RecordedRequest& rr, const SessionConfig& config) {
+static Status check_request_columns(const Stmt& st, const RecordedRequest& rr,
+                                    const SessionConfig& config) {
   RequestColumns c;
   request_columns(rr.stimulus, rr.ignored, 0, config, &c);
-  const char* column =
-      first_differing_column(st, 1, kRequestColumns, c.value, kRequestColumnCount, kRequestConnIdColumn);
+  const char* column = first_differing_column(st, 1, kRequestColumns, c.value, kRequestColumnCount,
+                                              kRequestConnIdColumn);
   if (column) return Status::corrupt(std::string("column ") + column + " differs from the payload");
   return Status::ok();
 }
@@ -200,13 +203,15 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
     // The texts every printer shows: a label is NULL or follows the one rule for labels
     // (core/names.h), so that no printer gets one that could change what a line means.
-    if (!st.col_null(1) && (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
+    if (!st.col_null(1) &&
+        (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
       return Status::corrupt(where + ": column label " + quote(std::string(st.col_text(1))) +
                              " is not a session label (" + kLabelRule + ")");
     }
     if (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2))) {
-      return Status::corrupt(where + ": column created_at " + quote(std::string(st.col_text(2))) +
-                             " is not a time stamp (1 to 200 bytes of text with no control characters)");
+      return Status::corrupt(
+          where + ": column created_at " + quote(std::string(st.col_text(2))) +
+          " is not a time stamp (1 to 200 bytes of text with no control characters)");
     }
     HeaderFlags flags;
     s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine,
@@ -219,7 +224,8 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
                              " differs from the header's " + quote(ls.recorded_engine));
     }
     if (std::to_string(ls.session.config.seed) != ls.info.seed) {
-      return Status::corrupt(where + ": column seed " + quote(ls.info.seed) + " differs from the header's " +
+      return Status::corrupt(where + ": column seed " + quote(ls.info.seed) +
+                             " differs from the header's " +
                              std::to_string(ls.session.config.seed));
     }
   }
@@ -231,10 +237,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   const SessionCodec& codec = *ls.codec;
   const bool columns = check == Check::kColumns;
   Statement lease;
-  s = prepare(columns ? "SELECT seq, " + column_list(kRequestColumns) +
-                        ", payload FROM requests WHERE session_id = ? ORDER BY seq"
-                      : std::string("SELECT seq, payload FROM requests WHERE session_id = ? ORDER BY seq"),
-              &lease);
+  s = prepare(
+      columns ? "SELECT seq, " + column_list(kRequestColumns) +
+                    ", payload FROM requests WHERE session_id = ? ORDER BY seq"
+              : std::string("SELECT seq, payload FROM requests WHERE session_id = ? ORDER BY seq"),
+      &lease);
   if (!s.is_ok()) return s;
   Stmt& st = *lease;
   const int payload_col = columns ? 1 + static_cast<int>(kRequestColumnCount) : 1;
@@ -242,17 +249,19 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     auto expected = static_cast<int64_t>(ls.session.stimuli.size() + 1);
-    if (expected > static_cast<int64_t>(limits::kMaxStimuli)) return Status::corrupt(where + ": too many requests");
+    if (expected > static_cast<int64_t>(limits::kMaxStimuli))
+      return Status::corrupt(where + ": too many requests");
     int64_t seq = st.col_int(0);
     auto at = [&] { return where + " request " + std::to_string(expected); };
     if (seq != expected) {
-      return Status::corrupt(where + ": request seq " + std::to_string(expected) + " is missing (next is " +
-                             std::to_string(seq) + ")");
+      return Status::corrupt(where + ": request seq " + std::to_string(expected) +
+                             " is missing (next is " + std::to_string(seq) + ")");
     }
     RecordedRequest rr;
     s = codec.decode_request(st.col_blob(payload_col), st.col_bytes(payload_col), &rr);
     if (!s.is_ok()) return Status::corrupt(at() + ": " + s.message());
-    if (rr.seq != seq) return Status::corrupt(at() + ": payload says seq " + std::to_string(rr.seq));
+    if (rr.seq != seq)
+      return Status::corrupt(at() + ": payload says seq " + std::to_string(rr.seq));
     if (columns) {
       Status c = check_request_columns(st, rr, ls.session.config);
       if (!c.is_ok()) return Status::corrupt(at() + ": " + c.message());
@@ -264,9 +273,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
         auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), conn_col));
         std::optional<uint64_t> parsed;
         if (sqlite3_column_type(st.get(), conn_col) == SQLITE_TEXT && text) {
-          parsed = parse_conn_id(std::string_view(text, static_cast<std::size_t>(st.col_bytes(conn_col))));
+          parsed = parse_conn_id(
+              std::string_view(text, static_cast<std::size_t>(st.col_bytes(conn_col))));
         }
-        if (!parsed || *parsed == 0) return Status::corrupt(at() + ": column conn_id is not a ConnID");
+        if (!parsed || *parsed == 0)
+          return Status::corrupt(at() + ": column conn_id is not a ConnID");
         conn = *parsed;
       }
       ls.request_conn_ids.push_back(conn);
@@ -289,7 +300,8 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     }
     for (std::size_t i = 0; i < created.size(); ++i) {
       if (!created[i]) {
-        return Status::corrupt(where + ": header: call " + printable(ls.session.config.call_names[i], 40) +
+        return Status::corrupt(where + ": header: call " +
+                               printable(ls.session.config.call_names[i], 40) +
                                " is named but never created");
       }
     }
@@ -298,7 +310,8 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   // for an incomplete session too.
   if (static_cast<int64_t>(ls.session.stimuli.size()) != ls.info.request_count) {
     return Status::corrupt(where + ": " + std::to_string(ls.session.stimuli.size()) +
-                           " request rows, but the session records " + std::to_string(ls.info.request_count));
+                           " request rows, but the session records " +
+                           std::to_string(ls.info.request_count));
   }
   *out = std::move(ls);
   return Status::ok();
@@ -330,12 +343,13 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     auto expected = static_cast<int64_t>(out->size() + 1);
-    if (out->size() >= limits::kMaxEventsPerSession) return Status::corrupt(where + ": too many events");
+    if (out->size() >= limits::kMaxEventsPerSession)
+      return Status::corrupt(where + ": too many events");
     int64_t seq = st.col_int(0);
     auto at = [&] { return where + " event " + std::to_string(expected); };
     if (seq != expected) {
-      return Status::corrupt(where + ": event seq " + std::to_string(expected) + " is missing (next is " +
-                             std::to_string(seq) + ")");
+      return Status::corrupt(where + ": event seq " + std::to_string(expected) +
+                             " is missing (next is " + std::to_string(seq) + ")");
     }
     Event e;
     s = codec.decode_event(st.col_blob(kEventPayloadColumn), st.col_bytes(kEventPayloadColumn), &e);
@@ -346,15 +360,18 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     // An observed session's events name their request or none (0), in any order.
     if (e.request_seq > ls.session.stimuli.size() ||
         (!ls.session.observed && !out->empty() && e.request_seq < out->back().request_seq)) {
-      return Status::corrupt(at() + ": request_seq " + std::to_string(e.request_seq) + " is out of order");
+      return Status::corrupt(at() + ": request_seq " + std::to_string(e.request_seq) +
+                             " is out of order");
     }
     EventColumns c;
     event_columns(e, config, &c);
-    const char* column = first_differing_column(st, 2, kEventColumns, c.value, kEventColumnCount, kEventColumnCount);
+    const char* column =
+        first_differing_column(st, 2, kEventColumns, c.value, kEventColumnCount, kEventColumnCount);
     if (column) {
       return Status::corrupt(at() + ": column " + column + " differs from the payload");
     }
-    digest = chain_digest(digest, st.col_blob(kEventPayloadColumn), st.col_bytes(kEventPayloadColumn));
+    digest =
+        chain_digest(digest, st.col_blob(kEventPayloadColumn), st.col_bytes(kEventPayloadColumn));
     out->push_back(e);
   }
   if (rc != SQLITE_DONE) return sqlite_status(db_, rc, where + ": reading events");
@@ -377,7 +394,8 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     }
   }
   if (static_cast<int64_t>(out->size()) != ls.info.event_count) {
-    return Status::corrupt(where + ": " + std::to_string(out->size()) + " event rows, but the session records " +
+    return Status::corrupt(where + ": " + std::to_string(out->size()) +
+                           " event rows, but the session records " +
                            std::to_string(ls.info.event_count) + " (column event_count)");
   }
   if (digest_string(digest) != ls.info.digest) {
@@ -392,16 +410,19 @@ Status Journal::check_orphans() {
   if (orphans_checked_) return Status::ok();
   for (const char* table : {"requests", "events"}) {
     Stmt st;
-    std::string sql = std::string("SELECT session_id, min(seq) FROM ") + table +
-                      " WHERE session_id NOT IN (SELECT session_id FROM sessions) GROUP BY session_id LIMIT 1";
+    std::string sql =
+        std::string("SELECT session_id, min(seq) FROM ") + table +
+        " WHERE session_id NOT IN (SELECT session_id FROM sessions) GROUP BY session_id LIMIT 1";
     Status s = st.prepare(db_, sql);
     if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
     int rc = st.step();
     if (rc == SQLITE_ROW) {
-      return Status::corrupt(path_ + ": " + table + " row session " + std::to_string(st.col_int(0)) + " seq " +
-                             std::to_string(st.col_int(1)) + " belongs to no session (column session_id)");
+      return Status::corrupt(
+          path_ + ": " + table + " row session " + std::to_string(st.col_int(0)) + " seq " +
+          std::to_string(st.col_int(1)) + " belongs to no session (column session_id)");
     }
-    if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");
+    if (rc != SQLITE_DONE)
+      return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");
   }
   orphans_checked_ = true;
   return Status::ok();
@@ -420,7 +441,9 @@ Status Journal::read_session(int64_t id, LoadedSession* out, std::vector<Event>*
 Status Journal::stream_events(int64_t id, EventStream* out) {
   out->session_ = id;
   out->rows_ = 0;
-  Status s = prepare("SELECT seq, request_seq, payload FROM events WHERE session_id = ? ORDER BY seq", &out->stmt_);
+  Status s =
+      prepare("SELECT seq, request_seq, payload FROM events WHERE session_id = ? ORDER BY seq",
+              &out->stmt_);
   if (!s.is_ok()) return s;
   out->stmt_->bind_int(1, id);
   return Status::ok();
@@ -434,8 +457,9 @@ bool Journal::EventStream::next(EventRow* row, Status* status) {
     sqlite3* db = sqlite3_db_handle(stmt.get());
     const char* file = sqlite3_db_filename(db, "main");
     *status = sqlite_status(db, rc,
-                            std::string(file ? file : "the journal") + " session " + std::to_string(session_) +
-                                ": reading event " + std::to_string(rows_ + 1));
+                            std::string(file ? file : "the journal") + " session " +
+                                std::to_string(session_) + ": reading event " +
+                                std::to_string(rows_ + 1));
     return false;
   }
   if (++rows_ > limits::kMaxEventsPerSession) {

@@ -33,8 +33,8 @@
 
 #include "core/model.h"
 #include "core/status.h"
-#include "storage/columns.h"
 #include "storage/codec.h"
+#include "storage/columns.h"
 #include "storage/sqlite_util.h"
 
 namespace callbench {
@@ -81,7 +81,6 @@ struct EventRow {
   const uint8_t* payload = nullptr;
   std::size_t size = 0;
 };
-
 
 class Journal {
  public:
@@ -181,7 +180,6 @@ class Journal {
   Mode mode_ = Mode::kRead;
 };
 
-
 // Registers the SQL function decode(payload) on a connection: the payload (a header,
 // request or event) as its JSON form; NULL for NULL; an SQL error for bytes that are
 // not a valid payload.
@@ -191,7 +189,8 @@ Status register_sql_functions(sqlite3* db);
 // bug-report file), after checking that the session reads back valid. The file appears
 // whole or not at all: it is written under a temporary name and renamed. An existing
 // `out_path` is an error unless `overwrite`.
-Status export_session(Journal& source, int64_t session_id, const std::string& out_path, bool overwrite);
+Status export_session(Journal& source, int64_t session_id, const std::string& out_path,
+                      bool overwrite);
 
 // "2026-11-24T20:46:32Z": the only wall-clock value a journal holds.
 std::string utc_now();

@@ -41,14 +41,16 @@ CREATE TABLE IF NOT EXISTS requests (
   session_id   INTEGER NOT NULL REFERENCES sessions (session_id),
   seq          INTEGER NOT NULL,    -- 1.. in the session
   payload      BLOB NOT NULL,       -- canonical Record: Request (first, so reads reach it fast)
-)sql" + column_declarations(kRequestColumns, kRequestColumnCount) + R"sql(  PRIMARY KEY (session_id, seq)
+)sql" + column_declarations(kRequestColumns, kRequestColumnCount) +
+         R"sql(  PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
   session_id          INTEGER NOT NULL REFERENCES sessions (session_id),
   seq                 INTEGER NOT NULL,  -- AttributeEventSequenceNumber, 1..
   request_seq         INTEGER NOT NULL,  -- the request that caused it
   payload             BLOB NOT NULL,     -- canonical Record: Event (early, so reads reach it fast)
-)sql" + column_declarations(kEventColumns, kEventColumnCount) + R"sql(  PRIMARY KEY (session_id, seq)
+)sql" + column_declarations(kEventColumns, kEventColumnCount) +
+         R"sql(  PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 
 -- Each event with the request that caused it.
@@ -135,7 +137,8 @@ void remove_stale_temporaries(const std::string& path) {
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
     std::string full = dir_of(path) + "/" + name;
     struct stat st;
-    if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 60) ::unlink(full.c_str());
+    if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 60)
+      ::unlink(full.c_str());
   }
   ::closedir(d);
 }
@@ -147,7 +150,8 @@ Status create_atomically(const std::string& path, const std::string& schema_sql)
   name.push_back('\0');
   int fd = ::mkstemp(name.data());
   if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
-    return Status::invalid(path + ": cannot create the journal: its directory " + dir_of(path) + " does not exist");
+    return Status::invalid(path + ": cannot create the journal: its directory " + dir_of(path) +
+                           " does not exist");
   }
   if (fd < 0) return Status::io(path + ": cannot create the journal: " + std::strerror(errno));
   // mkstemp makes the file 0600; a journal is shared like any file the user creates.
@@ -158,13 +162,16 @@ Status create_atomically(const std::string& path, const std::string& schema_sql)
   std::string tmp(name.data());
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  Status s = rc == SQLITE_OK ? Status::ok() : sqlite_status(db, rc, path + ": cannot create the journal");
+  Status s =
+      rc == SQLITE_OK ? Status::ok() : sqlite_status(db, rc, path + ": cannot create the journal");
   if (s.is_ok()) s = exec_sql(db, schema_sql.c_str(), path + ": creating the journal");
   rc = sqlite3_close(db);
-  if (s.is_ok() && rc != SQLITE_OK) s = Status::io(path + ": creating the journal: " + sqlite3_errstr(rc));
+  if (s.is_ok() && rc != SQLITE_OK)
+    s = Status::io(path + ": creating the journal: " + sqlite3_errstr(rc));
   if (s.is_ok()) {
     int dfd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (dfd < 0 || ::fsync(dfd) != 0) s = Status::io(path + ": creating the journal: " + std::strerror(errno));
+    if (dfd < 0 || ::fsync(dfd) != 0)
+      s = Status::io(path + ": creating the journal: " + std::strerror(errno));
     if (dfd >= 0) ::close(dfd);
   }
   if (!s.is_ok()) {
@@ -217,20 +224,22 @@ bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0;
 // whose -wal and -shm a reader then uses as they are.
 void finish_writer(const std::string& path) {
   sqlite3* rw = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK &&
+  if (sqlite3_open_v2(path.c_str(), &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) ==
+          SQLITE_OK &&
       sqlite3_db_readonly(rw, "main") == 0) {
     sqlite3_busy_timeout(rw, 2000);
     // Reading the schema rolls a hot journal back; the PRAGMA checkpoints a WAL.
-    (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE; SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+    (void)sqlite3_exec(rw, "PRAGMA journal_mode=DELETE; SELECT count(*) FROM sqlite_schema",
+                       nullptr, nullptr, nullptr);
   }
   sqlite3_close(rw);
 }
 
 // How a reader opens the file so that SQLite creates nothing beside it (journal.h).
 struct ReadPlan {
-  std::string name;       // what sqlite3_open_v2 opens
-  int flags = 0;          // SQLITE_OPEN_URI when `name` is one
-  std::string copy_dir;   // a private directory holding a copy, removed after opening
+  std::string name;      // what sqlite3_open_v2 opens
+  int flags = 0;         // SQLITE_OPEN_URI when `name` is one
+  std::string copy_dir;  // a private directory holding a copy, removed after opening
 };
 
 // A private copy of the journal and what a killed writer left beside it (-wal or
@@ -243,9 +252,11 @@ Status private_copy(const std::string& path, ReadPlan* plan) {
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   auto fail = [&](const std::string& doing) {
-    return Status::io(path + ": the writer that left " + doing +
-                      " was killed before it finished, and this directory is read-only, so reading it needs a "
-                      "private copy with the writer's work finished, which failed: " + std::strerror(errno));
+    return Status::io(
+        path + ": the writer that left " + doing +
+        " was killed before it finished, and this directory is read-only, so reading it needs a "
+        "private copy with the writer's work finished, which failed: " +
+        std::strerror(errno));
   };
   if (!::mkdtemp(name.data())) return fail(base_of(path) + "-wal or -journal beside it");
   plan->copy_dir = name.data();
@@ -254,7 +265,9 @@ Status private_copy(const std::string& path, ReadPlan* plan) {
     std::string from = path + suffix;
     if (*suffix && !exists(from)) continue;
     int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-    int outfd = in < 0 ? -1 : ::open((copy + suffix).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int outfd =
+        in < 0 ? -1
+               : ::open((copy + suffix).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     bool ok = in >= 0 && outfd >= 0;
     char buf[1 << 16];
     ssize_t n = 0;
@@ -313,8 +326,9 @@ Status plan_read(const std::string& path, bool after_failure, ReadPlan* plan) {
 // SQLite's answers that mean "reading this needs writing beside it".
 bool needs_writing(int extended) {
   int primary = extended & 0xff;
-  return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || extended == SQLITE_IOERR_LOCK ||
-         extended == SQLITE_IOERR_SHMOPEN || extended == SQLITE_IOERR_SHMSIZE || extended == SQLITE_IOERR_SHMMAP;
+  return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN ||
+         extended == SQLITE_IOERR_LOCK || extended == SQLITE_IOERR_SHMOPEN ||
+         extended == SQLITE_IOERR_SHMSIZE || extended == SQLITE_IOERR_SHMMAP;
 }
 
 }  // namespace
@@ -324,11 +338,13 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && mode == Mode::kRead) return Status::not_found(path + ": no such journal file");
-  if (exists && S_ISDIR(st.st_mode)) return Status::invalid(path + ": is a directory, not a journal");
+  if (exists && S_ISDIR(st.st_mode))
+    return Status::invalid(path + ": is a directory, not a journal");
   if (mode == Mode::kWrite && (!exists || st.st_size == 0)) {
-    std::string sql = "BEGIN;\n" + schema_sql() + "PRAGMA application_id = " +
-                      std::to_string(kJournalApplicationId) + ";\n" + "PRAGMA user_version = " +
-                      std::to_string(kJournalSchemaVersion) + ";\nCOMMIT;";
+    std::string sql = "BEGIN;\n" + schema_sql() +
+                      "PRAGMA application_id = " + std::to_string(kJournalApplicationId) + ";\n" +
+                      "PRAGMA user_version = " + std::to_string(kJournalSchemaVersion) +
+                      ";\nCOMMIT;";
     Status s = create_atomically(path, sql);
     if (!s.is_ok()) return s;
   }
@@ -337,8 +353,9 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
     // it cannot write (SQLite would open the file read-only and fail later, vaguely).
     for (const std::string& what : {path, dir_of(path)}) {
       if (::access(what.c_str(), W_OK) != 0) {
-        return Status::io(path + ": cannot record into it: " + (what == path ? "the file " : "its directory ") + what +
-                          " is not writable (" + std::strerror(errno) + ")");
+        return Status::io(
+            path + ": cannot record into it: " + (what == path ? "the file " : "its directory ") +
+            what + " is not writable (" + std::strerror(errno) + ")");
       }
     }
   }
@@ -375,9 +392,10 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
     int code = sqlite3_extended_errcode(db);
     j.reset();
     if (attempt == 1) {
-      return Status::invalid(path + ": cannot be read without writing beside it (" + sqlite3_errstr(code) +
-                             "): a writer's work is unfinished there; run a writer (callbench run --journal) on it "
-                             "where its directory is writable");
+      return Status::invalid(
+          path + ": cannot be read without writing beside it (" + sqlite3_errstr(code) +
+          "): a writer's work is unfinished there; run a writer (callbench run --journal) on it "
+          "where its directory is writable");
     }
   }
   if (!s.is_ok()) return s;
@@ -388,9 +406,11 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
     // without calling the busy handler. Writers wait their turn here too.
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
-      s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path + ": setting pragmas");
+      s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                   path + ": setting pragmas");
       int code = sqlite3_extended_errcode(db) & 0xff;
-      if (s.is_ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > give_up) {
+      if (s.is_ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() > give_up) {
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -417,7 +437,8 @@ Journal::~Journal() {
 Status Journal::check_format() {
   Stmt st;
   Status s = st.prepare(db_, "PRAGMA application_id");
-  if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+  if (!s.is_ok())
+    return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
   int rc = st.step();
   if (rc != SQLITE_ROW) {
     Status e = sqlite_status(db_, rc, "reading its application_id");
@@ -427,28 +448,34 @@ Status Journal::check_format() {
   if (app != kJournalApplicationId) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "application_id 0x%llx, a journal has 0x%x",
-                  static_cast<unsigned long long>(app), static_cast<unsigned>(kJournalApplicationId));
-    return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf + ")");
+                  static_cast<unsigned long long>(app),
+                  static_cast<unsigned>(kJournalApplicationId));
+    return Status::corrupt(path_ + " is a SQLite database but not a callbench journal (" + buf +
+                           ")");
   }
   // Every table a reader needs is there (a file that lost one is not a whole journal).
   for (const char* table : {"sessions", "requests", "events"}) {
     Stmt t;
     s = t.prepare(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
-    if (!s.is_ok()) return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
+    if (!s.is_ok())
+      return Status::corrupt(path_ + " is not a callbench journal (" + s.message() + ")");
     t.bind_text(1, table);
     int trc = t.step();
     if (trc == SQLITE_DONE) {
-      return Status::corrupt(path_ + " is not a whole callbench journal: it has no table '" + table + "'");
+      return Status::corrupt(path_ + " is not a whole callbench journal: it has no table '" +
+                             table + "'");
     }
     if (trc != SQLITE_ROW) return sqlite_status(db_, trc, path_ + ": reading its schema");
   }
   Stmt v;
   s = v.prepare(db_, "PRAGMA user_version");
-  if (!s.is_ok() || v.step() != SQLITE_ROW) return Status::corrupt(path_ + ": cannot read its schema version");
+  if (!s.is_ok() || v.step() != SQLITE_ROW)
+    return Status::corrupt(path_ + ": cannot read its schema version");
   int64_t version = v.col_int(0);
   if (version != kJournalSchemaVersion) {
     return Status::invalid(path_ + " has journal schema version " + std::to_string(version) +
-                           "; this callbench reads version " + std::to_string(kJournalSchemaVersion));
+                           "; this callbench reads version " +
+                           std::to_string(kJournalSchemaVersion));
   }
   return Status::ok();
 }

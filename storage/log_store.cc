@@ -57,12 +57,14 @@ std::string_view view(cp::Text::Reader t) { return std::string_view(t.cStr(), t.
 template <typename Fn>
 Status read_log_row(const uint8_t* data, std::size_t size, Fn&& fn) {
   if (size == 0 || size % sizeof(cp::word) != 0)
-    return Status::corrupt("log row payload of " + std::to_string(size) + " bytes is not whole 8-byte words");
+    return Status::corrupt("log row payload of " + std::to_string(size) +
+                           " bytes is not whole 8-byte words");
   if (size > kMaxLogRowPayloadBytes) return Status::corrupt("log row payload exceeds the limit");
   thread_local std::vector<uint64_t> aligned;
   aligned.resize(size / sizeof(cp::word));
   std::memcpy(aligned.data(), data, size);
-  kj::ArrayPtr<const cp::word> segment(reinterpret_cast<const cp::word*>(aligned.data()), aligned.size());
+  kj::ArrayPtr<const cp::word> segment(reinterpret_cast<const cp::word*>(aligned.data()),
+                                       aligned.size());
   cp::ReaderOptions options;
   options.traversalLimitInWords = 4 * aligned.size() + 16;
   options.nestingLimit = 24;
@@ -83,7 +85,8 @@ bool text_equals(const Stmt& st, int col, std::string_view want) {
 }
 
 // An attribute by path "Name.key.key" in a list.
-bool find_attr(cp::List<schema::LogAttribute>::Reader list, std::string_view path, std::string* out, int depth) {
+bool find_attr(cp::List<schema::LogAttribute>::Reader list, std::string_view path, std::string* out,
+               int depth) {
   if (depth > 16) return false;
   std::size_t dot = path.find('.');
   std::string_view head = path.substr(0, dot);
@@ -122,8 +125,10 @@ void log_attr_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_error(ctx, s.message().c_str(), -1);
     return;
   }
-  if (!found) sqlite3_result_null(ctx);
-  else sqlite3_result_text(ctx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  if (!found)
+    sqlite3_result_null(ctx);
+  else
+    sqlite3_result_text(ctx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
 
 bool table_exists(Journal& j, const char* name) {
@@ -135,11 +140,13 @@ bool table_exists(Journal& j, const char* name) {
 
 }  // namespace
 
-Status ensure_log_tables(sqlite3* db) { return exec_sql(db, kLogSchema, "creating the log tables"); }
+Status ensure_log_tables(sqlite3* db) {
+  return exec_sql(db, kLogSchema, "creating the log tables");
+}
 
 Status register_log_sql_functions(sqlite3* db) {
-  int rc = sqlite3_create_function_v2(db, "log_attr", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                      log_attr_function, nullptr, nullptr, nullptr);
+  int rc = sqlite3_create_function_v2(db, "log_attr", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                      nullptr, log_attr_function, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqlite_status(db, rc, "registering log_attr()");
   return Status::ok();
 }
@@ -152,17 +159,22 @@ Status log_source_file(Journal& journal, int64_t session, std::string* file) {
   if (!s.is_ok()) return s;
   lease->bind_int(1, session);
   int rc = lease->step();
-  if (rc == SQLITE_ROW) *file = std::string(lease->col_text(0));
-  else if (rc != SQLITE_DONE) return sqlite_status(journal.db(), rc, journal.path() + ": reading log_files");
+  if (rc == SQLITE_ROW)
+    *file = std::string(lease->col_text(0));
+  else if (rc != SQLITE_DONE)
+    return sqlite_status(journal.db(), rc, journal.path() + ": reading log_files");
   return Status::ok();
 }
 
-Status load_log_rows(Journal& journal, int64_t session, const char* kind, std::vector<LogRowRef>* out) {
+Status load_log_rows(Journal& journal, int64_t session, const char* kind,
+                     std::vector<LogRowRef>* out) {
   out->clear();
   if (!table_exists(journal, "log_rows")) return Status::ok();
   Journal::Statement lease;
   Status s = journal.prepare(
-      "SELECT line, time, message, call_uuid FROM log_rows WHERE session_id = ? AND kind = ? ORDER BY seq", &lease);
+      "SELECT line, time, message, call_uuid FROM log_rows WHERE session_id = ? AND kind = ? ORDER "
+      "BY seq",
+      &lease);
   if (!s.is_ok()) return s;
   lease->bind_int(1, session);
   lease->bind_text(2, kind);
@@ -175,15 +187,18 @@ Status load_log_rows(Journal& journal, int64_t session, const char* kind, std::v
     r.call_uuid = std::string(lease->col_text(3));
     out->push_back(std::move(r));
   }
-  if (rc != SQLITE_DONE) return sqlite_status(journal.db(), rc, journal.path() + ": reading log_rows");
+  if (rc != SQLITE_DONE)
+    return sqlite_status(journal.db(), rc, journal.path() + ": reading log_rows");
   return Status::ok();
 }
 
-Status load_log_payloads(Journal& journal, int64_t session, std::vector<std::vector<uint8_t>>* out) {
+Status load_log_payloads(Journal& journal, int64_t session,
+                         std::vector<std::vector<uint8_t>>* out) {
   out->clear();
   if (!table_exists(journal, "log_rows")) return Status::ok();
   Journal::Statement lease;
-  Status s = journal.prepare("SELECT payload FROM log_rows WHERE session_id = ? ORDER BY kind, seq", &lease);
+  Status s = journal.prepare("SELECT payload FROM log_rows WHERE session_id = ? ORDER BY kind, seq",
+                             &lease);
   if (!s.is_ok()) return s;
   lease->bind_int(1, session);
   int rc;
@@ -191,7 +206,8 @@ Status load_log_payloads(Journal& journal, int64_t session, std::vector<std::vec
     const uint8_t* p = lease->col_blob(0);
     out->emplace_back(p, p + lease->col_bytes(0));
   }
-  if (rc != SQLITE_DONE) return sqlite_status(journal.db(), rc, journal.path() + ": reading log_rows");
+  if (rc != SQLITE_DONE)
+    return sqlite_status(journal.db(), rc, journal.path() + ": reading log_rows");
   return Status::ok();
 }
 
@@ -203,7 +219,8 @@ Status check_log_rows(Journal& journal, const LoadedSession& ls, std::size_t eve
   if (file.empty()) return Status::ok();  // an observed session from JSON lines: no log rows
   Journal::Statement lease;
   s = journal.prepare(
-      "SELECT kind, seq, line, time, call_uuid, message, payload FROM log_rows WHERE session_id = ? "
+      "SELECT kind, seq, line, time, call_uuid, message, payload FROM log_rows WHERE session_id = "
+      "? "
       "ORDER BY kind, seq",
       &lease);
   if (!s.is_ok()) return s;
@@ -217,19 +234,25 @@ Status check_log_rows(Journal& journal, const LoadedSession& ls, std::size_t eve
     if (k < 0) return Status::corrupt(where + ": log row of kind '" + printable(kind, 20) + "'");
     auto expected = static_cast<int64_t>(++counts[k]);
     std::string at = where + " log row " + std::string(kind) + " " + std::to_string(expected);
-    if (st.col_int(1) != expected) return Status::corrupt(at + " is missing (next is " + std::to_string(st.col_int(1)) + ")");
+    if (st.col_int(1) != expected)
+      return Status::corrupt(at + " is missing (next is " + std::to_string(st.col_int(1)) + ")");
     s = read_log_row(st.col_blob(6), st.col_bytes(6), [&](schema::LogRow::Reader r) {
-      if (st.col_int(2) != static_cast<int64_t>(r.getLine())) return Status::corrupt("column line differs from the payload");
-      if (!text_equals(st, 3, view(r.getTime()))) return Status::corrupt("column time differs from the payload");
-      if (!text_equals(st, 4, view(r.getCallUuid()))) return Status::corrupt("column call_uuid differs from the payload");
-      if (!text_equals(st, 5, view(r.getMessage()))) return Status::corrupt("column message differs from the payload");
+      if (st.col_int(2) != static_cast<int64_t>(r.getLine()))
+        return Status::corrupt("column line differs from the payload");
+      if (!text_equals(st, 3, view(r.getTime())))
+        return Status::corrupt("column time differs from the payload");
+      if (!text_equals(st, 4, view(r.getCallUuid())))
+        return Status::corrupt("column call_uuid differs from the payload");
+      if (!text_equals(st, 5, view(r.getMessage())))
+        return Status::corrupt("column message differs from the payload");
       return Status::ok();
     });
     if (!s.is_ok()) return Status::corrupt(at + ": " + s.message());
   }
   if (rc != SQLITE_DONE) return sqlite_status(journal.db(), rc, where + ": reading log rows");
   if (counts[0] != events)
-    return Status::corrupt(where + ": " + std::to_string(counts[0]) + " event log rows for " + std::to_string(events) + " events");
+    return Status::corrupt(where + ": " + std::to_string(counts[0]) + " event log rows for " +
+                           std::to_string(events) + " events");
   if (counts[2] != ls.session.stimuli.size())
     return Status::corrupt(where + ": " + std::to_string(counts[2]) + " request log rows for " +
                            std::to_string(ls.session.stimuli.size()) + " requests");

@@ -41,7 +41,8 @@ struct LogRowRef {
 // row: a JSON-lines stream or a played session), and its rows of `kind` ('event',
 // 'request', 'other') in seq order.
 Status log_source_file(Journal& journal, int64_t session, std::string* file);
-Status load_log_rows(Journal& journal, int64_t session, const char* kind, std::vector<LogRowRef>* out);
+Status load_log_rows(Journal& journal, int64_t session, const char* kind,
+                     std::vector<LogRowRef>* out);
 
 // The payload bytes of every log row of a session, in (kind, seq) order, for the
 // determinism check of replay.

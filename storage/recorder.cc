@@ -12,19 +12,20 @@ Recorder::~Recorder() {
 }
 
 Status Recorder::prepare() {
-  Status s = journal_->prepare(
-      "INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) + ", payload) VALUES (?, ?" +
-          placeholders(kRequestColumnCount + 1) + ")",
-      &insert_request_);
+  Status s =
+      journal_->prepare("INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) +
+                            ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")",
+                        &insert_request_);
   if (s.is_ok()) {
-    s = journal_->prepare(
-        "INSERT INTO events (session_id, seq, request_seq, " + column_list(kEventColumns) +
-            ", payload) VALUES (?, ?, ?" + placeholders(kEventColumnCount + 1) + ")",
-        &insert_event_);
+    s = journal_->prepare("INSERT INTO events (session_id, seq, request_seq, " +
+                              column_list(kEventColumns) + ", payload) VALUES (?, ?, ?" +
+                              placeholders(kEventColumnCount + 1) + ")",
+                          &insert_event_);
   }
   if (s.is_ok()) {
     s = journal_->prepare(
-        "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = ? WHERE session_id = ?",
+        "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = ? WHERE "
+        "session_id = ?",
         &update_session_);
   }
   if (s.is_ok()) s = journal_->prepare("BEGIN IMMEDIATE", &begin_);
@@ -33,8 +34,8 @@ Status Recorder::prepare() {
   return s;
 }
 
-Status Recorder::begin(const SessionConfig& config, const std::string& label, const std::string& created_at,
-                       const ModelInfo* model) {
+Status Recorder::begin(const SessionConfig& config, const std::string& label,
+                       const std::string& created_at, const ModelInfo* model) {
   CB_ASSERT(!open_);
   Status s = prepare();
   if (!s.is_ok()) return s;
@@ -53,7 +54,10 @@ Status Recorder::begin(const SessionConfig& config, const std::string& label, co
   std::string seed = std::to_string(config.seed);
   std::string digest = digest_string(0);
   insert.bind_text(1, seed);
-  if (label.empty()) insert.bind_null(2); else insert.bind_text(2, label);
+  if (label.empty())
+    insert.bind_null(2);
+  else
+    insert.bind_text(2, label);
   insert.bind_text(3, engine_version());
   insert.bind_text(4, created_at);
   insert.bind_text(5, digest);
@@ -68,7 +72,8 @@ Status Recorder::begin(const SessionConfig& config, const std::string& label, co
   return Status::ok();
 }
 
-Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Event* events, std::size_t n) {
+Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Event* events,
+                        std::size_t n) {
   CB_ASSERT(open_);
   const SessionConfig& config = codec_->config();
   if (!in_batch_) {
@@ -78,7 +83,8 @@ Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Eve
     batch_rows_ = 0;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    if (events[i].call != kNoCall && events[i].has(Attr::kConnId)) conn_ids_[events[i].call] = events[i].conn_id;
+    if (events[i].call != kNoCall && events[i].has(Attr::kConnId))
+      conn_ids_[events[i].call] = events[i].conn_id;
   }
   ++request_seq_;
   const StimulusShape& shape = shape_of(st.kind);
@@ -128,7 +134,8 @@ Status Recorder::commit(bool complete) {
   update_session_->bind_text(3, digest);
   update_session_->bind_text(4, complete ? "complete" : "incomplete");
   update_session_->bind_int(5, session_id_);
-  Status s = update_session_->run(journal_->path() + ": updating session " + std::to_string(session_id_));
+  Status s =
+      update_session_->run(journal_->path() + ": updating session " + std::to_string(session_id_));
   if (!s.is_ok()) return s;
   s = commit_->run(journal_->path() + ": committing session " + std::to_string(session_id_));
   if (!s.is_ok()) return s;

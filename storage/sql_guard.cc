@@ -17,30 +17,27 @@ struct Limit {
 };
 constexpr Limit kLimits[] = {
     {SQLITE_LIMIT_LENGTH, 1000000},  // a header payload is at most 64 KiB
-    {SQLITE_LIMIT_SQL_LENGTH, 100000},
-    {SQLITE_LIMIT_COLUMN, 100},
-    {SQLITE_LIMIT_EXPR_DEPTH, 100},
-    {SQLITE_LIMIT_COMPOUND_SELECT, 20},
-    {SQLITE_LIMIT_VDBE_OP, 100000},
-    {SQLITE_LIMIT_FUNCTION_ARG, 32},
-    {SQLITE_LIMIT_ATTACHED, 0},
-    {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100},
-    {SQLITE_LIMIT_VARIABLE_NUMBER, 10},
-    {SQLITE_LIMIT_TRIGGER_DEPTH, 10},
+    {SQLITE_LIMIT_SQL_LENGTH, 100000},  {SQLITE_LIMIT_COLUMN, 100},
+    {SQLITE_LIMIT_EXPR_DEPTH, 100},     {SQLITE_LIMIT_COMPOUND_SELECT, 20},
+    {SQLITE_LIMIT_VDBE_OP, 100000},     {SQLITE_LIMIT_FUNCTION_ARG, 32},
+    {SQLITE_LIMIT_ATTACHED, 0},         {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100},
+    {SQLITE_LIMIT_VARIABLE_NUMBER, 10}, {SQLITE_LIMIT_TRIGGER_DEPTH, 10},
 };
 // VM instructions between two looks at the clock.
 constexpr int kProgressInstructions = 1000;
 
 // Functions no reader needs that reach outside the database or the process.
-constexpr const char* kDeniedFunctions[] = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit"};
+constexpr const char* kDeniedFunctions[] = {"fts3_tokenizer", "load_extension", "readfile",
+                                            "writefile", "edit"};
 
-// PRAGMAs that only describe the schema or check the file; anything else (and any with a value to set
-// other than a table name) is refused.
-constexpr const char* kAllowedPragmas[] = {"table_info", "table_xinfo", "table_list", "index_list",
-                                           "index_info", "index_xinfo", "foreign_key_list", "integrity_check",
-                                           "quick_check"};
-constexpr const char* kAllowedReadPragmas[] = {"user_version", "application_id", "schema_version", "page_size",
-                                               "page_count", "journal_mode", "encoding", "temp_store"};
+// PRAGMAs that only describe the schema or check the file; anything else (and any with a value to
+// set other than a table name) is refused.
+constexpr const char* kAllowedPragmas[] = {"table_info",       "table_xinfo",     "table_list",
+                                           "index_list",       "index_info",      "index_xinfo",
+                                           "foreign_key_list", "integrity_check", "quick_check"};
+constexpr const char* kAllowedReadPragmas[] = {"user_version", "application_id", "schema_version",
+                                               "page_size",    "page_count",     "journal_mode",
+                                               "encoding",     "temp_store"};
 
 bool equals_any(const char* s, const char* const* list, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -51,7 +48,8 @@ bool equals_any(const char* s, const char* const* list, std::size_t n) {
 
 }  // namespace
 
-Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout, std::unique_ptr<SqlGuard>* out) {
+Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout,
+                      std::unique_ptr<SqlGuard>* out) {
   std::unique_ptr<Journal> j;
   Status s = Journal::open(path, Journal::Mode::kRead, &j);
   if (!s.is_ok()) return s;
@@ -72,7 +70,8 @@ Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout
   for (const auto& c : configs) {
     int now = -1;
     int rc = sqlite3_db_config(db, c.op, c.on, &now);
-    if (rc != SQLITE_OK || now != c.on) return sqlite_status(db, rc, path + ": securing the SQL connection");
+    if (rc != SQLITE_OK || now != c.on)
+      return sqlite_status(db, rc, path + ": securing the SQL connection");
   }
   for (const Limit& l : kLimits) sqlite3_limit(db, l.id, l.value);
   // Sorts, temporary b-trees and materialized views stay in memory, under the heap
@@ -89,7 +88,8 @@ Status SqlGuard::open(const std::string& path, std::chrono::milliseconds timeout
   // they read like any table; the authorizer still checks each one's PRAGMA and
   // arguments when it runs, and every other pragma_* table stays refused.
   std::vector<const char*> table_pragmas(std::begin(kAllowedPragmas), std::end(kAllowedPragmas));
-  table_pragmas.insert(table_pragmas.end(), std::begin(kAllowedReadPragmas), std::end(kAllowedReadPragmas));
+  table_pragmas.insert(table_pragmas.end(), std::begin(kAllowedReadPragmas),
+                       std::end(kAllowedReadPragmas));
   for (const char* name : table_pragmas) {
     Stmt declare;
     s = declare.prepare(db, std::string("SELECT * FROM pragma_") + name);
@@ -174,7 +174,8 @@ int SqlGuard::authorize(void* self, int action, const char* a, const char* b, co
       return SQLITE_OK;
     case SQLITE_PRAGMA:
       if (equals_any(a, kAllowedPragmas, std::size(kAllowedPragmas))) return SQLITE_OK;
-      if (b == nullptr && equals_any(a, kAllowedReadPragmas, std::size(kAllowedReadPragmas))) return SQLITE_OK;
+      if (b == nullptr && equals_any(a, kAllowedReadPragmas, std::size(kAllowedReadPragmas)))
+        return SQLITE_OK;
       g->denied_ = std::string("PRAGMA ") + (a ? a : "?");
       return SQLITE_DENY;
     default:

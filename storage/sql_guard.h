@@ -34,7 +34,8 @@ class SqlGuard {
 
   // Opens `path` (a callbench journal) for untrusted SQL. `timeout` bounds each
   // statement's run time (0: no bound).
-  static Status open(const std::string& path, std::chrono::milliseconds timeout, std::unique_ptr<SqlGuard>* out);
+  static Status open(const std::string& path, std::chrono::milliseconds timeout,
+                     std::unique_ptr<SqlGuard>* out);
   ~SqlGuard();
   SqlGuard(const SqlGuard&) = delete;
   SqlGuard& operator=(const SqlGuard&) = delete;
@@ -66,13 +67,14 @@ class SqlGuard {
  private:
   explicit SqlGuard(std::unique_ptr<Journal> journal) : journal_(std::move(journal)) {}
   static int progress(void* self);
-  static int authorize(void* self, int action, const char* a, const char* b, const char* db, const char* trigger);
+  static int authorize(void* self, int action, const char* a, const char* b, const char* db,
+                       const char* trigger);
 
   std::unique_ptr<Journal> journal_;
   std::chrono::milliseconds timeout_{0};
   std::chrono::steady_clock::time_point deadline_{};
   Stop stop_ = Stop::kNone;
-  std::string denied_;  // what the authorizer refused last
+  std::string denied_;     // what the authorizer refused last
   bool internal_ = false;  // the guard's own SQL is being prepared or run
 };
 

@@ -31,8 +31,10 @@ class Stmt {
   // Binding by 1-based index. Text and blobs must outlive the next step().
   void bind_int(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void bind_text(int i, const char* s) {
-    if (s) sqlite3_bind_text(stmt_, i, s, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(stmt_, i);
+    if (s)
+      sqlite3_bind_text(stmt_, i, s, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(stmt_, i);
   }
   void bind_text(int i, const std::string& s) {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
@@ -55,10 +57,15 @@ class Stmt {
   bool col_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string_view col_text(int i) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))) : std::string_view();
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)))
+             : std::string_view();
   }
-  const uint8_t* col_blob(int i) const { return static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, i)); }
-  std::size_t col_bytes(int i) const { return static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)); }
+  const uint8_t* col_blob(int i) const {
+    return static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, i));
+  }
+  std::size_t col_bytes(int i) const {
+    return static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i));
+  }
 
  private:
   sqlite3* db_ = nullptr;

@@ -22,7 +22,8 @@ inline std::string temp_journal(const std::string& tag) {
     if (c == '/') c = '_';
   }
   std::string path = ::testing::TempDir() + "cb_" + std::to_string(::getpid()) + "_" + name + ".db";
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(path + suffix);
   return path;
 }
 
@@ -55,7 +56,8 @@ inline std::string flow(const char* name) {
 }
 
 // A new journal recorded by the command line from `flows` (arguments as flow() gives).
-inline std::string recorded(const std::string& tag, const std::string& flows = flow("acd") + flow("park")) {
+inline std::string recorded(const std::string& tag,
+                            const std::string& flows = flow("acd") + flow("park")) {
   std::string j = temp_journal(tag);
   auto r = run_command(callbench() + " run --journal " + j + flows);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -47,8 +47,8 @@ struct CommandResult {
 // Runs a shell command line, capturing stdout and stderr.
 inline CommandResult run_command(const std::string& command) {
   static int counter = 0;
-  std::string err_path = ::testing::TempDir() + "callbench_stderr_" +
-                         std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  std::string err_path = ::testing::TempDir() + "callbench_stderr_" + std::to_string(::getpid()) +
+                         "_" + std::to_string(counter++);
   CommandResult r;
   std::FILE* p = ::popen((command + " 2>" + err_path).c_str(), "r");
   if (!p) return r;

@@ -34,17 +34,20 @@ TEST(ArgsCliTest, SessionZeroAndOutOfRangeAreErrorsForEveryCommand) {
   std::string out = temp_journal("bug");
   for (const char* cmd : {" replay ", " check ", " show ", " export "}) {
     for (const char* n : {"0", "99999999999999999999", "-1", "x"}) {
-      std::string line = callbench() + cmd + j + " --session " + n + (std::string(cmd) == " export " ? " --out " + out : "");
+      std::string line = callbench() + cmd + j + " --session " + n +
+                         (std::string(cmd) == " export " ? " --out " + out : "");
       auto r = run_command(line);
       EXPECT_EQ(r.exit_code, 2) << line << ": " << r.out << r.err;
-      EXPECT_NE(r.err.find("--session: expected a session id from 1 to 9223372036854775807"), std::string::npos)
+      EXPECT_NE(r.err.find("--session: expected a session id from 1 to 9223372036854775807"),
+                std::string::npos)
           << line << ": " << r.err;
       EXPECT_NE(r.err.find("omit --session"), std::string::npos) << r.err;
     }
   }
   auto help = run_command(callbench() + " replay --help");
   EXPECT_NE(help.out.find("omit --session for all"), std::string::npos) << help.out;
-  EXPECT_NE(run_command(callbench() + " show --help").out.find("omit --session when the journal holds one"),
+  EXPECT_NE(run_command(callbench() + " show --help")
+                .out.find("omit --session when the journal holds one"),
             std::string::npos);
 }
 
@@ -59,12 +62,14 @@ TEST(ArgsCliTest, EmptyFuzzOptionsAreErrorsBeforeAnyFuzzing) {
 
 TEST(ArgsCliTest, EmptySeedLabelAndJournalAreErrorsAndNothingIsRecorded) {
   std::string j = temp_journal("j");
-  for (const std::string& args : std::vector<std::string>{" --seed ''", " --journal ''", " --journal " + j + " --label ''",
-                                  " --label x", " --journal " + j + " --label \"$(printf 'x\\noption dial-info off #')\"",
-                                  " --journal " + j + " --label " + std::string(450, 'x')}) {
+  for (const std::string& args : std::vector<std::string>{
+           " --seed ''", " --journal ''", " --journal " + j + " --label ''", " --label x",
+           " --journal " + j + " --label \"$(printf 'x\\noption dial-info off #')\"",
+           " --journal " + j + " --label " + std::string(450, 'x')}) {
     auto r = run_command(callbench() + " run" + args + flow("acd"));
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
-    EXPECT_TRUE(r.err.find("--seed") != std::string::npos || r.err.find("--journal") != std::string::npos ||
+    EXPECT_TRUE(r.err.find("--seed") != std::string::npos ||
+                r.err.find("--journal") != std::string::npos ||
                 r.err.find("--label") != std::string::npos)
         << args << ": " << r.err;
     EXPECT_EQ(r.out, "") << args << ": nothing ran";
@@ -75,11 +80,14 @@ TEST(ArgsCliTest, EmptySeedLabelAndJournalAreErrorsAndNothingIsRecorded) {
 }
 
 TEST(ArgsCliTest, AJournalInADirectoryThatDoesNotExistIsBadInputNamingIt) {
-  for (const std::string& cmd : {std::string(" run --journal /nonexistent/dir/j.db") + flow("acd")}) {
+  for (const std::string& cmd :
+       {std::string(" run --journal /nonexistent/dir/j.db") + flow("acd")}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
-    EXPECT_NE(r.err.find("/nonexistent/dir/j.db: cannot create the journal: its directory /nonexistent/dir does not exist"),
-              std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("/nonexistent/dir/j.db: cannot create the journal: its directory "
+                         "/nonexistent/dir does not exist"),
+              std::string::npos)
+        << r.err;
   }
   std::string j = recorded("j");
   auto e = run_command(callbench() + " export " + j + " --session 1 --out /nonexistent/dir/bug.db");
@@ -88,7 +96,8 @@ TEST(ArgsCliTest, AJournalInADirectoryThatDoesNotExistIsBadInputNamingIt) {
 }
 
 TEST(ArgsCliTest, ErrorMessagesNeverCarryControlCharactersRaw) {
-  for (const char* cmd : {" replay \"$(printf '/tmp/\\033[2Jx.db')\"", " \"$(printf 'b\\033[2Jogus')\""}) {
+  for (const char* cmd :
+       {" replay \"$(printf '/tmp/\\033[2Jx.db')\"", " \"$(printf 'b\\033[2Jogus')\""}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
     EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << cmd << ": " << r.err;
@@ -99,12 +108,17 @@ TEST(ArgsCliTest, ErrorMessagesNeverCarryControlCharactersRaw) {
 TEST(ArgsCliTest, UnknownCommandIsNamed) {
   auto r = run_command(callbench() + " bogus");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("unknown command 'bogus': expected one of run, replay, show, sql, export, check, fuzz"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find(
+          "unknown command 'bogus': expected one of run, replay, show, sql, export, check, fuzz"),
+      std::string::npos)
+      << r.err;
   auto none = run_command(callbench());
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("a command is required: one of run, replay, show, sql, export, check, fuzz"),
-            std::string::npos) << none.err;
+  EXPECT_NE(
+      none.err.find("a command is required: one of run, replay, show, sql, export, check, fuzz"),
+      std::string::npos)
+      << none.err;
 }
 
 TEST(ArgsCliTest, ADirectoryAsAScenarioIsBadInput) {
@@ -114,22 +128,28 @@ TEST(ArgsCliTest, ADirectoryAsAScenarioIsBadInput) {
 }
 
 TEST(ArgsCliTest, ALongCallNameErrorStatesTheLimit) {
-  std::string scn = write_temp("long_call.scn", "dn 7001 extension\ndn 7002 extension\n" + std::string(40, 'c') +
-                                                    " = make-call 7001 7002\n");
+  std::string scn =
+      write_temp("long_call.scn", "dn 7001 extension\ndn 7002 extension\n" + std::string(40, 'c') +
+                                      " = make-call 7001 7002\n");
   auto r = run_command(callbench() + " run " + scn);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(":3:1: expected a call name (1 to 32 characters"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(":3:1: expected a call name (1 to 32 characters"), std::string::npos)
+      << r.err;
 }
 
 TEST(ArgsCliTest, AJournalMissingATableIsBadInputNamingTheFile) {
   std::string j = recorded("j");
-  ASSERT_EQ(run_command("sqlite3 " + j + " 'DROP VIEW event_causes; DROP VIEW request_answers; DROP TABLE events'")
-                .exit_code, 0);
-  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 1",
-                                 " sql " + j + " 'SELECT 1'"}) {
+  ASSERT_EQ(run_command("sqlite3 " + j +
+                        " 'DROP VIEW event_causes; DROP VIEW request_answers; DROP TABLE events'")
+                .exit_code,
+            0);
+  for (const std::string& cmd :
+       std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 1",
+                                " sql " + j + " 'SELECT 1'"}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
-    EXPECT_NE(r.err.find(j + " is not a whole callbench journal: it has no table 'events'"), std::string::npos)
+    EXPECT_NE(r.err.find(j + " is not a whole callbench journal: it has no table 'events'"),
+              std::string::npos)
         << cmd << ": " << r.err;
   }
 }
@@ -140,11 +160,13 @@ TEST(ArgsCliTest, LabelsCannotChangeWhatALineMeansNorReachTheTerminalRaw) {
   std::string j = recorded("j", flow("internal"));
   auto original = run_command(callbench() + " run --format jsonl" + flow("internal"));
   // A label outside the rule (edited into the journal) is refused by every reader.
-  for (const std::string& label : std::vector<std::string>{std::string("'x' || char(10) || 'option dial-info off #'"),
-                                   "'" + std::string(450, 'x') + "'", std::string("char(27) || '[2J' || char(155)")}) {
+  for (const std::string& label : std::vector<std::string>{
+           std::string("'x' || char(10) || 'option dial-info off #'"),
+           "'" + std::string(450, 'x') + "'", std::string("char(27) || '[2J' || char(155)")}) {
     edit(j, "UPDATE sessions SET label = " + label);
-    for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j, " show --format scn " + j,
-                                   " sql " + j + " 'SELECT label FROM sessions'"}) {
+    for (const std::string& cmd : std::vector<std::string>{
+             " replay " + j, " check " + j, " show " + j, " show --format scn " + j,
+             " sql " + j + " 'SELECT label FROM sessions'"}) {
       auto r = run_command(callbench() + cmd);
       EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
       EXPECT_NE(r.err.find("session 1: column label"), std::string::npos) << cmd << ": " << r.err;
@@ -157,7 +179,8 @@ TEST(ArgsCliTest, LabelsCannotChangeWhatALineMeansNorReachTheTerminalRaw) {
   }
   // A label within the rule, however odd, is a comment of the printed scenario that
   // cannot change what it plays.
-  edit(j, "UPDATE sessions SET label = '" + std::string(150, 'y') + " '' # \\ option dial-info off caf\xc3\xa9'");
+  edit(j, "UPDATE sessions SET label = '" + std::string(150, 'y') +
+              " '' # \\ option dial-info off caf\xc3\xa9'");
   auto scn = run_command(callbench() + " show " + j + " --format scn");
   ASSERT_EQ(scn.exit_code, 0) << scn.err;
   std::size_t longest = 0;
@@ -170,7 +193,8 @@ TEST(ArgsCliTest, LabelsCannotChangeWhatALineMeansNorReachTheTerminalRaw) {
   EXPECT_EQ(played.exit_code, 0) << played.err;
   // The same requests and events; the session line names each file's own label.
   auto body = [](const std::string& out) { return out.substr(out.find('\n') + 1); };
-  EXPECT_EQ(body(played.out), body(original.out)) << "the shown scenario plays as recorded:\n" << scn.out;
+  EXPECT_EQ(body(played.out), body(original.out)) << "the shown scenario plays as recorded:\n"
+                                                  << scn.out;
 }
 
 TEST(ArgsCliTest, AHeaderWithAnInvalidDnNameIsRefused) {
@@ -188,10 +212,12 @@ TEST(ArgsCliTest, AHeaderWithAnInvalidDnNameIsRefused) {
     st.bind_blob(1, header.data(), header.size());
     ASSERT_TRUE(st.run("update").is_ok());
   }
-  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show --format scn " + j}) {
+  for (const std::string& cmd :
+       std::vector<std::string>{" replay " + j, " check " + j, " show --format scn " + j}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.out << r.err;
-    EXPECT_NE(r.err.find("session 1: header: session header: DN name '70 01' is not a DN name"), std::string::npos)
+    EXPECT_NE(r.err.find("session 1: header: session header: DN name '70 01' is not a DN name"),
+              std::string::npos)
         << cmd << ": " << r.err;
     EXPECT_EQ(r.out.find("dn 70 01"), std::string::npos) << r.out;
   }
@@ -216,7 +242,9 @@ TEST(ArgsCliTest, AHeaderNamingACallNeverCreatedIsRefused) {
   }
   auto r = run_command(callbench() + " show --format scn " + j);
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.err.find("session 1: header: call ghost is named but never created"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("session 1: header: call ghost is named but never created"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(ArgsCliTest, AScenarioAtTheStatementLimitRecordsShowsAndPlaysBack) {
@@ -224,7 +252,8 @@ TEST(ArgsCliTest, AScenarioAtTheStatementLimitRecordsShowsAndPlaysBack) {
   for (int i = 1; i < 4096; ++i) text += "pause\n";
   std::string scn = write_temp("max.scn", text);
   std::string j = temp_journal("j");
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " " + scn + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " " + scn + " >/dev/null").exit_code,
+            0);
   auto shown = run_command(callbench() + " show --format scn " + j);
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   std::string back = write_temp("max_back.scn", shown.out);
@@ -239,12 +268,14 @@ TEST(ArgsCliTest, AScenarioAtTheStatementLimitRecordsShowsAndPlaysBack) {
 TEST(ArgsCliTest, AFailedWriteToStandardOutputExitsThreeNamingTheFailure) {
   std::string j = recorded("j");
   std::string bug = temp_journal("bug");
-  for (const std::string& cmd : std::vector<std::string>{" run" + flow("acd"), " replay " + j, " check " + j, " show " + j + " --session 1",
-                                 " sql " + j + " 'SELECT * FROM events'", " export " + j + " --session 1 --out " + bug,
-                                 " --help", " replay --help", " --version", " sql --help"}) {
+  for (const std::string& cmd : std::vector<std::string>{
+           " run" + flow("acd"), " replay " + j, " check " + j, " show " + j + " --session 1",
+           " sql " + j + " 'SELECT * FROM events'", " export " + j + " --session 1 --out " + bug,
+           " --help", " replay --help", " --version", " sql --help"}) {
     auto r = run_command(callbench() + cmd + " >/dev/full");
     EXPECT_EQ(r.exit_code, 3) << cmd << ": " << r.err;
-    EXPECT_NE(r.err.find("writing standard output: No space left on device"), std::string::npos) << cmd << r.err;
+    EXPECT_NE(r.err.find("writing standard output: No space left on device"), std::string::npos)
+        << cmd << r.err;
   }
   // A closed pipe ends the command quietly, as `| head` users expect.
   auto piped = run_command(callbench() + " run" + flow("acd") + flow("park") + flow("routing") +

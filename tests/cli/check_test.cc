@@ -117,7 +117,8 @@ TEST(CheckCommandTest, AStreamThatBreaksTheFlowsExitsOne) {
   auto r = run_command(callbench() + " check " + path);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find(path + " 'acd_1': "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\n  hangup-clears at request 2: call c1 was hung up, but 8001 (acd-queue) is left queued"),
+  EXPECT_NE(r.out.find("\n  hangup-clears at request 2: call c1 was hung up, but 8001 (acd-queue) "
+                       "is left queued"),
             std::string::npos)
       << r.out;
 }

@@ -239,7 +239,8 @@ TEST(FuzzCliTest, TheResumeHintResumesWithTheSameFuzzerAndJournal) {
   EXPECT_NE(again.out.find("journal: " + journal.string()), std::string::npos) << again.out;
   // The finding is the journal's already (whether the stand-in crashes again within its one
   // second on a loaded machine or not): found in this journal, not new.
-  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("    crash/fuzz_scenario_parser/crash-fake  x"), std::string::npos)
+      << again.out;
   EXPECT_NE(again.out.find(" in this run, x1 in all"), std::string::npos) << again.out;
 }
 

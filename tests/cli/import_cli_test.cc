@@ -53,7 +53,8 @@ TEST(ImportCli, EveryCorpusFlowRoundTripsThroughATServerLog) {
     std::string dns;
     std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
     std::regex decl("(^|\n)dn ([^ \n]+) +([a-z-]+)");
-    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator();
+         ++it) {
       dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
     }
     r = run_command(callbench() + " import " + log + " --journal " + imported + dns);
@@ -74,8 +75,10 @@ TEST(ImportCli, EveryCorpusFlowRoundTripsThroughATServerLog) {
     // The same flow and point; except where the point depends on when a request came
     // relative to the switch's events, which an observed stream's oracle does not use
     // (routing_inbound_2: the caller hangs up while the TRouteCall is pending).
-    std::string expected = name == "routing_inbound_2" ? flow_point.substr(0, flow_point.find(" (")) : flow_point;
-    EXPECT_NE(c.out.find(expected), std::string::npos) << name << ": " << c.out << " vs " << played_check.out;
+    std::string expected =
+        name == "routing_inbound_2" ? flow_point.substr(0, flow_point.find(" (")) : flow_point;
+    EXPECT_NE(c.out.find(expected), std::string::npos)
+        << name << ": " << c.out << " vs " << played_check.out;
   }
 }
 
@@ -83,9 +86,13 @@ TEST(ImportCli, EveryCorpusFlowRoundTripsThroughATServerLog) {
 TEST(ImportCli, NonDigitDnsRoundTrip) {
   for (const char* name : {"acd", "routing", "inbound", "multi_acd", "routequeue", "park"}) {
     std::string text = read_all(source_path(std::string("corpus/flows/") + name + ".scn"));
-    for (auto [from, to] : {std::pair<const char*, const char*>{"7001", "Agent_A"}, {"7002", "Agent.B"},
-                            {"7003", "Agent-C"}, {"8001", "VQ_Sales"}, {"8002", "VQ_Support"},
-                            {"9001", "RP_Main"}, {"6001", "Park_1"}}) {
+    for (auto [from, to] : {std::pair<const char*, const char*>{"7001", "Agent_A"},
+                            {"7002", "Agent.B"},
+                            {"7003", "Agent-C"},
+                            {"8001", "VQ_Sales"},
+                            {"8002", "VQ_Support"},
+                            {"9001", "RP_Main"},
+                            {"6001", "Park_1"}}) {
       text = std::regex_replace(text, std::regex(std::string("\\b") + from + "\\b"), to);
     }
     std::string scn = temp_journal(std::string("scn_") + name) + ".scn";
@@ -140,15 +147,17 @@ TEST(ImportCli, PublishedExcerptsImportWithEveryLineAccountedFor) {
     std::string path = e.path().string();
     LogFile f;
     ASSERT_TRUE(read_tserver_log_text(read_all(path), path, &f).is_ok());
-    EXPECT_EQ(f.lines, f.header_lines + f.comment_lines + f.blank_lines + f.message_lines + f.backup_lines + f.unreadable)
+    EXPECT_EQ(f.lines, f.header_lines + f.comment_lines + f.blank_lines + f.message_lines +
+                           f.backup_lines + f.unreadable)
         << path;
     EXPECT_FALSE(f.messages.empty()) << path;
     std::string j = temp_journal("excerpt_" + e.path().stem().string());
     auto r = run_command(callbench() + " import " + path + " --journal " + j);
     EXPECT_EQ(r.exit_code, 0) << path << r.err;
     // Every unreadable line is reported by count, with samples naming FILE:LINE.
-    std::regex counts("(\\d+) lines: (\\d+) header, (\\d+) comment, (\\d+) blank, (\\d+) in messages, (\\d+) in "
-                      "\\d+ backup copies \\(not new messages\\), (\\d+) unreadable");
+    std::regex counts(
+        "(\\d+) lines: (\\d+) header, (\\d+) comment, (\\d+) blank, (\\d+) in messages, (\\d+) in "
+        "\\d+ backup copies \\(not new messages\\), (\\d+) unreadable");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, counts)) << r.out;
     int sum = 0;
@@ -165,8 +174,10 @@ TEST(ImportCli, PublishedExcerptsImportWithEveryLineAccountedFor) {
 }
 
 TEST(ImportCli, StrictMakesTheFirstUnreadableLineAnError) {
-  std::string log = temp_file("strict", "Application name:\tX\n@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n"
-                                        "\tAttributeThisDN\t'7002'\nwhat is this\n");
+  std::string log = temp_file(
+      "strict",
+      "Application name:\tX\n@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n"
+      "\tAttributeThisDN\t'7002'\nwhat is this\n");
   std::string j = temp_journal("strict");
   auto r = run_command(callbench() + " import " + log + " --journal " + j + " --strict");
   EXPECT_EQ(r.exit_code, 2);
@@ -176,22 +187,29 @@ TEST(ImportCli, StrictMakesTheFirstUnreadableLineAnError) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(log + ":4: not a message line"), std::string::npos) << r.out;
   // A cut-short last message.
-  std::string cut = temp_file("cut", "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'70");
+  std::string cut = temp_file(
+      "cut",
+      "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'70");
   r = run_command(callbench() + " import " + cut + " --journal " + temp_journal("cut"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find(cut + ":1: the last message (EventRinging) is cut short"), std::string::npos) << r.out;
-  r = run_command(callbench() + " import " + cut + " --journal " + temp_journal("cut2") + " --strict");
+  EXPECT_NE(r.out.find(cut + ":1: the last message (EventRinging) is cut short"), std::string::npos)
+      << r.out;
+  r = run_command(callbench() + " import " + cut + " --journal " + temp_journal("cut2") +
+                  " --strict");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(cut + ":1:"), std::string::npos) << r.err;
 }
 
 TEST(ImportCli, HostileFilesExitTwoNamingFileAndLineAndWriteNothing) {
   std::string j = temp_journal("hostile");
-  std::string nul = temp_file("nul", std::string("Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7") + '\0' + "'\n");
+  std::string nul = temp_file(
+      "nul", std::string("Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7") +
+                 '\0' + "'\n");
   auto r = run_command(callbench() + " import " + nul + " --journal " + j);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(nul + ":3: a NUL byte"), std::string::npos) << r.err;
-  std::string huge = temp_file("huge", "message EventRinging\n\tAttributeThisDN\t'" + std::string(100000, '7') + "'\n");
+  std::string huge = temp_file(
+      "huge", "message EventRinging\n\tAttributeThisDN\t'" + std::string(100000, '7') + "'\n");
   r = run_command(callbench() + " import " + huge + " --journal " + j);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(huge + ":2: line longer than"), std::string::npos) << r.err;
@@ -220,26 +238,32 @@ TEST(ImportCli, ImportIsDeterministicAndAnonymizeHidesNames) {
   ASSERT_EQ(r.exit_code, 0);
   r = run_command(callbench() + " show " + src + " --format tserver-log");
   std::string log = temp_file("d", r.out);
-  const char* q = " \"SELECT hex(payload) FROM events UNION ALL SELECT hex(header) FROM sessions UNION ALL "
-                  "SELECT hex(payload) FROM requests UNION ALL SELECT hex(payload) FROM log_rows\" --csv";
+  const char* q =
+      " \"SELECT hex(payload) FROM events UNION ALL SELECT hex(header) FROM sessions UNION ALL "
+      "SELECT hex(payload) FROM requests UNION ALL SELECT hex(payload) FROM log_rows\" --csv";
   std::string a = temp_journal("d_a"), b = temp_journal("d_b");
   ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + a).exit_code, 0);
   ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + b).exit_code, 0);
-  auto qa = run_command(callbench() + " sql " + a + q), qb = run_command(callbench() + " sql " + b + q);
+  auto qa = run_command(callbench() + " sql " + a + q),
+       qb = run_command(callbench() + " sql " + b + q);
   EXPECT_EQ(qa.exit_code, 0) << qa.err;
   EXPECT_GT(qa.out.size(), 100u);
   EXPECT_EQ(qa.out, qb.out);
   std::string anon = temp_journal("d_anon");
-  r = run_command(callbench() + " import " + log + " " + log + " --journal " + anon + " --anonymize");
+  r = run_command(callbench() + " import " + log + " " + log + " --journal " + anon +
+                  " --anonymize");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto dump = run_command(callbench() + " sql " + anon +
-                          " \"SELECT this_dn, other_dn, conn_id FROM events ORDER BY session_id, seq\" --csv");
+  auto dump = run_command(
+      callbench() + " sql " + anon +
+      " \"SELECT this_dn, other_dn, conn_id FROM events ORDER BY session_id, seq\" --csv");
   EXPECT_EQ(dump.out.find("5550100"), std::string::npos) << dump.out;
   EXPECT_EQ(dump.out.find("7002"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("dn1"), std::string::npos) << dump.out;
   // The two files of one import share pseudonyms; ConnIDs stay.
-  auto s1 = run_command(callbench() + " sql " + anon + " \"SELECT this_dn, conn_id FROM events WHERE session_id = 1\" --csv");
-  auto s2 = run_command(callbench() + " sql " + anon + " \"SELECT this_dn, conn_id FROM events WHERE session_id = 2\" --csv");
+  auto s1 = run_command(callbench() + " sql " + anon +
+                        " \"SELECT this_dn, conn_id FROM events WHERE session_id = 1\" --csv");
+  auto s2 = run_command(callbench() + " sql " + anon +
+                        " \"SELECT this_dn, conn_id FROM events WHERE session_id = 2\" --csv");
   EXPECT_EQ(s1.out, s2.out);
   EXPECT_NE(s1.out.find("48416938ef0dcf6f"), std::string::npos) << s1.out;
   auto c = run_command(callbench() + " check " + anon);
@@ -276,7 +300,8 @@ TEST(ImportCli, ReadmeSupportQuestionsGiveTheirDocumentedAnswers) {
   std::string dir = temp_journal("readme_dir");
   std::filesystem::create_directories(dir);
   auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())
+      s.replace(p, from.size(), to);
     return s;
   };
   sh = replace_all(sh, "build/callbench", callbench());
@@ -329,10 +354,14 @@ TEST(ImportCli, CheckNamesEachCallsFlowOrBrokenRuleWithTheLogsLine) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto c = run_command(callbench() + " check " + j);
   EXPECT_EQ(c.exit_code, 1);
-  EXPECT_NE(c.out.find("call conn_48416938ef0dcf6f (" + good_path + ":9 to line"), std::string::npos) << c.out;
-  EXPECT_NE(c.out.find("): follows 'Internal/Inbound Call to ACD' (normal flow)"), std::string::npos) << c.out;
-  EXPECT_NE(c.out.find("breaks agent-this-queue at " + bad_path + ":" + std::to_string(ringing_line) +
-                       " (EventRinging)"),
+  EXPECT_NE(c.out.find("call conn_48416938ef0dcf6f (" + good_path + ":9 to line"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("): follows 'Internal/Inbound Call to ACD' (normal flow)"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("breaks agent-this-queue at " + bad_path + ":" +
+                       std::to_string(ringing_line) + " (EventRinging)"),
             std::string::npos)
       << c.out;
   // A log cut in the middle of calls (its first lines and its last) is judged on what it shows.
@@ -360,30 +389,36 @@ TEST(ImportCli, DerivedScenariosReplayIntoTheLogsEvents) {
   std::string logs;
   for (const std::string& name : flows) {
     std::string played = temp_journal("dp_" + name);
-    ASSERT_EQ(run_command(callbench() + " run --journal " + played + flow(name.c_str())).exit_code, 0);
+    ASSERT_EQ(run_command(callbench() + " run --journal " + played + flow(name.c_str())).exit_code,
+              0);
     auto r = run_command(callbench() + " show " + played + " --format tserver-log");
     std::string log = temp_file("dl_" + name, r.out);
     std::string dns;
     std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
     std::regex decl("(^|\\n)dn ([^ \\n]+) +([a-z-]+)");
-    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator();
+         ++it)
       dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
-    ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + j + dns).exit_code, 0) << name;
+    ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + j + dns).exit_code, 0)
+        << name;
   }
   auto r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 1);  // some calls are not explained yet: they are named
   std::size_t reproduced = 0;
-  for (std::size_t p = 0; (p = r.out.find("the model reproduces the log", p)) != std::string::npos; ++p) ++reproduced;
+  for (std::size_t p = 0; (p = r.out.find("the model reproduces the log", p)) != std::string::npos;
+       ++p)
+    ++reproduced;
   EXPECT_GE(reproduced, 40u) << r.out;
   // Known gaps: parking (park/pickup are not inferred), a destination busy on another
   // call, and a pause in the middle of a routed call.
   std::regex diverged("diverges from the log at event \\d+ \\(\\S*_dl_([a-z_0-9]+)\\.db\\.log:");
   std::set<std::string> names;
-  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), diverged); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), diverged);
+       it != std::sregex_iterator(); ++it) {
     names.insert((*it)[1]);
   }
-  EXPECT_EQ(names, (std::set<std::string>{"internal_2", "park", "park_1", "park_busy", "park_no_busy", "routequeue_3",
-                                          "routing_3"}))
+  EXPECT_EQ(names, (std::set<std::string>{"internal_2", "park", "park_1", "park_busy",
+                                          "park_no_busy", "routequeue_3", "routing_3"}))
       << r.out;
 }
 
@@ -406,11 +441,14 @@ TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence
   EXPECT_EQ(played.exit_code, 0) << played.err;
   auto r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("call conn_48416938ef0dcf6f: the model reproduces the log"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("call conn_48416938ef0dcf6f: the model reproduces the log"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("its source file imports to the same"), std::string::npos) << r.out;
   // The source file changed since: replay says so before replaying.
-  std::ofstream(path, std::ios::app) << "@00:00:09.0000 [0] 8.1 distribute_event: message EventHeld\n"
-                                        "\tAttributeThisDN\t'7002'\n";
+  std::ofstream(path, std::ios::app)
+      << "@00:00:09.0000 [0] 8.1 distribute_event: message EventHeld\n"
+         "\tAttributeThisDN\t'7002'\n";
   r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("not deterministic: the source file now gives"), std::string::npos) << r.out;
@@ -426,7 +464,8 @@ TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence
   r = run_command(callbench() + " replay " + j2);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("the model diverges from the log at event"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ThisDNRole log Origination, model Destination"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ThisDNRole log Origination, model Destination"), std::string::npos)
+      << r.out;
   // Errors: a call that is not there, --call on a played session.
   auto e = run_command(callbench() + " show " + j + " --call 0000000000000001 --format scn");
   EXPECT_EQ(e.exit_code, 2);

@@ -30,7 +30,9 @@ TEST(JournalCliTest, RunRecordsAndReplayPrintsOneLinePerSession) {
   EXPECT_NE(run.err.find("recorded sessions 1 to 3 in " + j), std::string::npos) << run.err;
   auto replay = run_command(callbench() + " replay " + j);
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
-  EXPECT_NE(replay.out.find("session 1 'acd': 3 requests, 6 events, bit-exact, digest "), std::string::npos) << replay.out;
+  EXPECT_NE(replay.out.find("session 1 'acd': 3 requests, 6 events, bit-exact, digest "),
+            std::string::npos)
+      << replay.out;
   EXPECT_NE(replay.out.find("session 3 'routing_2': "), std::string::npos) << replay.out;
   EXPECT_EQ(std::count(replay.out.begin(), replay.out.end(), '\n'), 3);
   auto one = run_command(callbench() + " replay " + j + " --session 2");
@@ -40,7 +42,9 @@ TEST(JournalCliTest, RunRecordsAndReplayPrintsOneLinePerSession) {
 
 TEST(JournalCliTest, LabelOption) {
   std::string j = temp_journal("j");
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " --label bug-4711" + flows({"acd"})).exit_code, 0);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " --label bug-4711" + flows({"acd"}))
+                .exit_code,
+            0);
   auto r = run_command(callbench() + " sql " + j + " \"SELECT label FROM sessions\"");
   EXPECT_NE(r.out.find("bug-4711"), std::string::npos) << r.out;
 }
@@ -58,7 +62,8 @@ TEST(JournalCliTest, ShowJsonlIsTheSameAsRunsAndScnPlaysBack) {
   std::string path = ::testing::TempDir() + "shown_" + std::to_string(::getpid()) + ".scn";
   std::ofstream(path) << scn.out;
   // The same session line too, once the label is the recorded one.
-  EXPECT_EQ(run_command(callbench() + " run --format jsonl --label multi_acd_4 " + path).out, run.out);
+  EXPECT_EQ(run_command(callbench() + " run --format jsonl --label multi_acd_4 " + path).out,
+            run.out);
 }
 
 TEST(JournalCliTest, ShowNeedsASessionWhenThereAreSeveral) {
@@ -72,16 +77,23 @@ TEST(JournalCliTest, ShowNeedsASessionWhenThereAreSeveral) {
 
 TEST(JournalCliTest, SqlPrintsAlignedTablesCsvAndDecodes) {
   std::string j = temp_journal("j");
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flows({"acd_1", "multi_acd_2"})).exit_code, 0);
+  ASSERT_EQ(
+      run_command(callbench() + " run --journal " + j + flows({"acd_1", "multi_acd_2"})).exit_code,
+      0);
   auto r = run_command(callbench() + " sql " + j +
-                       " \"SELECT this_dn, this_queue FROM events WHERE event = 'EventAbandoned' ORDER BY session_id, seq\"");
+                       " \"SELECT this_dn, this_queue FROM events WHERE event = 'EventAbandoned' "
+                       "ORDER BY session_id, seq\"");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "this_dn  this_queue\n-------  ----------\n8001     8001\n8001     8001\n8002     8002\n(3 rows)\n");
-  auto csv = run_command(callbench() + " sql --csv " + j +
-                         " \"SELECT json_extract(decode(payload), '$.ThisQueue') AS q, decode(payload) AS json "
-                         "FROM events WHERE session_id = 1 AND event = 'EventAbandoned'\"");
+  EXPECT_EQ(r.out,
+            "this_dn  this_queue\n-------  ----------\n8001     8001\n8001     8001\n8002     "
+            "8002\n(3 rows)\n");
+  auto csv = run_command(
+      callbench() + " sql --csv " + j +
+      " \"SELECT json_extract(decode(payload), '$.ThisQueue') AS q, decode(payload) AS json "
+      "FROM events WHERE session_id = 1 AND event = 'EventAbandoned'\"");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("q,json\n8001,\"{\"\"event\"\":\"\"EventAbandoned\"\"", 0), 0u) << csv.out;
+  EXPECT_EQ(csv.out.rfind("q,json\n8001,\"{\"\"event\"\":\"\"EventAbandoned\"\"", 0), 0u)
+      << csv.out;
 }
 
 TEST(JournalCliTest, SqlErrorsExitTwoAndTheJournalIsReadOnly) {
@@ -89,7 +101,8 @@ TEST(JournalCliTest, SqlErrorsExitTwoAndTheJournalIsReadOnly) {
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flows({"acd"})).exit_code, 0);
   auto syntax = run_command(callbench() + " sql " + j + " \"SELEKT 1\"");
   EXPECT_EQ(syntax.exit_code, 2);
-  EXPECT_NE(syntax.err.find("SQL error: near \"SELEKT\": syntax error"), std::string::npos) << syntax.err;
+  EXPECT_NE(syntax.err.find("SQL error: near \"SELEKT\": syntax error"), std::string::npos)
+      << syntax.err;
   auto write = run_command(callbench() + " sql " + j + " \"DELETE FROM events\"");
   EXPECT_EQ(write.exit_code, 2);
   EXPECT_NE(write.err.find("not authorized"), std::string::npos) << write.err;
@@ -98,7 +111,8 @@ TEST(JournalCliTest, SqlErrorsExitTwoAndTheJournalIsReadOnly) {
 
 TEST(JournalCliTest, ExportWritesABugReportThatReplays) {
   std::string j = temp_journal("j"), bug = temp_journal("bug");
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flows({"acd", "routing_2"})).exit_code, 0);
+  ASSERT_EQ(
+      run_command(callbench() + " run --journal " + j + flows({"acd", "routing_2"})).exit_code, 0);
   auto e = run_command(callbench() + " export " + j + " --session 2 --out " + bug);
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_NE(e.out.find("replay it with: callbench replay " + bug), std::string::npos) << e.out;
@@ -106,14 +120,17 @@ TEST(JournalCliTest, ExportWritesABugReportThatReplays) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("session 2 'routing_2'", 0), 0u) << r.out;
   EXPECT_EQ(run_command(callbench() + " export " + j + " --session 2 --out " + bug).exit_code, 2);
-  EXPECT_EQ(run_command(callbench() + " export " + j + " --session 1 --out " + bug + " --force").exit_code, 0);
+  EXPECT_EQ(run_command(callbench() + " export " + j + " --session 1 --out " + bug + " --force")
+                .exit_code,
+            0);
 }
 
 TEST(JournalCliTest, BadJournalsExitNonZeroWithAPreciseError) {
   std::string text = ::testing::TempDir() + "not_a_journal_" + std::to_string(::getpid()) + ".db";
   std::ofstream(text) << std::string(2000, 'z');
   for (const char* cmd : {" replay ", " show ", " sql "}) {
-    auto r = run_command(callbench() + cmd + text + (std::string(cmd) == " sql " ? " \"SELECT 1\"" : ""));
+    auto r = run_command(callbench() + cmd + text +
+                         (std::string(cmd) == " sql " ? " \"SELECT 1\"" : ""));
     EXPECT_EQ(r.exit_code, 2) << cmd;
     EXPECT_NE(r.err.find("is not a callbench journal"), std::string::npos) << r.err;
   }
@@ -124,7 +141,8 @@ TEST(JournalCliTest, BadJournalsExitNonZeroWithAPreciseError) {
   std::string j = temp_journal("j");
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flows({"acd", "park"})).exit_code, 0);
   auto jj = testing::open_journal(j, Journal::Mode::kWrite);
-  testing::exec(jj.get(), "UPDATE events SET payload = x'0000000000000000' WHERE session_id = 2 AND seq = 3");
+  testing::exec(jj.get(),
+                "UPDATE events SET payload = x'0000000000000000' WHERE session_id = 2 AND seq = 3");
   jj.reset();
   auto r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 2);
@@ -141,7 +159,8 @@ TEST(JournalCliTest, ReplayDivergenceExitsOne) {
   testing::exec(jj.get(), "DELETE FROM events WHERE seq = 4; UPDATE sessions SET event_count = 3");
   {
     Stmt st;
-    ASSERT_TRUE(st.prepare(jj->db(), "SELECT payload FROM events WHERE session_id = 1 ORDER BY seq").is_ok());
+    ASSERT_TRUE(st.prepare(jj->db(), "SELECT payload FROM events WHERE session_id = 1 ORDER BY seq")
+                    .is_ok());
     uint64_t digest = 0;
     while (st.step() == SQLITE_ROW) digest = chain_digest(digest, st.col_blob(0), st.col_bytes(0));
     testing::exec(jj.get(), "UPDATE sessions SET digest = '" + digest_string(digest) + "'");
@@ -149,8 +168,11 @@ TEST(JournalCliTest, ReplayDivergenceExitsOne) {
   jj.reset();
   auto r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("session 1 'internal': diverges at event seq 4, caused by request 2 'answer 7002 c1'"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find(
+          "session 1 'internal': diverges at event seq 4, caused by request 2 'answer 7002 c1'"),
+      std::string::npos)
+      << r.err;
 }
 
 // The real binary, killed with SIGKILL while it records: every session but the last
@@ -189,20 +211,25 @@ TEST(JournalCliTest, RecordingProcessKilledWithSigkill) {
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(killed);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the recorder finished before the kill";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the recorder finished before the kill";
   auto r = run_command(callbench() + " sql " + j + " \"PRAGMA integrity_check\"");
   EXPECT_NE(r.out.find("\nok\n"), std::string::npos) << r.out;
-  auto statuses = run_command(callbench() + " sql --csv " + j + " \"SELECT status FROM sessions ORDER BY session_id\"");
+  auto statuses = run_command(callbench() + " sql --csv " + j +
+                              " \"SELECT status FROM sessions ORDER BY session_id\"");
   std::vector<std::string> lines;
   for (std::size_t p = 0, e; (e = statuses.out.find('\n', p)) != std::string::npos; p = e + 1) {
     lines.push_back(statuses.out.substr(p, e - p));
   }
   ASSERT_GE(lines.size(), 4u);  // header + at least 3 sessions
-  for (std::size_t i = 1; i + 1 < lines.size(); ++i) EXPECT_EQ(lines[i], "complete") << "session " << i;
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i)
+    EXPECT_EQ(lines[i], "complete") << "session " << i;
   auto replay = run_command(callbench() + " replay " + j);
   EXPECT_EQ(replay.exit_code, 0) << replay.err;
   if (lines.back() == "incomplete") {
-    EXPECT_NE(replay.out.find("incomplete recording: replayed up to its last event"), std::string::npos) << replay.out;
+    EXPECT_NE(replay.out.find("incomplete recording: replayed up to its last event"),
+              std::string::npos)
+        << replay.out;
   }
 }
 

@@ -74,13 +74,16 @@ TEST(JournalIoCliTest, EveryReaderRefusesAnEditedColumnNamingSessionSeqAndColumn
   std::string j = recorded("j");
   edit(j, "UPDATE events SET this_dn = '9999' WHERE session_id = 2 AND seq = 2");
   std::string out = temp_journal("bug");
-  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 2",
-                                 " export " + j + " --session 2 --out " + out}) {
+  for (const std::string& cmd :
+       std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 2",
+                                " export " + j + " --session 2 --out " + out}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << r.out << r.err;
-    EXPECT_NE(r.err.find("session 2 event 2: column this_dn differs from the payload"), std::string::npos)
+    EXPECT_NE(r.err.find("session 2 event 2: column this_dn differs from the payload"),
+              std::string::npos)
         << cmd << ": " << r.err;
-    EXPECT_EQ(r.out.find("session 2 'park': 2 requests"), std::string::npos) << cmd << ": " << r.out;
+    EXPECT_EQ(r.out.find("session 2 'park': 2 requests"), std::string::npos)
+        << cmd << ": " << r.out;
   }
   EXPECT_FALSE(fs::exists(out));
 }
@@ -95,14 +98,19 @@ TEST(JournalIoCliTest, ExportRefusesAChangedDigestAndOrphanRowsFailEveryReader) 
   EXPECT_FALSE(fs::exists(out));
 
   std::string o = recorded("orphans", flow("acd"));
-  edit(o, "INSERT INTO events SELECT 5, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
-          "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
-          "call_state, reference_id, error_code FROM events WHERE session_id = 1");
-  for (const std::string& cmd : std::vector<std::string>{" replay " + o, " check " + o, " show " + o + " --session 1",
-                                 " export " + o + " --session 1 --out " + out}) {
+  edit(o,
+       "INSERT INTO events SELECT 5, seq, request_seq, payload, event, call, conn_id, this_dn, "
+       "this_dn_role, "
+       "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, "
+       "third_party_queue, "
+       "call_state, reference_id, error_code FROM events WHERE session_id = 1");
+  for (const std::string& cmd :
+       std::vector<std::string>{" replay " + o, " check " + o, " show " + o + " --session 1",
+                                " export " + o + " --session 1 --out " + out}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
-    EXPECT_NE(r.err.find("events row session 5 seq 1 belongs to no session"), std::string::npos) << cmd << r.err;
+    EXPECT_NE(r.err.find("events row session 5 seq 1 belongs to no session"), std::string::npos)
+        << cmd << r.err;
   }
 }
 
@@ -121,8 +129,9 @@ TEST(JournalIoCliTest, ReadersLeaveNoWalOrShmBesideAJournal) {
   std::string j = dir + "/j.db";
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
   EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << "after recording";
-  for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j, " sql " + j + " 'SELECT 1'",
-                                 " export " + j + " --out " + dir + "/bug.db"}) {
+  for (const std::string& cmd : std::vector<std::string>{
+           " replay " + j, " check " + j, " show " + j, " sql " + j + " 'SELECT 1'",
+           " export " + j + " --out " + dir + "/bug.db"}) {
     auto r = run_command(callbench() + cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
     EXPECT_EQ(sidecars(j), std::vector<std::string>{}) << cmd;
@@ -138,12 +147,14 @@ testing::CommandResult run_with_read_only(const std::string& dir, const std::str
     fs::permissions(dir, fs::perms::owner_all);
     return r;
   }
-  return run_command("unshare -m sh -c 'mount --bind " + dir + " " + dir + " && mount -o remount,bind,ro " + dir +
-                     " " + dir + " && touch " + dir + "/probe 2>/dev/null && exit 99; " + command + "'");
+  return run_command("unshare -m sh -c 'mount --bind " + dir + " " + dir +
+                     " && mount -o remount,bind,ro " + dir + " " + dir + " && touch " + dir +
+                     "/probe 2>/dev/null && exit 99; " + command + "'");
 }
 
 TEST(JournalIoCliTest, ReadersWorkOnAReadOnlyMount) {
-  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0)
+    GTEST_SKIP() << "no mount namespace";
   std::string dir = temp_dir("d");
   std::string j = dir + "/j.db";
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
@@ -153,8 +164,9 @@ TEST(JournalIoCliTest, ReadersWorkOnAReadOnlyMount) {
   ASSERT_EQ(run_command("sqlite3 " + w + " 'PRAGMA journal_mode=WAL' >/dev/null").exit_code, 0);
   ASSERT_TRUE(sidecars(w).empty());
   for (const std::string& jj : std::vector<std::string>{j, w}) {
-    for (const std::string& cmd : std::vector<std::string>{" replay " + jj, " check " + jj, " show " + jj, " sql " + jj + " \"SELECT 1\"",
-                                   " export " + jj + " --out " + temp_journal("bug") + " --force"}) {
+    for (const std::string& cmd : std::vector<std::string>{
+             " replay " + jj, " check " + jj, " show " + jj, " sql " + jj + " \"SELECT 1\"",
+             " export " + jj + " --out " + temp_journal("bug") + " --force"}) {
       auto r = run_with_read_only(dir, callbench() + cmd);
       ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
       EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
@@ -171,17 +183,21 @@ enum class Left { kWal, kWalWithoutShm, kHotJournal };
 
 void leave_killed_writer(const std::string& source, const std::string& path, Left left) {
   fs::copy_file(source, path);
-  testing::edit(path,
-                "DELETE FROM events WHERE session_id = 2; DELETE FROM requests WHERE session_id = 2; "
-                "DELETE FROM sessions WHERE session_id = 2");
-  ASSERT_EQ(run_command("sqlite3 " + path + " 'PRAGMA journal_mode=DELETE; VACUUM' >/dev/null").exit_code, 0);
+  testing::edit(
+      path,
+      "DELETE FROM events WHERE session_id = 2; DELETE FROM requests WHERE session_id = 2; "
+      "DELETE FROM sessions WHERE session_id = 2");
+  ASSERT_EQ(
+      run_command("sqlite3 " + path + " 'PRAGMA journal_mode=DELETE; VACUUM' >/dev/null").exit_code,
+      0);
   std::string copy = "ATTACH '" + source + "' AS s; BEGIN; " +
                      "INSERT INTO sessions SELECT * FROM s.sessions WHERE session_id = 2; "
                      "INSERT INTO requests SELECT * FROM s.requests WHERE session_id = 2; "
                      "INSERT INTO events SELECT * FROM s.events WHERE session_id = 2; ";
-  std::string sql = left == Left::kHotJournal
-                        ? "PRAGMA cache_size = 1; " + copy + "UPDATE events SET payload = payload;"
-                        : "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; " + copy + "COMMIT;";
+  std::string sql =
+      left == Left::kHotJournal
+          ? "PRAGMA cache_size = 1; " + copy + "UPDATE events SET payload = payload;"
+          : "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; " + copy + "COMMIT;";
   pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -206,7 +222,9 @@ std::set<std::string> listing(const std::string& dir) {
 }
 
 const char* left_name(Left left) {
-  return left == Left::kWal ? "-wal and -shm" : left == Left::kWalWithoutShm ? "-wal without -shm" : "hot -journal";
+  return left == Left::kWal             ? "-wal and -shm"
+         : left == Left::kWalWithoutShm ? "-wal without -shm"
+                                        : "hot -journal";
 }
 
 // Readers on a read-only mount read what a killed writer committed (its -wal, with or
@@ -214,7 +232,8 @@ const char* left_name(Left left) {
 // journal), where SQLite alone could not read without writing beside the journal;
 // they write nothing there, and leave no private copy behind in $TMPDIR.
 TEST(JournalIoCliTest, ReadersReadWhatAKilledWriterLeftOnAReadOnlyMount) {
-  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0)
+    GTEST_SKIP() << "no mount namespace";
   std::string source = recorded("source");
   for (Left left : {Left::kWal, Left::kWalWithoutShm, Left::kHotJournal}) {
     std::string dir = temp_dir(std::string("d") + std::to_string(static_cast<int>(left)));
@@ -223,9 +242,10 @@ TEST(JournalIoCliTest, ReadersReadWhatAKilledWriterLeftOnAReadOnlyMount) {
     ASSERT_NO_FATAL_FAILURE(leave_killed_writer(source, j, left));
     std::set<std::string> before = listing(dir);
     std::string sessions = left == Left::kHotJournal ? "1" : "2";
-    for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show " + j + " --session 1",
-                                   " export " + j + " --session 1 --out " + temp_journal("bug") + " --force",
-                                   " sql --csv " + j + " \"SELECT count(*) FROM sessions\""}) {
+    for (const std::string& cmd : std::vector<std::string>{
+             " replay " + j, " check " + j, " show " + j + " --session 1",
+             " export " + j + " --session 1 --out " + temp_journal("bug") + " --force",
+             " sql --csv " + j + " \"SELECT count(*) FROM sessions\""}) {
       auto r = run_with_read_only(dir, "TMPDIR=" + tmp + " " + callbench() + cmd);
       ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
       EXPECT_EQ(r.exit_code, 0) << left_name(left) << ":" << cmd << ": " << r.err;
@@ -237,7 +257,8 @@ TEST(JournalIoCliTest, ReadersReadWhatAKilledWriterLeftOnAReadOnlyMount) {
         EXPECT_NE(r.out.find("session 2 'park'"), std::string::npos) << left_name(left) << r.out;
       }
       EXPECT_EQ(listing(dir), before) << left_name(left) << ":" << cmd;
-      EXPECT_TRUE(fs::is_empty(tmp)) << left_name(left) << ":" << cmd << ": a private copy was left";
+      EXPECT_TRUE(fs::is_empty(tmp))
+          << left_name(left) << ":" << cmd << ": a private copy was left";
     }
   }
 }
@@ -246,12 +267,14 @@ TEST(JournalIoCliTest, ReadersReadWhatAKilledWriterLeftOnAReadOnlyMount) {
 // rollback mode) rather than leave a -shm (or a -wal) it created beside the journal.
 TEST(JournalIoCliTest, ReadersCreateNoWalOrShmBesideAJournalInWalMode) {
   std::string source = recorded("source");
-  const std::vector<std::string> readers = {" replay ", " check ", " show --session 1 ", " export --session 1 --force --out " +
-                                            temp_journal("bug") + " ", " sql --csv "};
+  const std::vector<std::string> readers = {
+      " replay ", " check ", " show --session 1 ",
+      " export --session 1 --force --out " + temp_journal("bug") + " ", " sql --csv "};
   for (const std::string& reader : readers) {
     std::string dir = temp_dir("d");
     std::string j = dir + "/j.db";
-    std::string sql = reader.find("sql") != std::string::npos ? " \"SELECT count(*) FROM sessions\"" : "";
+    std::string sql =
+        reader.find("sql") != std::string::npos ? " \"SELECT count(*) FROM sessions\"" : "";
     // A journal its last writer left in WAL mode, with no -wal.
     fs::copy_file(source, j);
     ASSERT_EQ(run_command("sqlite3 " + j + " 'PRAGMA journal_mode=WAL' >/dev/null").exit_code, 0);
@@ -278,29 +301,35 @@ TEST(JournalIoCliTest, EveryReaderRefusesALabelOrTimeOutsideTheRule) {
   struct Edit {
     std::string sql, column;
   };
-  for (const Edit& e : std::vector<Edit>{{"label = 'x' || char(10) || 'option dial-info off #'", "label"},
-                                         {"label = char(27) || '[31mred'", "label"},
-                                         {"label = printf('%.450c', 'x')", "label"},
-                                         {"label = x'7061726b'", "label"},
-                                         {"label = ''", "label"},
-                                         {"created_at = char(27) || ']0;title' || char(7)", "created_at"},
-                                         {"created_at = NULL", "created_at"}}) {
+  for (const Edit& e :
+       std::vector<Edit>{{"label = 'x' || char(10) || 'option dial-info off #'", "label"},
+                         {"label = char(27) || '[31mred'", "label"},
+                         {"label = printf('%.450c', 'x')", "label"},
+                         {"label = x'7061726b'", "label"},
+                         {"label = ''", "label"},
+                         {"created_at = char(27) || ']0;title' || char(7)", "created_at"},
+                         {"created_at = NULL", "created_at"}}) {
     std::string j = temp_journal("edited");
     fs::copy_file(j0, j);
     if (e.sql == "created_at = NULL") {
       // NOT NULL: a journal whose table lost the constraint.
-      ASSERT_EQ(run_command("sqlite3 " + j + " \"PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = "
-                            "replace(sql, 'created_at     TEXT NOT NULL', 'created_at TEXT') WHERE name = 'sessions'\"")
+      ASSERT_EQ(run_command("sqlite3 " + j +
+                            " \"PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = "
+                            "replace(sql, 'created_at     TEXT NOT NULL', 'created_at TEXT') WHERE "
+                            "name = 'sessions'\"")
                     .exit_code,
                 0);
     }
     testing::edit(j, "UPDATE sessions SET " + e.sql + " WHERE session_id = 2");
-    for (const std::string& cmd : std::vector<std::string>{" replay " + j, " check " + j, " show --format scn --session 2 " + j,
-                                   " show --format jsonl --session 2 " + j, " export --session 2 --out " + temp_journal("bug") + " " + j,
-                                   " sql " + j + " \"SELECT label FROM sessions\""}) {
+    for (const std::string& cmd : std::vector<std::string>{
+             " replay " + j, " check " + j, " show --format scn --session 2 " + j,
+             " show --format jsonl --session 2 " + j,
+             " export --session 2 --out " + temp_journal("bug") + " " + j,
+             " sql " + j + " \"SELECT label FROM sessions\""}) {
       auto r = run_command(callbench() + cmd);
       EXPECT_EQ(r.exit_code, 2) << e.sql << ":" << cmd << ": " << r.out << r.err;
-      EXPECT_NE(r.err.find("session 2: column " + e.column), std::string::npos) << e.sql << ":" << cmd << ": " << r.err;
+      EXPECT_NE(r.err.find("session 2: column " + e.column), std::string::npos)
+          << e.sql << ":" << cmd << ": " << r.err;
       EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "raw escape in " << r.err;
       EXPECT_EQ(r.out.find("option dial-info off"), std::string::npos) << r.out;
     }
@@ -310,18 +339,21 @@ TEST(JournalIoCliTest, EveryReaderRefusesALabelOrTimeOutsideTheRule) {
 // A writer (run --journal, fuzz --journal) on a read-only mount names the file and
 // why, as an I/O failure, and writes nothing there.
 TEST(JournalIoCliTest, WritersOnAReadOnlyMountNameTheCause) {
-  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace";
+  if (::geteuid() == 0 && run_command("unshare -m true").exit_code != 0)
+    GTEST_SKIP() << "no mount namespace";
   std::string dir = temp_dir("d");
   std::string j = dir + "/j.db";
   ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd")).exit_code, 0);
   std::set<std::string> before = listing(dir);
   std::string work = temp_dir("work");
-  for (const std::string& cmd : std::vector<std::string>{" run --journal " + j + flow("park"),
-                                 " fuzz --time 1 --workdir " + work + " --journal " + j}) {
+  for (const std::string& cmd :
+       std::vector<std::string>{" run --journal " + j + flow("park"),
+                                " fuzz --time 1 --workdir " + work + " --journal " + j}) {
     auto r = run_with_read_only(dir, callbench() + cmd);
     ASSERT_NE(r.exit_code, 99) << "the mount is not read-only";
     EXPECT_EQ(r.exit_code, 3) << cmd << ": " << r.err;
-    EXPECT_NE(r.err.find(j + ": cannot record into it: the file " + j + " is not writable (Read-only file system)"),
+    EXPECT_NE(r.err.find(j + ": cannot record into it: the file " + j +
+                         " is not writable (Read-only file system)"),
               std::string::npos)
         << cmd << ": " << r.err;
     EXPECT_EQ(listing(dir), before) << cmd;
@@ -329,7 +361,9 @@ TEST(JournalIoCliTest, WritersOnAReadOnlyMountNameTheCause) {
   // Nor can a page be written there: the failure names its cause.
   auto html = run_with_read_only(dir, callbench() + " check --html " + dir + "/page.html " + j);
   EXPECT_EQ(html.exit_code, 3) << html.err;
-  EXPECT_NE(html.err.find(dir + "/page.html: cannot write: Read-only file system"), std::string::npos) << html.err;
+  EXPECT_NE(html.err.find(dir + "/page.html: cannot write: Read-only file system"),
+            std::string::npos)
+      << html.err;
   EXPECT_EQ(listing(dir), before);
 }
 
@@ -341,14 +375,18 @@ TEST(JournalIoCliTest, KilledWhileCreatingLeavesNoJournalOrAWholeOne) {
   std::string dir = temp_dir("d");
   // How long a whole recording takes on this machine now: the kills land all over it.
   auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(wait_exit(spawn({"run", "--journal", dir + "/whole.db", source_path("corpus/flows/acd.scn")},
-                             dir + "/log")), 0);
-  auto whole = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  ASSERT_EQ(
+      wait_exit(spawn({"run", "--journal", dir + "/whole.db", source_path("corpus/flows/acd.scn")},
+                      dir + "/log")),
+      0);
+  auto whole = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start);
   int existed = 0;
   for (int i = 0; i < 25; ++i) {
     std::string j = dir + "/j" + std::to_string(i) + ".db";
     pid_t pid = spawn({"run", "--journal", j, source_path("corpus/flows/acd.scn")}, dir + "/log");
-    std::this_thread::sleep_for(std::chrono::microseconds(rng.below(static_cast<uint32_t>(whole.count()) + 1)));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(rng.below(static_cast<uint32_t>(whole.count()) + 1)));
     ::kill(pid, SIGKILL);
     wait_exit(pid);
     if (!fs::exists(j)) continue;
@@ -371,7 +409,8 @@ TEST(JournalIoCliTest, StaleTemporaryFilesOfKilledCreatorsAreRemoved) {
   auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
   fs::last_write_time(stale, old);
   fs::last_write_time(stale_journal, old);
-  ASSERT_EQ(run_command(callbench() + " run --journal " + dir + "/j.db" + flow("acd")).exit_code, 0);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + dir + "/j.db" + flow("acd")).exit_code,
+            0);
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_FALSE(fs::exists(stale_journal));
   EXPECT_TRUE(fs::exists(fresh)) << "a creation that may still be running is left alone";
@@ -400,8 +439,8 @@ TEST(JournalIoCliTest, AFullDiskDuringCreationLeavesNoJournal) {
   std::string j = dir + "/j.db";
   // A file-size limit of 1 KiB makes every write past it fail with EFBIG, as a full
   // disk would fail it (SIGXFSZ ignored, so the write returns the error).
-  auto r = run_command("bash -c 'trap \"\" XFSZ; ulimit -f 1; exec " + callbench() + " run --journal " + j +
-                       flow("acd") + "'");
+  auto r = run_command("bash -c 'trap \"\" XFSZ; ulimit -f 1; exec " + callbench() +
+                       " run --journal " + j + flow("acd") + "'");
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find(j), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(j)) << "no 0-byte journal";
@@ -427,7 +466,8 @@ TEST(JournalIoCliTest, ConcurrentWritersPrintTheSessionsTheyRecorded) {
       std::size_t comma = list.find(", ", p);
       std::string part = list.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
       std::size_t to = part.find(" to ");
-      int64_t lo = std::stoll(part.substr(0, to)), hi = to == std::string::npos ? lo : std::stoll(part.substr(to + 4));
+      int64_t lo = std::stoll(part.substr(0, to)),
+              hi = to == std::string::npos ? lo : std::stoll(part.substr(to + 4));
       for (int64_t k = lo; k <= hi; ++k) out.insert(k);
       p = comma == std::string::npos ? list.size() : comma + 2;
     }
@@ -446,25 +486,31 @@ TEST(JournalIoCliTest, ConcurrentWritersPrintTheSessionsTheyRecorded) {
 TEST(JournalIoCliTest, ExportRefusesToOverwriteItsOwnInput) {
   std::string dir = temp_dir("d");
   std::string j = dir + "/j.db";
-  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd") + flow("park")).exit_code, 0);
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + flow("acd") + flow("park")).exit_code,
+            0);
   fs::create_symlink(j, dir + "/link.db");
   fs::create_hard_link(j, dir + "/hard.db");
-  for (const std::string& out : std::vector<std::string>{dir + "/./j.db", dir + "/link.db", dir + "/hard.db", dir + "/../" +
-                                     fs::path(dir).filename().string() + "/j.db"}) {
+  for (const std::string& out :
+       std::vector<std::string>{dir + "/./j.db", dir + "/link.db", dir + "/hard.db",
+                                dir + "/../" + fs::path(dir).filename().string() + "/j.db"}) {
     auto r = run_command(callbench() + " export " + j + " --session 1 --out " + out + " --force");
     EXPECT_EQ(r.exit_code, 2) << out << ": " << r.err;
     EXPECT_NE(r.err.find("is the journal being exported"), std::string::npos) << r.err;
   }
   // Nor the files SQLite keeps beside it.
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-    auto r = run_command(callbench() + " export " + j + " --session 1 --out " + j + suffix + " --force");
+    auto r =
+        run_command(callbench() + " export " + j + " --session 1 --out " + j + suffix + " --force");
     EXPECT_EQ(r.exit_code, 2) << suffix << ": " << r.err;
-    EXPECT_NE(r.err.find("a file SQLite keeps beside the journal being exported"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("a file SQLite keeps beside the journal being exported"),
+              std::string::npos)
+        << r.err;
     EXPECT_FALSE(fs::exists(j + suffix)) << suffix;
   }
   auto replay = run_command(callbench() + " replay " + j);
   EXPECT_EQ(replay.exit_code, 0) << replay.err;
-  EXPECT_NE(replay.out.find("session 2 'park'"), std::string::npos) << "both sessions are still there";
+  EXPECT_NE(replay.out.find("session 2 'park'"), std::string::npos)
+      << "both sessions are still there";
 }
 
 }  // namespace

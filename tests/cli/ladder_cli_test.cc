@@ -32,12 +32,17 @@ TEST(LadderCliTest, RunDrawsASessionAsSvgAndHtmlTheSameInTwoProcesses) {
   std::string flow = source_path("corpus/flows/acd_3.scn");
   auto svg = run_command(callbench() + " run --format svg " + flow);
   ASSERT_EQ(svg.exit_code, 0) << svg.err;
-  EXPECT_EQ(svg.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_EQ(
+      svg.out.rfind(
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
+          0),
+      0u);
   EXPECT_EQ(run_command(callbench() + " run --format svg " + flow).out, svg.out);
   auto html = run_command(callbench() + " run --format html " + flow);
   ASSERT_EQ(html.exit_code, 0) << html.err;
   EXPECT_EQ(html.out.rfind("<!DOCTYPE html>", 0), 0u);
-  EXPECT_NE(html.out.find(svg.out.substr(svg.out.find("<svg"))), std::string::npos) << "the page embeds the same SVG";
+  EXPECT_NE(html.out.find(svg.out.substr(svg.out.find("<svg"))), std::string::npos)
+      << "the page embeds the same SVG";
 }
 
 TEST(LadderCliTest, RunSvgDrawsOneSessionHtmlSeveral) {
@@ -49,13 +54,16 @@ TEST(LadderCliTest, RunSvgDrawsOneSessionHtmlSeveral) {
   auto html = run_command(callbench() + " run --format html " + a + " " + b);
   ASSERT_EQ(html.exit_code, 0) << html.err;
   std::size_t ladders = 0;
-  for (std::size_t at = html.out.find("<svg xmlns"); at != std::string::npos; at = html.out.find("<svg xmlns", at + 1)) ++ladders;
+  for (std::size_t at = html.out.find("<svg xmlns"); at != std::string::npos;
+       at = html.out.find("<svg xmlns", at + 1))
+    ++ladders;
   EXPECT_EQ(ladders, 2u);
 }
 
 TEST(LadderCliTest, ShowDrawsARecordedSession) {
   std::string journal = temp_path("show.db");
-  auto rec = run_command(callbench() + " run " + source_path("corpus/flows/multi_acd_2.scn") + " --journal " + journal);
+  auto rec = run_command(callbench() + " run " + source_path("corpus/flows/multi_acd_2.scn") +
+                         " --journal " + journal);
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   auto svg = run_command(callbench() + " show " + journal + " --format svg");
   ASSERT_EQ(svg.exit_code, 0) << svg.err;

@@ -35,7 +35,8 @@ TEST(RunCommandTest, PlaysAFlowAsATableWithOneColumnPerParty) {
 }
 
 TEST(RunCommandTest, JsonlHasOneObjectALineWithTLibKeys) {
-  auto r = run_command(callbench() + " run --format jsonl " + source_path("corpus/flows/internal.scn"));
+  auto r =
+      run_command(callbench() + " run --format jsonl " + source_path("corpus/flows/internal.scn"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines;
   std::size_t pos = 0;
@@ -45,43 +46,68 @@ TEST(RunCommandTest, JsonlHasOneObjectALineWithTLibKeys) {
     pos = end + 1;
   }
   ASSERT_EQ(lines.size(), 7u);  // the session line, 2 requests, 4 events
-  EXPECT_EQ(lines[0], R"({"session":{"seed":1,"label":"internal","dns":[{"dn":"7001","kind":"extension"},{"dn":"7002","kind":"extension"}],)"
-                      R"("options":{"dial-info":"on","third-party":"on","route-used-callstate":"on","acd-redirected":"on",)"
-                      R"("park-destination-busy":"on","network-reached":"reported","outbound-other-dn":"on"}}})");
-  EXPECT_EQ(lines[1], R"({"request":"make-call","seq":1,"ReferenceID":1,"call":"c1","ThisDN":"7001","OtherDN":"7002"})");
-  EXPECT_EQ(lines[2].rfind(R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0), 0u) << lines[2];
-  EXPECT_NE(lines[2].find(R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"7002","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"),
-            std::string::npos) << lines[2];
-  EXPECT_EQ(lines[4], R"({"request":"answer","seq":2,"ReferenceID":2,"call":"c1","ThisDN":"7002"})");
+  EXPECT_EQ(
+      lines[0],
+      R"({"session":{"seed":1,"label":"internal","dns":[{"dn":"7001","kind":"extension"},{"dn":"7002","kind":"extension"}],)"
+      R"("options":{"dial-info":"on","third-party":"on","route-used-callstate":"on","acd-redirected":"on",)"
+      R"("park-destination-busy":"on","network-reached":"reported","outbound-other-dn":"on"}}})");
+  EXPECT_EQ(
+      lines[1],
+      R"({"request":"make-call","seq":1,"ReferenceID":1,"call":"c1","ThisDN":"7001","OtherDN":"7002"})");
+  EXPECT_EQ(lines[2].rfind(
+                R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0),
+            0u)
+      << lines[2];
+  EXPECT_NE(
+      lines[2].find(
+          R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"7002","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"),
+      std::string::npos)
+      << lines[2];
+  EXPECT_EQ(lines[4],
+            R"({"request":"answer","seq":2,"ReferenceID":2,"call":"c1","ThisDN":"7002"})");
   EXPECT_NE(lines[5].find(R"("event":"EventEstablished")"), std::string::npos);
 }
 
 TEST(RunCommandTest, JsonlSessionLineCarriesTheLabelAndTheOptions) {
-  std::string path = write_temp("opts.scn", "seed 0x10\noption dial-info off\ndn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n");
+  std::string path = write_temp("opts.scn",
+                                "seed 0x10\noption dial-info off\ndn 7001 extension\ndn 7002 "
+                                "extension\nc1 = make-call 7001 7002\n");
   auto r = run_command(callbench() + " run --format jsonl --label 'bug \"4711\"' " + path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind(R"({"session":{"seed":16,"label":"bug \"4711\"","dns":[)", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(R"("options":{"dial-info":"off","third-party":"on",)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("options":{"dial-info":"off","third-party":"on",)"), std::string::npos)
+      << r.out;
 }
 
 TEST(RunCommandTest, ErrorEventsCarryCodeAndMessage) {
-  std::string path = write_temp("err.scn", "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7001 c1\n");
+  std::string path = write_temp(
+      "err.scn",
+      "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7001 c1\n");
   auto r = run_command(callbench() + " run --format jsonl " + path);
   ASSERT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find(R"("event":"EventError","seq":3,"request_seq":2,"call":"c1")"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(R"("ReferenceID":2,"ErrorCode":93,"ErrorMessage":"Destination in invalid state)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("event":"EventError","seq":3,"request_seq":2,"call":"c1")"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(
+      r.out.find(R"("ReferenceID":2,"ErrorCode":93,"ErrorMessage":"Destination in invalid state)"),
+      std::string::npos)
+      << r.out;
 }
 
 TEST(RunCommandTest, IgnoredSwitchStimuliSayWhy) {
-  std::string path = write_temp("ign.scn", "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\npark c1 7002\n");
+  std::string path = write_temp(
+      "ign.scn", "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\npark c1 7002\n");
   auto table = run_command(callbench() + " run " + path);
   EXPECT_NE(table.out.find("ignored: the call can be parked only"), std::string::npos) << table.out;
   auto jsonl = run_command(callbench() + " run --format jsonl " + path);
-  EXPECT_NE(jsonl.out.find(R"("request":"park","seq":2,"call":"c1","ThisDN":"7002","ignored":)"), std::string::npos) << jsonl.out;
+  EXPECT_NE(jsonl.out.find(R"("request":"park","seq":2,"call":"c1","ThisDN":"7002","ignored":)"),
+            std::string::npos)
+      << jsonl.out;
 }
 
 TEST(RunCommandTest, ParseErrorExitsTwoBeforeAnythingRuns) {
-  std::string path = write_temp("bad.scn", "dn 7001 extension\nc1 = make-call 7001 7002\nanswer 7003 c1\n");
+  std::string path =
+      write_temp("bad.scn", "dn 7001 extension\nc1 = make-call 7001 7002\nanswer 7003 c1\n");
   auto r = run_command(callbench() + " run " + path);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(r.out.empty()) << "nothing runs: " << r.out;
@@ -90,14 +116,17 @@ TEST(RunCommandTest, ParseErrorExitsTwoBeforeAnythingRuns) {
 
 TEST(RunCommandTest, ParseErrorInALaterFileStopsTheEarlierOnesToo) {
   std::string bad = write_temp("bad2.scn", "oops\n");
-  auto r = run_command(callbench() + " run " + source_path("corpus/flows/internal.scn") + " " + bad);
+  auto r =
+      run_command(callbench() + " run " + source_path("corpus/flows/internal.scn") + " " + bad);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(r.out.empty());
 }
 
 TEST(RunCommandTest, UnmetExpectationExitsOneWithExpectedAgainstActual) {
-  std::string path = write_temp("exp.scn", "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n"
-                                           "expect 7001 EventDialing ThisDN=7001\nexpect 7002 EventRinging OtherDN=7002\n");
+  std::string path =
+      write_temp("exp.scn",
+                 "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n"
+                 "expect 7001 EventDialing ThisDN=7001\nexpect 7002 EventRinging OtherDN=7002\n");
   auto r = run_command(callbench() + " run " + path);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("party 7002"), std::string::npos) << r.err;
@@ -135,8 +164,10 @@ TEST(DeterminismTest, SameBytesTwiceAndInTwoProcesses) {
     sc.session.config.seed = 99;
     Played a = play(sc.session), b = play(sc.session);
     std::string label = std::string(flow).substr(0, std::strlen(flow) - 4);
-    std::string in_process = session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, a.events, a.outcomes);
-    EXPECT_EQ(in_process, session_json_line(sc.session.config, label) + "\n" + render_jsonl(sc.session, b.events, b.outcomes));
+    std::string in_process = session_json_line(sc.session.config, label) + "\n" +
+                             render_jsonl(sc.session, a.events, a.outcomes);
+    EXPECT_EQ(in_process, session_json_line(sc.session.config, label) + "\n" +
+                              render_jsonl(sc.session, b.events, b.outcomes));
     auto p1 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     auto p2 = run_command(callbench() + " run --format jsonl --seed 99 " + path);
     EXPECT_EQ(p1.out, in_process);
@@ -150,7 +181,8 @@ TEST(DeterminismTest, SameBytesTwiceAndInTwoProcesses) {
 }
 
 TEST(DeterminismTest, ScenarioSeedLineIsUsedAndOverridden) {
-  std::string path = write_temp("seeded.scn", "seed 99\ndn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n");
+  std::string path = write_temp(
+      "seeded.scn", "seed 99\ndn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\n");
   auto from_file = run_command(callbench() + " run --format jsonl " + path);
   auto from_flag = run_command(callbench() + " run --format jsonl --seed 99 " + path);
   auto other = run_command(callbench() + " run --format jsonl --seed 0x63 " + path);

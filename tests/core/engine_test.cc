@@ -51,7 +51,8 @@ std::vector<RefusalCase> refusal_cases() {
   const std::string ringing = "c1 = make-call 7001 7002\n";
   const std::string talking = ringing + "answer 7002 c1\n";
   return {
-      {"MakeCallFromExternal", "", "c1 = make-call 5550100 7002\n", "c2 = make-call 7001 7002\n", 41},
+      {"MakeCallFromExternal", "", "c1 = make-call 5550100 7002\n", "c2 = make-call 7001 7002\n",
+       41},
       {"MakeCallFromQueue", "", "c1 = make-call 8001 7002\n", "c2 = make-call 7001 7002\n", 51},
       {"MakeCallToItself", "", "c1 = make-call 7001 7001\n", "c2 = make-call 7001 7002\n", 71},
       {"MakeCallFromBusyDn", talking, "c2 = make-call 7001 7003\n", "release 7001 c1\n", 231},
@@ -59,31 +60,43 @@ std::vector<RefusalCase> refusal_cases() {
       {"AnswerByTheCaller", ringing, "answer 7001 c1\n", "answer 7002 c1\n", 93},
       {"AnswerAtAnotherDn", ringing, "answer 7003 c1\n", "answer 7002 c1\n", 93},
       {"AnswerTwice", talking, "answer 7002 c1\n", "release 7002 c1\n", 93},
-      {"AnswerWhileQueued", "c1 = make-call 7001 8001\n", "answer 7002 c1\n", "divert 8001 c1 7002\nanswer 7002 c1\n", 93},
+      {"AnswerWhileQueued", "c1 = make-call 7001 8001\n", "answer 7002 c1\n",
+       "divert 8001 c1 7002\nanswer 7002 c1\n", 93},
       {"AnswerAtAQueue", "c1 = make-call 7001 8001\n", "answer 8001 c1\n", "release 7001 c1\n", 51},
-      {"AnswerByExternal", "c1 = make-call 7001 5550100\n", "answer 5550100 c1\n", "remote-answer c1\n", 41},
-      {"AnswerAReleasedCall", talking + "release 7001 c1\n", "answer 7002 c1\n", "c2 = make-call 7002 7001\n", 56},
+      {"AnswerByExternal", "c1 = make-call 7001 5550100\n", "answer 5550100 c1\n",
+       "remote-answer c1\n", 41},
+      {"AnswerAReleasedCall", talking + "release 7001 c1\n", "answer 7002 c1\n",
+       "c2 = make-call 7002 7001\n", 56},
       {"ReleaseByADnNotInTheCall", ringing, "release 7003 c1\n", "answer 7002 c1\n", 56},
       {"ReleaseARingingCall", ringing, "release 7002 c1\n", "answer 7002 c1\n", 93},
-      {"ReleaseAParkedCallAtTheParkingDn", "pause\nc1 = make-call 7001 7002\npark c1 7002\nresume\n",
-       "release 7002 c1\n", "pickup 7002 c1\nanswer 7002 c1\n", 93},
-      {"ReleaseTwice", talking + "release 7002 c1\n", "release 7001 c1\n", "c2 = make-call 7001 7002\n", 56},
-      {"ReleaseAtARoutingPoint", "c1 = make-call 7001 9001\n", "release 9001 c1\n", "route 9001 c1 7002\n", 51},
+      {"ReleaseAParkedCallAtTheParkingDn",
+       "pause\nc1 = make-call 7001 7002\npark c1 7002\nresume\n", "release 7002 c1\n",
+       "pickup 7002 c1\nanswer 7002 c1\n", 93},
+      {"ReleaseTwice", talking + "release 7002 c1\n", "release 7001 c1\n",
+       "c2 = make-call 7001 7002\n", 56},
+      {"ReleaseAtARoutingPoint", "c1 = make-call 7001 9001\n", "release 9001 c1\n",
+       "route 9001 c1 7002\n", 51},
       {"HoldAnIdleDn", ringing, "hold 7003 c1\n", "answer 7002 c1\n", 56},
-      {"HoldTwice", ringing + "hold 7001 c1\n", "hold 7001 c1\n", "retrieve 7001 c1\nanswer 7002 c1\n", 43},
+      {"HoldTwice", ringing + "hold 7001 c1\n", "hold 7001 c1\n",
+       "retrieve 7001 c1\nanswer 7002 c1\n", 43},
       {"HoldByRingingDestination", ringing, "hold 7002 c1\n", "answer 7002 c1\n", 93},
-      {"HoldAfterDestinationBusy", "c1 = make-call 7001 5550100\nremote-busy c1\n", "hold 7001 c1\n", "release 7001 c1\n", 93},
+      {"HoldAfterDestinationBusy", "c1 = make-call 7001 5550100\nremote-busy c1\n",
+       "hold 7001 c1\n", "release 7001 c1\n", 93},
       {"RetrieveNotHeld", talking, "retrieve 7001 c1\n", "hold 7001 c1\nretrieve 7001 c1\n", 43},
       {"RetrieveByRingingDestination", ringing, "retrieve 7002 c1\n", "answer 7002 c1\n", 93},
       {"RouteFromAnExtension", ringing, "route 7002 c1 7003\n", "answer 7002 c1\n", 51},
       {"RouteFromExternal", ringing, "route 5550100 c1 7003\n", "answer 7002 c1\n", 41},
-      {"RouteACallNotThere", "c1 = make-call 7001 9101\n", "route 9001 c1 7002\n", "route 9101 c1 7002\n", 93},
+      {"RouteACallNotThere", "c1 = make-call 7001 9101\n", "route 9001 c1 7002\n",
+       "route 9101 c1 7002\n", 93},
       {"RouteAnAnsweredCall", talking, "route 9001 c1 7003\n", "release 7001 c1\n", 93},
-      {"RouteToARoutingPoint", "c1 = make-call 7001 9001\n", "route 9001 c1 9101\n", "route 9001 c1 7002\n", 71},
-      {"RouteToTheCaller", "c1 = make-call 7001 9001\n", "route 9001 c1 7001\n", "route 9001 c1 7002\n", 71},
-      {"RouteToItself", "c1 = make-call 7001 9001\n", "route 9001 c1 9001\n", "route 9001 c1 7002\n", 71},
-      {"RouteTwice", "c1 = make-call 7001 9001\npause\nroute 9001 c1 7002\n", "route 9001 c1 7003\n",
-       "resume\nanswer 7002 c1\n", 93},
+      {"RouteToARoutingPoint", "c1 = make-call 7001 9001\n", "route 9001 c1 9101\n",
+       "route 9001 c1 7002\n", 71},
+      {"RouteToTheCaller", "c1 = make-call 7001 9001\n", "route 9001 c1 7001\n",
+       "route 9001 c1 7002\n", 71},
+      {"RouteToItself", "c1 = make-call 7001 9001\n", "route 9001 c1 9001\n",
+       "route 9001 c1 7002\n", 71},
+      {"RouteTwice", "c1 = make-call 7001 9001\npause\nroute 9001 c1 7002\n",
+       "route 9001 c1 7003\n", "resume\nanswer 7002 c1\n", 93},
   };
 }
 
@@ -116,7 +129,9 @@ TEST_P(RefusalTest, AnswersEventErrorAndChangesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryRefusal, RefusalTest, ::testing::ValuesIn(refusal_cases()),
-                         [](const ::testing::TestParamInfo<RefusalCase>& param_info) { return std::string(param_info.param.name); });
+                         [](const ::testing::TestParamInfo<RefusalCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 struct IgnoreCase {
   const char* name;
@@ -130,7 +145,8 @@ std::vector<IgnoreCase> ignore_cases() {
   return {
       {"InboundFromAMonitoredDn", "", "c1 = inbound 7001 7002\n", IgnoreReason::kNotExternal},
       {"InboundToExternal", "", "c1 = inbound 5550100 5550100\n", IgnoreReason::kBadDestination},
-      {"QueueACallThatIsNotQueued", "c1 = make-call 7001 7002\n", "queue c1 8001\n", IgnoreReason::kWrongPhase},
+      {"QueueACallThatIsNotQueued", "c1 = make-call 7001 7002\n", "queue c1 8001\n",
+       IgnoreReason::kWrongPhase},
       {"QueueAtAnExtension", queued, "queue c1 7002\n", IgnoreReason::kNotAnAcdQueue},
       {"QueueTwiceAtOneQueue", queued, "queue c1 8001\n", IgnoreReason::kAlreadyQueuedHere},
       {"DivertFromAnotherQueue", queued, "divert 9101 c1 7002\n", IgnoreReason::kNotQueuedHere},
@@ -138,24 +154,31 @@ std::vector<IgnoreCase> ignore_cases() {
       {"DivertToABusyAgent", "c0 = make-call 7003 7002\n" + queued, "divert 8001 c1 7002\n",
        IgnoreReason::kAgentUnavailable},
       {"DivertToAQueue", queued, "divert 8001 c1 9001\n", IgnoreReason::kAgentUnavailable},
-      {"ParkADeliveredCall", "c1 = make-call 7001 7002\n", "park c1 7002\n", IgnoreReason::kNotParkable},
-      {"ParkElsewhere", "pause\nc1 = make-call 7001 7002\n", "park c1 7003\n", IgnoreReason::kNotParkable},
-      {"PickupNotParked", "c1 = make-call 7001 7002\n", "pickup 7002 c1\n", IgnoreReason::kNotParkedHere},
-      {"PickupWhileBusy", "pause\nc1 = make-call 7001 7002\npark c1 7002\nc2 = make-call 7002 7003\n",
+      {"ParkADeliveredCall", "c1 = make-call 7001 7002\n", "park c1 7002\n",
+       IgnoreReason::kNotParkable},
+      {"ParkElsewhere", "pause\nc1 = make-call 7001 7002\n", "park c1 7003\n",
+       IgnoreReason::kNotParkable},
+      {"PickupNotParked", "c1 = make-call 7001 7002\n", "pickup 7002 c1\n",
+       IgnoreReason::kNotParkedHere},
+      {"PickupWhileBusy",
+       "pause\nc1 = make-call 7001 7002\npark c1 7002\nc2 = make-call 7002 7003\n",
        "pickup 7002 c1\n", IgnoreReason::kPickerBusy},
-      {"RemoteAnswerInternal", "c1 = make-call 7001 7002\n", "remote-answer c1\n", IgnoreReason::kNoExternalParty},
+      {"RemoteAnswerInternal", "c1 = make-call 7001 7002\n", "remote-answer c1\n",
+       IgnoreReason::kNoExternalParty},
       {"RemoteAnswerTwice", "c1 = make-call 7001 5550100\nremote-answer c1\n", "remote-answer c1\n",
        IgnoreReason::kWrongPhase},
       {"RemoteBusyAnswered", "c1 = make-call 7001 5550100\nremote-answer c1\n", "remote-busy c1\n",
        IgnoreReason::kWrongPhase},
-      {"RemoteReleaseInternal", "c1 = make-call 7001 7002\n", "remote-release c1\n", IgnoreReason::kNoExternalParty},
-      {"RemoteReleaseOverCall", "c1 = make-call 7001 5550100\nrelease 7001 c1\n", "remote-release c1\n",
-       IgnoreReason::kCallUnknown},
+      {"RemoteReleaseInternal", "c1 = make-call 7001 7002\n", "remote-release c1\n",
+       IgnoreReason::kNoExternalParty},
+      {"RemoteReleaseOverCall", "c1 = make-call 7001 5550100\nrelease 7001 c1\n",
+       "remote-release c1\n", IgnoreReason::kCallUnknown},
       {"RouteTimeoutNotAtRp", "c1 = make-call 7001 7002\n", "route-timeout 9001 c1 7003\n",
        IgnoreReason::kNotAtRoutingPoint},
       {"RouteTimeoutToRp", "c1 = make-call 7001 9001\n", "route-timeout 9001 c1 9101\n",
        IgnoreReason::kBadDestination},
-      {"StepNothingPending", "c1 = make-call 7001 7002\n", "step c1\n", IgnoreReason::kNothingPending},
+      {"StepNothingPending", "c1 = make-call 7001 7002\n", "step c1\n",
+       IgnoreReason::kNothingPending},
   };
 }
 
@@ -176,12 +199,16 @@ TEST_P(IgnoreTest, CausesNoEventAndSaysWhy) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryIgnoredStimulus, IgnoreTest, ::testing::ValuesIn(ignore_cases()),
-                         [](const ::testing::TestParamInfo<IgnoreCase>& param_info) { return std::string(param_info.param.name); });
+                         [](const ::testing::TestParamInfo<IgnoreCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 TEST(EngineTest, NoCallWaitingAnInboundCallToATalkingExtensionIsBusy) {
-  Played p = play_text(kTopo + "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = inbound 5550100 7002\n");
+  Played p =
+      play_text(kTopo + "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = inbound 5550100 7002\n");
   EXPECT_TRUE(events_of(p, 3).empty()) << "the external caller hears busy; nobody is alerted";
-  Played q = play_text(kTopo + "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = make-call 7003 7002\n");
+  Played q =
+      play_text(kTopo + "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = make-call 7003 7002\n");
   std::vector<Event> e = events_of(q, 3);
   ASSERT_EQ(e.size(), 2u);
   EXPECT_EQ(e[1].type, EventType::kDestinationBusy);
@@ -190,8 +217,9 @@ TEST(EngineTest, NoCallWaitingAnInboundCallToATalkingExtensionIsBusy) {
 }
 
 TEST(EngineTest, TheAnswerToARequestIsItsFirstEventAndCarriesItsReferenceId) {
-  Played p = play_text(kTopo + "c1 = make-call 7001 7002 ref=41\nanswer 7002 c1 ref=42\n"
-                               "hold 7002 c1 ref=43\nretrieve 7002 c1 ref=44\nrelease 7002 c1 ref=45\n");
+  Played p = play_text(kTopo +
+                       "c1 = make-call 7001 7002 ref=41\nanswer 7002 c1 ref=42\n"
+                       "hold 7002 c1 ref=43\nretrieve 7002 c1 ref=44\nrelease 7002 c1 ref=45\n");
   const EventType first[] = {EventType::kDialing, EventType::kEstablished, EventType::kHeld,
                              EventType::kRetrieved, EventType::kReleased};
   for (uint32_t n = 1; n <= 5; ++n) {
@@ -217,7 +245,8 @@ TEST(EngineTest, DestinationReleasesAnEstablishedCall) {
 }
 
 TEST(EngineTest, FarEndReleasesAnOutboundCall) {
-  Played p = play_text(kTopo + "c1 = make-call 7001 5550100\nremote-answer c1\nremote-release c1\n");
+  Played p =
+      play_text(kTopo + "c1 = make-call 7001 5550100\nremote-answer c1\nremote-release c1\n");
   std::vector<Event> e = events_of(p, 3);
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].type, EventType::kReleased);
@@ -225,8 +254,9 @@ TEST(EngineTest, FarEndReleasesAnOutboundCall) {
 }
 
 TEST(EngineTest, RetrievedRepeatsTheQueueOfTheAgentsCall) {
-  Played p = play_text(kTopo + "c1 = make-call 7001 8001\ndivert 8001 c1 7002\nanswer 7002 c1\n"
-                               "hold 7002 c1\nretrieve 7002 c1\n");
+  Played p = play_text(kTopo +
+                       "c1 = make-call 7001 8001\ndivert 8001 c1 7002\nanswer 7002 c1\n"
+                       "hold 7002 c1\nretrieve 7002 c1\n");
   std::vector<Event> held = events_of(p, 4), retrieved = events_of(p, 5);
   ASSERT_EQ(retrieved.size(), 1u);
   EXPECT_EQ(held[0].this_queue, 3);
@@ -235,7 +265,8 @@ TEST(EngineTest, RetrievedRepeatsTheQueueOfTheAgentsCall) {
 }
 
 TEST(EngineTest, ConnIdsAreSixteenHexDigitsDistinctAndDerivedFromTheSeed) {
-  std::string text = kTopo + "c1 = make-call 7001 7002\nc2 = inbound 5550100 8001\nc3 = make-call 7003 9001\n";
+  std::string text =
+      kTopo + "c1 = make-call 7001 7002\nc2 = inbound 5550100 8001\nc3 = make-call 7003 9001\n";
   Scenario a = parse_text("seed 5\n" + text), b = parse_text("seed 6\n" + text);
   Played pa = play(a.session), pa2 = play(a.session), pb = play(b.session);
   EXPECT_EQ(pa.events, pa2.events);
@@ -250,7 +281,8 @@ TEST(EngineTest, ConnIdsAreSixteenHexDigitsDistinctAndDerivedFromTheSeed) {
 }
 
 TEST(EngineTest, ResetGivesTheSameEventsAsAFreshEngine) {
-  Scenario sc = parse_text(kTopo + "c1 = make-call 7001 8001\nqueue c1 8001\ndivert 8001 c1 7002\nanswer 7002 c1\n");
+  Scenario sc = parse_text(
+      kTopo + "c1 = make-call 7001 8001\nqueue c1 8001\ndivert 8001 c1 7002\nanswer 7002 c1\n");
   Played fresh = play(sc.session);
   Engine engine(sc.session.config);
   std::vector<Event> first, second;
@@ -295,9 +327,10 @@ TEST(EngineTest, MalformedStimuliAreIgnoredNotTrusted) {
 }
 
 TEST(ProfileTest, ThirdPartyOffDropsTheOptionalThirdParty) {
-  std::string flow = kTopo + "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n"
-                             "c2 = make-call 7003 9001\nroute 9001 c2 6001\n"
-                             "c3 = inbound 5550100 9101\nroute-timeout 9101 c3 8001\n";
+  std::string flow = kTopo +
+                     "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n"
+                     "c2 = make-call 7003 9001\nroute 9001 c2 6001\n"
+                     "c3 = inbound 5550100 9101\nroute-timeout 9101 c3 8001\n";
   Played on = play_text(flow), off = play_text("option third-party off\n" + flow);
   auto find = [](const Played& p, uint32_t n, EventType t) {
     for (const Event& e : events_of(p, n)) {
@@ -319,7 +352,8 @@ TEST(ProfileTest, ThirdPartyOffDropsTheOptionalThirdParty) {
 TEST(ProfileTest, RouteUsedCallStateOffDropsIt) {
   std::string flow = kTopo + "c1 = make-call 7001 9001\nroute 9001 c1 7002\n";
   EXPECT_EQ(events_of(play_text(flow), 2)[0].call_state, CallState::kOk);
-  EXPECT_FALSE(events_of(play_text("option route-used-callstate off\n" + flow), 2)[0].has(Attr::kCallState));
+  EXPECT_FALSE(
+      events_of(play_text("option route-used-callstate off\n" + flow), 2)[0].has(Attr::kCallState));
 }
 
 TEST(ProfileTest, OutboundOtherDnOffDropsItFromEstablished) {
@@ -378,7 +412,8 @@ TEST(EngineRandomTest, AnyOrderingKeepsTheInvariantsAndAnswersEveryRequest) {
         EXPECT_EQ(st.kind, StimulusKind::kRouteCall) << print_scenario(s);
         EXPECT_TRUE(engine.paused()) << print_scenario(s);
       } else {
-        EXPECT_EQ(answers[st.reference_id], 1u) << "ReferenceID " << st.reference_id << "\n" << print_scenario(s);
+        EXPECT_EQ(answers[st.reference_id], 1u) << "ReferenceID " << st.reference_id << "\n"
+                                                << print_scenario(s);
       }
     }
   }

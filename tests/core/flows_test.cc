@@ -13,7 +13,8 @@ namespace {
 
 std::vector<std::string> flow_files() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
     if (entry.path().extension() == ".scn") files.push_back(entry.path().filename().string());
   }
   std::sort(files.begin(), files.end());
@@ -36,7 +37,8 @@ TEST_P(FlowTest, PlaysAsTheDocumentTables) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, FlowTest, ::testing::ValuesIn(flow_files()),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
-                           std::string name = param_info.param.substr(0, param_info.param.size() - 4);
+                           std::string name =
+                               param_info.param.substr(0, param_info.param.size() - 4);
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
@@ -46,14 +48,37 @@ INSTANTIATE_TEST_SUITE_P(Corpus, FlowTest, ::testing::ValuesIn(flow_files()),
 TEST(FlowCorpusTest, CoversEveryFlowAndInterruptionPoint) {
   std::vector<std::string> files = flow_files();
   const char* required[] = {
-      "internal", "internal_1", "internal_2", "internal_3",
-      "acd", "acd_1", "acd_2", "acd_3",
-      "multi_acd", "multi_acd_1", "multi_acd_2", "multi_acd_3", "multi_acd_4",
-      "park", "park_1",
-      "routequeue", "routequeue_1", "routequeue_3", "routequeue_4",
-      "routing", "routing_1", "routing_2", "routing_3", "routing_4",
-      "routing_outbound", "routing_outbound_1", "routing_outbound_2",
-      "outbound", "outbound_1", "outbound_2", "outbound_3",
+      "internal",
+      "internal_1",
+      "internal_2",
+      "internal_3",
+      "acd",
+      "acd_1",
+      "acd_2",
+      "acd_3",
+      "multi_acd",
+      "multi_acd_1",
+      "multi_acd_2",
+      "multi_acd_3",
+      "multi_acd_4",
+      "park",
+      "park_1",
+      "routequeue",
+      "routequeue_1",
+      "routequeue_3",
+      "routequeue_4",
+      "routing",
+      "routing_1",
+      "routing_2",
+      "routing_3",
+      "routing_4",
+      "routing_outbound",
+      "routing_outbound_1",
+      "routing_outbound_2",
+      "outbound",
+      "outbound_1",
+      "outbound_2",
+      "outbound_3",
       "hold",
   };
   for (const char* name : required) {

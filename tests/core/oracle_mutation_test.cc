@@ -32,17 +32,29 @@ void renumber(std::vector<Event>* events) {
 }
 
 std::string label(const Event& e, const SessionConfig& c) {
-  return std::string(event_name(e.type)) + "#" + std::to_string(e.seq) + "@" + c.topology.dns[e.this_dn].name;
+  return std::string(event_name(e.type)) + "#" + std::to_string(e.seq) + "@" +
+         c.topology.dns[e.this_dn].name;
 }
 
 void set_dn(Event* e, Attr a, DnId v) {
   switch (a) {
-    case Attr::kThisQueue: e->this_queue = v; break;
-    case Attr::kOtherDn: e->other_dn = v; break;
-    case Attr::kThirdPartyDn: e->third_party_dn = v; break;
-    case Attr::kThirdPartyQueue: e->third_party_queue = v; break;
-    case Attr::kThisDn: e->this_dn = v; break;
-    default: break;
+    case Attr::kThisQueue:
+      e->this_queue = v;
+      break;
+    case Attr::kOtherDn:
+      e->other_dn = v;
+      break;
+    case Attr::kThirdPartyDn:
+      e->third_party_dn = v;
+      break;
+    case Attr::kThirdPartyQueue:
+      e->third_party_queue = v;
+      break;
+    case Attr::kThisDn:
+      e->this_dn = v;
+      break;
+    default:
+      break;
   }
   e->set(a);
 }
@@ -81,31 +93,37 @@ std::vector<Mutant> mutants(const Session& s, const std::vector<Event>& base) {
       std::swap(ev[i], ev[i + 1]);
       add("swap " + at + " with next", ev);
     }
-    for (EventType t : {EventType::kQueued, EventType::kDiverted, EventType::kAbandoned, EventType::kRinging,
-                        EventType::kDialing, EventType::kNetworkReached, EventType::kDestinationBusy,
-                        EventType::kEstablished, EventType::kReleased, EventType::kHeld, EventType::kRetrieved,
-                        EventType::kRouteRequest, EventType::kRouteUsed}) {
+    for (EventType t :
+         {EventType::kQueued, EventType::kDiverted, EventType::kAbandoned, EventType::kRinging,
+          EventType::kDialing, EventType::kNetworkReached, EventType::kDestinationBusy,
+          EventType::kEstablished, EventType::kReleased, EventType::kHeld, EventType::kRetrieved,
+          EventType::kRouteRequest, EventType::kRouteUsed}) {
       if (t == e.type || e.type == EventType::kError) continue;
       auto ev = base;
       ev[i].type = t;
       add("type " + at + " -> " + event_name(t), ev);
     }
-    for (Attr a : {Attr::kThisQueue, Attr::kOtherDn, Attr::kThirdPartyDn, Attr::kThirdPartyQueue, Attr::kThisDnRole,
-                   Attr::kOtherDnRole, Attr::kThirdPartyDnRole, Attr::kCallState, Attr::kReferenceId}) {
+    for (Attr a : {Attr::kThisQueue, Attr::kOtherDn, Attr::kThirdPartyDn, Attr::kThirdPartyQueue,
+                   Attr::kThisDnRole, Attr::kOtherDnRole, Attr::kThirdPartyDnRole, Attr::kCallState,
+                   Attr::kReferenceId}) {
       if (e.has(a)) {
         auto ev = base;
         ev[i].clear(a);
         add("remove " + std::string(attr_name(a)) + " " + at, ev);
       }
-      if (a == Attr::kThisQueue || a == Attr::kOtherDn || a == Attr::kThirdPartyDn || a == Attr::kThirdPartyQueue) {
+      if (a == Attr::kThisQueue || a == Attr::kOtherDn || a == Attr::kThirdPartyDn ||
+          a == Attr::kThirdPartyQueue) {
         for (DnId d = 0; d < c.topology.dns.size(); ++d) {
           auto ev = base;
           bool had = ev[i].has(a);
           set_dn(&ev[i], a, d);
           if (ev[i] == base[i]) continue;
           // OtherDN with its role, as an attribute pair (rule other-dn-role aside).
-          if (a == Attr::kOtherDn && !had) set_role(&ev[i], Attr::kOtherDnRole, DnRole::kDestination);
-          add(std::string(had ? "change " : "add ") + attr_name(a) + "=" + c.topology.dns[d].name + " " + at, ev);
+          if (a == Attr::kOtherDn && !had)
+            set_role(&ev[i], Attr::kOtherDnRole, DnRole::kDestination);
+          add(std::string(had ? "change " : "add ") + attr_name(a) + "=" + c.topology.dns[d].name +
+                  " " + at,
+              ev);
         }
       }
       if (a == Attr::kThisDnRole || a == Attr::kOtherDnRole || a == Attr::kThirdPartyDnRole) {
@@ -117,7 +135,8 @@ std::vector<Mutant> mutants(const Session& s, const std::vector<Event>& base) {
         }
       }
       if (a == Attr::kCallState) {
-        for (CallState st : {CallState::kOk, CallState::kRedirected, CallState::kBusy, CallState::kAbandoned}) {
+        for (CallState st :
+             {CallState::kOk, CallState::kRedirected, CallState::kBusy, CallState::kAbandoned}) {
           auto ev = base;
           ev[i].call_state = st;
           ev[i].set(Attr::kCallState);
@@ -151,9 +170,11 @@ bool allowed(const std::string& file, const std::string& what) {
   // EventEstablished), or adding CallState OK where a row lists none: the table is silent.
   // Where a row does list them (hold's EventDialing CallState, ...) the matcher still
   // requires them; those changes are not exempted by this list when they are caught.
-  if (starts(what, "remove CallState Event") || starts(what, "remove ThisDNRole Event")) return true;
+  if (starts(what, "remove CallState Event") || starts(what, "remove ThisDNRole Event"))
+    return true;
   if (starts(what, "remove ThisQueue EventEstablished")) return true;
-  if (starts(what, "callstate OK Event") && what.find("EventDestinationBusy") == std::string::npos) return true;
+  if (starts(what, "callstate OK Event") && what.find("EventDestinationBusy") == std::string::npos)
+    return true;
   // Events of one row are unordered.
   if (starts(what, "swap ")) return true;
   // The distributing queue's EventDiverted: the table gives its ThisDNRole as
@@ -216,7 +237,8 @@ namespace {
 // answer requests it does not show; a log starts and ends anywhere, so a change to a
 // call's first or last event may leave a call seen from later or until earlier.
 bool allowed_observed(const std::vector<Event>& base, const Mutant& m) {
-  if (m.what.find("ReferenceID") != std::string::npos || m.what.rfind("reference+7", 0) == 0) return true;
+  if (m.what.find("ReferenceID") != std::string::npos || m.what.rfind("reference+7", 0) == 0)
+    return true;
   const Event& e = base[m.index];
   if (e.type == EventType::kError) return true;
   bool first = true, last = true;
@@ -230,9 +252,9 @@ bool allowed_observed(const std::vector<Event>& base, const Mutant& m) {
   // was reached (Outbound **), a reason the far end gave (footnote a), a call parked and
   // picked up that looks rung directly (Internal/Inbound), a hang-up at the parking DN's
   // own call that ends the log there.
-  for (const char* same : {"drop EventNetworkReached", "callstate ", "drop EventDestinationBusy", "drop EventQueued",
-                           "drop EventReleased", "type EventReleased", "type EventEstablished",
-                           "add OtherDN=5550100 EventNetworkReached"}) {
+  for (const char* same : {"drop EventNetworkReached", "callstate ", "drop EventDestinationBusy",
+                           "drop EventQueued", "drop EventReleased", "type EventReleased",
+                           "type EventEstablished", "add OtherDN=5550100 EventNetworkReached"}) {
     if (m.what.rfind(same, 0) == 0 && (m.what.find("EventDestinationBusy") != std::string::npos ||
                                        m.what.find("EventNetworkReached") != std::string::npos ||
                                        m.what.find("EventQueued") != std::string::npos ||

@@ -41,7 +41,8 @@ TEST_P(DocumentedFlowTest, ConformsAndIsNamedAsTheDocumentDoes) {
       for (int a : f.also) also.push_back(documented_flow_points()[static_cast<std::size_t>(a)]);
     }
   }
-  bool named = c1 == GetParam().name || std::find(also.begin(), also.end(), GetParam().name) != also.end();
+  bool named =
+      c1 == GetParam().name || std::find(also.begin(), also.end(), GetParam().name) != also.end();
   EXPECT_TRUE(named) << GetParam().file << " was named " << c1;
 }
 
@@ -57,28 +58,34 @@ INSTANTIATE_TEST_SUITE_P(
         FlowName{"acd_3", "acd ***"}, FlowName{"acd_inbound", "acd normal"},
         FlowName{"multi_acd", "multi_acd normal"}, FlowName{"multi_acd_1", "multi_acd *"},
         FlowName{"multi_acd_2", "multi_acd **"}, FlowName{"multi_acd_3", "multi_acd ***"},
-        FlowName{"multi_acd_4", "multi_acd ****"}, FlowName{"multi_acd_secondary", "multi_acd normal"},
-        FlowName{"park", "park normal"}, FlowName{"park_1", "park *"}, FlowName{"park_busy", "park normal"},
+        FlowName{"multi_acd_4", "multi_acd ****"},
+        FlowName{"multi_acd_secondary", "multi_acd normal"}, FlowName{"park", "park normal"},
+        FlowName{"park_1", "park *"}, FlowName{"park_busy", "park normal"},
         FlowName{"park_no_busy", "park normal"}, FlowName{"routequeue", "routequeue normal"},
         FlowName{"routequeue_1", "routequeue *"}, FlowName{"routequeue_3", "routequeue ***"},
-        FlowName{"routequeue_4", "routequeue ****"}, FlowName{"routequeue_default", "routequeue normal"},
-        FlowName{"routing", "routing normal"}, FlowName{"routing_1", "routing *"},
-        FlowName{"routing_2", "routing **"}, FlowName{"routing_3", "routing ***"},
-        FlowName{"routing_inbound_2", "routing **"},
+        FlowName{"routequeue_4", "routequeue ****"},
+        FlowName{"routequeue_default", "routequeue normal"}, FlowName{"routing", "routing normal"},
+        FlowName{"routing_1", "routing *"}, FlowName{"routing_2", "routing **"},
+        FlowName{"routing_3", "routing ***"}, FlowName{"routing_inbound_2", "routing **"},
         FlowName{"routing_4", "routing ****"}, FlowName{"routing_default", "routing normal"},
-        FlowName{"routing_outbound", "routing_outbound normal"}, FlowName{"routing_outbound_1", "routing_outbound *"},
+        FlowName{"routing_outbound", "routing_outbound normal"},
+        FlowName{"routing_outbound_1", "routing_outbound *"},
         FlowName{"routing_outbound_2", "routing_outbound **"},
-        FlowName{"routing_outbound_external", "routing_outbound normal"}, FlowName{"outbound", "outbound normal"},
-        FlowName{"outbound_1", "outbound *"}, FlowName{"outbound_2", "outbound **"},
-        FlowName{"outbound_3", "outbound ***"}, FlowName{"outbound_simulated", "outbound normal"},
+        FlowName{"routing_outbound_external", "routing_outbound normal"},
+        FlowName{"outbound", "outbound normal"}, FlowName{"outbound_1", "outbound *"},
+        FlowName{"outbound_2", "outbound **"}, FlowName{"outbound_3", "outbound ***"},
+        FlowName{"outbound_simulated", "outbound normal"},
         FlowName{"outbound_no_dial", "outbound normal"}, FlowName{"hold", "hold normal"},
         FlowName{"hold_outbound", "hold normal"}),
-    [](const ::testing::TestParamInfo<FlowName>& param_info) { return std::string(param_info.param.file); });
+    [](const ::testing::TestParamInfo<FlowName>& param_info) {
+      return std::string(param_info.param.file);
+    });
 
 TEST(OracleTest, EveryDocumentedPointIsListedForCoverage) {
   const auto& points = documented_flow_points();
-  for (const char* p : {"internal normal", "internal ***", "acd **", "multi_acd ****", "park *",
-                        "routequeue *", "routequeue **", "routing **", "routing_outbound **", "outbound ***", "hold normal"}) {
+  for (const char* p :
+       {"internal normal", "internal ***", "acd **", "multi_acd ****", "park *", "routequeue *",
+        "routequeue **", "routing **", "routing_outbound **", "outbound ***", "hold normal"}) {
     EXPECT_NE(std::find(points.begin(), points.end(), p), points.end()) << p;
   }
 }
@@ -88,14 +95,16 @@ TEST(OracleTest, EveryDocumentedPointIsListedForCoverage) {
 TEST(OracleTest, RandomOrderingsOfTheCleanEngineConform) {
   testing::TestRng rng(testing::test_seed(4242));
   Scenario base = testing::parse_text(
-      "dn 7001 extension\ndn 7002 extension\ndn 7003 extension\ndn 8001 acd-queue\ndn 8002 acd-queue\n"
+      "dn 7001 extension\ndn 7002 extension\ndn 7003 extension\ndn 8001 acd-queue\ndn 8002 "
+      "acd-queue\n"
       "dn 9001 routing-point\ndn 9101 routing-queue\ndn 5550100 external\ndn 5550101 external\n"
       "dn 6001 remote-extension\n");
   for (int round = 0; round < 50000; ++round) {
     Session s = base.session;
     s.config.seed = rng.next();
     for (int i = 0; i < kProfileOptionCount; ++i) {
-      set_profile_option(&s.config.profile, profile_options()[i].name, profile_options()[i].values[rng.below(2)]);
+      set_profile_option(&s.config.profile, profile_options()[i].name,
+                         profile_options()[i].values[rng.below(2)]);
     }
     s = testing::random_session(rng, s, 1 + static_cast<int>(rng.below(40)));
     Played p = play(s);
@@ -107,7 +116,8 @@ TEST(OracleTest, RandomOrderingsOfTheCleanEngineConform) {
 // ---- Each rule, on a stream broken in exactly its way ---------------------------------
 
 // Plays `flow`, lets `change` break its events, and judges the result.
-Verdict judge_changed(const std::string& flow, const std::function<void(std::vector<Event>&)>& change) {
+Verdict judge_changed(const std::string& flow,
+                      const std::function<void(std::vector<Event>&)>& change) {
   Scenario sc = load(flow);
   Played p = play(sc.session);
   EXPECT_TRUE(judge(sc.session, p.events).ok());
@@ -129,28 +139,32 @@ std::vector<std::string> rules_broken(const Verdict& v) {
   return out;
 }
 
-#define EXPECT_BREAKS(verdict, rule)                                                  \
-  do {                                                                                \
-    auto rules_ = rules_broken(verdict);                                              \
+#define EXPECT_BREAKS(verdict, rule)                                                    \
+  do {                                                                                  \
+    auto rules_ = rules_broken(verdict);                                                \
     EXPECT_NE(std::find(rules_.begin(), rules_.end(), std::string(rule)), rules_.end()) \
-        << "expected " << rule << "; got:\n"                                          \
-        << (verdict).report(SessionConfig{});                                         \
+        << "expected " << rule << "; got:\n"                                            \
+        << (verdict).report(SessionConfig{});                                           \
   } while (0)
 
 TEST(OracleRuleTest, ReferenceAnswerMissingOrSpurious) {
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) { find(ev, EventType::kEstablished).clear(Attr::kReferenceId); }),
-                "reference-answer");
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) {
-                  Event& e = find(ev, EventType::kRinging);
-                  e.reference_id = 99;
-                  e.set(Attr::kReferenceId);
-                }),
+  EXPECT_BREAKS(
+      judge_changed("internal",
+                    [](auto& ev) { find(ev, EventType::kEstablished).clear(Attr::kReferenceId); }),
+      "reference-answer");
+  EXPECT_BREAKS(judge_changed("internal",
+                              [](auto& ev) {
+                                Event& e = find(ev, EventType::kRinging);
+                                e.reference_id = 99;
+                                e.set(Attr::kReferenceId);
+                              }),
                 "reference-answer");
 }
 
 TEST(OracleRuleTest, RefusedChangesNothing) {
   // routing_2's route is refused late; make the answer of a refused request cause more.
-  Scenario sc = testing::parse_text("dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7001 c1\n");
+  Scenario sc = testing::parse_text(
+      "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7001 c1\n");
   Played p = play(sc.session);
   Event extra = p.events[1];  // the Ringing, repeated by the refused answer
   extra.request_seq = 2;
@@ -160,7 +174,8 @@ TEST(OracleRuleTest, RefusedChangesNothing) {
 }
 
 TEST(OracleRuleTest, RequestAcceptedWhenTheFlowAllowsIt) {
-  Scenario sc = testing::parse_text("dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7002 c1\n");
+  Scenario sc = testing::parse_text(
+      "dn 7001 extension\ndn 7002 extension\nc1 = make-call 7001 7002\nanswer 7002 c1\n");
   Played p = play(sc.session);
   // Replace the answer's events by an EventError: the call was ringing at 7002.
   p.events.resize(2);
@@ -180,65 +195,82 @@ TEST(OracleRuleTest, RequestAcceptedWhenTheFlowAllowsIt) {
 }
 
 TEST(OracleRuleTest, PartyOrder) {
-  EXPECT_BREAKS(judge_changed("internal_3", [](auto& ev) { std::swap(ev[2].type, ev[3].type); }), "party-order");
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) {
-                  Event again = ev.back();
-                  again.seq = static_cast<uint32_t>(ev.size() + 1);
-                  again.clear(Attr::kReferenceId);
-                  ev.push_back(again);  // a second EventEstablished
-                }),
+  EXPECT_BREAKS(judge_changed("internal_3", [](auto& ev) { std::swap(ev[2].type, ev[3].type); }),
+                "party-order");
+  EXPECT_BREAKS(judge_changed("internal",
+                              [](auto& ev) {
+                                Event again = ev.back();
+                                again.seq = static_cast<uint32_t>(ev.size() + 1);
+                                again.clear(Attr::kReferenceId);
+                                ev.push_back(again);  // a second EventEstablished
+                              }),
                 "party-order");
 }
 
 TEST(OracleRuleTest, OneConnId) {
-  EXPECT_BREAKS(judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).conn_id ^= 1; }), "one-connid");
-  EXPECT_BREAKS(judge_changed("park_busy", [](auto& ev) {
-                  uint64_t first = ev[0].conn_id;
-                  for (Event& e : ev) {
-                    if (e.call == 1) e.conn_id = first;
-                  }
-                }),
+  EXPECT_BREAKS(judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).conn_id ^= 1; }),
+                "one-connid");
+  EXPECT_BREAKS(judge_changed("park_busy",
+                              [](auto& ev) {
+                                uint64_t first = ev[0].conn_id;
+                                for (Event& e : ev) {
+                                  if (e.call == 1) e.conn_id = first;
+                                }
+                              }),
                 "one-connid");
 }
 
 TEST(OracleRuleTest, EstablishedOnAnswerAndInPairs) {
   EXPECT_BREAKS(judge_changed("internal", [](auto& ev) { ev.pop_back(); }), "established-pair");
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) { find(ev, EventType::kEstablished, 1).other_dn = 0; }),
+  EXPECT_BREAKS(judge_changed("internal",
+                              [](auto& ev) { find(ev, EventType::kEstablished, 1).other_dn = 0; }),
                 "established-pair");
 }
 
 TEST(OracleRuleTest, CallerOtherDn) {
-  EXPECT_BREAKS(judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).other_dn = 1; }), "caller-other-dn");
+  EXPECT_BREAKS(judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).other_dn = 1; }),
+                "caller-other-dn");
 }
 
 TEST(OracleRuleTest, AgentThisQueue) {
-  EXPECT_BREAKS(judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kThisQueue); }),
-                "agent-this-queue");
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) {
-                  Event& r = find(ev, EventType::kRinging);
-                  r.this_queue = 0;
-                  r.set(Attr::kThisQueue);
-                }),
+  EXPECT_BREAKS(
+      judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kThisQueue); }),
+      "agent-this-queue");
+  EXPECT_BREAKS(judge_changed("internal",
+                              [](auto& ev) {
+                                Event& r = find(ev, EventType::kRinging);
+                                r.this_queue = 0;
+                                r.set(Attr::kThisQueue);
+                              }),
                 "agent-this-queue");
 }
 
 TEST(OracleRuleTest, AbandonedThisQueue) {
-  EXPECT_BREAKS(judge_changed("acd_1", [](auto& ev) { find(ev, EventType::kAbandoned).clear(Attr::kThisQueue); }),
-                "abandoned-this-queue");
+  EXPECT_BREAKS(
+      judge_changed("acd_1",
+                    [](auto& ev) { find(ev, EventType::kAbandoned).clear(Attr::kThisQueue); }),
+      "abandoned-this-queue");
 }
 
 TEST(OracleRuleTest, RouteAttributes) {
-  EXPECT_BREAKS(judge_changed("routing", [](auto& ev) { find(ev, EventType::kRouteRequest).clear(Attr::kThisQueue); }),
-                "route-attributes");
-  EXPECT_BREAKS(judge_changed("routing", [](auto& ev) { find(ev, EventType::kRouteUsed).third_party_dn = 0; }),
+  EXPECT_BREAKS(
+      judge_changed("routing",
+                    [](auto& ev) { find(ev, EventType::kRouteRequest).clear(Attr::kThisQueue); }),
+      "route-attributes");
+  EXPECT_BREAKS(judge_changed("routing",
+                              [](auto& ev) { find(ev, EventType::kRouteUsed).third_party_dn = 0; }),
                 "route-attributes");
 }
 
 TEST(OracleRuleTest, RequiredCallStateAndOtherDnRole) {
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kCallState); }),
-                "required-callstate");
-  EXPECT_BREAKS(judge_changed("internal", [](auto& ev) { find(ev, EventType::kDialing).clear(Attr::kOtherDnRole); }),
-                "other-dn-role");
+  EXPECT_BREAKS(
+      judge_changed("internal",
+                    [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kCallState); }),
+      "required-callstate");
+  EXPECT_BREAKS(
+      judge_changed("internal",
+                    [](auto& ev) { find(ev, EventType::kDialing).clear(Attr::kOtherDnRole); }),
+      "other-dn-role");
 }
 
 TEST(OracleRuleTest, HangupClears) {
@@ -247,28 +279,35 @@ TEST(OracleRuleTest, HangupClears) {
 
 TEST(OracleRuleTest, OneCallPerExtension) {
   // internal_2: 7002 talks on c0; make c1 ring there too instead of the busy tone.
-  EXPECT_BREAKS(judge_changed("internal_2", [](auto& ev) {
-                  Event& busy = find(ev, EventType::kDestinationBusy);
-                  busy.type = EventType::kRinging;
-                  busy.this_dn = 1;
-                  busy.this_role = DnRole::kDestination;
-                  busy.other_dn = 0;
-                  busy.other_role = DnRole::kOrigination;
-                }),
+  EXPECT_BREAKS(judge_changed("internal_2",
+                              [](auto& ev) {
+                                Event& busy = find(ev, EventType::kDestinationBusy);
+                                busy.type = EventType::kRinging;
+                                busy.this_dn = 1;
+                                busy.this_role = DnRole::kDestination;
+                                busy.other_dn = 0;
+                                busy.other_role = DnRole::kOrigination;
+                              }),
                 "one-call-per-extension");
 }
 
 TEST(OracleRuleTest, DocumentedAttributes) {
   // multi_acd: the other queue's EventDiverted must name the distributing queue.
-  EXPECT_BREAKS(judge_changed("multi_acd", [](auto& ev) { find(ev, EventType::kDiverted, 1).clear(Attr::kThirdPartyQueue); }),
+  EXPECT_BREAKS(judge_changed("multi_acd",
+                              [](auto& ev) {
+                                find(ev, EventType::kDiverted, 1).clear(Attr::kThirdPartyQueue);
+                              }),
                 "documented-attributes");
   // park: the parking DN's EventQueued carries CallState OK.
-  EXPECT_BREAKS(judge_changed("park", [](auto& ev) { find(ev, EventType::kQueued).call_state = CallState::kBusy; }),
-                "documented-attributes");
+  EXPECT_BREAKS(
+      judge_changed("park",
+                    [](auto& ev) { find(ev, EventType::kQueued).call_state = CallState::kBusy; }),
+      "documented-attributes");
 }
 
 TEST(OracleTest, ViolationsNameRuleSeqEventsAndIdentity) {
-  Verdict v = judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kThisQueue); });
+  Verdict v =
+      judge_changed("acd", [](auto& ev) { find(ev, EventType::kRinging).clear(Attr::kThisQueue); });
   ASSERT_FALSE(v.ok());
   const Violation& x = v.violations[0];
   EXPECT_EQ(x.rule, "agent-this-queue");
@@ -276,7 +315,8 @@ TEST(OracleTest, ViolationsNameRuleSeqEventsAndIdentity) {
   ASSERT_FALSE(x.event_seqs.empty());
   EXPECT_EQ(x.event_seqs[0], 4u);
   EXPECT_EQ(x.identity(), "agent-this-queue/EventRinging/none");
-  EXPECT_NE(v.report(SessionConfig{}).find("agent-this-queue at request 2, events 4"), std::string::npos);
+  EXPECT_NE(v.report(SessionConfig{}).find("agent-this-queue at request 2, events 4"),
+            std::string::npos);
 }
 
 TEST(OracleTest, EveryRuleHasANameAndADescription) {

@@ -27,7 +27,8 @@ std::vector<BadCase> bad_cases() {
       {"NothingAfterEquals", "c1 =\n", "t.scn:1:5", "expected a stimulus verb after '='"},
       {"DnWithoutName", "dn\n", "t.scn:1:3", "expected a DN name"},
       {"DnBadName", "dn 70=01 extension\n", "t.scn:1:4", "expected a DN name"},
-      {"DnNameTooLong", "dn " + std::string(33, '7') + " extension\n", "t.scn:1:4", "expected a DN name"},
+      {"DnNameTooLong", "dn " + std::string(33, '7') + " extension\n", "t.scn:1:4",
+       "expected a DN name"},
       {"DnWithoutKind", "dn 7001\n", "t.scn:1:8", "expected a DN kind"},
       {"DnBadKind", "dn 7001 phone\n", "t.scn:1:9", "expected a DN kind"},
       {"DnTrailing", "dn 7001 extension x\n", "t.scn:1:19", "unexpected 'x'"},
@@ -41,9 +42,10 @@ std::vector<BadCase> bad_cases() {
       {"SeedBad", "seed -4\n", "t.scn:1:6", "expected a seed"},
       {"SeedOverflow", "seed 18446744073709551616\n", "t.scn:1:6", "expected a seed"},
       {"SeedTrailing", "seed 4 5\n", "t.scn:1:8", "unexpected '5'"},
-      {"TopologyAfterStimulus", kTopo + "c1 = make-call 7001 7002\ndn 7003 extension\n", "t.scn:4:1",
-       "topology (dn, option, seed) comes before the first stimulus"},
-      {"CreatorWithoutName", kTopo + "make-call 7001 7002\n", "t.scn:3:1", "make-call creates a call"},
+      {"TopologyAfterStimulus", kTopo + "c1 = make-call 7001 7002\ndn 7003 extension\n",
+       "t.scn:4:1", "topology (dn, option, seed) comes before the first stimulus"},
+      {"CreatorWithoutName", kTopo + "make-call 7001 7002\n", "t.scn:3:1",
+       "make-call creates a call"},
       {"NameOnNonCreator", kTopo + "c1 = make-call 7001 7002\nc2 = answer 7002 c1\n", "t.scn:4:1",
        "answer does not create a call"},
       {"BadCallName", kTopo + "1c = make-call 7001 7002\n", "t.scn:3:1", "expected a call name"},
@@ -51,9 +53,11 @@ std::vector<BadCase> bad_cases() {
       // "expected a call name").
       {"CallNameTooLong", kTopo + std::string(33, 'c') + " = make-call 7001 7002\n", "t.scn:3:1",
        "expected a call name (1 to 32 characters: a letter or _, then letters, digits or _"},
-      {"CallArgumentTooLong", kTopo + "c1 = make-call 7001 7002\nanswer 7002 " + std::string(33, 'c') + "\n",
-       "t.scn:4:13", "expected a call name (1 to 32 characters"},
-      {"CallNamedLikeAKeyword", kTopo + "expect = make-call 7001 7002\n", "t.scn:3:1", "'expect' lists the events"},
+      {"CallArgumentTooLong",
+       kTopo + "c1 = make-call 7001 7002\nanswer 7002 " + std::string(33, 'c') + "\n", "t.scn:4:13",
+       "expected a call name (1 to 32 characters"},
+      {"CallNamedLikeAKeyword", kTopo + "expect = make-call 7001 7002\n", "t.scn:3:1",
+       "'expect' lists the events"},
       // A second seed or option line is an error, as a second dn is (it used to win
       // silently).
       {"SeedTwice", "seed 1\nseed 2\n", "t.scn:2:1", "the seed is already given on line 1"},
@@ -64,31 +68,55 @@ std::vector<BadCase> bad_cases() {
       {"MissingDn", kTopo + "c1 = make-call 7001\n", "t.scn:3:20", "expected a DN"},
       {"MissingCall", kTopo + "answer 7002\n", "t.scn:3:12", "expected a call name"},
       {"UnknownCall", kTopo + "answer 7002 c9\n", "t.scn:3:13", "unknown call c9"},
-      {"UndeclaredDn", kTopo + "c1 = make-call 7001 7002\nanswer 7009 c1\n", "t.scn:4:8", "unknown DN 7009"},
+      {"UndeclaredDn", kTopo + "c1 = make-call 7001 7002\nanswer 7009 c1\n", "t.scn:4:8",
+       "unknown DN 7009"},
       {"UndeclaredCaller", kTopo + "c1 = make-call 7009 7002\n", "t.scn:3:16", "unknown DN 7009"},
       {"BadDnArgument", kTopo + "c1 = make-call 7001 70=2\n", "t.scn:3:21", "expected a DN"},
-      {"TrailingArgument", kTopo + "c1 = make-call 7001 7002 7003\n", "t.scn:3:26", "unexpected '7003'"},
-      {"RefOnSwitchStimulus", kTopo + "c1 = inbound 555 7002 ref=3\n", "t.scn:3:23", "unexpected 'ref=3'"},
-      {"RefZero", kTopo + "c1 = make-call 7001 7002 ref=0\n", "t.scn:3:30", "expected a ReferenceID"},
-      {"RefTooBig", kTopo + "c1 = make-call 7001 7002 ref=2147483648\n", "t.scn:3:30", "expected a ReferenceID"},
-      {"RefNotNumber", kTopo + "c1 = make-call 7001 7002 ref=x\n", "t.scn:3:30", "expected a ReferenceID"},
-      {"BadReason", kTopo + "c1 = make-call 7001 555\nremote-busy c1 Grumpy\n", "t.scn:4:16", "expected a CallState"},
+      {"TrailingArgument", kTopo + "c1 = make-call 7001 7002 7003\n", "t.scn:3:26",
+       "unexpected '7003'"},
+      {"RefOnSwitchStimulus", kTopo + "c1 = inbound 555 7002 ref=3\n", "t.scn:3:23",
+       "unexpected 'ref=3'"},
+      {"RefZero", kTopo + "c1 = make-call 7001 7002 ref=0\n", "t.scn:3:30",
+       "expected a ReferenceID"},
+      {"RefTooBig", kTopo + "c1 = make-call 7001 7002 ref=2147483648\n", "t.scn:3:30",
+       "expected a ReferenceID"},
+      {"RefNotNumber", kTopo + "c1 = make-call 7001 7002 ref=x\n", "t.scn:3:30",
+       "expected a ReferenceID"},
+      {"BadReason", kTopo + "c1 = make-call 7001 555\nremote-busy c1 Grumpy\n", "t.scn:4:16",
+       "expected a CallState"},
       {"ExpectFirst", kTopo + "expect 7001 EventDialing\n", "t.scn:3:1", "there is none yet"},
       {"ExpectNoDn", kTopo + "c1 = make-call 7001 7002\nexpect\n", "t.scn:4:7", "expected the DN"},
-      {"ExpectUnknownDn", kTopo + "c1 = make-call 7001 7002\nexpect 7009 EventDialing\n", "t.scn:4:8", "unknown DN 7009"},
-      {"ExpectNoEvent", kTopo + "c1 = make-call 7001 7002\nexpect 7001\n", "t.scn:4:12", "expected an event name"},
-      {"ExpectBadEvent", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventNope\n", "t.scn:4:13", "expected an event name"},
-      {"ExpectNotPair", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDN\n", "t.scn:4:26", "expected Attribute=value"},
-      {"ExpectBadAttr", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing Colour=red\n", "t.scn:4:26", "unknown attribute 'Colour'"},
-      {"ExpectAttrTwice", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDN=7001 ThisDN=7001\n", "t.scn:4:38", "listed twice"},
-      {"ExpectBadRole", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDNRole=Boss\n", "t.scn:4:37", "expected a DN role"},
-      {"ExpectBadState", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing CallState=Meh\n", "t.scn:4:36", "expected a CallState"},
-      {"ExpectBadConn", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ConnID=zz\n", "t.scn:4:33", "unknown call zz"},
-      {"ExpectBadRef", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ReferenceID=0\n", "t.scn:4:38", "expected a ReferenceID"},
-      {"ExpectBadErrorCode", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventError ErrorCode=x\n", "t.scn:4:34", "expected an error code"},
+      {"ExpectUnknownDn", kTopo + "c1 = make-call 7001 7002\nexpect 7009 EventDialing\n",
+       "t.scn:4:8", "unknown DN 7009"},
+      {"ExpectNoEvent", kTopo + "c1 = make-call 7001 7002\nexpect 7001\n", "t.scn:4:12",
+       "expected an event name"},
+      {"ExpectBadEvent", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventNope\n", "t.scn:4:13",
+       "expected an event name"},
+      {"ExpectNotPair", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDN\n",
+       "t.scn:4:26", "expected Attribute=value"},
+      {"ExpectBadAttr", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing Colour=red\n",
+       "t.scn:4:26", "unknown attribute 'Colour'"},
+      {"ExpectAttrTwice",
+       kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDN=7001 ThisDN=7001\n",
+       "t.scn:4:38", "listed twice"},
+      {"ExpectBadRole",
+       kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ThisDNRole=Boss\n", "t.scn:4:37",
+       "expected a DN role"},
+      {"ExpectBadState",
+       kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing CallState=Meh\n", "t.scn:4:36",
+       "expected a CallState"},
+      {"ExpectBadConn", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ConnID=zz\n",
+       "t.scn:4:33", "unknown call zz"},
+      {"ExpectBadRef", kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventDialing ReferenceID=0\n",
+       "t.scn:4:38", "expected a ReferenceID"},
+      {"ExpectBadErrorCode",
+       kTopo + "c1 = make-call 7001 7002\nexpect 7001 EventError ErrorCode=x\n", "t.scn:4:34",
+       "expected an error code"},
       {"ControlCharacter", "dn 7001\x01 extension\n", "t.scn:1:8", "unexpected character 0x01"},
-      {"NonAsciiOutsideComment", "dn 70\xc3\xa9 extension\n", "t.scn:1:6", "unexpected character 0xc3"},
-      {"LineTooLong", "# " + std::string(600, 'x') + "\n", "t.scn:1:513", "line is longer than 512"},
+      {"NonAsciiOutsideComment", "dn 70\xc3\xa9 extension\n", "t.scn:1:6",
+       "unexpected character 0xc3"},
+      {"LineTooLong", "# " + std::string(600, 'x') + "\n", "t.scn:1:513",
+       "line is longer than 512"},
   };
 }
 
@@ -108,7 +136,9 @@ TEST_P(ParserErrorTest, NamesFileLineColumnAndWhatWasExpected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryErrorPath, ParserErrorTest, ::testing::ValuesIn(bad_cases()),
-                         [](const ::testing::TestParamInfo<BadCase>& param_info) { return std::string(param_info.param.name); });
+                         [](const ::testing::TestParamInfo<BadCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 TEST(ParserTest, TooManyStatements) {
   std::string text = kTopo;
@@ -116,7 +146,8 @@ TEST(ParserTest, TooManyStatements) {
   Scenario sc;
   Status st = parse_scenario(text, "t.scn", &sc);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("t.scn:4099:1: more than 4096 statements"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("t.scn:4099:1: more than 4096 statements"), std::string::npos)
+      << st.message();
 }
 
 // A scenario at the statement limit, with no seed line and implicitly declared external
@@ -126,7 +157,8 @@ TEST(ParserTest, AScenarioAtTheLimitPrintsAScenarioThatParsesBack) {
   std::string text = "dn 7001 extension\n";
   std::size_t n = 0;
   for (std::size_t i = 0; n < limits::kMaxStatements; ++i) {
-    text += "c" + std::to_string(i) + " = make-call 7001 " + std::to_string(5550000 + i % 200) + "\n";
+    text +=
+        "c" + std::to_string(i) + " = make-call 7001 " + std::to_string(5550000 + i % 200) + "\n";
     ++n;
     for (const char* s : {"release 7001 c", "pause"}) {
       if (n == limits::kMaxStatements) break;
@@ -154,10 +186,12 @@ TEST(ParserTest, AScenarioAtTheLimitPrintsAScenarioThatParsesBack) {
 // ref=N that does not parse back.
 TEST(NamesTest, AReferenceIdTheParserRefusesIsInvalidEverywhere) {
   Scenario sc;
-  ASSERT_TRUE(parse_scenario(kTopo + "c1 = make-call 7001 7002 ref=2147483647\n", "t.scn", &sc).is_ok());
+  ASSERT_TRUE(
+      parse_scenario(kTopo + "c1 = make-call 7001 7002 ref=2147483647\n", "t.scn", &sc).is_ok());
   EXPECT_EQ(validate_session(sc.session), "");
   sc.session.stimuli[0].reference_id = 2147483648u;
-  EXPECT_NE(validate_session(sc.session).find("ReferenceID 2147483648 is above 2147483647"), std::string::npos);
+  EXPECT_NE(validate_session(sc.session).find("ReferenceID 2147483648 is above 2147483647"),
+            std::string::npos);
 }
 
 TEST(NamesTest, OneDefinitionOfValidNames) {
@@ -174,7 +208,10 @@ TEST(NamesTest, OneDefinitionOfValidNames) {
   EXPECT_FALSE(valid_label(""));
   EXPECT_FALSE(valid_label("x\noption dial-info off #"));
   EXPECT_FALSE(valid_label("\x1b[31mred"));
-  EXPECT_FALSE(valid_label("\xc2\x9b" "31m")) << "C1 CSI";
+  EXPECT_FALSE(
+      valid_label("\xc2\x9b"
+                  "31m"))
+      << "C1 CSI";
   EXPECT_FALSE(valid_label(std::string(450, 'x')));
   EXPECT_EQ(printable("x\noption\x1b[2J\\"), "x\\noption\\x1b[2J\\\\");
   EXPECT_EQ(printable(std::string(450, 'x'), 10), std::string(10, 'x') + "...");
@@ -182,7 +219,8 @@ TEST(NamesTest, OneDefinitionOfValidNames) {
 
 TEST(ParserTest, TooManyDns) {
   std::string text;
-  for (std::size_t i = 0; i <= limits::kMaxDns; ++i) text += "dn " + std::to_string(1000 + i) + " extension\n";
+  for (std::size_t i = 0; i <= limits::kMaxDns; ++i)
+    text += "dn " + std::to_string(1000 + i) + " extension\n";
   Scenario sc;
   Status st = parse_scenario(text, "t.scn", &sc);
   ASSERT_FALSE(st.is_ok());
@@ -202,11 +240,13 @@ TEST(ParserTest, TooManyImplicitExternalDns) {
 
 TEST(ParserTest, TooManyCalls) {
   std::string text = kTopo;
-  for (std::size_t i = 0; i <= limits::kMaxCalls; ++i) text += "c" + std::to_string(i) + " = make-call 7001 7002\n";
+  for (std::size_t i = 0; i <= limits::kMaxCalls; ++i)
+    text += "c" + std::to_string(i) + " = make-call 7001 7002\n";
   Scenario sc;
   Status st = parse_scenario(text, "t.scn", &sc);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("t.scn:259:1: more than 256 calls"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("t.scn:259:1: more than 256 calls"), std::string::npos)
+      << st.message();
 }
 
 TEST(ParserTest, FileTooLarge) {
@@ -255,9 +295,11 @@ TEST(ParserTest, ReadsTheIssueExamplesAsWritten) {
 }
 
 TEST(ParserTest, ExplicitReferenceIdsAndSpellings) {
-  Scenario sc = testing::parse_text(kTopo + "c1 = make-call 7001 7002 ref=88\r\nanswer 7002 c1\n"
-                                    "\t# just a comment\n"
-                                    "expect 7002 EventEstablished CallState=ok ReferenceID=2 OtherDN=-\n");
+  Scenario sc =
+      testing::parse_text(kTopo +
+                          "c1 = make-call 7001 7002 ref=88\r\nanswer 7002 c1\n"
+                          "\t# just a comment\n"
+                          "expect 7002 EventEstablished CallState=ok ReferenceID=2 OtherDN=-\n");
   ASSERT_EQ(sc.session.stimuli.size(), 2u);
   EXPECT_EQ(sc.session.stimuli[0].reference_id, 88u);
   EXPECT_EQ(sc.session.stimuli[1].reference_id, 2u);  // by position, not after 88
@@ -277,7 +319,8 @@ TEST(ParserTest, SeedAndOptions) {
 // print(parse(text)) parses back to the same session, for every corpus file.
 TEST(PrinterTest, RoundTripsEveryCorpusFile) {
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
     Scenario sc;
     ASSERT_TRUE(load_scenario(entry.path().string(), &sc).is_ok());
     std::string printed = print_scenario(sc.session);
@@ -299,7 +342,8 @@ TEST(PrinterTest, RoundTripsRandomSessions) {
     s.config.seed = rng.next();
     int ndns = 1 + static_cast<int>(rng.below(6));
     for (int i = 0; i < ndns; ++i) {
-      s.config.topology.dns.push_back({"d" + std::to_string(i), static_cast<DnKind>(rng.below(kDnKindCount))});
+      s.config.topology.dns.push_back(
+          {"d" + std::to_string(i), static_cast<DnKind>(rng.below(kDnKindCount))});
     }
     for (int i = 0; i < kProfileOptionCount; ++i) {
       const ProfileOption& o = profile_options()[i];

@@ -5,7 +5,6 @@
 // campaign figures (median executions and seconds to the first finding) are printed for
 // the README; CALLBENCH_SEED changes the campaigns' seeds.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,10 +23,10 @@
 #include "fuzz/loop.h"
 #include "fuzz/minimize.h"
 #include "fuzz/model_play.h"
-#include "models/plugin_model.h"
 #include "fuzz/mutator.h"
 #include "fuzz/program.h"
 #include "fuzz/rng.h"
+#include "models/plugin_model.h"
 #include "replay/replayer.h"
 #include "storage/journal.h"
 #include "tests/test_util.h"
@@ -42,7 +41,7 @@ const std::string kTopo =
 
 struct FaultCase {
   Fault fault;
-  std::string scenario;  // stimuli that show the fault (options first, if any)
+  std::string scenario;            // stimuli that show the fault (options first, if any)
   std::vector<const char*> rules;  // each must be broken
   // Issue 7's faults: the documented flow they live in, their kind of oracle blind spot
   // (the README's list, 1..12), and whether they await the oracle's rewrite (the
@@ -57,93 +56,221 @@ struct FaultCase {
 std::vector<FaultCase> cases() {
   // The scenarios of the documented flows the new faults live in.
   const std::string routing = "c1 = make-call 7001 9001\nroute 9001 c1 7002\nanswer 7002 c1\n";
-  const std::string routing_2 = "c1 = make-call 7001 9001\npause\nroute 9001 c1 7002\nrelease 7001 c1\nresume\n";
+  const std::string routing_2 =
+      "c1 = make-call 7001 9001\npause\nroute 9001 c1 7002\nrelease 7001 c1\nresume\n";
   const std::string routequeue = "c1 = make-call 7001 9101\nroute 9101 c1 7002\nanswer 7002 c1\n";
   const std::string acd = "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n";
   const std::string multi = "c1 = make-call 7001 8001\nqueue c1 8002\ndivert 8001 c1 7002\n";
-  const std::string park = "pause\nc1 = make-call 7001 7002\npark c1 7002\nresume\npickup 7002 c1\nanswer 7002 c1\n";
-  const std::string hold = "c1 = make-call 7001 7002\nhold 7001 c1\nanswer 7002 c1\nretrieve 7001 c1\n";
-  const std::string routing_outbound = "c1 = make-call 7001 9001\nroute 9001 c1 6001\nanswer 6001 c1\n";
+  const std::string park =
+      "pause\nc1 = make-call 7001 7002\npark c1 7002\nresume\npickup 7002 c1\nanswer 7002 c1\n";
+  const std::string hold =
+      "c1 = make-call 7001 7002\nhold 7001 c1\nanswer 7002 c1\nretrieve 7001 c1\n";
+  const std::string routing_outbound =
+      "c1 = make-call 7001 9001\nroute 9001 c1 6001\nanswer 6001 c1\n";
   const std::string outbound_busy = "c1 = make-call 7001 5550100\nremote-busy c1\n";
   return {
       {Fault::kNoQueueAbandoned, "c1 = make-call 7001 8001\nrelease 7001 c1\n", {"hangup-clears"}},
-      {Fault::kNoAgentThisQueue, "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n",
+      {Fault::kNoAgentThisQueue,
+       "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n",
        {"agent-this-queue", "documented-attributes"}},
-      {Fault::kReusedConnId, "c1 = make-call 7001 7002\nc2 = make-call 7003 5550100\n", {"one-connid"}},
-      {Fault::kEarlyEstablished, "c1 = make-call 7001 7002\nanswer 7002 c1\n", {"established-on-answer", "party-order"}},
-      {Fault::kRefusedChangesState, "c1 = make-call 7001 7002\nanswer 7003 c1\nanswer 7002 c1\n", {"request-accepted"}},
-      {Fault::kDivertWrongOtherDn, "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n", {"caller-other-dn"}},
+      {Fault::kReusedConnId,
+       "c1 = make-call 7001 7002\nc2 = make-call 7003 5550100\n",
+       {"one-connid"}},
+      {Fault::kEarlyEstablished,
+       "c1 = make-call 7001 7002\nanswer 7002 c1\n",
+       {"established-on-answer", "party-order"}},
+      {Fault::kRefusedChangesState,
+       "c1 = make-call 7001 7002\nanswer 7003 c1\nanswer 7002 c1\n",
+       {"request-accepted"}},
+      {Fault::kDivertWrongOtherDn,
+       "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n",
+       {"caller-other-dn"}},
       {Fault::kNoReferenceId, "c1 = make-call 7001 7002\nanswer 7002 c1\n", {"reference-answer"}},
-      {Fault::kEventAfterReleased, "c1 = make-call 7001 7002\nanswer 7002 c1\nrelease 7001 c1\n", {"party-order"}},
-      {Fault::kCallWaiting, "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = make-call 7003 7002\n",
+      {Fault::kEventAfterReleased,
+       "c1 = make-call 7001 7002\nanswer 7002 c1\nrelease 7001 c1\n",
+       {"party-order"}},
+      {Fault::kCallWaiting,
+       "c1 = make-call 7001 7002\nanswer 7002 c1\nc2 = make-call 7003 7002\n",
        {"one-call-per-extension"}},
-      {Fault::kRouteUsedNoThirdParty, "c1 = make-call 7001 9001\nroute 9001 c1 7002\n", {"route-attributes"}},
+      {Fault::kRouteUsedNoThirdParty,
+       "c1 = make-call 7001 9001\nroute 9001 c1 7002\n",
+       {"route-attributes"}},
       // Internal/Inbound.
-      {Fault::kAbandonedNamesItself, "c1 = make-call 7001 7002\nrelease 7001 c1\n", {"documented-attributes"},
-       "internal ***", 1, false},
-      {Fault::kInboundRingingNoOtherDn, "c1 = inbound 5550100 7002\nanswer 7002 c1\n", {"documented-attributes"},
-       "inbound", 5, false},
+      {Fault::kAbandonedNamesItself,
+       "c1 = make-call 7001 7002\nrelease 7001 c1\n",
+       {"documented-attributes"},
+       "internal ***",
+       1,
+       false},
+      {Fault::kInboundRingingNoOtherDn,
+       "c1 = inbound 5550100 7002\nanswer 7002 c1\n",
+       {"documented-attributes"},
+       "inbound",
+       5,
+       false},
       // To ACD.
-      {Fault::kAcdReleasedNamesQueue, acd + "release 7001 c1\n", {"documented-attributes"}, "acd ***", 2, false},
+      {Fault::kAcdReleasedNamesQueue,
+       acd + "release 7001 c1\n",
+       {"documented-attributes"},
+       "acd ***",
+       2,
+       false},
       {Fault::kAcdQueueRings, acd + "answer 7002 c1\n", {"party-kind"}, "acd", 8, false},
-      {Fault::kAcdCallerRetrievedQueue, acd + "answer 7002 c1\nhold 7001 c1\nretrieve 7001 c1\n",
-       {"retrieved-repeats"}, "acd, caller holds", 11, false},
+      {Fault::kAcdCallerRetrievedQueue,
+       acd + "answer 7002 c1\nhold 7001 c1\nretrieve 7001 c1\n",
+       {"retrieved-repeats"},
+       "acd, caller holds",
+       11,
+       false},
       // Multiple ACDs.
-      {Fault::kMultiAcdNoSecondDiverted, multi + "answer 7002 c1\n", {"documented-flow"}, "multi_acd", 8, false},
-      {Fault::kMultiAcdAbandonedOtherQueue, multi + "release 7001 c1\n", {"documented-attributes"},
-       "multi_acd ****", 9, false},
-      {Fault::kMultiAcdNoRedirected, "option acd-redirected on\n" + multi + "answer 7002 c1\n", {"documented-attributes"},
-       "multi_acd", 10, false},
+      {Fault::kMultiAcdNoSecondDiverted,
+       multi + "answer 7002 c1\n",
+       {"documented-flow"},
+       "multi_acd",
+       8,
+       false},
+      {Fault::kMultiAcdAbandonedOtherQueue,
+       multi + "release 7001 c1\n",
+       {"documented-attributes"},
+       "multi_acd ****",
+       9,
+       false},
+      {Fault::kMultiAcdNoRedirected,
+       "option acd-redirected on\n" + multi + "answer 7002 c1\n",
+       {"documented-attributes"},
+       "multi_acd",
+       10,
+       false},
       // Call Parking.
       {Fault::kParkNoQueued, park, {"documented-flow"}, "park", 8, false},
       {Fault::kParkRingingNamesItself, park, {"documented-attributes"}, "park", 1, false},
-      {Fault::kParkBusyIgnoresProfile, "option park-destination-busy off\n" + park, {"documented-flow"}, "park", 10,
+      {Fault::kParkBusyIgnoresProfile,
+       "option park-destination-busy off\n" + park,
+       {"documented-flow"},
+       "park",
+       10,
        true},
       // RouteQueue.
-      {Fault::kRouteQueueDialingNoOtherDn, routequeue, {"documented-attributes"}, "routequeue", 5, false},
+      {Fault::kRouteQueueDialingNoOtherDn,
+       routequeue,
+       {"documented-attributes"},
+       "routequeue",
+       5,
+       false},
       {Fault::kRouteQueueNoDiverted, routequeue, {"documented-flow"}, "routequeue", 8, false},
-      {Fault::kRouteQueueDefaultNoRouteUsed, "c1 = make-call 7001 9101\nroute-timeout 9101 c1 7002\nanswer 7002 c1\n",
-       {"documented-flow"}, "routequeue, default routing", 8, false},
+      {Fault::kRouteQueueDefaultNoRouteUsed,
+       "c1 = make-call 7001 9101\nroute-timeout 9101 c1 7002\nanswer 7002 c1\n",
+       {"documented-flow"},
+       "routequeue, default routing",
+       8,
+       false},
       // Routing.
       {Fault::kRouteUsedRedirected, routing, {"route-used-callstate"}, "routing", 6, false},
-      {Fault::kRouteErrorBeforeAbandoned, routing_2, {"route-error-after-abandoned"}, "routing **", 7, false},
+      {Fault::kRouteErrorBeforeAbandoned,
+       routing_2,
+       {"route-error-after-abandoned"},
+       "routing **",
+       7,
+       false},
       {Fault::kRouteUsedNamesCaller, routing, {"delivered-where-sent"}, "routing", 3, false},
-      {Fault::kRoutingReleasedNamesCaller, "c1 = make-call 7001 9001\nrelease 7001 c1\n", {"documented-attributes"},
-       "routing *", 1, false},
-      {Fault::kRoutingPendingNamesPoint, routing_2, {"documented-attributes"}, "routing **", 2, false},
-      {Fault::kPausedRouteUsedNoReference, "pause\nc1 = make-call 7001 9001\nstep c1\nroute 9001 c1 7002\nstep c1\n",
-       {"reference-answer"}, "routing, paused", 12, false},
+      {Fault::kRoutingReleasedNamesCaller,
+       "c1 = make-call 7001 9001\nrelease 7001 c1\n",
+       {"documented-attributes"},
+       "routing *",
+       1,
+       false},
+      {Fault::kRoutingPendingNamesPoint,
+       routing_2,
+       {"documented-attributes"},
+       "routing **",
+       2,
+       false},
+      {Fault::kPausedRouteUsedNoReference,
+       "pause\nc1 = make-call 7001 9001\nstep c1\nroute 9001 c1 7002\nstep c1\n",
+       {"reference-answer"},
+       "routing, paused",
+       12,
+       false},
       // Routing Outbound.
-      {Fault::kRoutingOutboundNoNetworkReached, routing_outbound, {"network-reached"}, "routing_outbound", 4, false},
-      {Fault::kRoutingOutboundEstablishedNoOtherDn, routing_outbound, {"documented-attributes"}, "routing_outbound",
-       5, false},
-      {Fault::kRoutingOutboundDefaultOk, "c1 = make-call 7001 9001\nroute-timeout 9001 c1 6001\nanswer 6001 c1\n",
-       {"route-used-callstate"}, "routing_outbound, default routing", 6, false},
+      {Fault::kRoutingOutboundNoNetworkReached,
+       routing_outbound,
+       {"network-reached"},
+       "routing_outbound",
+       4,
+       false},
+      {Fault::kRoutingOutboundEstablishedNoOtherDn,
+       routing_outbound,
+       {"documented-attributes"},
+       "routing_outbound",
+       5,
+       false},
+      {Fault::kRoutingOutboundDefaultOk,
+       "c1 = make-call 7001 9001\nroute-timeout 9001 c1 6001\nanswer 6001 c1\n",
+       {"route-used-callstate"},
+       "routing_outbound, default routing",
+       6,
+       false},
       // Outbound.
       {Fault::kOutboundSimulatedEarly,
        "option network-reached simulated\nc1 = make-call 7001 5550100\nremote-answer c1\n",
-       {"network-reached"}, "outbound, simulated", 10, false},
-      {Fault::kOutboundEstablishedAfterBusy, outbound_busy + "remote-answer c1\n", {"party-order"},
-       "outbound **", 8, false},
-      {Fault::kOutboundBusyNoOtherDn, outbound_busy + "release 7001 c1\n", {"documented-attributes"}, "outbound **",
-       5, false},
+       {"network-reached"},
+       "outbound, simulated",
+       10,
+       false},
+      {Fault::kOutboundEstablishedAfterBusy,
+       outbound_busy + "remote-answer c1\n",
+       {"party-order"},
+       "outbound **",
+       8,
+       false},
+      {Fault::kOutboundBusyNoOtherDn,
+       outbound_busy + "release 7001 c1\n",
+       {"documented-attributes"},
+       "outbound **",
+       5,
+       false},
       // While On Hold.
       {Fault::kHoldOutboundNoNetworkReached,
-       "pause\nc1 = make-call 7001 5550100\nhold 7001 c1\nresume\nremote-answer c1\nretrieve 7001 c1\n",
-       {"network-reached"}, "hold_outbound", 4, false},
+       "pause\nc1 = make-call 7001 5550100\nhold 7001 c1\nresume\nremote-answer c1\nretrieve 7001 "
+       "c1\n",
+       {"network-reached"},
+       "hold_outbound",
+       4,
+       false},
       {Fault::kHoldRetrievedWrongRole, hold, {"retrieved-repeats"}, "hold", 11, false},
       {Fault::kHoldEstablishedNoOtherDn, hold, {"documented-attributes"}, "hold", 5, false},
       {Fault::kHeldThisQueue, hold, {"agent-this-queue"}, "hold", 11, false},
       // A second round over the kinds with the fewest faults (1, 7, 10, 12).
-      {Fault::kRouteQueueDivertedNamesItself, routequeue, {"documented-attributes"}, "routequeue", 1, false},
-      {Fault::kRouteQueueNoRouteError, "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nrelease 7001 c1\nresume\n",
-       {"reference-answer"}, "routequeue **", 7, false},
-      {Fault::kPausedRouteQueueNoThirdParty, "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nstep c1\n",
-       {"route-attributes"}, "routequeue, paused", 12, false},
-      {Fault::kDialInfoDropsMonitoredDn, "option dial-info off\nc1 = make-call 7001 7002\nanswer 7002 c1\n",
-       {"documented-attributes"}, "internal, dial-info off", 10, false},
-      {Fault::kRouteUsedStateIgnoresProfile, "option route-used-callstate off\n" + routing, {"route-used-callstate"},
-       "routing, route-used-callstate off", 10, false},
+      {Fault::kRouteQueueDivertedNamesItself,
+       routequeue,
+       {"documented-attributes"},
+       "routequeue",
+       1,
+       false},
+      {Fault::kRouteQueueNoRouteError,
+       "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nrelease 7001 c1\nresume\n",
+       {"reference-answer"},
+       "routequeue **",
+       7,
+       false},
+      {Fault::kPausedRouteQueueNoThirdParty,
+       "c1 = make-call 7001 9101\npause\nroute 9101 c1 7002\nstep c1\n",
+       {"route-attributes"},
+       "routequeue, paused",
+       12,
+       false},
+      {Fault::kDialInfoDropsMonitoredDn,
+       "option dial-info off\nc1 = make-call 7001 7002\nanswer 7002 c1\n",
+       {"documented-attributes"},
+       "internal, dial-info off",
+       10,
+       false},
+      {Fault::kRouteUsedStateIgnoresProfile,
+       "option route-used-callstate off\n" + routing,
+       {"route-used-callstate"},
+       "routing, route-used-callstate off",
+       10,
+       false},
   };
 }
 
@@ -223,7 +350,8 @@ TEST_P(FaultTest, TheOracleReportsTheFaultAndNotTheCleanEngine) {
                  << ") awaits the oracle's rewrite: expected rule " << rule_list(c.rules)
                  << "; this oracle reports: " << broken_rules(v);
   }
-  for (const char* rule : c.rules) EXPECT_TRUE(breaks(v, rule)) << rule << "\n" << v.report(sc.session.config);
+  for (const char* rule : c.rules)
+    EXPECT_TRUE(breaks(v, rule)) << rule << "\n" << v.report(sc.session.config);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFault, FaultTest, ::testing::ValuesIn(cases()),
@@ -262,10 +390,11 @@ void save_finding(Fault fault, const LoopResult& r) {
   ASSERT_NE(f, nullptr);
   std::fwrite(bytes.data(), 1, bytes.size(), f);
   std::fclose(f);
-  std::string scn = std::string("# Found by the fault campaign against fault ") + fault_name(fault) + " (" +
-                    fault_infos()[static_cast<int>(fault)].description + ")\n# rule broken: " + identity +
-                    "\n# The clean engine must play it without a violation (ctest replays " +
-                    "fault-" + fault_name(fault) + ".bin through fuzz_orderings_replay).\n" + print_scenario(minimized);
+  std::string scn =
+      std::string("# Found by the fault campaign against fault ") + fault_name(fault) + " (" +
+      fault_infos()[static_cast<int>(fault)].description + ")\n# rule broken: " + identity +
+      "\n# The clean engine must play it without a violation (ctest replays " + "fault-" +
+      fault_name(fault) + ".bin through fuzz_orderings_replay).\n" + print_scenario(minimized);
   f = std::fopen((base + ".scn").c_str(), "wb");
   ASSERT_NE(f, nullptr);
   std::fwrite(scn.data(), 1, scn.size(), f);
@@ -280,7 +409,8 @@ TEST(FaultCampaignTest, EveryFaultIsFoundByABoundedCampaign) {
   const uint64_t kBudget = 200000;
   const uint64_t kScratchBudget = 20000;  // figures only: "from scratch" need not find every fault
   std::vector<Session> seeds = seed_programs();
-  std::printf("%-40s %14s %14s %14s %14s\n", "fault", "median execs", "median secs", "from scratch", "secs");
+  std::printf("%-40s %14s %14s %14s %14s\n", "fault", "median execs", "median secs", "from scratch",
+              "secs");
   for (const FaultCase& c : cases()) {
     if (judge_faulty(c).ok()) {  // awaits the oracle's rewrite: nothing a campaign could find yet
       EXPECT_TRUE(c.awaits) << fault_name(c.fault);
@@ -296,7 +426,8 @@ TEST(FaultCampaignTest, EveryFaultIsFoundByABoundedCampaign) {
       o.max_executions = kBudget;
       o.seeds = seeds;
       LoopResult r = run_loop(o, [](const Verdict&) { return true; });
-      EXPECT_TRUE(r.found) << fault_name(c.fault) << " not found in " << kBudget << " executions, seed " << o.seed;
+      EXPECT_TRUE(r.found) << fault_name(c.fault) << " not found in " << kBudget
+                           << " executions, seed " << o.seed;
       if (r.found && k == 0) save_finding(c.fault, r);
       execs.push_back(r.executions);
       secs.push_back(r.seconds);
@@ -381,21 +512,22 @@ TEST(FaultCampaignTest, EveryFaultIsReachedByABoundedCampaign) {
   const int kSeeds = 5;
   const uint64_t kBudget = 100000;
   std::vector<Session> seeds = seed_programs();
-  std::printf("%-40s %14s %14s %-s\n", "fault", "median execs", "median secs", "to reach its situation");
+  std::printf("%-40s %14s %14s %-s\n", "fault", "median execs", "median secs",
+              "to reach its situation");
   for (const FaultCase& c : cases()) {
     std::vector<uint64_t> execs;
     std::vector<double> secs;
     for (int k = 0; k < kSeeds; ++k) {
       Reach r = reach(c.fault, base + static_cast<uint64_t>(k), kBudget, seeds);
-      EXPECT_TRUE(r.reached) << fault_name(c.fault) << " not reached in " << kBudget << " executions, seed "
-                             << base + static_cast<uint64_t>(k);
+      EXPECT_TRUE(r.reached) << fault_name(c.fault) << " not reached in " << kBudget
+                             << " executions, seed " << base + static_cast<uint64_t>(k);
       execs.push_back(r.executions);
       secs.push_back(r.seconds);
     }
     std::sort(execs.begin(), execs.end());
     std::sort(secs.begin(), secs.end());
-    std::printf("%-40s %14llu %14.4f\n", fault_name(c.fault), static_cast<unsigned long long>(execs[kSeeds / 2]),
-                secs[kSeeds / 2]);
+    std::printf("%-40s %14llu %14.4f\n", fault_name(c.fault),
+                static_cast<unsigned long long>(execs[kSeeds / 2]), secs[kSeeds / 2]);
   }
 }
 
@@ -420,7 +552,8 @@ TEST(FaultCampaignTest, EveryFindingIsABugReportThatReplaysAndPlays) {
     ASSERT_TRUE(s.is_ok()) << s.message();
     EXPECT_TRUE(report.reproduced) << fault_name(c.fault);
     EXPECT_LE(report.minimized_stimuli, report.original_stimuli);
-    EXPECT_LE(report.minimized_stimuli, 6u) << fault_name(c.fault) << ": a report is a handful of lines";
+    EXPECT_LE(report.minimized_stimuli, 6u)
+        << fault_name(c.fault) << ": a report is a handful of lines";
     EXPECT_EQ(report.replay_command, "callbench replay " + report.journal_path);
     // The journal replays bit-exactly.
     std::unique_ptr<Journal> j;
@@ -439,7 +572,9 @@ TEST(FaultCampaignTest, EveryFindingIsABugReportThatReplaysAndPlays) {
       while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
       std::fclose(f);
     }
-    EXPECT_NE(text.find("# rule " + report.identity.substr(0, report.identity.find('/'))), std::string::npos) << text;
+    EXPECT_NE(text.find("# rule " + report.identity.substr(0, report.identity.find('/'))),
+              std::string::npos)
+        << text;
     EXPECT_NE(text.find("# replay: callbench replay"), std::string::npos);
     Played played = play(sc.session);
     Verdict v = judge(sc.session, played.events);
@@ -466,9 +601,10 @@ TEST(FaultCampaignTest, EachFaultFiresInItsOwnSituationOnly) {
   }
   std::sort(paths.begin(), paths.end());
   std::vector<Scenario> flows(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) ASSERT_TRUE(load_scenario(paths[i].string(), &flows[i]).is_ok());
-  std::printf("%-40s | %-34s | %4s | %-28s | %-6s | %-s\n", "fault", "flow", "kind", "expected rule", "caught",
-              "rules broken today / corpus flows changed");
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    ASSERT_TRUE(load_scenario(paths[i].string(), &flows[i]).is_ok());
+  std::printf("%-40s | %-34s | %4s | %-28s | %-6s | %-s\n", "fault", "flow", "kind",
+              "expected rule", "caught", "rules broken today / corpus flows changed");
   for (const FaultCase& c : cases()) {
     if (c.kind == 0) continue;  // the first ten, from before issue 7
     Verdict v = judge_faulty(c);
@@ -481,9 +617,10 @@ TEST(FaultCampaignTest, EachFaultFiresInItsOwnSituationOnly) {
       set_active_fault(Fault::kNone);
       if (clean != faulty) changed += (changed.empty() ? "" : " ") + paths[i].stem().string();
     }
-    std::printf("%-40s | %-34s | %4d | %-28s | %-6s | %s / %s\n", fault_name(c.fault), c.flow, c.kind,
-                rule_list(c.rules).c_str(), v.ok() ? "no" : (breaks_all(v, c) ? "yes" : "other"),
-                broken_rules(v).c_str(), changed.empty() ? "(none)" : changed.c_str());
+    std::printf("%-40s | %-34s | %4d | %-28s | %-6s | %s / %s\n", fault_name(c.fault), c.flow,
+                c.kind, rule_list(c.rules).c_str(),
+                v.ok() ? "no" : (breaks_all(v, c) ? "yes" : "other"), broken_rules(v).c_str(),
+                changed.empty() ? "(none)" : changed.c_str());
     // The flow's own scenarios only: a fault in "routing" must leave acd, park, ... alone.
     std::string own = std::string(c.flow).substr(0, std::string(c.flow).find_first_of(" ,"));
     std::size_t from = 0;
@@ -519,7 +656,8 @@ TEST(FaultCampaignTest, TheCleanEngineGivesNoFinding) {
 TEST(FaultPluginCampaignTest, EveryFaultIsFoundThroughThePluginAbi) {
   set_active_fault(Fault::kNone);
   std::vector<Session> seeds = seed_programs();
-  std::string dir = ::testing::TempDir() + "callbench_plugin_findings_" + std::to_string(::getpid());
+  std::string dir =
+      ::testing::TempDir() + "callbench_plugin_findings_" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   int found = 0, expected = 0;
   std::printf("%-40s %14s %14s\n", "fault (plugin)", "execs", "secs");
@@ -539,8 +677,10 @@ TEST(FaultPluginCampaignTest, EveryFaultIsFoundThroughThePluginAbi) {
     o.max_executions = 200000;
     o.seeds = seeds;
     LoopResult r = run_loop(o, [](const Verdict&) { return true; });
-    EXPECT_TRUE(r.found) << fault_name(c.fault) << " not found through the plugin in " << o.max_executions;
-    std::printf("%-40s %14llu %14.4f\n", fault_name(c.fault), static_cast<unsigned long long>(r.executions), r.seconds);
+    EXPECT_TRUE(r.found) << fault_name(c.fault) << " not found through the plugin in "
+                         << o.max_executions;
+    std::printf("%-40s %14llu %14.4f\n", fault_name(c.fault),
+                static_cast<unsigned long long>(r.executions), r.seconds);
     if (r.found) {
       ++found;
       EXPECT_NE(r.verdict.violations[0].rule, "model-failed") << r.verdict.violations[0].message;

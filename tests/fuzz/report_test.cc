@@ -25,9 +25,11 @@ std::size_t count(const std::string& text, const std::string& what) {
 TEST(ReportTest, ReadsLibFuzzerForkModeProgress) {
   std::vector<ReportSample> s = parse_libfuzzer_progress(
       "INFO: -fork=2: fuzzing in separate process(s)\n"
-      "#120: cov: 812 ft: 900 corp: 31 exec/s 0 oom/timeout/crash: 0/0/0 time: 1s job: 1 dft_time: 0\n"
+      "#120: cov: 812 ft: 900 corp: 31 exec/s 0 oom/timeout/crash: 0/0/0 time: 1s job: 1 dft_time: "
+      "0\n"
       "#2\tINITED cov: 3 ft: 3 corp: 1/1b exec/s: 0 rss: 29Mb\n"
-      "#90000: cov: 1024 ft: 2000 corp: 77 exec/s 45000 oom/timeout/crash: 0/0/1 time: 3s job: 4 dft_time: 0\n");
+      "#90000: cov: 1024 ft: 2000 corp: 77 exec/s 45000 oom/timeout/crash: 0/0/1 time: 3s job: 4 "
+      "dft_time: 0\n");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].executions, 120u);
   EXPECT_EQ(s[0].coverage, 812u);
@@ -51,13 +53,15 @@ TEST(ReportTest, ShowsParametersChartsGridAndFindings) {
   }
   ASSERT_GT(zero, 0u);
   EXPECT_EQ(count(html, "<td class=\"cell never\""), zero);
-  EXPECT_EQ(count(html, "<td class=\"cell never\"") + count(html, "<td class=\"cell\" style="), cells);
+  EXPECT_EQ(count(html, "<td class=\"cell never\"") + count(html, "<td class=\"cell\" style="),
+            cells);
   ASSERT_EQ(r.findings.size(), 1u);
   const ReportFinding& f = r.findings[0];
   EXPECT_NE(html.find("<section class=\"finding\""), std::string::npos);
   EXPECT_NE(html.find(f.replay), std::string::npos);
   EXPECT_NE(html.find("<pre>" + f.scenario.substr(0, 20)), std::string::npos);
-  EXPECT_EQ(count(html, "<g class=\"arrow event violation\""), 1u) << "the finding's ladder marks the offending event";
+  EXPECT_EQ(count(html, "<g class=\"arrow event violation\""), 1u)
+      << "the finding's ladder marks the offending event";
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
@@ -72,22 +76,27 @@ TEST(ReportTest, NoFindingsAndNoSamplesStillMakeAPage) {
 
 TEST(ReportTest, WriteCampaignReportGathersTheLogAndEachFindingsSession) {
   std::string dir = ::testing::TempDir() + "report_test_" + std::to_string(::getpid());
-  std::string log = dir + "-libfuzzer.log", db = dir + "-finding.db", scn = dir + "-finding.scn", out = dir + "-report.html";
+  std::string log = dir + "-libfuzzer.log", db = dir + "-finding.db", scn = dir + "-finding.scn",
+              out = dir + "-report.html";
   for (const std::string& p : {log, db, scn, out}) std::remove(p.c_str());
   {
     std::ofstream l(log);
-    l << "#100: cov: 10 ft: 10 corp: 3 exec/s 0 oom/timeout/crash: 0/0/0 time: 1s job: 1 dft_time: 0\n"
-         "#5000: cov: 20 ft: 30 corp: 9 exec/s 0 oom/timeout/crash: 0/0/0 time: 3s job: 2 dft_time: 0\n";
+    l << "#100: cov: 10 ft: 10 corp: 3 exec/s 0 oom/timeout/crash: 0/0/0 time: 1s job: 1 dft_time: "
+         "0\n"
+         "#5000: cov: 20 ft: 30 corp: 9 exec/s 0 oom/timeout/crash: 0/0/0 time: 3s job: 2 "
+         "dft_time: 0\n";
     std::ofstream f(scn);
     f << "# callbench finding x/EventRinging/none\nseed 1\n";
   }
-  Scenario sc = testing::parse_text("dn 7001 extension\ndn 8001 acd-queue\ndn 7002 extension\n"
-                                    "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n");
+  Scenario sc = testing::parse_text(
+      "dn 7001 extension\ndn 8001 acd-queue\ndn 7002 extension\n"
+      "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n");
   {
     std::unique_ptr<Journal> j;
     ASSERT_TRUE(Journal::open(db, Journal::Mode::kWrite, &j).is_ok());
     Recorded rec;
-    ASSERT_TRUE(record_session(j.get(), sc.session, "finding", "2026-01-01T00:00:00Z", {}, &rec).is_ok());
+    ASSERT_TRUE(
+        record_session(j.get(), sc.session, "finding", "2026-01-01T00:00:00Z", {}, &rec).is_ok());
   }
   CampaignOptions o;
   o.seed = 42;
@@ -111,8 +120,10 @@ TEST(ReportTest, WriteCampaignReportGathersTheLogAndEachFindingsSession) {
   EXPECT_NE(html.find("<td>seed</td><td>42</td>"), std::string::npos);
   EXPECT_EQ(count(html, "<polyline"), 2u) << "two samples make a point of each chart";
   EXPECT_EQ(count(html, "<td class=\"cell never\""), 1u);
-  EXPECT_NE(html.find("# callbench finding x/EventRinging/none"), std::string::npos) << "the scenario is shown";
-  EXPECT_EQ(count(html, "<g class=\"arrow event"), 4u) << "the finding's session is drawn: " << html;
+  EXPECT_NE(html.find("# callbench finding x/EventRinging/none"), std::string::npos)
+      << "the scenario is shown";
+  EXPECT_EQ(count(html, "<g class=\"arrow event"), 4u)
+      << "the finding's session is drawn: " << html;
   EXPECT_FALSE(write_campaign_report(o, r, log, "/nonexistent-dir/report.html").is_ok());
   for (const std::string& p : {log, db, scn, out}) std::remove(p.c_str());
 }

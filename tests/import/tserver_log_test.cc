@@ -1,12 +1,13 @@
 // The T-Server log reader and its conversion into an observed session
 // (import/tserver_log.h): every variant of issue 10, and hostile input.
+#include "import/tserver_log.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "core/oracle.h"
 #include "import/log_journal.h"
-#include "import/tserver_log.h"
 
 namespace callbench {
 namespace {
@@ -25,8 +26,10 @@ std::string crlf(const std::string& s) {
 std::string untab(const std::string& s, const std::string& spaces = "    ") {
   std::string out;
   for (char c : s) {
-    if (c == '\t') out += spaces;
-    else out += c;
+    if (c == '\t')
+      out += spaces;
+    else
+      out += c;
   }
   return out;
 }
@@ -38,7 +41,8 @@ LogFile read(const std::string& text, const std::string& name = "t.log") {
   return f;
 }
 
-ImportedLog convert(const std::string& text, const std::string& name = "t.log", ImportOptions options = {}) {
+ImportedLog convert(const std::string& text, const std::string& name = "t.log",
+                    ImportOptions options = {}) {
   Pseudonyms names;
   ImportedLog out;
   Status s = log_to_session(read(text, name), options, &names, &out);
@@ -48,7 +52,8 @@ ImportedLog convert(const std::string& text, const std::string& name = "t.log", 
 
 // Every line in exactly one category.
 void expect_accounted(const LogFile& f) {
-  EXPECT_EQ(f.lines, f.header_lines + f.comment_lines + f.blank_lines + f.message_lines + f.backup_lines + f.unreadable)
+  EXPECT_EQ(f.lines, f.header_lines + f.comment_lines + f.blank_lines + f.message_lines +
+                         f.backup_lines + f.unreadable)
       << f.path;
 }
 
@@ -77,7 +82,8 @@ const char* const kAcdLog =
     "\t\t\t'Sales'\t5\n"
     "\t\t\t'English'\t3\n"
     "\tAttributeFooBarUnknown\t42\n"
-    "2026-03-15T00:00:00.100 Trc 04541 RequestMakeCall received from [66] (00000e85 Desktop_1 192.0.2.61:49280)\n"
+    "2026-03-15T00:00:00.100 Trc 04541 RequestMakeCall received from [66] (00000e85 Desktop_1 "
+    "192.0.2.61:49280)\n"
     "message RequestMakeCall\n"
     "\tAttributeThisDN\t'Agent_7001'\n"
     "\tAttributeOtherDN\t'Agent_7003'\n"
@@ -173,8 +179,8 @@ TEST(TServerLogReader, ReadsMessagesAttributesAndNestedValues) {
 
 TEST(TServerLogReader, TabsSpacesNoBreakSpacesAndCrlfReadTheSame) {
   LogFile tabs = read(kAcdLog);
-  for (const std::string& variant :
-       {untab(kAcdLog), untab(kAcdLog, " "), crlf(kAcdLog), crlf(untab(kAcdLog)), untab(kAcdLog, "\xC2\xA0\xC2\xA0")}) {
+  for (const std::string& variant : {untab(kAcdLog), untab(kAcdLog, " "), crlf(kAcdLog),
+                                     crlf(untab(kAcdLog)), untab(kAcdLog, "\xC2\xA0\xC2\xA0")}) {
     LogFile f = read(variant);
     expect_accounted(f);
     EXPECT_EQ(f.unreadable, 0u);
@@ -188,8 +194,9 @@ TEST(TServerLogReader, TabsSpacesNoBreakSpacesAndCrlfReadTheSame) {
 }
 
 TEST(TServerLogReader, TheFileNameDatesTimesWithoutAHeaderDate) {
-  std::string log = "@23:59:59.9000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7002'\n"
-                    "@00:00:01.0000 [0] 8.1 distribute_event: message EventReleased\n\tAttributeThisDN\t'7002'\n";
+  std::string log =
+      "@23:59:59.9000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7002'\n"
+      "@00:00:01.0000 [0] 8.1 distribute_event: message EventReleased\n\tAttributeThisDN\t'7002'\n";
   LogFile f = read(log, "/var/log/SIPS_A_20241231_235000.log");
   ASSERT_EQ(f.messages.size(), 2u);
   EXPECT_EQ(f.messages[0].time, "2024-12-31T23:59:59.9000");
@@ -264,12 +271,16 @@ TEST(TServerLogReader, ALogStartingAndEndingMidCallIsJudgedOnWhatItShows) {
   // Two calls: one already ringing at the first line, one still talking at the last.
   ImportedLog log = convert(kAcdLog);
   Verdict v = judge(log.session, log.events);
-  EXPECT_TRUE(v.ok()) << (v.violations.empty() ? "" : v.violations[0].rule + ": " + v.violations[0].message);
+  EXPECT_TRUE(v.ok()) << (v.violations.empty()
+                              ? ""
+                              : v.violations[0].rule + ": " + v.violations[0].message);
 }
 
 TEST(TServerLogReader, ATruncatedLastMessageIsReportedNotGuessed) {
   std::string log = kAcdLog;
-  log += "@00:00:00.5000 [0] 8.1.101.25 distribute_event: message EventReleased\n\tAttributeConnID\t006c0246";
+  log +=
+      "@00:00:00.5000 [0] 8.1.101.25 distribute_event: message "
+      "EventReleased\n\tAttributeConnID\t006c0246";
   LogFile f = read(log);
   expect_accounted(f);
   EXPECT_TRUE(f.truncated);
@@ -319,8 +330,10 @@ TEST(TServerLogReader, MessagesTheModelCannotHoldAreCountedNotDropped) {
 
 TEST(TServerLogReader, HostileInputIsAnErrorNamingTheLine) {
   LogFile f;
-  std::string nul = std::string("@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7") +
-                    '\0' + "002'\n";
+  std::string nul =
+      std::string(
+          "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7") +
+      '\0' + "002'\n";
   Status s = read_tserver_log_text(nul, "n.log", &f);
   EXPECT_EQ(s.code(), Status::Code::kInvalid);
   EXPECT_NE(s.message().find("n.log:2:"), std::string::npos) << s.message();
@@ -336,9 +349,12 @@ TEST(TServerLogReader, HostileInputIsAnErrorNamingTheLine) {
   EXPECT_TRUE(f.messages.empty());
   EXPECT_GT(f.unreadable, 0u);
   // Deep nesting: bounded, the deepest pairs reported.
-  std::string deep = "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7002'\n"
-                     "\tAttributeUserData\t[1] 00..\n";
-  for (int i = 0; i < 40; ++i) deep += std::string(static_cast<std::size_t>(i + 2), '\t') + "'k" + std::to_string(i) + "'(list)\n";
+  std::string deep =
+      "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n\tAttributeThisDN\t'7002'\n"
+      "\tAttributeUserData\t[1] 00..\n";
+  for (int i = 0; i < 40; ++i)
+    deep +=
+        std::string(static_cast<std::size_t>(i + 2), '\t') + "'k" + std::to_string(i) + "'(list)\n";
   f = read(deep);
   expect_accounted(f);
   EXPECT_EQ(f.messages.size(), 1u);
@@ -358,7 +374,8 @@ TEST(TServerLogReader, AnonymizeGivesStablePseudonymsAndKeepsConnIds) {
   for (const Dn& d : a.session.config.topology.dns) {
     EXPECT_EQ(d.name.substr(0, 2), "dn") << d.name;
   }
-  EXPECT_EQ(a.session.config.topology.dns[a.session.config.topology.find("dn1")].kind, DnKind::kAcdQueue);
+  EXPECT_EQ(a.session.config.topology.dns[a.session.config.topology.find("dn1")].kind,
+            DnKind::kAcdQueue);
   EXPECT_EQ(a.events[0].conn_id, 0x006c02462a161006u);
   std::string bytes;
   for (const LogRowInfo& r : a.event_rows) {
@@ -366,7 +383,8 @@ TEST(TServerLogReader, AnonymizeGivesStablePseudonymsAndKeepsConnIds) {
     encode_log_row(r, &p);
     bytes.append(p.begin(), p.end());
   }
-  for (const char* secret : {"VQ_Sales", "Agent_7002", "5550100", "8005550100", "agent01", "gold"}) {
+  for (const char* secret :
+       {"VQ_Sales", "Agent_7002", "5550100", "8005550100", "agent01", "gold"}) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
   }
   EXPECT_EQ(a.file.host, "host1");

@@ -5,10 +5,11 @@
 #include "include/callbench_model.h"
 
 #ifndef NO_MODEL
-static const callbench_model_api api = {BAD_ABI, sizeof(callbench_model_api), "bad", "0", {0, 0, {0}},
-                                        NULL, NULL, NULL, NULL, NULL};
+static const callbench_model_api api = {
+    BAD_ABI, sizeof(callbench_model_api), "bad", "0", {0, 0, {0}}, NULL, NULL, NULL, NULL, NULL};
 
-__attribute__((visibility("default"))) const callbench_model_api* callbench_model_entry(uint32_t host) {
+__attribute__((visibility("default"))) const callbench_model_api* callbench_model_entry(
+    uint32_t host) {
   (void)host;
   return &api;
 }

@@ -2,7 +2,6 @@
 // plugin ABI, the Python example over exec:, hostile exec models and plugins, the
 // journal's model record and replay, --compare, and campaigns through a model.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,10 +30,12 @@ namespace callbench {
 namespace {
 
 std::string python_model(bool fault = false) {
-  return "exec:python3 " + testing::source_path("examples/models/python/callmodel.py") + (fault ? " --fault" : "");
+  return "exec:python3 " + testing::source_path("examples/models/python/callmodel.py") +
+         (fault ? " --fault" : "");
 }
 std::string hostile(const std::string& mode, int at = 2) {
-  return "python3 " + testing::source_path("tests/models/hostile_model.py") + " " + mode + " " + std::to_string(at);
+  return "python3 " + testing::source_path("tests/models/hostile_model.py") + " " + mode + " " +
+         std::to_string(at);
 }
 
 std::vector<std::string> flows(const std::vector<std::string>& prefixes) {
@@ -157,8 +158,10 @@ TEST(ModelsTest, ThePythonExamplesFaultBreaksInterruptionPointThree) {
 }
 
 TEST(ModelsTest, ConnIdsAreMatchedByCallNotByValue) {
-  Session s = testing::parse_text("dn 7001 extension\ndn 7002 extension\ndn 7003 extension\n"
-                                  "c1 = make-call 7001 7002\nc2 = make-call 7003 7001\nanswer 7002 c1\n").session;
+  Session s = testing::parse_text(
+                  "dn 7001 extension\ndn 7002 extension\ndn 7003 extension\n"
+                  "c1 = make-call 7001 7002\nc2 = make-call 7003 7001\nanswer 7002 c1\n")
+                  .session;
   Played p = play(s);
   std::vector<Event> renamed = p.events;
   for (Event& e : renamed)
@@ -181,7 +184,8 @@ TEST(ModelsTest, ConnIdsAreMatchedByCallNotByValue) {
   other[1].other_dn = 2;
   d = compare_events(s, p.events, p.outcomes, other, p.outcomes, "m");
   EXPECT_EQ(d.what, "EventRinging.OtherDN");
-  EXPECT_NE(d.report.find("attribute OtherDN: builtin 7001, m 7003"), std::string::npos) << d.report;
+  EXPECT_NE(d.report.find("attribute OtherDN: builtin 7001, m 7003"), std::string::npos)
+      << d.report;
   std::vector<ApplyResult> outcomes = p.outcomes;
   outcomes[2] = {Outcome::kRefused, IgnoreReason::kNone};
   d = compare_events(s, p.events, p.outcomes, p.events, outcomes, "m");
@@ -202,7 +206,8 @@ TEST_P(HostileModelTest, FailsTheRequestNamingTheModelAndTheLine) {
   Session s = load(testing::source_path("corpus/flows/internal_3.scn"));
   if (h.mode == "no-hello" || h.mode == "bad-hello") {
     ASSERT_FALSE(open.is_ok());
-    EXPECT_NE(open.message().find("model exec:" + hostile(h.mode)), std::string::npos) << open.message();
+    EXPECT_NE(open.message().find("model exec:" + hostile(h.mode)), std::string::npos)
+        << open.message();
     EXPECT_NE(open.message().find("the hello"), std::string::npos) << open.message();
     EXPECT_NE(open.message().find(h.says), std::string::npos) << open.message();
     return;
@@ -229,7 +234,8 @@ TEST_P(HostileModelTest, FailsTheRequestNamingTheModelAndTheLine) {
 
 INSTANTIATE_TEST_SUITE_P(
     Modes, HostileModelTest,
-    ::testing::Values(Hostile{"crash", "exited with status 3"}, Hostile{"hang", "no answer within 0.500 s"},
+    ::testing::Values(Hostile{"crash", "exited with status 3"},
+                      Hostile{"hang", "no answer within 0.500 s"},
                       Hostile{"garbage", "'this is not json'"},
                       Hostile{"wrong-seq", "{\"done\": 3}' does not name the request's seq 2"},
                       Hostile{"huge-line", "a line longer than 65536 bytes"},
@@ -247,7 +253,8 @@ TEST(ModelsTest, AModelSpecThatIsNoneIsAnErrorNamingIt) {
   std::unique_ptr<CallModel> m;
   Status st = make_model("python", 5, &m);
   EXPECT_EQ(st.code(), Status::Code::kInvalid);
-  EXPECT_NE(st.message().find("expected builtin, exec:COMMAND or plugin:PATH.so"), std::string::npos);
+  EXPECT_NE(st.message().find("expected builtin, exec:COMMAND or plugin:PATH.so"),
+            std::string::npos);
   st = make_model("plugin:/no/such/lib.so", 5, &m);
   EXPECT_NE(st.message().find("cannot load it"), std::string::npos) << st.message();
   st = make_model("exec:", 5, &m);
@@ -258,19 +265,22 @@ TEST(ModelsTest, APluginOfAnotherAbiVersionIsRefusedClearly) {
   std::unique_ptr<CallModel> m;
   Status st = make_model(std::string("plugin:") + CALLBENCH_BAD_ABI_PLUGIN, 5, &m);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("built for callbench model ABI version 99, and this callbench speaks version 1"),
+  EXPECT_NE(st.message().find(
+                "built for callbench model ABI version 99, and this callbench speaks version 1"),
             std::string::npos)
       << st.message();
   st = make_model(std::string("plugin:") + CALLBENCH_NO_MODEL_PLUGIN, 5, &m);
   ASSERT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("exports no callbench_model_entry"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("exports no callbench_model_entry"), std::string::npos)
+      << st.message();
 }
 
 // ---- the command line -------------------------------------------------------------
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 std::string tmp(const std::string& name) {
-  std::string p = ::testing::TempDir() + "callbench_models_" + std::to_string(::getpid()) + "_" + name;
+  std::string p =
+      ::testing::TempDir() + "callbench_models_" + std::to_string(::getpid()) + "_" + name;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((p + suffix).c_str());
   return p;
 }
@@ -279,18 +289,20 @@ TEST(ModelsCliTest, RunAndReplayThroughThePythonExampleAndThePlugin) {
   std::string j = tmp("run.db");
   std::string files;
   for (const std::string& f : flows({"internal", "inbound"})) files += " " + f;
-  auto r = testing::run_command(testing::callbench() + " run --model " + q(python_model()) + " --journal " + j + files);
+  auto r = testing::run_command(testing::callbench() + " run --model " + q(python_model()) +
+                                " --journal " + j + files);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = testing::run_command(testing::callbench() + " replay " + j);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("bit-exact"), std::string::npos);
   EXPECT_NE(r.out.find("replayed on model " + python_model()), std::string::npos) << r.out;
-  r = testing::run_command(testing::callbench() + " sql " + j + " \"SELECT count(*) FROM sessions\"");
+  r = testing::run_command(testing::callbench() + " sql " + j +
+                           " \"SELECT count(*) FROM sessions\"");
   EXPECT_NE(r.out.find("6"), std::string::npos) << r.out;
   // The plugin the same way.
   std::string pj = tmp("plugin.db");
-  r = testing::run_command(testing::callbench() + " run --model plugin:" + CALLBENCH_ENGINE_PLUGIN + " --journal " + pj + " " +
-                           testing::source_path("corpus/flows/acd.scn"));
+  r = testing::run_command(testing::callbench() + " run --model plugin:" + CALLBENCH_ENGINE_PLUGIN +
+                           " --journal " + pj + " " + testing::source_path("corpus/flows/acd.scn"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = testing::run_command(testing::callbench() + " replay " + pj);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -299,8 +311,9 @@ TEST(ModelsCliTest, RunAndReplayThroughThePythonExampleAndThePlugin) {
 
 TEST(ModelsCliTest, ReplayCatchesAModelThatIsNotDeterministic) {
   std::string j = tmp("random.db");
-  auto r = testing::run_command(testing::callbench() + " run --model " + q("exec:" + hostile("random")) + " --journal " + j +
-                                " " + testing::source_path("corpus/flows/internal.scn"));
+  auto r = testing::run_command(testing::callbench() + " run --model " +
+                                q("exec:" + hostile("random")) + " --journal " + j + " " +
+                                testing::source_path("corpus/flows/internal.scn"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = testing::run_command(testing::callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -311,15 +324,17 @@ TEST(ModelsCliTest, ReplayCatchesAModelThatIsNotDeterministic) {
 TEST(ModelsCliTest, AFailingModelLeavesAnIncompleteRecordingThatReplays) {
   std::string j = tmp("crash.db");
   std::string f = testing::source_path("corpus/flows/internal_3.scn");
-  auto r = testing::run_command(testing::callbench() + " run --format jsonl --model " + q("exec:" + hostile("crash")) +
-                                " --journal " + j + " " + f);
+  auto r = testing::run_command(testing::callbench() + " run --format jsonl --model " +
+                                q("exec:" + hostile("crash")) + " --journal " + j + " " + f);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(f + ": model exec:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("request 2 {\"request\":\"release\""), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("exited with status 3"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("\"request\":\"make-call\""), std::string::npos) << r.out;  // what was answered
+  EXPECT_NE(r.out.find("\"request\":\"make-call\""), std::string::npos)
+      << r.out;  // what was answered
   EXPECT_EQ(r.out.find("\"request\":\"release\""), std::string::npos) << r.out;
-  r = testing::run_command(testing::callbench() + " sql " + j + " \"SELECT status, request_count FROM sessions\"");
+  r = testing::run_command(testing::callbench() + " sql " + j +
+                           " \"SELECT status, request_count FROM sessions\"");
   EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;
   r = testing::run_command(testing::callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -328,10 +343,12 @@ TEST(ModelsCliTest, AFailingModelLeavesAnIncompleteRecordingThatReplays) {
 
 TEST(ModelsCliTest, RunRefusesAScenarioOutsideWhatTheModelSupports) {
   std::string f = testing::source_path("corpus/flows/routing.scn");
-  auto r = testing::run_command(testing::callbench() + " run --model " + q(python_model()) + " " + f);
+  auto r =
+      testing::run_command(testing::callbench() + " run --model " + q(python_model()) + " " + f);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(f + ": outside what model " + python_model() + " (python-example) supports: DN 9001 is a "
-                           "routing-point"),
+  EXPECT_NE(r.err.find(f + ": outside what model " + python_model() +
+                       " (python-example) supports: DN 9001 is a "
+                       "routing-point"),
             std::string::npos)
       << r.err;
   r = testing::run_command(testing::callbench() + " run --model python " + f);
@@ -341,12 +358,15 @@ TEST(ModelsCliTest, RunRefusesAScenarioOutsideWhatTheModelSupports) {
 
 TEST(ModelsCliTest, CompareBuiltinReportsTheFirstDifference) {
   std::string f = testing::source_path("corpus/flows/internal_3.scn");
-  auto r = testing::run_command(testing::callbench() + " run --model " + q(python_model(true)) + " --compare builtin " + f);
+  auto r = testing::run_command(testing::callbench() + " run --model " + q(python_model(true)) +
+                                " --compare builtin " + f);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("session differs from the builtin engine at request 2 (release 7001 c1)"), std::string::npos)
+  EXPECT_NE(r.err.find("session differs from the builtin engine at request 2 (release 7001 c1)"),
+            std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("expected (builtin): EventAbandoned"), std::string::npos) << r.err;
-  r = testing::run_command(testing::callbench() + " run --model " + q(python_model()) + " --compare builtin " + f);
+  r = testing::run_command(testing::callbench() + " run --model " + q(python_model()) +
+                           " --compare builtin " + f);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = testing::run_command(testing::callbench() + " run --compare python " + f);
   EXPECT_EQ(r.exit_code, 2);
@@ -424,7 +444,8 @@ TEST(ModelCampaignTest, TheCleanPythonExampleShowsNoDifferenceInABoundedCampaign
   o.max_executions = 3000;
   o.seeds = seeds();
   LoopResult r = run_loop(o, [](const Verdict&) { return true; });
-  EXPECT_FALSE(r.found) << r.verdict.violations[0].identity() << "\n" << r.verdict.violations[0].message << "\n"
+  EXPECT_FALSE(r.found) << r.verdict.violations[0].identity() << "\n"
+                        << r.verdict.violations[0].message << "\n"
                         << print_scenario(r.program);
 }
 
@@ -439,7 +460,8 @@ TEST(ModelCampaignTest, AModelThatCrashesIsAFindingOfItsOwnKind) {
   o.seeds = seeds();
   LoopResult r = run_loop(o, [](const Verdict&) { return true; });
   ASSERT_TRUE(r.found);
-  EXPECT_EQ(r.verdict.violations[0].identity(), "model-failed/missing/exit") << r.verdict.violations[0].message;
+  EXPECT_EQ(r.verdict.violations[0].identity(), "model-failed/missing/exit")
+      << r.verdict.violations[0].message;
 }
 
 }  // namespace

@@ -31,8 +31,9 @@ callbench::Session observed_session() {
   return s;
 }
 
-callbench::Event event(callbench::EventType type, callbench::DnId this_dn, callbench::DnRole this_role,
-                       callbench::DnId other_dn, callbench::DnRole other_role, uint32_t seq) {
+callbench::Event event(callbench::EventType type, callbench::DnId this_dn,
+                       callbench::DnRole this_role, callbench::DnId other_dn,
+                       callbench::DnRole other_role, uint32_t seq) {
   using namespace callbench;
   Event e;
   e.type = type;
@@ -70,11 +71,13 @@ int main() {
   Verdict v = judge(s, events);
   if (!v.ok()) std::fprintf(stderr, "%s", v.report(s.config).c_str());
   expect(v.ok(), "EventDialing then EventRinging is the beginning of a documented flow");
-  expect(v.flows.size() == 1 && v.flows[0].in_progress && std::string(v.flows[0].flow) == "Internal/Inbound Call",
+  expect(v.flows.size() == 1 && v.flows[0].in_progress &&
+             std::string(v.flows[0].flow) == "Internal/Inbound Call",
          "the call is under way in a documented flow");
 
   // The called party named as its own caller: the roles contradict the document.
   events[1].other_dn = 1;
-  expect(!judge(s, events).ok(), "EventRinging whose OtherDN is the ringing DN itself is a violation");
+  expect(!judge(s, events).ok(),
+         "EventRinging whose OtherDN is the ringing DN itself is a violation");
   return failures == 0 ? 0 : 1;
 }

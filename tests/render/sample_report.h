@@ -18,7 +18,10 @@ inline CampaignReport sample_campaign_report() {
   CampaignReport r;
   r.target = "fuzz_orderings";
   r.seed = 7;
-  r.parameters = {{"target", "fuzz_orderings"}, {"time", "60 s"}, {"jobs", "2"}, {"work directory", "fuzz-out"}};
+  r.parameters = {{"target", "fuzz_orderings"},
+                  {"time", "60 s"},
+                  {"jobs", "2"},
+                  {"work directory", "fuzz-out"}};
   r.seconds = 60;
   for (int t = 0; t <= 60; t += 3) {
     ReportSample s;
@@ -42,14 +45,16 @@ inline CampaignReport sample_campaign_report() {
   ReportFinding f;
   f.scenario =
       "# callbench finding agent-this-queue/EventRinging/none\n"
-      "# rule agent-this-queue: a party reached through an ACD or routing queue carries that queue as ThisQueue\n"
+      "# rule agent-this-queue: a party reached through an ACD or routing queue carries that queue "
+      "as ThisQueue\n"
       "seed 1\ndn 7001 extension\ndn 8001 acd-queue\ndn 7002 extension\n"
       "c1 = make-call 7001 8001\ndivert 8001 c1 7002\n";
   Scenario sc;
   Status st = parse_scenario(f.scenario, "finding.scn", &sc);
   if (!st.is_ok()) return r;
   Played p = play(sc.session);
-  auto ringing = std::find_if(p.events.begin(), p.events.end(), [](const Event& e) { return e.type == EventType::kRinging; });
+  auto ringing = std::find_if(p.events.begin(), p.events.end(),
+                              [](const Event& e) { return e.type == EventType::kRinging; });
   if (ringing != p.events.end()) ringing->clear(Attr::kThisQueue);
   f.session = sc.session;
   f.events = p.events;
@@ -62,7 +67,9 @@ inline CampaignReport sample_campaign_report() {
   f.is_new = true;
   f.reproduced = true;
   f.scn_path = "fuzz-out/fuzz_orderings/findings/agent-this-queue-EventRinging-none-1c0e4f2a.scn";
-  f.replay = "callbench replay fuzz-out/fuzz_orderings/findings/agent-this-queue-EventRinging-none-1c0e4f2a.db";
+  f.replay =
+      "callbench replay "
+      "fuzz-out/fuzz_orderings/findings/agent-this-queue-EventRinging-none-1c0e4f2a.db";
   r.findings.push_back(std::move(f));
   return r;
 }

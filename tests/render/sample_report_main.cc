@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s OUT.html\n", argv[0]);
     return 2;
   }
-  std::string page = callbench::render_campaign_report(callbench::testing::sample_campaign_report());
+  std::string page =
+      callbench::render_campaign_report(callbench::testing::sample_campaign_report());
   std::FILE* f = std::fopen(argv[1], "wb");
   if (!f || std::fwrite(page.data(), 1, page.size(), f) != page.size() || std::fclose(f) != 0) {
     std::fprintf(stderr, "%s: cannot write\n", argv[1]);

@@ -21,7 +21,8 @@ using testing::temp_journal;
 std::vector<std::string> flow_files() {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
-    if (e.path().extension() == ".scn") files.push_back("corpus/flows/" + e.path().filename().string());
+    if (e.path().extension() == ".scn")
+      files.push_back("corpus/flows/" + e.path().filename().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -60,7 +61,8 @@ TEST(RoundTripTest, EveryDocumentedFlowRecordsReplaysAndShowsBackAsAScenario) {
     Played again = play(shown.session);
     EXPECT_EQ(again.events, recorded) << files[i];
     EXPECT_EQ(render_jsonl(shown.session, again.events, again.outcomes),
-              render_jsonl(original.session, play(original.session).events, play(original.session).outcomes))
+              render_jsonl(original.session, play(original.session).events,
+                           play(original.session).outcomes))
         << files[i];
   }
 }
@@ -84,9 +86,11 @@ class DivergenceTest : public ::testing::Test {
     testing::exec(j.get(), "BEGIN; DELETE FROM events WHERE session_id = 1;");
     SessionCodec codec(ls_.session.config);
     Stmt insert;
-    ASSERT_TRUE(insert.prepare(j->db(), "INSERT INTO events (session_id, seq, request_seq, " +
-                                            column_list(kEventColumns) + ", payload) VALUES (1, ?, ?" +
-                                            placeholders(kEventColumnCount + 1) + ")")
+    ASSERT_TRUE(insert
+                    .prepare(j->db(), "INSERT INTO events (session_id, seq, request_seq, " +
+                                          column_list(kEventColumns) +
+                                          ", payload) VALUES (1, ?, ?" +
+                                          placeholders(kEventColumnCount + 1) + ")")
                     .is_ok());
     uint64_t digest = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -103,8 +107,9 @@ class DivergenceTest : public ::testing::Test {
       insert.bind_blob(3 + static_cast<int>(kEventColumnCount), p.data(), p.size());
       ASSERT_TRUE(insert.run("insert").is_ok());
     }
-    testing::exec(j.get(), "UPDATE sessions SET event_count = " + std::to_string(events.size()) + ", digest = '" +
-                               digest_string(digest) + "' WHERE session_id = 1; COMMIT;");
+    testing::exec(j.get(), "UPDATE sessions SET event_count = " + std::to_string(events.size()) +
+                               ", digest = '" + digest_string(digest) +
+                               "' WHERE session_id = 1; COMMIT;");
   }
 
   ReplayResult replay() {
@@ -127,8 +132,9 @@ TEST_F(DivergenceTest, UnchangedIsIdentical) {
   rewrite(events_);
   ReplayResult r = replay();
   EXPECT_TRUE(r.identical) << r.report;
-  EXPECT_EQ(r.summary, "session 1 'corpus/flows/multi_acd.scn': 4 requests, 8 events, bit-exact, digest " +
-                           ls_.info.digest);
+  EXPECT_EQ(r.summary,
+            "session 1 'corpus/flows/multi_acd.scn': 4 requests, 8 events, bit-exact, digest " +
+                ls_.info.digest);
 }
 
 TEST_F(DivergenceTest, AnAttributeDiffers) {
@@ -138,9 +144,12 @@ TEST_F(DivergenceTest, AnAttributeDiffers) {
   ReplayResult r = replay();
   ASSERT_FALSE(r.identical);
   EXPECT_EQ(r.summary, "session 1 'corpus/flows/multi_acd.scn': diverges at event seq 6");
-  EXPECT_NE(r.report.find("caused by request 3 'divert 8001 c1 7002'"), std::string::npos) << r.report;
-  EXPECT_NE(r.report.find("expected (journal) against actual (engine)"), std::string::npos) << r.report;
-  EXPECT_NE(r.report.find("ThisQueue           8002                      8001"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("caused by request 3 'divert 8001 c1 7002'"), std::string::npos)
+      << r.report;
+  EXPECT_NE(r.report.find("expected (journal) against actual (engine)"), std::string::npos)
+      << r.report;
+  EXPECT_NE(r.report.find("ThisQueue           8002                      8001"), std::string::npos)
+      << r.report;
   EXPECT_EQ(r.report.find("OtherDN "), std::string::npos) << "only attributes that differ";
 }
 
@@ -152,7 +161,8 @@ TEST_F(DivergenceTest, AMissingEvent) {
   rewrite(changed);
   ReplayResult r = replay();
   ASSERT_FALSE(r.identical);
-  EXPECT_NE(r.report.find("missing event: the journal has EventEstablished"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("missing event: the journal has EventEstablished"), std::string::npos)
+      << r.report;
   EXPECT_NE(r.report.find("caused by request 4 'answer 7002 c1'"), std::string::npos) << r.report;
 }
 
@@ -162,7 +172,8 @@ TEST_F(DivergenceTest, AnExtraEvent) {
   rewrite(changed);
   ReplayResult r = replay();
   ASSERT_FALSE(r.identical);
-  EXPECT_NE(r.report.find("extra event: the engine produces EventDiverted"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("extra event: the engine produces EventDiverted"), std::string::npos)
+      << r.report;
   EXPECT_NE(r.report.find("diverges at event seq 5"), std::string::npos) << r.report;
 }
 
@@ -180,16 +191,22 @@ TEST_F(DivergenceTest, AnOutcomeDiffers) {
   auto j = open_journal(path_, Journal::Mode::kWrite);
   SessionCodec codec(ls_.session.config);
   Payload p;
-  codec.encode_request(ls_.session.stimuli[1], 2, ApplyResult{Outcome::kIgnored, IgnoreReason::kWrongPhase}, &p);
+  codec.encode_request(ls_.session.stimuli[1], 2,
+                       ApplyResult{Outcome::kIgnored, IgnoreReason::kWrongPhase}, &p);
   Stmt st;
-  ASSERT_TRUE(st.prepare(j->db(), "UPDATE requests SET payload = ?, ignored = ? WHERE session_id = 1 AND seq = 2").is_ok());
+  ASSERT_TRUE(
+      st.prepare(j->db(),
+                 "UPDATE requests SET payload = ?, ignored = ? WHERE session_id = 1 AND seq = 2")
+          .is_ok());
   st.bind_blob(1, p.data(), p.size());
   st.bind_text(2, ignore_reason_text(IgnoreReason::kWrongPhase));
   ASSERT_TRUE(st.run("update").is_ok());
   ReplayResult r = replay();
   ASSERT_FALSE(r.identical);
   EXPECT_NE(r.report.find("diverges at request 2"), std::string::npos) << r.report;
-  EXPECT_NE(r.report.find("expected (journal): ignored (the call is not in a phase"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("expected (journal): ignored (the call is not in a phase"),
+            std::string::npos)
+      << r.report;
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace callbench {
 namespace {
 
 const std::string kFlow =
-    "dn 7001 extension\ndn 8001 acd-queue\ndn 8002 acd-queue\ndn 7002 extension\ndn 9001 routing-point\n"
+    "dn 7001 extension\ndn 8001 acd-queue\ndn 8002 acd-queue\ndn 7002 extension\ndn 9001 "
+    "routing-point\n"
     "c1 = make-call 7001 8001\nqueue c1 8002\ndivert 8001 c1 7002\nanswer 7002 c1\nanswer 7001 c1\n"
     "release 7002 c1\nc2 = make-call 7001 5550100\npark c2 7002\nremote-busy c2 SitVacant\n"
     "c3 = inbound 5550100 9001\npause\nroute 9001 c3 7002\nremote-release c3\nresume\n";
@@ -47,7 +48,8 @@ TEST(CodecTest, EventsAndRequestsRoundTripAndEncodeCanonically) {
     ASSERT_TRUE(s.is_ok()) << s.message();
     EXPECT_EQ(back.stimulus, sc.session.stimuli[i]);
     EXPECT_EQ(back.seq, i + 1);
-    EXPECT_EQ(back.ignored, p.outcomes[i].outcome == Outcome::kIgnored ? p.outcomes[i].reason : IgnoreReason::kNone);
+    EXPECT_EQ(back.ignored, p.outcomes[i].outcome == Outcome::kIgnored ? p.outcomes[i].reason
+                                                                       : IgnoreReason::kNone);
   }
 }
 
@@ -56,7 +58,8 @@ TEST(CodecTest, EventsAndRequestsRoundTripAndEncodeCanonically) {
 TEST(CodecTest, EncodingIsExactlyCapnpCanonicalize) {
   testing::TestRng rng(testing::test_seed(11));
   Scenario base = testing::parse_text(
-      "dn 7001 extension\ndn 8001 acd-queue\ndn 8002 acd-queue\ndn 7002 extension\ndn 9001 routing-point\n"
+      "dn 7001 extension\ndn 8001 acd-queue\ndn 8002 acd-queue\ndn 7002 extension\ndn 9001 "
+      "routing-point\n"
       "dn 6001 remote-extension\ndn 9101 routing-queue\ndn 5550100 external\n");
   std::size_t checked = 0;
   for (int round = 0; round < 200; ++round) {
@@ -66,7 +69,8 @@ TEST(CodecTest, EncodingIsExactlyCapnpCanonicalize) {
     auto same_as_capnp = [&](const Payload& bytes) {
       std::vector<uint64_t> words(bytes.size() / 8);
       std::memcpy(words.data(), bytes.data(), bytes.size());
-      kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()), words.size());
+      kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()),
+                                          words.size());
       capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1));
       kj::Array<capnp::word> canon = capnp::canonicalize(reader.getRoot<schema::Record>());
       return canon.asBytes().size() == bytes.size() &&
@@ -88,8 +92,10 @@ TEST(CodecTest, EncodingIsExactlyCapnpCanonicalize) {
 }
 
 TEST(CodecTest, HeaderRoundTrips) {
-  Scenario sc = testing::parse_text("seed 18446744073709551615\noption network-reached simulated\n"
-                                    "option dial-info off\n" + kFlow);
+  Scenario sc = testing::parse_text(
+      "seed 18446744073709551615\noption network-reached simulated\n"
+      "option dial-info off\n" +
+      kFlow);
   Payload h = encode_header(sc.session.config);
   SessionConfig back;
   std::string engine;
@@ -104,8 +110,15 @@ TEST(CodecTest, JsonUsesTLibNamesAndLeavesAbsentAttributesOut) {
   Played p = play(sc.session);
   SessionCodec codec(sc.session.config);
   std::string dialing = event_json_line(codec, p.events[0]);
-  EXPECT_EQ(dialing.rfind(R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0), 0u) << dialing;
-  EXPECT_NE(dialing.find(R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"8001","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"), std::string::npos) << dialing;
+  EXPECT_EQ(
+      dialing.rfind(R"({"event":"EventDialing","seq":1,"request_seq":1,"call":"c1","ConnID":")", 0),
+      0u)
+      << dialing;
+  EXPECT_NE(
+      dialing.find(
+          R"("ThisDN":"7001","ThisDNRole":"Origination","OtherDN":"8001","OtherDNRole":"Destination","CallState":"OK","ReferenceID":1})"),
+      std::string::npos)
+      << dialing;
   EXPECT_EQ(dialing.find("ThirdParty"), std::string::npos);
   std::string busy = request_json_line(codec, sc.session.stimuli[8], 9, p.outcomes[8]);
   EXPECT_EQ(busy, R"({"request":"remote-busy","seq":9,"call":"c2","CallState":"SitVacant"})");
@@ -114,7 +127,10 @@ TEST(CodecTest, JsonUsesTLibNamesAndLeavesAbsentAttributesOut) {
   Payload h = encode_header(sc.session.config);
   std::string header;
   ASSERT_TRUE(payload_json(h.data(), h.size(), &header).is_ok());
-  EXPECT_NE(header.find(R"("dns":[{"name":"7001","kind":"extension"},{"name":"8001","kind":"acd-queue"})"), std::string::npos) << header;
+  EXPECT_NE(header.find(
+                R"("dns":[{"name":"7001","kind":"extension"},{"name":"8001","kind":"acd-queue"})"),
+            std::string::npos)
+      << header;
 }
 
 // ---- Bad bytes ----------------------------------------------------------------------
@@ -200,7 +216,8 @@ TEST_F(BadPayloadTest, NonCanonicalIsRejected) {
   // Re-read the canonical words into a builder message and serialise it flat.
   std::vector<uint64_t> words(canon.size() / 8);
   std::memcpy(words.data(), canon.data(), canon.size());
-  kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()), words.size());
+  kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words.data()),
+                                      words.size());
   capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1));
   builder.setRoot(reader.getRoot<capnp::AnyPointer>().getAs<capnp::AnyStruct>());
   auto flat = builder.getSegmentsForOutput()[0];

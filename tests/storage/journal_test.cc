@@ -42,12 +42,13 @@ std::string replay_says(const std::string& path, int64_t session) {
   return r.identical ? "" : r.report;
 }
 
-void flip_byte(const std::string& path, const std::string& table, const std::string& column, int64_t session,
-               int64_t seq, std::size_t offset) {
+void flip_byte(const std::string& path, const std::string& table, const std::string& column,
+               int64_t session, int64_t seq, std::size_t offset) {
   auto j = open_journal(path, Journal::Mode::kWrite);
   Stmt read;
   std::string key = table == "sessions" ? "session_id = ?" : "session_id = ? AND seq = ?";
-  ASSERT_TRUE(read.prepare(j->db(), "SELECT " + column + " FROM " + table + " WHERE " + key).is_ok());
+  ASSERT_TRUE(
+      read.prepare(j->db(), "SELECT " + column + " FROM " + table + " WHERE " + key).is_ok());
   read.bind_int(1, session);
   if (table != "sessions") read.bind_int(2, seq);
   ASSERT_EQ(read.step(), SQLITE_ROW);
@@ -55,7 +56,8 @@ void flip_byte(const std::string& path, const std::string& table, const std::str
   ASSERT_LT(offset, bytes.size());
   bytes[offset] ^= 0x5a;
   Stmt write;
-  ASSERT_TRUE(write.prepare(j->db(), "UPDATE " + table + " SET " + column + " = ? WHERE " + key).is_ok());
+  ASSERT_TRUE(
+      write.prepare(j->db(), "UPDATE " + table + " SET " + column + " = ? WHERE " + key).is_ok());
   write.bind_blob(1, bytes.data(), bytes.size());
   write.bind_int(2, session);
   if (table != "sessions") write.bind_int(3, seq);
@@ -75,7 +77,10 @@ TEST(JournalTest, NewJournalHasTheSchemaVersionAndIsWalWhileWritten) {
   }
   auto j = open_journal(path, Journal::Mode::kRead);
   Stmt st;
-  ASSERT_TRUE(st.prepare(j->db(), "SELECT * FROM pragma_user_version, pragma_application_id, pragma_journal_mode").is_ok());
+  ASSERT_TRUE(
+      st.prepare(j->db(),
+                 "SELECT * FROM pragma_user_version, pragma_application_id, pragma_journal_mode")
+          .is_ok());
   ASSERT_EQ(st.step(), SQLITE_ROW);
   EXPECT_EQ(st.col_int(0), kJournalSchemaVersion);
   EXPECT_EQ(st.col_int(1), kJournalApplicationId);
@@ -95,7 +100,8 @@ TEST(JournalTest, DecodedColumnsHoldWhatThePayloadsHold) {
   ASSERT_TRUE(register_sql_functions(j->db()).is_ok());
   Stmt st;
   ASSERT_TRUE(st.prepare(j->db(),
-                         "SELECT count(*) FROM events WHERE this_dn IS NOT json_extract(decode(payload), '$.ThisDN') "
+                         "SELECT count(*) FROM events WHERE this_dn IS NOT "
+                         "json_extract(decode(payload), '$.ThisDN') "
                          "OR event IS NOT json_extract(decode(payload), '$.event') "
                          "OR this_queue IS NOT json_extract(decode(payload), '$.ThisQueue') "
                          "OR call_state IS NOT json_extract(decode(payload), '$.CallState') "
@@ -114,11 +120,13 @@ TEST(JournalTest, DecodeGivesJsonOfEveryKindOfPayloadAndRefusesGarbage) {
   auto j = open_journal(path, Journal::Mode::kRead);
   ASSERT_TRUE(register_sql_functions(j->db()).is_ok());
   Stmt st;
-  ASSERT_TRUE(st.prepare(j->db(),
-                         "SELECT (SELECT decode(header) FROM sessions WHERE session_id = 2), "
-                         "(SELECT decode(payload) FROM requests WHERE session_id = 2 AND seq = 2), "
-                         "(SELECT decode(payload) FROM events WHERE session_id = 2 AND seq = 5), decode(NULL)")
-                  .is_ok());
+  ASSERT_TRUE(
+      st.prepare(
+            j->db(),
+            "SELECT (SELECT decode(header) FROM sessions WHERE session_id = 2), "
+            "(SELECT decode(payload) FROM requests WHERE session_id = 2 AND seq = 2), "
+            "(SELECT decode(payload) FROM events WHERE session_id = 2 AND seq = 5), decode(NULL)")
+          .is_ok());
   ASSERT_EQ(st.step(), SQLITE_ROW);
   EXPECT_EQ(st.col_text(0).rfind(R"({"formatVersion":1,)", 0), 0u) << st.col_text(0);
   EXPECT_EQ(st.col_text(1), R"({"request":"queue","seq":2,"call":"c1","ThisDN":"8002"})");
@@ -127,7 +135,8 @@ TEST(JournalTest, DecodeGivesJsonOfEveryKindOfPayloadAndRefusesGarbage) {
   Stmt bad;
   ASSERT_TRUE(bad.prepare(j->db(), "SELECT decode(x'0102030405060708')").is_ok());
   EXPECT_EQ(bad.step(), SQLITE_ERROR);
-  EXPECT_NE(std::string(sqlite3_errmsg(j->db())).find("decode(): payload is not"), std::string::npos)
+  EXPECT_NE(std::string(sqlite3_errmsg(j->db())).find("decode(): payload is not"),
+            std::string::npos)
       << sqlite3_errmsg(j->db());
 }
 
@@ -164,23 +173,33 @@ TEST(BadJournalTest, FlippedHeaderByte) {
 
 TEST(BadJournalTest, DeletedEventRow) {
   std::string path = three_flows("delete_event");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(), "DELETE FROM events WHERE session_id = 2 AND seq = 3"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "DELETE FROM events WHERE session_id = 2 AND seq = 3");
+  }
   std::string says = replay_says(path, 2);
   EXPECT_NE(says.find("session 2: event seq 3 is missing (next is 4)"), std::string::npos) << says;
 }
 
 TEST(BadJournalTest, DeletedLastEventRowOfACompleteSession) {
   std::string path = three_flows("delete_last_event");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "DELETE FROM events WHERE session_id = 1 AND seq = (SELECT max(seq) FROM events WHERE session_id = 1)"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "DELETE FROM events WHERE session_id = 1 AND seq = (SELECT max(seq) FROM events WHERE "
+         "session_id = 1)");
+  }
   std::string says = replay_says(path, 1);
-  EXPECT_NE(says.find("session 1: 3 event rows, but the session records 4 (column event_count)"), std::string::npos)
+  EXPECT_NE(says.find("session 1: 3 event rows, but the session records 4 (column event_count)"),
+            std::string::npos)
       << says;
 }
 
 TEST(BadJournalTest, DeletedRequestRow) {
   std::string path = three_flows("delete_request");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(), "DELETE FROM requests WHERE session_id = 2 AND seq = 2"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "DELETE FROM requests WHERE session_id = 2 AND seq = 2");
+  }
   std::string says = replay_says(path, 2);
   EXPECT_NE(says.find("session 2: request seq 2 is missing"), std::string::npos) << says;
 }
@@ -189,16 +208,21 @@ TEST(BadJournalTest, DeletedRequestRow) {
 // columns were edited (it used to call it bit-exact), naming session, seq and column.
 TEST(BadJournalTest, AlteredColumn) {
   std::string path = three_flows("column");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE events SET this_dn = '9999' WHERE session_id = 2 AND seq = 2"); }
-  EXPECT_NE(replay_says(path, 2).find("session 2 event 2: column this_dn differs from the payload"), std::string::npos)
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE events SET this_dn = '9999' WHERE session_id = 2 AND seq = 2");
+  }
+  EXPECT_NE(replay_says(path, 2).find("session 2 event 2: column this_dn differs from the payload"),
+            std::string::npos)
       << replay_says(path, 2);
   auto j = open_journal(path, Journal::Mode::kRead);
   LoadedSession ls;
   std::vector<Event> events;
   Status s = j->read_session(2, &ls, &events);
   EXPECT_EQ(s.code(), Status::Code::kCorrupt);
-  EXPECT_NE(s.message().find("session 2 event 2: column this_dn differs from the payload"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("session 2 event 2: column this_dn differs from the payload"),
+            std::string::npos)
+      << s.message();
   EXPECT_TRUE(j->read_session(1, &ls, &events).is_ok()) << "other sessions read";
 }
 
@@ -206,18 +230,25 @@ TEST(BadJournalTest, AlteredColumn) {
 // not find the row.
 TEST(BadJournalTest, AColumnOfTheWrongTypeIsRefused) {
   std::string path = three_flows("column_type");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE events SET this_dn = CAST(this_dn AS BLOB) WHERE session_id = 1 AND seq = 2"); }
-  EXPECT_NE(replay_says(path, 1).find("session 1 event 2: column this_dn differs from the payload"), std::string::npos)
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE events SET this_dn = CAST(this_dn AS BLOB) WHERE session_id = 1 AND seq = 2");
+  }
+  EXPECT_NE(replay_says(path, 1).find("session 1 event 2: column this_dn differs from the payload"),
+            std::string::npos)
       << replay_says(path, 1);
 }
 
 TEST(BadJournalTest, AlteredRequestColumnIsRefusedByReplay) {
   std::string path = three_flows("request_column");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE requests SET this_dn = '9999' WHERE session_id = 3 AND seq = 1"); }
-  EXPECT_NE(replay_says(path, 3).find("session 3 request 1: column this_dn differs from the payload"),
-            std::string::npos) << replay_says(path, 3);
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE requests SET this_dn = '9999' WHERE session_id = 3 AND seq = 1");
+  }
+  EXPECT_NE(
+      replay_says(path, 3).find("session 3 request 1: column this_dn differs from the payload"),
+      std::string::npos)
+      << replay_says(path, 3);
 }
 
 // The one column not in a request's payload, its call's ConnID, is checked against the
@@ -225,64 +256,92 @@ TEST(BadJournalTest, AlteredRequestColumnIsRefusedByReplay) {
 TEST(BadJournalTest, AlteredRequestConnIdIsRefused) {
   for (const char* value : {"'00000000000000ff'", "NULL", "'xyz'"}) {
     std::string path = three_flows("request_conn_id");
-    { exec(open_journal(path, Journal::Mode::kWrite).get(),
-           std::string("UPDATE requests SET conn_id = ") + value + " WHERE session_id = 2 AND seq = 2"); }
+    {
+      exec(open_journal(path, Journal::Mode::kWrite).get(),
+           std::string("UPDATE requests SET conn_id = ") + value +
+               " WHERE session_id = 2 AND seq = 2");
+    }
     std::string says = replay_says(path, 2);
-    EXPECT_NE(says.find("session 2 request 2: column conn_id"), std::string::npos) << value << ": " << says;
+    EXPECT_NE(says.find("session 2 request 2: column conn_id"), std::string::npos)
+        << value << ": " << says;
     EXPECT_EQ(replay_says(path, 1).find("conn_id"), std::string::npos) << "other sessions read";
   }
 }
 
 TEST(BadJournalTest, AStatusThatIsNeitherCompleteNorIncompleteIsRefused) {
   std::string path = three_flows("status");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "PRAGMA ignore_check_constraints = 1; UPDATE sessions SET status = 'done' WHERE session_id = 2"); }
-  EXPECT_NE(replay_says(path, 2).find("session 2: column status 'done' is neither 'complete' nor 'incomplete'"),
-            std::string::npos) << replay_says(path, 2);
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "PRAGMA ignore_check_constraints = 1; UPDATE sessions SET status = 'done' WHERE "
+         "session_id = 2");
+  }
+  EXPECT_NE(replay_says(path, 2).find(
+                "session 2: column status 'done' is neither 'complete' nor 'incomplete'"),
+            std::string::npos)
+      << replay_says(path, 2);
 }
 
 TEST(BadJournalTest, AnEngineVersionColumnThatDiffersFromTheHeaderIsRefused) {
   std::string path = three_flows("engine");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE sessions SET engine_version = 'callbench 9' WHERE session_id = 1"); }
-  EXPECT_NE(replay_says(path, 1).find("session 1: column engine_version 'callbench 9' differs from the header's"),
-            std::string::npos) << replay_says(path, 1);
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE sessions SET engine_version = 'callbench 9' WHERE session_id = 1");
+  }
+  EXPECT_NE(replay_says(path, 1).find(
+                "session 1: column engine_version 'callbench 9' differs from the header's"),
+            std::string::npos)
+      << replay_says(path, 1);
 }
 
 TEST(BadJournalTest, OrphanRowsAreRefused) {
   std::string path = three_flows("orphans");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "INSERT INTO events SELECT 77, seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, "
-         "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, call_state, "
-         "reference_id, error_code FROM events WHERE session_id = 1"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "INSERT INTO events SELECT 77, seq, request_seq, payload, event, call, conn_id, this_dn, "
+         "this_dn_role, "
+         "other_dn, other_dn_role, third_party_dn, third_party_dn_role, this_queue, "
+         "third_party_queue, call_state, "
+         "reference_id, error_code FROM events WHERE session_id = 1");
+  }
   std::string says = replay_says(path, 1);
-  EXPECT_NE(says.find("events row session 77 seq 1 belongs to no session (column session_id)"), std::string::npos)
+  EXPECT_NE(says.find("events row session 77 seq 1 belongs to no session (column session_id)"),
+            std::string::npos)
       << says;
   std::string req = three_flows("orphan_requests");
-  { exec(open_journal(req, Journal::Mode::kWrite).get(),
-         "INSERT INTO requests SELECT 9, seq, payload, request, tlib, call, conn_id, this_dn, other_dn, reference_id, "
-         "call_state, ignored FROM requests WHERE session_id = 2"); }
-  EXPECT_NE(replay_says(req, 2).find("requests row session 9 seq 1 belongs to no session"), std::string::npos);
+  {
+    exec(open_journal(req, Journal::Mode::kWrite).get(),
+         "INSERT INTO requests SELECT 9, seq, payload, request, tlib, call, conn_id, this_dn, "
+         "other_dn, reference_id, "
+         "call_state, ignored FROM requests WHERE session_id = 2");
+  }
+  EXPECT_NE(replay_says(req, 2).find("requests row session 9 seq 1 belongs to no session"),
+            std::string::npos);
 }
 
 TEST(BadJournalTest, AlteredDigest) {
   std::string path = three_flows("digest");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE sessions SET digest = '0000000000000001' WHERE session_id = 3"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE sessions SET digest = '0000000000000001' WHERE session_id = 3");
+  }
   std::string says = replay_says(path, 3);
   EXPECT_NE(says.find("session 3: its events hash to digest"), std::string::npos) << says;
   // export refuses it too: a bug report that fails replay is never written.
   std::string out = temp_journal("digest_bug");
   auto j = open_journal(path, Journal::Mode::kRead);
   Status s = export_session(*j, 3, out, false);
-  EXPECT_NE(s.message().find("session 3: its events hash to digest"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("session 3: its events hash to digest"), std::string::npos)
+      << s.message();
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 TEST(BadJournalTest, PayloadThatIsNotCapnProto) {
   std::string path = three_flows("garbage");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(),
-         "UPDATE events SET payload = x'00000000ffffffff0102030405060708' WHERE session_id = 2 AND seq = 6"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE events SET payload = x'00000000ffffffff0102030405060708' WHERE session_id = 2 AND "
+         "seq = 6");
+  }
   std::string says = replay_says(path, 2);
   EXPECT_NE(says.find("session 2 event 6"), std::string::npos) << says;
   EXPECT_NE(says.find("payload"), std::string::npos) << says;
@@ -293,7 +352,8 @@ TEST(BadJournalTest, PayloadNestedAndOversized) {
   {
     auto j = open_journal(path, Journal::Mode::kWrite);
     exec(j.get(), "UPDATE events SET payload = zeroblob(1048576) WHERE session_id = 2 AND seq = 1");
-    exec(j.get(), "UPDATE requests SET payload = x'0100000000000000' WHERE session_id = 3 AND seq = 1");
+    exec(j.get(),
+         "UPDATE requests SET payload = x'0100000000000000' WHERE session_id = 3 AND seq = 1");
   }
   std::string says = replay_says(path, 2);
   EXPECT_NE(says.find("session 2 event 1"), std::string::npos) << says;
@@ -304,7 +364,10 @@ TEST(BadJournalTest, PayloadNestedAndOversized) {
 
 TEST(BadJournalTest, TruncatedFile) {
   std::string path = three_flows("truncated");
-  { auto j = open_journal(path, Journal::Mode::kWrite); exec(j.get(), "PRAGMA wal_checkpoint(TRUNCATE)"); }
+  {
+    auto j = open_journal(path, Journal::Mode::kWrite);
+    exec(j.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   auto size = std::filesystem::file_size(path);
   std::filesystem::resize_file(path, size / 2);
   std::filesystem::remove(path + "-wal");
@@ -315,7 +378,9 @@ TEST(BadJournalTest, TruncatedFile) {
     std::string says = replay_says(path, id);
     failed = !says.empty();
     if (failed) {
-      EXPECT_TRUE(says.find("malformed") != std::string::npos || says.find("session") != std::string::npos) << says;
+      EXPECT_TRUE(says.find("malformed") != std::string::npos ||
+                  says.find("session") != std::string::npos)
+          << says;
     }
   }
   EXPECT_TRUE(failed) << "half a journal must not replay as whole";
@@ -327,7 +392,8 @@ TEST(BadJournalTest, NotASqliteFile) {
   std::unique_ptr<Journal> j;
   Status s = Journal::open(path, Journal::Mode::kRead, &j);
   EXPECT_EQ(s.code(), Status::Code::kCorrupt);
-  EXPECT_NE(s.message().find(path + " is not a callbench journal"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(path + " is not a callbench journal"), std::string::npos)
+      << s.message();
   s = Journal::open(path, Journal::Mode::kWrite, &j);
   EXPECT_FALSE(s.is_ok()) << "never write into a file that is not a journal";
 }
@@ -342,7 +408,8 @@ TEST(BadJournalTest, SqliteDatabaseThatIsNotAJournal) {
   }
   std::unique_ptr<Journal> j;
   Status s = Journal::open(path, Journal::Mode::kRead, &j);
-  EXPECT_NE(s.message().find("is a SQLite database but not a callbench journal"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("is a SQLite database but not a callbench journal"), std::string::npos)
+      << s.message();
 }
 
 TEST(BadJournalTest, OtherSchemaVersion) {
@@ -350,7 +417,8 @@ TEST(BadJournalTest, OtherSchemaVersion) {
   { exec(open_journal(path, Journal::Mode::kWrite).get(), "PRAGMA user_version = 7"); }
   std::unique_ptr<Journal> j;
   Status s = Journal::open(path, Journal::Mode::kRead, &j);
-  EXPECT_NE(s.message().find("has journal schema version 7; this callbench reads version 1"), std::string::npos)
+  EXPECT_NE(s.message().find("has journal schema version 7; this callbench reads version 1"),
+            std::string::npos)
       << s.message();
 }
 
@@ -449,7 +517,9 @@ TEST(CrashTest, SigkillPartWayLeavesEarlierSessionsIntact) {
   EXPECT_TRUE(r.incomplete);
   EXPECT_EQ(static_cast<int64_t>(r.events), all[2].event_count);
   EXPECT_LT(r.requests, 750u);
-  EXPECT_NE(r.summary.find("incomplete recording: replayed up to its last event"), std::string::npos) << r.summary;
+  EXPECT_NE(r.summary.find("incomplete recording: replayed up to its last event"),
+            std::string::npos)
+      << r.summary;
 }
 
 TEST(ConcurrencyTest, ReaderQueriesWhileAWriterHoldsAnOpenTransaction) {
@@ -484,14 +554,19 @@ TEST(ExportTest, WritesAOneSessionJournalThatReplays) {
   s = export_session(*j, 2, out, false);
   EXPECT_NE(s.message().find("already exists"), std::string::npos);
   EXPECT_TRUE(export_session(*j, 3, out, true).is_ok());
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
-    EXPECT_EQ(entry.path().string().find(out + ".tmp"), std::string::npos) << "leftover " << entry.path();
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
+    EXPECT_EQ(entry.path().string().find(out + ".tmp"), std::string::npos)
+        << "leftover " << entry.path();
   }
 }
 
 TEST(ExportTest, RefusesACorruptSessionAndWritesNothing) {
   std::string path = three_flows("export_bad");
-  { exec(open_journal(path, Journal::Mode::kWrite).get(), "UPDATE events SET this_dn = 'x' WHERE session_id = 2"); }
+  {
+    exec(open_journal(path, Journal::Mode::kWrite).get(),
+         "UPDATE events SET this_dn = 'x' WHERE session_id = 2");
+  }
   std::string out = temp_journal("bug_bad");
   auto j = open_journal(path, Journal::Mode::kRead);
   Status s = export_session(*j, 2, out, false);
