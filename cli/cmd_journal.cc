@@ -238,7 +238,13 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
 int replay(const SessionChoice& c, const ModelOptions& mo) {
   std::unique_ptr<Journal> j;
   std::vector<int64_t> ids;
-  Status s = open_chosen(c, true, &j, &ids);
+  Status s = Journal::open(c.journal, Journal::Mode::kRead, &j);
+  if (!s.is_ok()) return report(s);
+  // One read transaction for the whole replay: every session is read from the same
+  // snapshot (a recorder may be appending), and SQLite takes its shared lock and
+  // checks the file once instead of at every statement (most of a small session's cost).
+  s = exec_sql(j->db(), "BEGIN", j->path() + ": starting to read");
+  if (s.is_ok()) s = chosen_sessions(*j, c, true, &ids);
   if (!s.is_ok()) return report(s);
   // A session recorded by another model replays on that model, made again from the
   // header (one process or library per model for the whole replay).
@@ -256,22 +262,19 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   };
   int observed_status = 0;
   for (int64_t id : ids) {
-    {
+    ReplayResult r;
+    bool observed = false;
+    s = replay_session(*j, id, &r, &maker, &observed);
+    if (!s.is_ok()) return report(s);
+    if (observed) {
       // An observed session (an imported log) replays call by call through derived scenarios.
       LoadedSession ls;
       std::vector<Event> events;
-      s = j->load_session(id, &ls, Journal::Check::kPayloads);
+      s = j->read_session(id, &ls, &events);
       if (!s.is_ok()) return report(s);
-      if (ls.session.observed) {
-        s = j->read_session(id, &ls, &events);
-        if (!s.is_ok()) return report(s);
-        observed_status = std::max(observed_status, replay_observed(*j, ls, events));
-        continue;
-      }
+      observed_status = std::max(observed_status, replay_observed(*j, ls, events));
+      continue;
     }
-    ReplayResult r;
-    s = replay_session(*j, id, &r, &maker);
-    if (!s.is_ok()) return report(s);
     if (!r.identical) {
       std::fflush(stdout);
       std::fprintf(stderr, "%s", r.report.c_str());
