@@ -339,7 +339,7 @@ int show(const SessionChoice& c, const std::string& format, const std::string& c
     print(session_json_line(ls.session.config, ls.info.label) + "\n" +
           render_jsonl(ls.session, events, outcomes));
   } else {
-    print(render_table(ls.session, events, outcomes));
+    render_table(ls.session, events, outcomes, print);
   }
   return 0;
 }

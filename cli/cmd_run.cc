@@ -161,7 +161,10 @@ int run(const RunOptions& o) {
         out = (i ? "\n" : "") + std::string("## ") + o.files[i] + "  (seed " +
               std::to_string(sc.session.config.seed) + ")\n\n";
       }
-      out += render_table(sc.session, played.events, played.outcomes);
+      print(out);
+      out.clear();
+      // Streamed block by block: memory does not grow with the table.
+      render_table(sc.session, played.events, played.outcomes, print);
     }
     print(out);
     if (!model_status.is_ok()) {
