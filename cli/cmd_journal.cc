@@ -52,11 +52,9 @@ Status chosen_sessions(Journal& j, const SessionChoice& c, bool default_all,
     return Status::ok();
   }
   if (c.all || default_all) {
-    std::vector<SessionInfo> all;
-    Status s = j.sessions(&all);
+    Status s = j.session_ids(ids);
     if (!s.is_ok()) return s;
-    if (all.empty()) return Status::not_found(j.path() + ": holds no session");
-    for (const SessionInfo& i : all) ids->push_back(i.id);
+    if (ids->empty()) return Status::not_found(j.path() + ": holds no session");
     return Status::ok();
   }
   int64_t id = 0;
@@ -243,6 +241,9 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   // One read transaction for the whole replay: every session is read from the same
   // snapshot (a recorder may be appending), and SQLite takes its shared lock and
   // checks the file once instead of at every statement (most of a small session's cost).
+  // Pages read through a memory map rather than a read() each (reading only: a
+  // writer's pages come through the WAL as before).
+  (void)sqlite3_exec(j->db(), "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
   s = exec_sql(j->db(), "BEGIN", j->path() + ": starting to read");
   if (s.is_ok()) s = chosen_sessions(*j, c, true, &ids);
   if (!s.is_ok()) return report(s);
