@@ -30,8 +30,8 @@ int usage() {
 
 std::string wide(std::size_t n) {
   constexpr std::size_t kParties = 200;
-  std::string out = "# " + std::to_string(n) + " statements between " +
-                    std::to_string(kParties) + " extensions (bench/scenarios.cc)\n";
+  std::string out = "# " + std::to_string(n) + " statements between " + std::to_string(kParties) +
+                    " extensions (bench/scenarios.cc)\n";
   for (std::size_t d = 0; d < kParties; ++d)
     out += "dn " + std::to_string(70000 + d) + " extension\n";
   // Calls share the statements evenly, at least 4 each (make, answer, hold and retrieve
