@@ -185,11 +185,36 @@ DnId map_dn(const Topology& b, DnId id, Session* out, std::array<DnId, kMaxDns>*
   return to;
 }
 
-// Writes `p` into out[0, max), cut at a stimulus boundary when it is too long.
+// The program the byte-level entry points last wrote, whole, and its bytes. libFuzzer
+// mutates a unit several times in a row, each time the previous mutation's result
+// (MutateAndTestOne), and crosses it over with another unit: most calls are handed the
+// bytes written last, so they take the program from here instead of decoding those bytes
+// again (decode(encode(p)) == p for every program, fuzz/program.h: the same program
+// either way). The fuzz_orderings target decodes each input once to run it.
+struct LastWritten {
+  Session program;
+  std::vector<uint8_t> bytes;
+  bool valid = false;
+
+  bool holds(const uint8_t* data, std::size_t size) const {
+    return valid && bytes.size() == size &&
+           (size == 0 || std::memcmp(bytes.data(), data, size) == 0);
+  }
+};
+
+LastWritten& last_written() {
+  thread_local LastWritten last;
+  return last;
+}
+
+// Writes `p` into out[0, max), cut at a stimulus boundary when it is too long. Leaves
+// last_written() holding `p` and its bytes when they fit whole (else empty).
 std::size_t write_program(const Session& p, uint8_t* out, std::size_t max) {
-  thread_local std::vector<uint8_t> bytes;
+  LastWritten& last = last_written();
+  std::vector<uint8_t>& bytes = last.bytes;
   encode_program(p, &bytes);
   std::size_t n = bytes.size();
+  last.valid = n <= max;
   if (n > max) {
     n = program_header_size(p.config.topology.dns.size());
     if (n <= max) {
@@ -301,8 +326,13 @@ Session crossover_programs(const Session& a, const Session& b, Rng& rng) {
 
 std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed) {
   Rng rng(seed);
-  thread_local Session p;
-  if (!decode_program(data, size, &p)) {
+  LastWritten& last = last_written();
+  // The program is changed in place, in last.program: write_program then encodes it
+  // into last.bytes (write_program reads it before it changes last.valid).
+  Session& p = last.program;
+  bool have = last.holds(data, size);
+  last.valid = false;
+  if (!have && !decode_program(data, size, &p)) {
     p = random_program(rng);
   } else {
     mutate_program(&p, rng);
@@ -315,12 +345,28 @@ std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, 
 std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8_t* data2,
                             std::size_t size2, uint8_t* out, std::size_t max_out, unsigned seed) {
   Rng rng(seed);
+  LastWritten& last = last_written();
   thread_local Session a, b;
-  if (!decode_program(data1, size1, &a)) a = random_program(rng);
-  if (!decode_program(data2, size2, &b)) b = random_program(rng);
-  Session c = crossover_programs(a, b, rng);
+  // data1 is mostly the unit being mutated, written last; data2 another unit.
+  const Session* first = &a;
+  if (last.holds(data1, size1)) {
+    first = &last.program;
+  } else if (!decode_program(data1, size1, &a)) {
+    a = random_program(rng);
+  }
+  const Session* second = &b;
+  if (last.holds(data2, size2)) {
+    second = &last.program;
+  } else if (!decode_program(data2, size2, &b)) {
+    b = random_program(rng);
+  }
+  Session c = crossover_programs(*first, *second, rng);
   restrict_program(&c);
-  return write_program(c, out, max_out);
+  last.valid = false;
+  last.program = std::move(c);
+  return write_program(last.program, out, max_out);
 }
+
+void forget_written_program() { last_written().valid = false; }
 
 }  // namespace callbench
