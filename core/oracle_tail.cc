@@ -22,9 +22,9 @@ namespace oracle {
 namespace {
 
 struct Tail {
-  Pattern pattern;    // the rows from `from` on
-  std::size_t from;   // 0-based row of the whole flow the tail starts at
-  uint32_t partial;   // the first row's items kept (bit per item); all: the whole row
+  Pattern pattern;          // the rows from `from` on
+  std::size_t from;         // 0-based row of the whole flow the tail starts at
+  uint32_t partial;         // the first row's items kept (bit per item); all: the whole row
   std::size_t first_items;  // how many items that row has in the whole flow
 };
 
@@ -116,8 +116,7 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
                           }),
            vs.end());
   auto name = [&](CallId c) {
-    return c < session.config.call_names.size() ? session.config.call_names[c]
-                                                : std::string("?");
+    return c < session.config.call_names.size() ? session.config.call_names[c] : std::string("?");
   };
   MatchBuffers buffers;
   for (CallId c = 0; c < joined.size(); ++c) {
@@ -166,12 +165,12 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
       bool after_ok = true;
       for (std::size_t k = r.consumed; k < mine.size() && after_ok; ++k) {
         const Event& e = *mine[k];
-        after_ok = talk(e.type) && std::find(r.binding.dn.begin(), r.binding.dn.end(),
-                                             e.this_dn) != r.binding.dn.end();
+        after_ok = talk(e.type) && std::find(r.binding.dn.begin(), r.binding.dn.end(), e.this_dn) !=
+                                       r.binding.dn.end();
       }
-      int rank = r.complete && (every || after_ok)                          ? 3
+      int rank = r.complete && (every || after_ok)                       ? 3
                  : every && t.pattern.is_normal() && r.limit == SIZE_MAX ? 2
-                                                                            : 1;
+                                                                         : 1;
       // Better: conforming attributes first (the tail may be of either flow), then the
       // rank, then more of the call's events explained, then more of the flow (an
       // earlier row), then the document's order.
@@ -185,9 +184,8 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
         best_r = r;
       }
     }
-    bool only_talk = std::all_of(mine.begin(), mine.end(), [](const Event* e) {
-      return talk(e->type);
-    });
+    bool only_talk =
+        std::all_of(mine.begin(), mine.end(), [](const Event* e) { return talk(e->type); });
     // Only the conversation or its end, and no flow's last rows with their attributes: the
     // document has no rows for it (its flows end at the establishment).
     if (only_talk && !(best && best_rank >= 2 && best_r.attrs_ok)) best = nullptr;
