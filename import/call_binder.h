@@ -54,9 +54,9 @@ class CallBinder {
  private:
   std::vector<std::string>* names_;
   std::map<std::string, CallId, std::less<>> ids_;
-  std::map<uint64_t, CallId> conns_;     // ConnID -> call
-  std::map<uint32_t, CallId> refs_;      // ReferenceID of a client request -> its call
-  std::map<uint32_t, CallId> unbound_;   // ReferenceID of a make-call with no ConnID yet
+  std::map<uint64_t, CallId> conns_;    // ConnID -> call
+  std::map<uint32_t, CallId> refs_;     // ReferenceID of a client request -> its call
+  std::map<uint32_t, CallId> unbound_;  // ReferenceID of a make-call with no ConnID yet
 };
 
 }  // namespace callbench
