@@ -295,15 +295,25 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         if (mapped.this_dn == caller && parked_at == kNoDn) {
           DnId busy_dn = e.has(Attr::kOtherDn) ? mapped.other_dn : target;
           if (is_extension(busy_dn)) {
-            // A monitored destination is busy: on another call the log shows (no call
-            // waiting), or the switch parks the call there (*OPT EventDestinationBusy).
+            // A monitored destination is busy: on another call (no call waiting), or the
+            // switch parks the call there (*OPT EventDestinationBusy), which the log then
+            // shows as the call's EventQueued there; a destination the log shows on another
+            // call (or one busy before the log began, no park following) is busy.
             DnId observed_dn = kNoDn;
             for (const auto& [from, to] : remap)
               if (to == busy_dn) observed_dn = from;
-            if (busy_elsewhere(events, lines, call, observed_dn, it.line))
-              make_busy(busy_dn, note);
-            else
+            bool parked_next = false;
+            for (std::size_t k = static_cast<std::size_t>(&it - items.data()) + 1;
+                 k < items.size() && !parked_next; ++k) {
+              const Item& later = items[k];
+              if (later.request) continue;
+              const Event& n = events[later.index];
+              parked_next = n.type == EventType::kQueued && n.this_dn == observed_dn;
+            }
+            if (parked_next && !busy_elsewhere(events, lines, call, observed_dn, it.line))
               park(busy_dn, note, true);
+            else
+              make_busy(busy_dn, note);
             break;
           }
           Stimulus s;

@@ -663,6 +663,35 @@ TEST(ImportCli, CallsUnderWayAtTheFirstLineAreJudgedAsTails) {
   EXPECT_GE(continues, 30u);
 }
 
+// A destination busy on a call the log does not show (it began before the log): the
+// derived scenario makes it busy all the same (no park follows), and replays the log.
+TEST(ImportCli, DestinationBusyBeforeTheLogBeganIsDerived) {
+  std::string src = temp_journal("busy_before_src");
+  ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow("internal_2")).exit_code, 0);
+  std::string log = run_command(callbench() + " show " + src + " --format tserver-log").out;
+  std::string header;
+  std::vector<std::string> blocks;
+  split_log(log, &header, &blocks);
+  std::string tail = header;
+  bool from_c1 = false;
+  for (const std::string& b : blocks) {
+    from_c1 = from_c1 || (b.find("RequestMakeCall") != std::string::npos &&
+                          b.find("'7001'") != std::string::npos);
+    if (from_c1) tail += b;
+  }
+  ASSERT_TRUE(from_c1);
+  std::string path = temp_file("busy_before", tail);
+  std::string j = temp_journal("busy_before");
+  ASSERT_EQ(
+      run_command(callbench() + " import " + path + " --journal " + j + dn_options("internal_2"))
+          .exit_code,
+      0);
+  auto c = run_command(callbench() + " check " + j);
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find("(interruption point **)"), std::string::npos) << c.out;
+  expect_every_call_reproduced(callbench() + " replay " + j, "internal_2 from c1's request");
+}
+
 // export copies an imported session's log tables: the bug report keeps the file, the
 // lines, the times and every attribute outside the model, and checks, derives and
 // replays as the journal it came from.
