@@ -241,10 +241,14 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
     }
     // Only the conversation or its end shows: the document (establishing phases) has no
     // rows for it; the per-event rules judge it.
-    if (flow_it != verdict->flows.end())
+    if (flow_it != verdict->flows.end()) {
       *flow_it = f;
-    else
-      verdict->flows.push_back(f);
+    } else {
+      // In call order, as judge() lists them.
+      auto at = std::find_if(verdict->flows.begin(), verdict->flows.end(),
+                             [&](const CallFlow& g) { return g.call > c; });
+      verdict->flows.insert(at, f);
+    }
   }
   std::stable_sort(vs.begin(), vs.end(), [](const Violation& a, const Violation& b) {
     uint32_t x = a.request_seq == 0 ? UINT32_MAX : a.request_seq,
