@@ -708,8 +708,9 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
         "Without --session the journal must hold exactly one session. A session imported from a\n"
-        "log keeps its log tables (log_files, log_rows: the file, each message's line, time and\n"
-        "every attribute outside the model), so check, sql, show --call and replay work on it.");
+        "log keeps its log tables and columns (log_files, log_other, the events' and requests'\n"
+        "line, time, call_uuid and log_payload: the file, each message's line and time and every\n"
+        "attribute outside the model), so check, sql, show --call and replay work on it.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     add_session_option(
         cmd, &c->session,
