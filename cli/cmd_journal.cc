@@ -680,7 +680,9 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         app.add_subcommand("export", "Write one session as a one-session journal (a bug report)");
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
-        "Without --session the journal must hold exactly one session.");
+        "Without --session the journal must hold exactly one session. A session imported from a\n"
+        "log keeps its log tables (log_files, log_rows: the file, each message's line, time and\n"
+        "every attribute outside the model), so check, sql, show --call and replay work on it.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     add_session_option(
         cmd, &c->session,

@@ -35,6 +35,7 @@
 #include "core/status.h"
 #include "storage/codec.h"
 #include "storage/columns.h"
+#include "storage/row_writer.h"
 #include "storage/sqlite_util.h"
 
 namespace callbench {
@@ -97,6 +98,16 @@ class Journal {
 
   sqlite3* db() const { return db_; }
   const std::string& path() const { return path_; }
+
+  // The connection's one row writer and its write transaction (storage/row_writer.h).
+  // Closing the journal commits a transaction the writer left open between sessions
+  // (commit() first to see its status); one left open mid-session is rolled back.
+  RowWriter& writer();
+  // Commits the writer's open transaction, if any.
+  Status commit() { return writer_ ? writer_->commit() : Status::ok(); }
+  // Whether a session is being written (its rows are in the open transaction): set by
+  // its writer (Recorder) so that closing rolls it back instead of committing it.
+  void set_session_in_progress(bool v) { session_in_progress_ = v; }
 
   // A prepared statement from the journal's cache, leased for one use at a time: reset
   // and unbound when the lease ends. Preparing is most of the cost of a small session,
@@ -179,6 +190,8 @@ class Journal {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<Cached>, std::less<>> cache_;
+  std::unique_ptr<RowWriter> writer_;
+  bool session_in_progress_ = false;
   bool orphans_checked_ = false;
   Mode mode_ = Mode::kRead;
 };
