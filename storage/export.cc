@@ -106,6 +106,22 @@ Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
                   "INSERT INTO \"" + t + "\" (" + cols + ") VALUES (" + marks + ")", id, t);
     if (!s.is_ok()) return s;
   }
+  // An imported event or request carries its log columns on its own row (log_store.cc:
+  // one row per message): copied onto the rows export_session copied.
+  for (const char* t : {"events", "requests"}) {
+    std::vector<std::string> src;
+    s = table_columns(from, t, &src);
+    if (!s.is_ok()) return s;
+    if (std::find(src.begin(), src.end(), "log_payload") == src.end()) continue;
+    s = copy_rows(from, to,
+                  std::string("SELECT line, time, call_uuid, log_payload, session_id, seq FROM ") +
+                      t + " WHERE session_id = ?",
+                  std::string("UPDATE ") + t +
+                      " SET line = ?, time = ?, call_uuid = ?, log_payload = ? "
+                      "WHERE session_id = ? AND seq = ?",
+                  id, std::string("the log columns of ") + t);
+    if (!s.is_ok()) return s;
+  }
   return Status::ok();
 }
 
