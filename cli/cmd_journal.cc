@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -180,7 +181,9 @@ std::string check_reimport(Journal& j, const LoadedSession& ls, const std::strin
 
 // replay of an observed session: each call's derived scenario played on the model and
 // compared with the log. Returns 1 when a call diverges.
-int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event>& events) {
+// `model`: the model the derived scenarios play on (replay --model); the engine when null.
+int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event>& events,
+                    CallModel* model_under_test) {
   RowLines lines;
   Status s = row_lines(j, ls.info.id, &lines);
   if (!s.is_ok()) return report(s);
@@ -213,7 +216,19 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
       out += "  call " + name + ": not derived: " + s.message() + "\n";
       continue;
     }
-    std::vector<Event> model = play_derived(d.session);
+    std::vector<Event> model;
+    if (model_under_test) {
+      ModelPlayed mp;
+      (void)model_under_test->play(d.session, &mp);
+      if (!mp.status.is_ok()) {
+        ++diverged;
+        out += "  call " + name + ": the model failed: " + mp.status.message() + "\n";
+        continue;
+      }
+      model = std::move(mp.events);
+    } else {
+      model = play_derived(d.session);
+    }
     std::string diff = first_divergence(d, model, printable(lines.file, 200));
     if (diff.empty()) {
       ++reproduced;
@@ -249,6 +264,14 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   if (!s.is_ok()) return report(s);
   // A session recorded by another model replays on that model, made again from the
   // header (one process or library per model for the whole replay).
+  // replay --model: every session on that model instead of its recorded one.
+  std::optional<ModelInfo> instead;
+  if (!mo.spec.empty()) {
+    instead.emplace();
+    std::size_t colon = mo.spec.find(':');
+    instead->kind = mo.spec == "builtin" ? "builtin" : mo.spec.substr(0, colon);
+    if (colon != std::string::npos) instead->command = mo.spec.substr(colon + 1);
+  }
   std::map<std::string, std::unique_ptr<CallModel>> models;
   ModelMaker maker = [&](const ModelInfo& info, CallModel** out) -> Status {
     auto it = models.find(info.spec());
@@ -266,7 +289,7 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   for (int64_t id : ids) {
     ReplayResult r;
     bool observed = false;
-    s = replay_session(*j, id, &r, &maker, &observed, &scan);
+    s = replay_session(*j, id, &r, &maker, &observed, instead ? &*instead : nullptr, &scan);
     if (!s.is_ok()) return report(s);
     if (observed) {
       // An observed session (an imported log) replays call by call through derived scenarios.
@@ -274,7 +297,12 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
       std::vector<Event> events;
       s = j->read_session(id, &ls, &events);
       if (!s.is_ok()) return report(s);
-      observed_status = std::max(observed_status, replay_observed(*j, ls, events));
+      CallModel* on = nullptr;
+      if (instead && instead->kind != "builtin") {
+        s = maker(*instead, &on);
+        if (!s.is_ok()) return report(s);
+      }
+      observed_status = std::max(observed_status, replay_observed(*j, ls, events, on));
       continue;
     }
     if (!r.identical) {
@@ -590,7 +618,7 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
                                    "Replay only session N (1 or more; omit --session for all)");
     cmd->add_flag("--all", c->all, "Replay every session (the default)")->excludes(one);
     auto mo = std::make_shared<ModelOptions>();
-    add_model_options(cmd, mo.get(), false);
+    add_model_options(cmd, mo.get(), true, true);
     cmd->callback([c, mo, exit_code] { *exit_code = replay(*c, *mo); });
   }
   {

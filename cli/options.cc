@@ -31,15 +31,22 @@ CLI::Option* non_empty(CLI::Option* option) {
       "", "not empty"));
 }
 
-void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec) {
+void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec, bool replaying) {
   if (with_spec) {
+    if (replaying) out->spec.clear();  // none: each session's own model
     cmd->add_option(
            "--model", out->spec,
-           "The call model under test: builtin (the engine), exec:COMMAND (a program speaking "
-           "JSON lines on stdin/stdout, run by /bin/sh -c) or plugin:PATH.so (a shared library "
-           "behind include/callbench_model.h); README 'Putting your implementation on the bench'")
+           replaying
+               ? "Replay on this call model instead of the one each session's header names "
+                 "(builtin, exec:COMMAND or plugin:PATH.so): for a recorded exec: command that "
+                 "runs from another directory, or to see whether another model reproduces the "
+                 "session bit-exactly; an imported log's derived scenarios play on it too"
+               : "The call model under test: builtin (the engine), exec:COMMAND (a program "
+                 "speaking JSON lines on stdin/stdout, run by /bin/sh -c) or plugin:PATH.so (a "
+                 "shared library behind include/callbench_model.h); README 'Putting your "
+                 "implementation on the bench'")
         ->type_name("SPEC")
-        ->default_str("builtin")
+        ->default_str(replaying ? "each session's recorded model" : "builtin")
         ->check(CLI::Validator(
             [](std::string& v) {
               bool ok = v == "builtin" || (v.rfind("exec:", 0) == 0 && v.size() > 5) ||
@@ -51,8 +58,9 @@ void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec) {
   }
   cmd->add_option(
          "--model-timeout", out->timeout,
-         "Seconds an exec: model may take to answer one request (or the hello) before it counts "
-         "as hung")
+         "Seconds an exec: model may take to answer one request before it counts as hung (the "
+         "hello may take ten times as long, and at least 10 s: an interpreter starting on a "
+         "loaded machine)")
       ->type_name("SECONDS")
       ->default_str("5")
       ->check(CLI::Range(0.001, 3600.0));

@@ -21,7 +21,9 @@ struct ModelOptions {
   std::string spec = "builtin";
   double timeout = 5.0;
 };
-void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec);
+// --model (when with_spec) and --model-timeout. `replaying`: --model has no default (each
+// session replays on the model its header names) and says so.
+void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec, bool replaying = false);
 
 }  // namespace callbench::cli
 

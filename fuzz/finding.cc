@@ -150,7 +150,15 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   for (const Violation& x : final_verdict.violations) {
     if (x.identity() != out->identity) continue;
     const Rule* rule = rule_named(x.rule);
-    scn += "# rule " + x.rule + ": " + (rule ? rule->description : "") + "\n";
+    // The two kinds a model under test adds (fuzz/model_play.h) are not the oracle's rules.
+    std::string description =
+        rule                         ? std::string(rule->description)
+        : x.rule == kModelFailedRule ? "the call model under test crashed, hung, wrote a malformed "
+                                       "line or answered another request's seq"
+        : x.rule == kDiffersRule
+            ? "the call model's events differ from the built-in engine's (--compare builtin)"
+            : "";
+    scn += "# rule " + x.rule + (description.empty() ? "" : ": " + description) + "\n";
     scn += "# violated at request " + std::to_string(x.request_seq) + ": " + x.message + "\n";
   }
   (void)first;

@@ -9,8 +9,9 @@ std::string ModelSupports::check(const Session& session) const {
   const SessionConfig& c = session.config;
   for (const Dn& dn : c.topology.dns) {
     if (!((dn_kinds >> static_cast<int>(dn.kind)) & 1u)) {
-      return "DN " + dn.name + " is a " + dn_kind_name(dn.kind) +
-             ", a DN kind the model does not support";
+      std::string kind = dn_kind_name(dn.kind);
+      const char* article = std::string("aeiou").find(kind[0]) == std::string::npos ? "a " : "an ";
+      return "DN " + dn.name + " is " + article + kind + ", a DN kind the model does not support";
     }
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {

@@ -55,6 +55,50 @@ IgnoreReason ignore_reason_of(std::string_view why) {
   return IgnoreReason::kWrongPhase;
 }
 
+// Parses one line of the protocol. JSON leaves a key given twice in one object open, and
+// nlohmann keeps the last, which would hide a model's mistake: *duplicate names it.
+json parse_line(const std::string& line, std::string* duplicate) {
+  std::vector<std::vector<std::string>> keys;  // per open object
+  return json::parse(
+      line,
+      [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) {
+          keys.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+          if (!keys.empty()) keys.pop_back();
+        } else if (event == json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
+          const std::string& k = parsed.get_ref<const std::string&>();
+          auto& seen = keys.back();
+          if (std::find(seen.begin(), seen.end(), k) != seen.end()) {
+            if (duplicate->empty()) *duplicate = k;
+          } else {
+            seen.push_back(k);
+          }
+        }
+        return true;
+      },
+      false);
+}
+
+// The first key of `j` not in `known`, or empty.
+std::string unknown_key(const json& j, std::initializer_list<std::string_view> known) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end()) return it.key();
+  }
+  return {};
+}
+
+// An event line's keys: those `run --format jsonl` prints (the attributes by their T-Lib
+// names, ErrorMessage with ErrorCode) and the numbering.
+bool is_event_key(const std::string& key) {
+  if (key == "event" || key == "seq" || key == "request_seq" || key == "call" ||
+      key == "ErrorMessage")
+    return true;
+  for (int i = 0; i < kAttrCount; ++i)
+    if (key == attr_name(static_cast<Attr>(i))) return true;
+  return false;
+}
+
 }  // namespace
 
 ExecModel::ExecModel(std::string command, double timeout_seconds)
@@ -117,7 +161,10 @@ Status ExecModel::fail(const std::string& request, const std::string& what) {
         pid_ = -1;
         break;
       }
-      if (what.find("end of output") == std::string::npos) break;  // only an EOF waits for the exit
+      // Only a closed connection (end of output, a reset, a broken pipe) waits for the exit.
+      if (what.find("end of output") == std::string::npos &&
+          what.find("failed: ") == std::string::npos)
+        break;
       ::usleep(2000);
     }
   }
@@ -226,9 +273,18 @@ Status ExecModel::read_line(double deadline, const std::string& request, std::st
 
 Status ExecModel::parse_hello(const std::string& line) {
   const std::string request = "the hello {\"hello\":1}";
-  json j = json::parse(line, nullptr, false);
+  std::string twice;
+  json j = parse_line(line, &twice);
   if (j.is_discarded() || !j.is_object())
     return fail(request, "the answer is not a JSON object: " + shown(line));
+  if (!twice.empty())
+    return fail(request, "the key " + shown(twice) + " is given twice in " + shown(line));
+  // Unknown keys are refused: a misspelt "supports" or "stimuli" would quietly mean
+  // "everything", and the model would be fuzzed on what it never implemented.
+  if (std::string k = unknown_key(j, {"model", "version", "supports"}); !k.empty())
+    return fail(request,
+                "unknown key " + shown(k) +
+                    " in the hello's answer (its keys: model, version, supports): " + shown(line));
   auto name = j.find("model");
   auto version = j.find("version");
   if (name == j.end() || !name->is_string() || name->get<std::string>().empty()) {
@@ -243,6 +299,10 @@ Status ExecModel::parse_hello(const std::string& line) {
   auto sup = j.find("supports");
   if (sup == j.end()) return Status::ok();
   if (!sup->is_object()) return fail(request, "\"supports\" is not an object: " + shown(line));
+  if (std::string k = unknown_key(*sup, {"dn_kinds", "stimuli", "options"}); !k.empty())
+    return fail(request,
+                "unknown key " + shown(k) +
+                    " in \"supports\" (its keys: dn_kinds, stimuli, options): " + shown(line));
   if (auto k = sup->find("dn_kinds"); k != sup->end()) {
     if (!k->is_array())
       return fail(request, "\"supports\".\"dn_kinds\" is not a list: " + shown(line));
@@ -342,12 +402,20 @@ Status ExecModel::end() {
 
 Status ExecModel::parse_event(const std::string& line, const std::string& request,
                               const Stimulus& s, Event* e) {
-  json j = json::parse(line, nullptr, false);
+  std::string twice;
+  json j = parse_line(line, &twice);
   if (j.is_discarded() || !j.is_object())
     return fail(request, "a line that is not a JSON object: " + shown(line));
   auto bad = [&](const std::string& what) {
     return fail(request, what + " in the line " + shown(line));
   };
+  if (!twice.empty()) return bad("the key " + shown(twice) + " given twice");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!is_event_key(it.key()))
+      return bad("unknown key " + shown(it.key()) +
+                 " (an event line has \"event\", \"call\", \"seq\", \"request_seq\" and the "
+                 "attributes by their T-Lib names, as run --format jsonl prints them)");
+  }
   *e = Event{};
   auto name = j.find("event");
   if (name == j.end()) return bad("neither \"event\" nor \"done\"");
@@ -546,8 +614,14 @@ Status ExecModel::answer(const Stimulus& s, const std::string& request, std::vec
     if (!st.is_ok()) return st;
     // {"done":SEQ} is the common line: recognise it before a full parse.
     if (line.find("\"done\"") != std::string::npos) {
-      json j = json::parse(line, nullptr, false);
+      std::string twice;
+      json j = parse_line(line, &twice);
       if (j.is_object() && j.contains("done")) {
+        if (!twice.empty())
+          return fail(request, "the key " + shown(twice) + " given twice in " + shown(line));
+        if (std::string k = unknown_key(j, {"done", "ignored"}); !k.empty())
+          return fail(request, "unknown key " + shown(k) +
+                                   " in the answer (its keys: done, ignored): " + shown(line));
         const json& d = j["done"];
         if (!d.is_number_unsigned() || d.get<uint64_t>() != request_seq_) {
           return fail(request, "the answer " + shown(line) + " does not name the request's seq " +

@@ -40,9 +40,12 @@ std::string PluginModel::who() const {
   return w;
 }
 
-Status PluginModel::fail(const std::string& request, const std::string& what) const {
+Status PluginModel::fail(const std::string& request, const std::string& what,
+                         bool plugin_said) const {
   std::string why = what;
-  if (api_ && api_->last_error && model_) {
+  // last_error() explains a call that returned non-zero; after a call that returned 0 it
+  // may hold anything (an earlier failure's text), so it is asked then only.
+  if (plugin_said && api_ && api_->last_error && model_) {
     const char* e = api_->last_error(model_);
     if (e && *e) why += ": " + std::string(e, strnlen(e, 1000));
   }
@@ -71,8 +74,17 @@ Status PluginModel::open() {
                            ": it serves no model for callbench's ABI version " +
                            std::to_string(CALLBENCH_MODEL_ABI_VERSION));
   }
-  if (api_->abi_version != CALLBENCH_MODEL_ABI_VERSION ||
+  if (api_->abi_version == CALLBENCH_MODEL_ABI_VERSION &&
       api_->struct_size < sizeof(callbench_model_api)) {
+    std::string got = std::to_string(api_->struct_size);
+    api_ = nullptr;
+    return Status::invalid("--model plugin:" + path_ + ": its function table is " + got +
+                           " bytes (struct_size), smaller than ABI version " +
+                           std::to_string(CALLBENCH_MODEL_ABI_VERSION) + "'s " +
+                           std::to_string(sizeof(callbench_model_api)) +
+                           ": rebuild it against this callbench's include/callbench_model.h");
+  }
+  if (api_->abi_version != CALLBENCH_MODEL_ABI_VERSION) {
     std::string got = std::to_string(api_->abi_version);
     api_ = nullptr;
     return Status::invalid(
@@ -142,7 +154,7 @@ Status PluginModel::start(const SessionConfig& config) {
   request_seq_ = 0;
   event_seq_ = 0;
   if (api_->start_session(model_, &s) != 0)
-    return fail("the session's start", "start_session() failed");
+    return fail("the session's start", "start_session() failed", true);
   return Status::ok();
 }
 
@@ -162,7 +174,7 @@ Status PluginModel::apply(const Stimulus& s, std::vector<Event>* out, ApplyResul
     return "request " + std::to_string(request_seq_) + " (" + stimulus_verb(s.kind) + ")";
   };
   if (api_->apply(model_, &cs, buffer_.data(), static_cast<uint32_t>(buffer_.size()), &r) != 0) {
-    return fail(request(), "apply() failed");
+    return fail(request(), "apply() failed", true);
   }
   if (r.event_count > buffer_.size())
     return fail(request(), "apply() reports more events than the buffer holds");

@@ -31,7 +31,9 @@ class PluginModel final : public CallModel {
   Status apply(const Stimulus& s, std::vector<Event>* out, ApplyResult* result) override;
 
  private:
-  Status fail(const std::string& request, const std::string& what) const;
+  // An error naming the model and the request; `plugin_said`: the call that failed returned
+  // non-zero, so the plugin's last_error() text is added.
+  Status fail(const std::string& request, const std::string& what, bool plugin_said = false) const;
   std::string who() const;
 
   std::string path_;

@@ -43,11 +43,12 @@ std::string pad(std::string s, std::size_t n) {
   return s;
 }
 
-// expected (journal) against actual (engine), attribute by attribute: the event type
-// and every attribute that differs.
-std::string attribute_diff(const Event& expected, const Event& actual, const SessionConfig& c) {
+// expected (journal) against actual (`who`: the engine or the model replaying),
+// attribute by attribute: the event type and every attribute that differs.
+std::string attribute_diff(const Event& expected, const Event& actual, const SessionConfig& c,
+                           const std::string& who) {
   std::string out =
-      "    " + pad("attribute", 20) + pad("expected (journal)", 26) + "actual (engine)\n";
+      "    " + pad("attribute", 20) + pad("expected (journal)", 26) + "actual (" + who + ")\n";
   out += "    " + pad("event", 20) + pad(event_name(expected.type), 26) + event_name(actual.type) +
          "\n";
   auto value = [&](const Event& e, Attr a) {
@@ -73,7 +74,8 @@ class Replay {
         config_(ls.session.config),
         codec_(*ls.codec),
         out_(out),
-        model_(model) {
+        model_(model),
+        who_(model ? "model" : "engine") {
     head_ = "session " + std::to_string(ls.info.id);
     where_ = journal.path() + " " + head_;
     if (!ls.info.label.empty()) head_ += " '" + printable(ls.info.label, 200) + "'";
@@ -108,9 +110,10 @@ class Replay {
       auto [at, size] = ls_.request_spans[i];
       if (p.size() != size || std::memcmp(p.data(), ls_.request_bytes.data() + at, size) != 0) {
         // The stimulus is the journal's own, so what differs is what became of it.
-        return diverge("request " + std::to_string(rseq), rseq,
-                       "    expected (journal): " + recorded_outcome_text(ls_.ignored[i]) +
-                           "\n    actual (engine):    " + outcome_text(r) + "\n");
+        return diverge(
+            "request " + std::to_string(rseq), rseq,
+            "    expected (journal): " + recorded_outcome_text(ls_.ignored[i]) + "\n    actual (" +
+                who_ + "):" + std::string(who_ == "model" ? 5 : 4, ' ') + outcome_text(r) + "\n");
       }
       for (std::size_t k = 0; k < produced.size(); ++k) {
         const Event& e = produced[k];
@@ -120,7 +123,7 @@ class Replay {
             break;
           }
           return diverge("event seq " + std::to_string(e.seq), rseq,
-                         "  extra event: the engine produces " + event_text(e, config_) +
+                         "  extra event: the " + who_ + " produces " + event_text(e, config_) +
                              "\n  the journal has no more events\n");
         }
         codec_.encode_event(e, &p);
@@ -140,8 +143,8 @@ class Replay {
       Status d = decode_row(&j);
       if (!d.is_ok()) return d;
       return diverge("event seq " + std::to_string(row_.seq), row_.request_seq,
-                     "  missing event: the journal has " + event_text(j, config_) +
-                         "\n  the engine produces no more events\n");
+                     "  missing event: the journal has " + event_text(j, config_) + "\n  the " +
+                         who_ + " produces no more events\n");
     }
     if (static_cast<int64_t>(out_->events) != ls_.info.event_count) {
       return Status::corrupt(where_ + ": holds " + std::to_string(out_->events) +
@@ -209,7 +212,7 @@ class Replay {
       return diverge("event seq " + std::to_string(produced[k].seq), rseq,
                      "  missing row: the journal has no row for event seq " +
                          std::to_string(produced[k].seq) + " (its next row is seq " +
-                         std::to_string(row_.seq) + ")\n  the engine produces " +
+                         std::to_string(row_.seq) + ")\n  the " + who_ + " produces " +
                          event_text(produced[k], config_) + "\n");
     }
     std::vector<Event> journal;
@@ -248,22 +251,22 @@ class Replay {
     if (missing) {
       return diverge(
           at, rseq,
-          "  missing event: the journal has " + event_text(journal[m], config_) +
-              "\n  the engine does not produce it" +
+          "  missing event: the journal has " + event_text(journal[m], config_) + "\n  the " +
+              who_ + " does not produce it" +
               (m < engine.size() ? " (it produces " + event_text(engine[m], config_) + ")" : "") +
               "\n");
     }
     if (extra) {
       return diverge(
           at, rseq,
-          "  extra event: the engine produces " + event_text(engine[m], config_) +
+          "  extra event: the " + who_ + " produces " + event_text(engine[m], config_) +
               "\n  which the journal does not have" +
               (m < journal.size() ? " (it has " + event_text(journal[m], config_) + ")" : "") +
               "\n");
     }
     return diverge(at, rseq,
-                   "  the event differs, expected (journal) against actual (engine):\n" +
-                       attribute_diff(journal[m], engine[m], config_));
+                   "  the event differs, expected (journal) against actual (" + who_ + "):\n" +
+                       attribute_diff(journal[m], engine[m], config_, who_));
   }
 
   Journal& journal_;
@@ -272,6 +275,7 @@ class Replay {
   const SessionCodec& codec_;
   ReplayResult* out_;
   CallModel* model_ = nullptr;
+  std::string who_;  // "engine" or "model": which one replays, in reports
   std::string head_, where_;
   Journal::EventStream stream_;
   EventRow row_;
@@ -532,13 +536,15 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
 }  // namespace
 
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
-                      const ModelMaker* make_model, bool* observed, ReplayScan* scan) {
+                      const ModelMaker* make_model, bool* observed, const ModelInfo* instead,
+                      ReplayScan* scan) {
   *out = ReplayResult{};
   out->session_id = session_id;
   Status s = journal.check_orphans();
   if (!s.is_ok()) return s;
   if (observed) *observed = false;
-  {
+  const bool on_engine = instead ? instead->kind == "builtin" : true;
+  if (on_engine) {
     // The fast path says "bit-exact" (or "observed") or gives up; see fast_replay().
     thread_local FastScratch scratch;
     // A scan reads forward only; a session out of order is read on its own.
@@ -567,16 +573,19 @@ Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
   }
   out->incomplete = !ls.info.complete;
   CallModel* model = nullptr;
-  if (ls.recorded_model.kind != "builtin") {
+  const ModelInfo& wanted = instead ? *instead : ls.recorded_model;
+  if (wanted.kind != "builtin") {
     std::string where = journal.path() + " session " + std::to_string(session_id);
     if (!make_model) {
       return Status::invalid(where + " was recorded with model " +
                              printable(ls.recorded_model.spec(), 200) +
                              ": replay it with 'callbench replay', which runs that model again");
     }
-    s = (*make_model)(ls.recorded_model, &model);
+    s = (*make_model)(wanted, &model);
     if (!s.is_ok()) {
-      return s.code() == Status::Code::kInvalid
+      // A model that cannot be started or says a bad hello is bad input, as in `run` (exit
+      // 2); a failing fork or socket is an I/O error.
+      return s.code() == Status::Code::kInvalid || s.code() == Status::Code::kCorrupt
                  ? Status::invalid(where + ": its model: " + s.message())
                  : Status::io(where + ": its model: " + s.message());
     }

@@ -44,6 +44,9 @@ using ModelMaker = std::function<Status(const ModelInfo&, CallModel**)>;
 // `observed`: when given, a session that is observed (an imported log, which replays
 // call by call instead) is not replayed: *observed says so and the Status is ok.
 //
+// `instead`: when given, every session replays on that model instead of the one its header
+// names (`replay --model`): the engine for "builtin", else what `make_model` makes of it.
+//
 // A session that replays bit-exact is verified in one pass (the fast path: no payload
 // decoded but the requests', buffers reused between calls); any other is replayed again
 // through read_session and the attribute-by-attribute analysis, so errors and reports
@@ -62,12 +65,12 @@ class ReplayScan {
 
  private:
   friend Status replay_session(Journal&, int64_t, ReplayResult*, const ModelMaker*, bool*,
-                               ReplayScan*);
+                               const ModelInfo*, ReplayScan*);
   std::unique_ptr<Cursors> cursors_;
 };
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
                       const ModelMaker* make_model = nullptr, bool* observed = nullptr,
-                      ReplayScan* scan = nullptr);
+                      const ModelInfo* instead = nullptr, ReplayScan* scan = nullptr);
 
 }  // namespace callbench
 

@@ -11,6 +11,10 @@ purpose at the request whose seq is given (default 2). Modes:
   bad-hello   answers the hello without a model name
   random      ConnIDs from os.urandom: a model that is not deterministic
   ignore-request  answers a client request with "ignored"
+  unknown-key     writes an event with a key no event line has ("Foo")
+  duplicate-key   writes an event line that gives "event" twice
+  misspelt-supports  answers the hello with "supports": {"stimulus": [...]}
+  missing-command    (no process: the spec names a command that does not exist)
 """
 import json
 import os
@@ -33,6 +37,8 @@ def main():
                 sys.exit(0)
             if mode == "bad-hello":
                 out.write('{"version":"1"}\n')
+            elif mode == "misspelt-supports":
+                out.write('{"model":"m","version":"1","supports":{"stimulus":["make-call"]}}\n')
             else:
                 out.write(json.dumps(callmodel.HELLO) + "\n")
             out.flush()
@@ -63,6 +69,12 @@ def main():
                     continue
                 if mode == "bad-event":
                     events = [{"event": "EventRinging", "call": m.get("call", "c1"), "ThisDN": "9999"}]
+                if mode == "unknown-key":
+                    events = [dict(events[0], Foo="bar")] if events else [{"event": "EventRinging", "Foo": "bar"}]
+                if mode == "duplicate-key":
+                    out.write('{"event":"EventReleased","event":"EventDialing","call":"c1","ThisDN":"7001"}\n')
+                    out.flush()
+                    events = []
                 if mode == "ignore-request":
                     ignored = "phase"
             for e in events:

@@ -204,7 +204,7 @@ TEST_P(HostileModelTest, FailsTheRequestNamingTheModelAndTheLine) {
   ExecModel m(hostile(h.mode), 0.5);
   Status open = m.open();
   Session s = load(testing::source_path("corpus/flows/internal_3.scn"));
-  if (h.mode == "no-hello" || h.mode == "bad-hello") {
+  if (h.mode == "no-hello" || h.mode == "bad-hello" || h.mode == "misspelt-supports") {
     ASSERT_FALSE(open.is_ok());
     EXPECT_NE(open.message().find("model exec:" + hostile(h.mode)), std::string::npos)
         << open.message();
@@ -242,7 +242,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Hostile{"bad-event", "ThisDN \"9999\" is not a DN of the session"},
                       Hostile{"ignore-request", "a client request answered \"ignored\""},
                       Hostile{"no-hello", "end of output before an answer"},
-                      Hostile{"bad-hello", "no \"model\" name"}),
+                      Hostile{"bad-hello", "no \"model\" name"},
+                      // A key no event line has would vanish; one given twice hides one
+                      // value; a misspelt "supports" key would mean "everything".
+                      Hostile{"unknown-key", "unknown key 'Foo'"},
+                      Hostile{"duplicate-key", "the key 'event' given twice"},
+                      Hostile{"misspelt-supports", "unknown key 'stimulus' in \"supports\""}),
     [](const ::testing::TestParamInfo<Hostile>& i) {
       std::string n = i.param.mode;
       std::replace(n.begin(), n.end(), '-', '_');
@@ -267,6 +272,12 @@ TEST(ModelsTest, APluginOfAnotherAbiVersionIsRefusedClearly) {
   ASSERT_FALSE(st.is_ok());
   EXPECT_NE(st.message().find(
                 "built for callbench model ABI version 99, and this callbench speaks version 1"),
+            std::string::npos)
+      << st.message();
+  st = make_model(std::string("plugin:") + CALLBENCH_SMALL_STRUCT_PLUGIN, 5, &m);
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("its function table is 8 bytes (struct_size), smaller than ABI "
+                              "version 1's"),
             std::string::npos)
       << st.message();
   st = make_model(std::string("plugin:") + CALLBENCH_NO_MODEL_PLUGIN, 5, &m);
@@ -307,6 +318,54 @@ TEST(ModelsCliTest, RunAndReplayThroughThePythonExampleAndThePlugin) {
   r = testing::run_command(testing::callbench() + " replay " + pj);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("replayed on model plugin:"), std::string::npos) << r.out;
+}
+
+// replay --model: a session replays on the model named instead of its recorded one. A
+// session recorded by the engine replays bit-exact on the engine as a plugin, and on the
+// Python example with its fault diverges where the fault is, the report naming the model;
+// a session recorded through a relative exec: command replays from elsewhere with the
+// command given again.
+TEST(ModelsCliTest, ReplayOnAnotherModelThanTheRecordedOne) {
+  std::string j = tmp("instead.db");
+  std::string f = testing::source_path("corpus/flows/internal_3.scn");
+  auto r = testing::run_command(testing::callbench() + " run --journal " + j + " " + f + " " +
+                                testing::source_path("corpus/flows/acd.scn"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::run_command(testing::callbench() + " replay " + j +
+                           " --model plugin:" + CALLBENCH_ENGINE_PLUGIN);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("replayed on model plugin:"), std::string::npos) << r.out;
+  r = testing::run_command(testing::callbench() + " replay " + j + " --session 1 --model " +
+                           q(python_model(true)));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the model "), std::string::npos) << r.err;  // not "the engine"
+  EXPECT_EQ(r.err.find("the engine "), std::string::npos) << r.err;
+  // Recorded through a relative command in the source folder, replayed from /tmp.
+  std::string rel = tmp("relative.db");
+  r = testing::run_command("cd " + testing::source_path("") + " && " + testing::callbench() +
+                           " run --model 'exec:python3 examples/models/python/callmodel.py' "
+                           "--journal " +
+                           rel + " corpus/flows/internal_2.scn");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::run_command("cd /tmp && " + testing::callbench() + " replay " + rel);
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  r = testing::run_command("cd /tmp && " + testing::callbench() + " replay " + rel + " --model " +
+                           q(python_model()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("bit-exact"), std::string::npos) << r.out;
+  // A spec that is none is a usage error.
+  r = testing::run_command(testing::callbench() + " replay " + j + " --model python");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("expected builtin, exec:COMMAND or plugin:PATH.so"), std::string::npos)
+      << r.err;
+}
+
+// A command that does not exist: the shell's exit status says so.
+TEST(ModelsCliTest, AModelCommandThatDoesNotExistSaysItsExitStatus) {
+  auto r = testing::run_command(testing::callbench() + " run --model 'exec:/no/such/model' " +
+                                testing::source_path("corpus/flows/internal.scn"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("exited with status 127"), std::string::npos) << r.err;
 }
 
 TEST(ModelsCliTest, ReplayCatchesAModelThatIsNotDeterministic) {
