@@ -285,10 +285,11 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
     return Status::ok();
   };
   int observed_status = 0;
+  ReplayScan scan;  // the ids are in increasing order: one pass over each table
   for (int64_t id : ids) {
     ReplayResult r;
     bool observed = false;
-    s = replay_session(*j, id, &r, &maker, &observed, instead ? &*instead : nullptr);
+    s = replay_session(*j, id, &r, &maker, &observed, instead ? &*instead : nullptr, &scan);
     if (!s.is_ok()) return report(s);
     if (observed) {
       // An observed session (an imported log) replays call by call through derived scenarios.

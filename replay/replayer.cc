@@ -318,40 +318,87 @@ struct FastScratch {
 
 enum class Fast { kIdentical, kObserved, kSlow };
 
+// One of the fast path's three row sets, each row led by its session_id: per session, a
+// statement bound to the session (a seek); in a scan (ReplayScan), one statement over the
+// whole table in key order, shared by consecutive sessions, which skips the rows of
+// sessions the fast path left (given up on) or that were not asked for.
+struct Cursor {
+  Journal::Statement lease;
+  bool scan = false;
+  bool started = false;
+  int rc = SQLITE_DONE;
+
+  bool integer_key() const { return sqlite3_column_type(lease->get(), 0) == SQLITE_INTEGER; }
+  // Positions the cursor at the session's first row, if it has one; false when the
+  // statement cannot be made.
+  bool seek(Journal& journal, const std::string& select, const char* order, int64_t id) {
+    if (!scan) {
+      if (!journal.prepare(select + " WHERE session_id = ?" + order, &lease).is_ok()) return false;
+      lease->bind_int(1, id);
+      rc = lease->step();
+      return true;
+    }
+    if (!started) {
+      if (!journal.prepare(select + order, &lease).is_ok()) return false;
+      started = true;
+      rc = lease->step();
+    }
+    while (rc == SQLITE_ROW && integer_key() && lease->col_int(0) < id) rc = lease->step();
+    return true;
+  }
+  bool at(int64_t id) const { return rc == SQLITE_ROW && integer_key() && lease->col_int(0) == id; }
+  bool failed() const { return rc != SQLITE_ROW && rc != SQLITE_DONE; }
+  void next() { rc = lease->step(); }
+  Stmt& st() { return *lease; }
+};
+
+}  // namespace
+
+struct ReplayScan::Cursors {
+  Cursor sessions, requests, events;
+  int64_t last = 0;  // the last session read: a scan goes forward only
+};
+
+ReplayScan::ReplayScan() : cursors_(std::make_unique<Cursors>()) {
+  cursors_->sessions.scan = cursors_->requests.scan = cursors_->events.scan = true;
+}
+ReplayScan::~ReplayScan() = default;
+
+namespace {
+
 void column_text(const Stmt& st, int i, std::string* out) { out->assign(st.col_text(i)); }
 
-Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x) {
+Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x,
+                 ReplayScan::Cursors& cursors) {
   std::string seed, label, engine_column, digest, recorded_engine;
   int64_t request_count = 0, event_count = 0;
   SessionConfig config;
   ModelInfo recorded_model;
   HeaderFlags flags;
   {
-    Journal::Statement lease;
-    if (!journal
-             .prepare("SELECT seed, label, engine_version, created_at, status, request_count, "
-                      "event_count, digest, header FROM sessions WHERE session_id = ?",
-                      &lease)
-             .is_ok()) {
+    Cursor& cur = cursors.sessions;
+    if (!cur.seek(journal,
+                  "SELECT session_id, seed, label, engine_version, created_at, status, "
+                  "request_count, event_count, digest, header FROM sessions",
+                  " ORDER BY session_id", id) ||
+        !cur.at(id)) {
       return Fast::kSlow;
     }
-    Stmt& st = *lease;
-    st.bind_int(1, id);
-    if (st.step() != SQLITE_ROW) return Fast::kSlow;
-    if (st.col_text(4) != "complete") return Fast::kSlow;  // incomplete, or not a status
-    if (!st.col_null(1) &&
-        (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
+    Stmt& st = cur.st();
+    if (st.col_text(5) != "complete") return Fast::kSlow;  // incomplete, or not a status
+    if (!st.col_null(2) &&
+        (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2)))) {
       return Fast::kSlow;
     }
-    if (sqlite3_column_type(st.get(), 3) != SQLITE_TEXT || !valid_label(st.col_text(3)))
+    if (sqlite3_column_type(st.get(), 4) != SQLITE_TEXT || !valid_label(st.col_text(4)))
       return Fast::kSlow;
-    column_text(st, 0, &seed);
-    column_text(st, 1, &label);
-    column_text(st, 2, &engine_column);
-    column_text(st, 7, &digest);
-    request_count = st.col_int(5);
-    event_count = st.col_int(6);
-    if (!decode_header(st.col_blob(8), st.col_bytes(8), &config, &recorded_engine, &recorded_model,
+    column_text(st, 1, &seed);
+    column_text(st, 2, &label);
+    column_text(st, 3, &engine_column);
+    column_text(st, 8, &digest);
+    request_count = st.col_int(6);
+    event_count = st.col_int(7);
+    if (!decode_header(st.col_blob(9), st.col_bytes(9), &config, &recorded_engine, &recorded_model,
                        &flags)
              .is_ok()) {
       return Fast::kSlow;
@@ -373,30 +420,27 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   x.request_bytes.clear();
   x.request_spans.clear();
   {
-    Journal::Statement lease;
-    if (!journal
-             .prepare("SELECT seq, " + column_list(kRequestColumns) +
-                          ", payload FROM requests WHERE session_id = ? ORDER BY seq",
-                      &lease)
-             .is_ok()) {
+    Cursor& cur = cursors.requests;
+    if (!cur.seek(
+            journal,
+            "SELECT session_id, seq, " + column_list(kRequestColumns) + ", payload FROM requests",
+            " ORDER BY session_id, seq", id)) {
       return Fast::kSlow;
     }
-    Stmt& st = *lease;
-    const int payload_col = 1 + static_cast<int>(kRequestColumnCount);
-    const int conn_col = 1 + static_cast<int>(kRequestConnIdColumn);
-    st.bind_int(1, id);
-    int rc;
+    Stmt& st = cur.st();
+    const int payload_col = 2 + static_cast<int>(kRequestColumnCount);
+    const int conn_col = 2 + static_cast<int>(kRequestConnIdColumn);
     RecordedRequest rr;
-    while ((rc = st.step()) == SQLITE_ROW) {
+    for (; cur.at(id); cur.next()) {
       auto expected = static_cast<int64_t>(x.session.stimuli.size() + 1);
-      if (expected > static_cast<int64_t>(limits::kMaxStimuli) || st.col_int(0) != expected)
+      if (expected > static_cast<int64_t>(limits::kMaxStimuli) || st.col_int(1) != expected)
         return Fast::kSlow;
       const uint8_t* bytes = st.col_blob(payload_col);
       std::size_t size = st.col_bytes(payload_col);
       if (!codec.decode_request(bytes, size, &rr).is_ok() || rr.seq != expected) return Fast::kSlow;
       RequestColumns columns;
       request_columns(rr.stimulus, rr.ignored, 0, c, &columns);
-      if (first_differing_column(st, 1, kRequestColumns, columns.value, kRequestColumnCount,
+      if (first_differing_column(st, 2, kRequestColumns, columns.value, kRequestColumnCount,
                                  kRequestConnIdColumn)) {
         return Fast::kSlow;
       }
@@ -413,7 +457,7 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
       x.request_spans.emplace_back(x.request_bytes.size(), size);
       x.request_bytes.insert(x.request_bytes.end(), bytes, bytes + size);
     }
-    if (rc != SQLITE_DONE) return Fast::kSlow;
+    if (cur.failed()) return Fast::kSlow;
   }
   if (!validate_session(x.session).empty()) return Fast::kSlow;
   x.created.assign(c.call_names.size(), false);
@@ -423,18 +467,15 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   if (std::find(x.created.begin(), x.created.end(), false) != x.created.end()) return Fast::kSlow;
   if (static_cast<int64_t>(x.session.stimuli.size()) != request_count) return Fast::kSlow;
 
-  Journal::Statement lease;
-  if (!journal
-           .prepare("SELECT seq, request_seq, " + column_list(kEventColumns) +
-                        ", payload FROM events WHERE session_id = ? ORDER BY seq",
-                    &lease)
-           .is_ok()) {
+  Cursor& cur = cursors.events;
+  if (!cur.seek(journal,
+                "SELECT session_id, seq, request_seq, " + column_list(kEventColumns) +
+                    ", payload FROM events",
+                " ORDER BY session_id, seq", id)) {
     return Fast::kSlow;
   }
-  Stmt& st = *lease;
-  const int payload_col = 2 + static_cast<int>(kEventColumnCount);
-  st.bind_int(1, id);
-  int rc = st.step();
+  Stmt& st = cur.st();
+  const int payload_col = 3 + static_cast<int>(kEventColumnCount);
   Engine engine(c);
   x.conn.assign(c.call_names.size(), 0);
   uint64_t chained = 0;
@@ -451,10 +492,10 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
       return Fast::kSlow;
     }
     for (const Event& e : x.produced) {
-      if (rc != SQLITE_ROW || events >= limits::kMaxEventsPerSession) return Fast::kSlow;
+      if (!cur.at(id) || events >= limits::kMaxEventsPerSession) return Fast::kSlow;
       ++events;
-      if (e.seq != events || st.col_int(0) != static_cast<int64_t>(events) ||
-          st.col_int(1) != static_cast<int64_t>(e.request_seq)) {
+      if (e.seq != events || st.col_int(1) != static_cast<int64_t>(events) ||
+          st.col_int(2) != static_cast<int64_t>(e.request_seq)) {
         return Fast::kSlow;
       }
       const uint8_t* bytes = st.col_blob(payload_col);
@@ -463,20 +504,20 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
       if (x.payload.size() != n || std::memcmp(x.payload.data(), bytes, n) != 0) return Fast::kSlow;
       EventColumns columns;
       event_columns(e, c, &columns);
-      if (first_differing_column(st, 2, kEventColumns, columns.value, kEventColumnCount,
+      if (first_differing_column(st, 3, kEventColumns, columns.value, kEventColumnCount,
                                  kEventColumnCount)) {
         return Fast::kSlow;
       }
       chained = chain_digest(chained, bytes, n);
       if (e.call != kNoCall && e.has(Attr::kConnId)) x.conn[e.call] = e.conn_id;
-      rc = st.step();
+      cur.next();
     }
     // No more events of this request in the journal.
-    if (rc == SQLITE_ROW && st.col_int(1) == static_cast<int64_t>(rseq)) return Fast::kSlow;
+    if (cur.at(id) && st.col_int(2) == static_cast<int64_t>(rseq)) return Fast::kSlow;
     uint64_t expected = shape_of(stimulus.kind).has_call ? x.conn[stimulus.call] : 0;
     if (x.request_conn_ids[i] != expected) return Fast::kSlow;
   }
-  if (rc != SQLITE_DONE) return Fast::kSlow;  // a row the engine did not produce, or an error
+  if (cur.at(id) || cur.failed()) return Fast::kSlow;  // a row the engine did not produce
   if (static_cast<int64_t>(events) != event_count || digest_string(chained) != digest)
     return Fast::kSlow;
   out->identical = true;
@@ -495,7 +536,8 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
 }  // namespace
 
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
-                      const ModelMaker* make_model, bool* observed, const ModelInfo* instead) {
+                      const ModelMaker* make_model, bool* observed, const ModelInfo* instead,
+                      ReplayScan* scan) {
   *out = ReplayResult{};
   out->session_id = session_id;
   Status s = journal.check_orphans();
@@ -505,7 +547,12 @@ Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
   if (on_engine) {
     // The fast path says "bit-exact" (or "observed") or gives up; see fast_replay().
     thread_local FastScratch scratch;
-    Fast f = fast_replay(journal, session_id, out, scratch);
+    // A scan reads forward only; a session out of order is read on its own.
+    ReplayScan::Cursors own;
+    ReplayScan::Cursors& cursors =
+        scan && session_id > scan->cursors_->last ? *scan->cursors_ : own;
+    if (scan && &cursors != &own) scan->cursors_->last = session_id;
+    Fast f = fast_replay(journal, session_id, out, scratch, cursors);
     if (f == Fast::kIdentical) return Status::ok();
     if (f == Fast::kObserved && observed) {
       *observed = true;

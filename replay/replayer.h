@@ -51,9 +51,26 @@ using ModelMaker = std::function<Status(const ModelInfo&, CallModel**)>;
 // decoded but the requests', buffers reused between calls); any other is replayed again
 // through read_session and the attribute-by-attribute analysis, so errors and reports
 // are the same whichever path found them.
+//
+// `scan`: when replaying many sessions in increasing id order (replay --all), a
+// ReplayScan reads the fast path's rows in one pass over each table instead of a seek
+// per session; it must not outlive the journal.
+class ReplayScan {
+ public:
+  ReplayScan();
+  ~ReplayScan();
+  ReplayScan(const ReplayScan&) = delete;
+  ReplayScan& operator=(const ReplayScan&) = delete;
+  struct Cursors;
+
+ private:
+  friend Status replay_session(Journal&, int64_t, ReplayResult*, const ModelMaker*, bool*,
+                               const ModelInfo*, ReplayScan*);
+  std::unique_ptr<Cursors> cursors_;
+};
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
                       const ModelMaker* make_model = nullptr, bool* observed = nullptr,
-                      const ModelInfo* instead = nullptr);
+                      const ModelInfo* instead = nullptr, ReplayScan* scan = nullptr);
 
 }  // namespace callbench
 
