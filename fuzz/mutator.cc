@@ -114,7 +114,9 @@ bool change_config(Session* p, Rng& rng) {
   if (rng.one_in(2)) {
     auto i = static_cast<int>(rng.below(kProfileOptionCount));
     const ProfileOption& o = profile_options()[i];
-    set_profile_option(&c.profile, o.name, o.values[1 - profile_option_value(c.profile, i)]);
+    int flipped = 1 - profile_option_value(c.profile, i);
+    if (!domain_has_option_value(i, flipped)) return false;  // the model takes one value only
+    set_profile_option(&c.profile, o.name, o.values[flipped]);
   } else if (rng.one_in(2)) {
     c.seed = rng.next();
   } else {
@@ -128,11 +130,19 @@ bool topology(Session* p, Rng& rng) {
   auto n = static_cast<uint32_t>(dns.size());
   uint32_t what = rng.below(3);
   if (what == 0 && n < kMaxDns) {
-    dns.push_back({"", static_cast<DnKind>(rng.below(kDnKindCount))});
+    dns.push_back({"", random_dn_kind(rng)});
   } else if (what == 1 || n < 2) {
     Dn& dn = dns[rng.below(n)];
-    dn.kind = static_cast<DnKind>(
-        (static_cast<uint32_t>(dn.kind) + 1 + rng.below(kDnKindCount - 1)) % kDnKindCount);
+    // Another kind inside the domain: the next allowed one after a random step.
+    auto step = 1 + rng.below(kDnKindCount - 1);
+    auto kind = static_cast<uint32_t>(dn.kind);
+    for (int tries = 0; tries < kDnKindCount; ++tries) {
+      kind = (kind + step) % kDnKindCount;
+      if (domain_has(static_cast<DnKind>(kind))) break;
+      step = 1;
+    }
+    if (kind == static_cast<uint32_t>(dn.kind)) return false;  // no other kind allowed
+    dn.kind = static_cast<DnKind>(kind);
   } else {
     auto gone = static_cast<DnId>(rng.below(n));
     dns.erase(dns.begin() + gone);
@@ -231,13 +241,17 @@ const char* mutation_op_name(MutationOp op) {
 Session random_program(Rng& rng) {
   Session p;
   uint32_t ndns = 4 + rng.below(5);
-  p.config.topology.dns.push_back({"", DnKind::kExtension});
-  p.config.topology.dns.push_back({"", DnKind::kExtension});
+  // Two extensions first (most flows need a caller and a party), when the domain has them.
+  DnKind first = domain_has(DnKind::kExtension) ? DnKind::kExtension : random_dn_kind(rng);
+  p.config.topology.dns.push_back({"", first});
+  p.config.topology.dns.push_back({"", first});
   while (p.config.topology.dns.size() < ndns) {
-    p.config.topology.dns.push_back({"", static_cast<DnKind>(rng.below(kDnKindCount))});
+    p.config.topology.dns.push_back({"", random_dn_kind(rng)});
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
-    if (rng.one_in(8))
+    bool second = rng.one_in(8);
+    if (!domain_has_option_value(i, 0)) second = true;
+    if (second && domain_has_option_value(i, 1))
       set_profile_option(&p.config.profile, profile_options()[i].name,
                          profile_options()[i].values[1]);
   }
