@@ -112,6 +112,10 @@ int run(const RunOptions& o) {
   }
   RecorderOptions recorder;
   recorder.batch_rows = o.batch_rows;
+  // Sessions share the recording transaction: one commit per --journal-batch rows, and
+  // one for the last batch before `run` says what it recorded.
+  recorder.share_transaction = true;
+  auto commit_journal = [&]() { return journal ? journal->commit() : Status::ok(); };
   int exit_code = 0;
   std::vector<int64_t> recorded;  // the sessions this process recorded, in order
   // --format svg|html: the ladders are drawn once every session has played.
@@ -161,11 +165,16 @@ int run(const RunOptions& o) {
         out = (i ? "\n" : "") + std::string("## ") + o.files[i] + "  (seed " +
               std::to_string(sc.session.config.seed) + ")\n\n";
       }
-      out += render_table(sc.session, played.events, played.outcomes);
+      print(out);
+      out.clear();
+      // Streamed block by block: memory does not grow with the table.
+      render_table(sc.session, played.events, played.outcomes, print);
     }
     print(out);
     if (!model_status.is_ok()) {
       std::fflush(stdout);
+      Status committed = commit_journal();
+      if (!committed.is_ok()) return report(committed);
       if (journal)
         spdlog::info("recorded {} in {}, incomplete", session_ranges(recorded), o.journal);
       return report(Status::corrupt(o.files[i] + ": " + model_status.message()));
@@ -204,6 +213,8 @@ int run(const RunOptions& o) {
                                             : render_check_html("callbench run", ladders);
     print(out);
   }
+  Status committed = commit_journal();
+  if (!committed.is_ok()) return report(committed);
   if (journal) spdlog::info("recorded {} in {}", session_ranges(recorded), o.journal);
   return exit_code;
 }
@@ -230,7 +241,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->type_name("N");
   cmd->add_option(
          "--format", opts->format,
-         "table: one column per party, as the call-model document draws it; "
+         "table: one column per party, as the call-model document draws it, in blocks of 64 "
+         "stimuli (each with its own parties and widths), written as it goes; "
          "jsonl: one JSON object a line, the session line (seed, label, DNs, options), then "
          "requests and events; svg: the session as a ladder diagram (one file); html: a page "
          "with the ladder, its events and the oracle's verdict")
@@ -253,7 +265,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
           },
           "", "label"));
   cmd->add_option("--journal-batch", opts->batch_rows,
-                  "Rows a recording transaction holds before it commits (at a stimulus boundary)")
+                  "Rows a recording transaction holds before it commits, at a stimulus boundary; "
+                  "sessions share it, and run commits the last batch before it ends")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->default_str(std::to_string(opts->batch_rows));
   add_model_options(cmd, &opts->model, true);

@@ -26,7 +26,8 @@ class Matcher {
     events_ = &events;
     facts_ = &facts;
     MatchResult r;
-    if (!fits(p, 0, facts.caller) || !fits(p, 1, facts.dialed)) return r;
+    if (!(facts.tail && facts.caller == kNoDn) && !fits(p, 0, facts.caller)) return r;
+    if (!(facts.tail && facts.dialed == kNoDn) && !fits(p, 1, facts.dialed)) return r;
     if (p.route == 1 && !facts.route_pending) return r;
     if (p.route == 2 && facts.route_pending) return r;
     Binding b;
@@ -94,9 +95,11 @@ class Matcher {
   // attribute, it may be any party an extension could be.
   bool unseen_may_be(int party, DnId dn) const {
     const Pattern& p = *buffers_->search.pattern;
+    // A call's tail (core/oracle_tail.cc): the DN may have had its events before the
+    // stream began (a queue, a routing point), so it may be any party.
     return session_.observed && dn < config_.topology.dns.size() &&
            config_.topology.dns[dn].kind == DnKind::kExternal &&
-           (p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0;
+           ((p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0 || facts_->tail);
   }
   // The profile's value of option i (0: on/reported, 1: off/simulated), -1 unknown.
   int option(int i) const {

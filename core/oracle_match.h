@@ -27,6 +27,9 @@ struct CallFacts {
   std::array<DnId, 4> bound_by{kNoDn, kNoDn, kNoDn, kNoDn};  // by Pattern::binds value
   bool by_request = false;     // its EventRouteUsed answers a TRouteCall
   bool route_pending = false;  // the caller hung up while a TRouteCall was pending
+  // The call's beginning is not in the stream (core/oracle_tail.cc): a party the facts
+  // leave unknown (kNoDn caller or dialed DN) binds where it first shows.
+  bool tail = false;
 };
 
 struct MatchResult {

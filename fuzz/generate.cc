@@ -59,8 +59,7 @@ std::size_t kinds_inside(const std::array<StimulusKind, N>& from,
 
 constexpr std::array<StimulusKind, kStimulusKindCount> all_stimulus_kinds() {
   std::array<StimulusKind, kStimulusKindCount> all{};
-  for (int i = 0; i < kStimulusKindCount; ++i)
-    all[static_cast<std::size_t>(i)] = static_cast<StimulusKind>(i);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<StimulusKind>(i);
   return all;
 }
 constexpr std::array<StimulusKind, kStimulusKindCount> kAllKinds = all_stimulus_kinds();

@@ -1,5 +1,6 @@
-// Recording an imported log into a journal (import/log_journal.h): one transaction per
-// file, so a file is in the journal whole or not at all.
+// Recording an imported log into a journal (import/log_journal.h) through the journal's
+// row writer (storage/row_writer.h), the one the recorder writes played sessions with:
+// one transaction per file, so a file is in the journal whole or not at all.
 #include "import/log_journal.h"
 
 #include <capnp/message.h>
@@ -46,15 +47,16 @@ void encode_log_row(const LogRowInfo& row, std::vector<uint8_t>* out) {
 
 Status write_imported(Journal& journal, const ImportedLog& log, const std::string& label,
                       const std::string& created_at, bool anonymized, int64_t* session_id) {
-  sqlite3* db = journal.db();
-  const std::string& path = journal.path();
-  Status s = exec_sql(db, "BEGIN IMMEDIATE", path + ": beginning the import");
+  RowWriter& w = journal.writer();
+  // The file's rows are one transaction of their own.
+  Status s = w.commit();
+  if (s.is_ok()) s = w.begin();
   if (!s.is_ok()) return s;
   auto fail = [&](Status st) {
-    (void)exec_sql(db, "ROLLBACK", path + ": rolling back the import");
+    w.rollback();
     return st;
   };
-  s = ensure_log_tables(db);
+  s = ensure_log_tables(journal.db());
   if (!s.is_ok()) return fail(s);
   const Session& session = log.session;
   const SessionConfig& config = session.config;
@@ -62,65 +64,28 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   codec.set_observed(session.observed);
   Payload header =
       encode_header(config, nullptr, HeaderFlags{session.observed, session.profile_known});
-  {
-    Journal::Statement lease;
-    s = journal.prepare(
-        "INSERT INTO sessions (seed, label, engine_version, created_at, status, request_count, "
-        "event_count, digest, header) VALUES (?, ?, ?, ?, 'incomplete', 0, 0, ?, ?)",
-        &lease);
-    if (!s.is_ok()) return fail(s);
-    std::string seed = std::to_string(config.seed);
-    std::string digest = digest_string(0);
-    lease->bind_text(1, seed);
-    if (label.empty())
-      lease->bind_null(2);
-    else
-      lease->bind_text(2, label);
-    lease->bind_text(3, engine_version());
-    lease->bind_text(4, created_at);
-    lease->bind_text(5, digest);
-    lease->bind_blob(6, header.data(), header.size());
-    s = lease->run(path + ": starting a session");
-    if (!s.is_ok()) return fail(s);
-  }
-  const int64_t id = sqlite3_last_insert_rowid(db);
-  Journal::Statement ins_request, ins_event, ins_row;
-  s = journal.prepare("INSERT INTO requests (session_id, seq, " + column_list(kRequestColumns) +
-                          ", payload) VALUES (?, ?" + placeholders(kRequestColumnCount + 1) + ")",
-                      &ins_request);
-  if (s.is_ok())
-    s = journal.prepare("INSERT INTO events (session_id, seq, request_seq, " +
-                            column_list(kEventColumns) + ", payload) VALUES (?, ?, ?" +
-                            placeholders(kEventColumnCount + 1) + ")",
-                        &ins_event);
-  if (s.is_ok())
-    s = journal.prepare(
-        "INSERT INTO log_rows (session_id, kind, seq, line, time, call_uuid, message, conn_id, "
-        "this_dn, payload) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)",
-        &ins_row);
+  int64_t id = 0;
+  s = w.insert_session(std::to_string(config.seed), label, engine_version(), created_at,
+                       header.data(), header.size(), &id);
   if (!s.is_ok()) return fail(s);
 
   Payload payload;
   std::vector<uint8_t> row_payload;
-  auto log_row = [&](const char* kind, std::size_t seq, const LogRowInfo& row) {
+  LogColumns lc;
+  // The log columns of one row (its payload encoded into row_payload).
+  auto log_columns = [&](const LogRowInfo& row) {
     encode_log_row(row, &row_payload);
     if (row_payload.size() > kMaxLogRowPayloadBytes)
       return Status::invalid(log.source + ":" + std::to_string(row.line) + ": message " +
                              row.message + " holds more than " +
                              std::to_string(kMaxLogRowPayloadBytes) + " bytes of attributes");
-    Stmt& w = *ins_row;
-    w.bind_int(1, id);
-    w.bind_text(2, kind);
-    w.bind_int(3, static_cast<int64_t>(seq));
-    w.bind_int(4, row.line);
-    w.bind_text(5, row.time.empty() ? nullptr : row.time.c_str());
-    w.bind_text(6, row.call_uuid.empty() ? nullptr : row.call_uuid.c_str());
-    w.bind_text(7, row.message);
-    w.bind_text(8, row.conn_id.empty() ? nullptr : row.conn_id.c_str());
-    w.bind_text(9, row.this_dn.empty() ? nullptr : row.this_dn.c_str());
-    w.bind_blob(10, row_payload.data(), row_payload.size());
-    return w.run(path + ": recording log row " + std::to_string(seq));
+    lc.line = row.line;
+    lc.time = row.time.empty() ? nullptr : row.time.c_str();
+    lc.call_uuid = row.call_uuid.empty() ? nullptr : row.call_uuid.c_str();
+    lc.message = row.message.c_str();
+    lc.payload = row_payload.data();
+    lc.size = row_payload.size();
+    return Status::ok();
   };
 
   // A request's conn_id: its call's ConnID from the events up to those it caused (all
@@ -139,13 +104,11 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     codec.encode_request(st, seq, ApplyResult{}, &payload);
     RequestColumns rc;
     request_columns(st, IgnoreReason::kNone, shape.has_call ? conn[st.call] : 0, config, &rc);
-    Stmt& r = *ins_request;
-    r.bind_int(1, id);
-    r.bind_int(2, seq);
-    bind_columns(r, 3, rc.value, kRequestColumnCount);
-    r.bind_blob(3 + static_cast<int>(kRequestColumnCount), payload.data(), payload.size());
-    s = r.run(path + ": recording request " + std::to_string(seq));
-    if (s.is_ok() && log.has_rows) s = log_row("request", seq, log.request_rows[i]);
+    if (log.has_rows) {
+      s = log_columns(log.request_rows[i]);
+      if (!s.is_ok()) return fail(s);
+    }
+    s = w.insert_request(id, seq, rc, payload.data(), payload.size(), log.has_rows ? &lc : nullptr);
     if (!s.is_ok()) return fail(s);
   }
   uint64_t digest = 0;
@@ -155,58 +118,42 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     digest = chain_digest(digest, payload.data(), payload.size());
     EventColumns c;
     event_columns(e, config, &c);
-    Stmt& w = *ins_event;
-    w.bind_int(1, id);
-    w.bind_int(2, e.seq);
-    w.bind_int(3, e.request_seq);
-    bind_columns(w, 4, c.value, kEventColumnCount);
-    w.bind_blob(4 + static_cast<int>(kEventColumnCount), payload.data(), payload.size());
-    s = w.run(path + ": recording event " + std::to_string(e.seq));
-    if (s.is_ok() && log.has_rows) s = log_row("event", i + 1, log.event_rows[i]);
+    if (log.has_rows) {
+      s = log_columns(log.event_rows[i]);
+      if (!s.is_ok()) return fail(s);
+    }
+    s = w.insert_event(id, e.seq, e.request_seq, c, payload.data(), payload.size(),
+                       log.has_rows ? &lc : nullptr);
     if (!s.is_ok()) return fail(s);
   }
   for (std::size_t i = 0; i < log.other_rows.size(); ++i) {
-    s = log_row("other", i + 1, log.other_rows[i]);
+    const LogRowInfo& row = log.other_rows[i];
+    s = log_columns(row);
+    if (s.is_ok())
+      s = w.insert_other_row(id, static_cast<uint32_t>(i + 1), lc,
+                             row.conn_id.empty() ? nullptr : row.conn_id.c_str(),
+                             row.this_dn.empty() ? nullptr : row.this_dn.c_str());
     if (!s.is_ok()) return fail(s);
   }
   if (log.has_rows) {
-    Journal::Statement lease;
-    s = journal.prepare(
-        "INSERT INTO log_files (session_id, source_file, lines, messages, backup_copies, "
-        "unreadable, unusable, "
-        "truncated, anonymized) VALUES (?,?,?,?,?,?,?,?,?)",
-        &lease);
-    if (!s.is_ok()) return fail(s);
-    lease->bind_int(1, id);
-    lease->bind_text(2, log.source);
-    lease->bind_int(3, static_cast<int64_t>(log.file.lines));
-    lease->bind_int(4, static_cast<int64_t>(log.events.size() + session.stimuli.size() +
-                                            log.other_rows.size()));
-    lease->bind_int(5, static_cast<int64_t>(log.file.backup_copies));
-    lease->bind_int(6, static_cast<int64_t>(log.file.unreadable));
-    lease->bind_int(7, static_cast<int64_t>(log.unusable_count));
-    lease->bind_int(8, log.file.truncated ? 1 : 0);
-    lease->bind_int(9, anonymized ? 1 : 0);
-    s = lease->run(path + ": recording the log file");
+    LogFileRow f;
+    f.source_file = &log.source;
+    f.lines = static_cast<int64_t>(log.file.lines);
+    f.messages =
+        static_cast<int64_t>(log.events.size() + session.stimuli.size() + log.other_rows.size());
+    f.backup_copies = static_cast<int64_t>(log.file.backup_copies);
+    f.unreadable = static_cast<int64_t>(log.file.unreadable);
+    f.unusable = static_cast<int64_t>(log.unusable_count);
+    f.truncated = log.file.truncated;
+    f.anonymized = anonymized;
+    s = w.insert_log_file(id, f);
     if (!s.is_ok()) return fail(s);
   }
-  {
-    Journal::Statement lease;
-    s = journal.prepare(
-        "UPDATE sessions SET request_count = ?, event_count = ?, digest = ?, status = 'complete' "
-        "WHERE session_id = ?",
-        &lease);
-    if (!s.is_ok()) return fail(s);
-    std::string d = digest_string(digest);
-    lease->bind_int(1, static_cast<int64_t>(session.stimuli.size()));
-    lease->bind_int(2, static_cast<int64_t>(log.events.size()));
-    lease->bind_text(3, d);
-    lease->bind_int(4, id);
-    s = lease->run(path + ": completing the session");
-    if (!s.is_ok()) return fail(s);
-  }
-  s = exec_sql(db, "COMMIT", path + ": committing the import");
+  s = w.update_session(id, static_cast<int64_t>(session.stimuli.size()),
+                       static_cast<int64_t>(log.events.size()), digest, true);
   if (!s.is_ok()) return fail(s);
+  s = w.commit();
+  if (!s.is_ok()) return s;
   *session_id = id;
   return Status::ok();
 }

@@ -1,7 +1,8 @@
 // Recording an imported log (or JSON-lines stream) into a journal as one session: the
 // sessions, requests and events rows every session has, plus, for a log, its
-// log_files row and a log_rows row per message (storage/log_store.h). One transaction:
-// the file is in the journal whole or not at all.
+// log_files row, the log columns of each event and request row, and a log_other row per
+// message outside the model (storage/log_store.h). One transaction: the file is in the
+// journal whole or not at all.
 #ifndef CALLBENCH_IMPORT_LOG_JOURNAL_H_
 #define CALLBENCH_IMPORT_LOG_JOURNAL_H_
 

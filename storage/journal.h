@@ -35,6 +35,7 @@
 #include "core/status.h"
 #include "storage/codec.h"
 #include "storage/columns.h"
+#include "storage/row_writer.h"
 #include "storage/sqlite_util.h"
 
 namespace callbench {
@@ -98,6 +99,16 @@ class Journal {
   sqlite3* db() const { return db_; }
   const std::string& path() const { return path_; }
 
+  // The connection's one row writer and its write transaction (storage/row_writer.h).
+  // Closing the journal commits a transaction the writer left open between sessions
+  // (commit() first to see its status); one left open mid-session is rolled back.
+  RowWriter& writer();
+  // Commits the writer's open transaction, if any.
+  Status commit() { return writer_ ? writer_->commit() : Status::ok(); }
+  // Whether a session is being written (its rows are in the open transaction): set by
+  // its writer (Recorder) so that closing rolls it back instead of committing it.
+  void set_session_in_progress(bool v) { session_in_progress_ = v; }
+
   // A prepared statement from the journal's cache, leased for one use at a time: reset
   // and unbound when the lease ends. Preparing is most of the cost of a small session,
   // so every statement the journal runs per session comes from here. A statement that
@@ -121,6 +132,9 @@ class Journal {
   Status prepare(const std::string& sql, Statement* out);
 
   Status sessions(std::vector<SessionInfo>* out);
+  // The ids alone, in order (what replay --all needs: reading each row's texts into a
+  // SessionInfo cost a fifth of replaying a journal of small sessions).
+  Status session_ids(std::vector<int64_t>* out);
   Status session(int64_t id, SessionInfo* out);  // kNotFound when there is no such session
   // The one session of a journal that holds exactly one; else kInvalid naming the count.
   Status only_session(int64_t* id);
@@ -176,6 +190,8 @@ class Journal {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<Cached>, std::less<>> cache_;
+  std::unique_ptr<RowWriter> writer_;
+  bool session_in_progress_ = false;
   bool orphans_checked_ = false;
   Mode mode_ = Mode::kRead;
 };

@@ -341,7 +341,7 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
   if (exists && S_ISDIR(st.st_mode))
     return Status::invalid(path + ": is a directory, not a journal");
   if (mode == Mode::kWrite && (!exists || st.st_size == 0)) {
-    std::string sql = "BEGIN;\n" + schema_sql() +
+    std::string sql = "PRAGMA page_size = 16384;\nBEGIN;\n" + schema_sql() +
                       "PRAGMA application_id = " + std::to_string(kJournalApplicationId) + ";\n" +
                       "PRAGMA user_version = " + std::to_string(kJournalSchemaVersion) +
                       ";\nCOMMIT;";
@@ -406,7 +406,8 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
     // without calling the busy handler. Writers wait their turn here too.
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
-      s = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+      s = exec_sql(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
                    path + ": setting pragmas");
       int code = sqlite3_extended_errcode(db) & 0xff;
       if (s.is_ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
@@ -421,7 +422,21 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
   return Status::ok();
 }
 
+RowWriter& Journal::writer() {
+  if (!writer_) writer_ = std::make_unique<RowWriter>(db_, path_);
+  return *writer_;
+}
+
 Journal::~Journal() {
+  if (writer_) {
+    // Sessions that ended in the open transaction are committed; a session cut short
+    // (its writer failed) is rolled back with it, leaving the last commit.
+    if (session_in_progress_)
+      writer_->rollback();
+    else
+      (void)writer_->commit();
+    writer_.reset();
+  }
   cache_.clear();  // finalize every cached statement before closing
   // A writer leaves the file in rollback mode when it is the last to use it, so that
   // readers (read-only, in WAL mode they would need a -shm) find a single file and

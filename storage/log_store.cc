@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/names.h"
+#include "storage/columns.h"
 #include "storage/journal.capnp.h"
 #include "storage/journal.h"
 
@@ -14,7 +15,13 @@ namespace {
 
 namespace cp = ::capnp;
 
-const char* const kLogSchema = R"sql(
+// The log tables, in the layout of this version: each imported event and request keeps
+// its log columns on its own row (line, time, call_uuid, log_payload; NULL in played
+// sessions), so a message is one row write; messages outside the model are log_other
+// rows; the view log_rows shows every message of a log, one row each, as the table of
+// that name did before (journals imported by earlier versions still have that table:
+// migrate() moves them to this layout on their next import).
+const char* const kLogFiles = R"sql(
 CREATE TABLE IF NOT EXISTS log_files (
   session_id    INTEGER PRIMARY KEY REFERENCES sessions (session_id),
   source_file   TEXT NOT NULL,     -- the imported file, as given
@@ -26,30 +33,63 @@ CREATE TABLE IF NOT EXISTS log_files (
   truncated     INTEGER NOT NULL,  -- 1 when the last message was cut short
   anonymized    INTEGER NOT NULL   -- 1 with --anonymize
 );
-CREATE TABLE IF NOT EXISTS log_rows (
+)sql";
+
+const char* const kLogOther = R"sql(
+CREATE TABLE IF NOT EXISTS log_other (
   session_id INTEGER NOT NULL REFERENCES sessions (session_id),
-  kind       TEXT NOT NULL CHECK (kind IN ('event', 'request', 'other')),
-  seq        INTEGER NOT NULL,   -- events.seq, requests.seq, or 1.. among the others
+  seq        INTEGER NOT NULL,   -- 1.. among the session's other messages
   line       INTEGER NOT NULL,   -- the log's line of the message header
   time       TEXT,               -- 2015-05-29T12:21:16.438
   call_uuid  TEXT,
-  message    TEXT NOT NULL,      -- EventRinging, RequestAttachUserData, EventACK, ...
-  conn_id    TEXT,               -- 'other' rows: the ConnID they name
-  this_dn    TEXT,               -- 'other' rows: the ThisDN they name
-  payload    BLOB NOT NULL,      -- canonical Record: LogRow (every attribute outside the model)
-  PRIMARY KEY (session_id, kind, seq)
+  message    TEXT NOT NULL,      -- RequestAttachUserData, EventACK, ...
+  conn_id    TEXT,               -- the ConnID it names
+  this_dn    TEXT,               -- the ThisDN it names
+  payload    BLOB NOT NULL,      -- canonical Record: LogRow (every attribute)
+  PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS log_events AS
-  SELECT e.*, l.time, l.call_uuid, l.line, f.source_file, l.payload AS log_payload
-  FROM events e
-  JOIN log_rows l ON l.session_id = e.session_id AND l.kind = 'event' AND l.seq = e.seq
-  JOIN log_files f ON f.session_id = e.session_id;
-CREATE VIEW IF NOT EXISTS log_requests AS
-  SELECT r.*, l.time, l.call_uuid, l.line, f.source_file, l.payload AS log_payload
-  FROM requests r
-  JOIN log_rows l ON l.session_id = r.session_id AND l.kind = 'request' AND l.seq = r.seq
-  JOIN log_files f ON f.session_id = r.session_id;
 )sql";
+
+// The log columns events and requests gain on a journal's first import.
+const char* const kLogColumns[][2] = {
+    {"line", "INTEGER"},     // imported rows: the log's line of the message header
+    {"time", "TEXT"},        // 2015-05-29T12:21:16.438
+    {"call_uuid", "TEXT"},   // AttributeCallUUID
+    {"log_payload", "BLOB"}  // canonical Record: LogRow (every attribute outside the model)
+};
+
+std::string log_views() {
+  std::string event_cols =
+      "e.session_id, e.seq, e.request_seq, e.payload, " + column_list(kEventColumns, "e.");
+  std::string request_cols =
+      "r.session_id, r.seq, r.payload, " + column_list(kRequestColumns, "r.");
+  return R"sql(
+CREATE VIEW IF NOT EXISTS log_events AS
+  SELECT )sql" +
+         event_cols + R"sql(, e.time, e.call_uuid, e.line, f.source_file,
+         e.log_payload
+  FROM events e JOIN log_files f ON f.session_id = e.session_id;
+CREATE VIEW IF NOT EXISTS log_requests AS
+  SELECT )sql" +
+         request_cols + R"sql(, r.time, r.call_uuid, r.line, f.source_file,
+         r.log_payload
+  FROM requests r JOIN log_files f ON f.session_id = r.session_id;
+-- Every message of an imported log, one row each: events, requests (their message is
+-- the request's T-Lib name as the log writes it: TMakeCall is RequestMakeCall) and the
+-- messages outside the model.
+CREATE VIEW IF NOT EXISTS log_rows AS
+  SELECT session_id, 'event' AS kind, seq, line, time, call_uuid, event AS message,
+         NULL AS conn_id, NULL AS this_dn, log_payload AS payload
+  FROM events WHERE log_payload IS NOT NULL
+  UNION ALL
+  SELECT session_id, 'request', seq, line, time, call_uuid, 'Request' || substr(tlib, 2),
+         NULL, NULL, log_payload
+  FROM requests WHERE log_payload IS NOT NULL
+  UNION ALL
+  SELECT session_id, 'other', seq, line, time, call_uuid, message, conn_id, this_dn, payload
+  FROM log_other;
+)sql";
+}
 
 std::string_view view(cp::Text::Reader t) { return std::string_view(t.cStr(), t.size()); }
 
@@ -140,8 +180,53 @@ bool table_exists(Journal& j, const char* name) {
 
 }  // namespace
 
+bool log_columns_present(sqlite3* db) {
+  Stmt st;
+  return st.prepare(db, "SELECT log_payload FROM events LIMIT 0").is_ok() &&
+         st.prepare(db, "SELECT log_payload FROM requests LIMIT 0").is_ok();
+}
+
+// "table", "view" or "" (no such object).
+std::string object_type(sqlite3* db, const char* name) {
+  Stmt st;
+  if (!st.prepare(db, "SELECT type FROM sqlite_schema WHERE name = ?").is_ok()) return "";
+  st.bind_text(1, name);
+  return st.step() == SQLITE_ROW ? std::string(st.col_text(0)) : std::string();
+}
+
 Status ensure_log_tables(sqlite3* db) {
-  return exec_sql(db, kLogSchema, "creating the log tables");
+  std::string sql;
+  if (!log_columns_present(db)) {
+    for (const char* table : {"events", "requests"}) {
+      for (const auto& column : kLogColumns) {
+        sql += std::string("ALTER TABLE ") + table + " ADD COLUMN " + column[0] + " " + column[1] +
+               ";\n";
+      }
+    }
+  }
+  sql += kLogFiles;
+  sql += kLogOther;
+  if (object_type(db, "log_rows") == "table") {
+    // A journal imported into by an earlier version: its log rows of events and
+    // requests move onto those rows, the others into log_other.
+    sql += R"sql(
+UPDATE events SET (line, time, call_uuid, log_payload) =
+  (SELECT line, time, call_uuid, payload FROM log_rows l
+   WHERE l.session_id = events.session_id AND l.kind = 'event' AND l.seq = events.seq)
+  WHERE session_id IN (SELECT session_id FROM log_files);
+UPDATE requests SET (line, time, call_uuid, log_payload) =
+  (SELECT line, time, call_uuid, payload FROM log_rows l
+   WHERE l.session_id = requests.session_id AND l.kind = 'request' AND l.seq = requests.seq)
+  WHERE session_id IN (SELECT session_id FROM log_files);
+INSERT INTO log_other SELECT session_id, seq, line, time, call_uuid, message, conn_id, this_dn,
+  payload FROM log_rows WHERE kind = 'other';
+DROP VIEW IF EXISTS log_events;
+DROP VIEW IF EXISTS log_requests;
+DROP TABLE log_rows;
+)sql";
+  }
+  sql += log_views();
+  return exec_sql(db, sql.c_str(), "creating the log tables");
 }
 
 Status register_log_sql_functions(sqlite3* db) {

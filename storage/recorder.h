@@ -1,9 +1,14 @@
-// Recorder writes one session into a journal as it is played: the session row first
-// (status 'incomplete', committed at once), then request and event rows in batched
-// transactions that end on stimulus boundaries, each batch also updating the session's
-// counts and chained digest, and at the end status 'complete'. A process killed at any
-// point leaves every earlier session intact and this one 'incomplete' with a consistent
-// prefix whose digest matches. Not thread-safe.
+// Recorder writes one session into a journal as it is played, through the journal's
+// row writer (storage/row_writer.h): the session row ('incomplete'), then its request
+// and event rows, in the writer's transaction. The transaction commits when it holds
+// `batch_rows` rows, at a stimulus boundary, each commit first updating the session's
+// counts and chained digest; at the end the session is marked 'complete' and, unless
+// `share_transaction`, committed: one transaction per session. With `share_transaction`
+// the next session continues the same transaction (batched sessions, `callbench run`),
+// and the journal's commit() (or closing it) commits the last batch.
+// A process killed at any point leaves every committed session intact, and the one in
+// progress, if a commit holds any of it, 'incomplete' with a consistent prefix whose
+// digest matches; what no commit holds was never in the journal. Not thread-safe.
 #ifndef CALLBENCH_STORAGE_RECORDER_H_
 #define CALLBENCH_STORAGE_RECORDER_H_
 
@@ -21,6 +26,9 @@ struct RecorderOptions {
   // Rows (requests + events) after which the open batch commits, at the next
   // stimulus boundary.
   std::size_t batch_rows = 4096;
+  // Let the next session continue this one's transaction (commit every batch_rows
+  // only): the caller commits the last batch (Journal::commit(), or closing it).
+  bool share_transaction = false;
   // Called after each commit with the session id and the events committed so far.
   std::function<void(int64_t session_id, int64_t events)> on_commit;
 };
@@ -29,7 +37,9 @@ class Recorder {
  public:
   // Borrows `journal` (opened for writing) for the recorder's lifetime.
   explicit Recorder(Journal* journal, RecorderOptions options = {});
-  ~Recorder();  // an unfinished session's open batch is rolled back: it stays incomplete
+  // An unfinished session's open batch is rolled back (its writer failed): what the last
+  // commit holds stays, the session 'incomplete' or absent.
+  ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
@@ -46,17 +56,14 @@ class Recorder {
   int64_t session_id() const { return session_id_; }
 
  private:
-  Status prepare();
   Status commit(bool complete);
 
   Journal* journal_;
+  RowWriter* writer_;
   RecorderOptions options_;
   std::unique_ptr<SessionCodec> codec_;
-  Journal::Statement insert_request_, insert_event_, update_session_, begin_, commit_, rollback_;
   int64_t session_id_ = 0;
-  bool in_batch_ = false;
   bool open_ = false;
-  std::size_t batch_rows_ = 0;
   uint32_t request_seq_ = 0;
   int64_t event_count_ = 0;
   uint64_t digest_ = 0;

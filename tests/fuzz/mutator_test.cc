@@ -283,6 +283,38 @@ TEST(MutatorBytesTest, LongMutationChainsStayValid) {
   }
 }
 
+// Issue 9: campaigns generate and mutate only programs inside what the model supports.
+// With a domain of an Internal Call model (extensions; make-call, answer, release, hold,
+// retrieve; one value of the first profile option), random programs and every mutation
+// and crossover stay inside it before any repair, and still use every allowed kind.
+TEST(MutatorDomainTest, ProgramsAreGeneratedAndMutatedInsideTheModelsDomain) {
+  ModelSupports domain;
+  domain.dn_kinds = 1u << static_cast<int>(DnKind::kExtension);
+  domain.stimuli = 0;
+  for (StimulusKind k :
+       {StimulusKind::kMakeCall, StimulusKind::kAnswerCall, StimulusKind::kReleaseCall,
+        StimulusKind::kHoldCall, StimulusKind::kRetrieveCall})
+    domain.stimuli |= 1u << static_cast<int>(k);
+  domain.option_values[0] = 1;  // value index 0 only
+  set_program_domain(domain);
+  Rng rng(testing::test_seed(17));
+  std::set<StimulusKind> seen;
+  Session p = random_program(rng);
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 50 == 0) p = random_program(rng);
+    ASSERT_EQ(domain.check(p), "") << "round " << i << "\n" << print_scenario(p);
+    ASSERT_EQ(check_program(p), "") << print_scenario(p);
+    for (const Stimulus& s : p.stimuli) seen.insert(s.kind);
+    Session other = random_program(rng);
+    if (rng.one_in(5))
+      p = crossover_programs(p, other, rng);
+    else
+      mutate_program(&p, rng);
+  }
+  set_program_domain(ModelSupports{});
+  EXPECT_EQ(seen.size(), 5u);
+}
+
 // libFuzzer's way (MutateAndTestOne): a unit mutated again and again in place, now and
 // then crossed over with another unit (either side the one just written). The entry
 // points take the program they wrote last instead of decoding its bytes again; the bytes
@@ -321,38 +353,6 @@ TEST(MutatorBytesTest, ReusingTheLastWrittenProgramGivesTheSameBytesAsDecoding) 
   std::vector<std::vector<uint8_t>> reused = chain(false), decoded = chain(true);
   ASSERT_EQ(reused.size(), decoded.size());
   for (std::size_t i = 0; i < reused.size(); ++i) ASSERT_EQ(reused[i], decoded[i]) << "step " << i;
-}
-
-// Issue 9: campaigns generate and mutate only programs inside what the model supports.
-// With a domain of an Internal Call model (extensions; make-call, answer, release, hold,
-// retrieve; one value of the first profile option), random programs and every mutation
-// and crossover stay inside it before any repair, and still use every allowed kind.
-TEST(MutatorDomainTest, ProgramsAreGeneratedAndMutatedInsideTheModelsDomain) {
-  ModelSupports domain;
-  domain.dn_kinds = 1u << static_cast<int>(DnKind::kExtension);
-  domain.stimuli = 0;
-  for (StimulusKind k :
-       {StimulusKind::kMakeCall, StimulusKind::kAnswerCall, StimulusKind::kReleaseCall,
-        StimulusKind::kHoldCall, StimulusKind::kRetrieveCall})
-    domain.stimuli |= 1u << static_cast<int>(k);
-  domain.option_values[0] = 1;  // value index 0 only
-  set_program_domain(domain);
-  Rng rng(testing::test_seed(17));
-  std::set<StimulusKind> seen;
-  Session p = random_program(rng);
-  for (int i = 0; i < 3000; ++i) {
-    if (i % 50 == 0) p = random_program(rng);
-    ASSERT_EQ(domain.check(p), "") << "round " << i << "\n" << print_scenario(p);
-    ASSERT_EQ(check_program(p), "") << print_scenario(p);
-    for (const Stimulus& s : p.stimuli) seen.insert(s.kind);
-    Session other = random_program(rng);
-    if (rng.one_in(5))
-      p = crossover_programs(p, other, rng);
-    else
-      mutate_program(&p, rng);
-  }
-  set_program_domain(ModelSupports{});
-  EXPECT_EQ(seen.size(), 5u);
 }
 
 }  // namespace
