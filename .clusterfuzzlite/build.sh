@@ -44,7 +44,9 @@ WORK=$(cd "$WORK" && pwd)
 CXXFLAGS=${CXXFLAGS//-stdlib=libc++/}
 # libFuzzer's coverage instrumentation for everything the targets run: OSS-Fuzz's CFLAGS
 # bring it for libFuzzer builds; CMake adds it when the engine is libFuzzer (twice is
-# harmless); other engines bring their own through CFLAGS.
+# harmless); other engines bring their own through CFLAGS. Either way CMake adds
+# fuzz/coverage-ignorelist.txt (-fsanitize-coverage-ignorelist): no coverage of the oracle
+# and the fuzzing tooling, which guide no search and cost most of an execution's time.
 instrumentation=""
 case "$LIB_FUZZING_ENGINE" in *-fsanitize=fuzzer*) instrumentation=-fsanitize=fuzzer-no-link ;; esac
 

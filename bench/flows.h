@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/scenario.h"
@@ -34,6 +35,36 @@ inline const std::vector<Session>& documented_flows() {
     return out;
   }();
   return all;
+}
+
+// All documented flows side by side in one long session: each flow on its own DNs
+// (prefixed with the flow's number) and its own calls, in sequence, under the default
+// switch profile. A soak-test session: about 330 events.
+inline Session long_session() {
+  Session out;
+  out.config.seed = 42;
+  for (std::size_t f = 0; f < documented_flows().size(); ++f) {
+    const Session& s = documented_flows()[f];
+    std::string prefix = "f" + std::to_string(f) + ".";
+    auto dn_base = static_cast<DnId>(out.config.topology.dns.size());
+    auto call_base = static_cast<CallId>(out.config.call_names.size());
+    for (const Dn& dn : s.config.topology.dns)
+      out.config.topology.dns.push_back({prefix + dn.name, dn.kind});
+    for (const std::string& c : s.config.call_names)
+      out.config.call_names.push_back("f" + std::to_string(f) + "_" + c);
+    for (Stimulus st : s.stimuli) {
+      if (st.dn != kNoDn) st.dn = static_cast<DnId>(st.dn + dn_base);
+      if (st.dn2 != kNoDn) st.dn2 = static_cast<DnId>(st.dn2 + dn_base);
+      if (st.call != kNoCall) st.call = static_cast<CallId>(st.call + call_base);
+      out.stimuli.push_back(st);
+    }
+  }
+  std::string why = validate_session(out);
+  if (!why.empty()) {
+    std::fprintf(stderr, "long session: %s\n", why.c_str());
+    std::exit(2);
+  }
+  return out;
 }
 
 }  // namespace callbench

@@ -29,35 +29,6 @@ namespace {
 
 const std::vector<Session>& sessions() { return documented_flows(); }
 
-// All documented flows side by side in one long session: each flow on its own DNs
-// (prefixed with the flow's number) and its own calls, in sequence, under the default
-// switch profile. A soak-test session: about 330 events.
-Session long_session() {
-  Session out;
-  out.config.seed = 42;
-  for (std::size_t f = 0; f < sessions().size(); ++f) {
-    const Session& s = sessions()[f];
-    std::string prefix = "f" + std::to_string(f) + ".";
-    auto dn_base = static_cast<DnId>(out.config.topology.dns.size());
-    auto call_base = static_cast<CallId>(out.config.call_names.size());
-    for (const Dn& dn : s.config.topology.dns)
-      out.config.topology.dns.push_back({prefix + dn.name, dn.kind});
-    for (const std::string& c : s.config.call_names) out.config.call_names.push_back(prefix + c);
-    for (Stimulus st : s.stimuli) {
-      if (st.dn != kNoDn) st.dn = static_cast<DnId>(st.dn + dn_base);
-      if (st.dn2 != kNoDn) st.dn2 = static_cast<DnId>(st.dn2 + dn_base);
-      if (st.call != kNoCall) st.call = static_cast<CallId>(st.call + call_base);
-      out.stimuli.push_back(st);
-    }
-  }
-  std::string why = validate_session(out);
-  if (!why.empty()) {
-    std::fprintf(stderr, "long session: %s\n", why.c_str());
-    std::exit(2);
-  }
-  return out;
-}
-
 // The workload of a benchmark: the documented flows one session each, or the long
 // session (state.range(0) == 1) repeated as many times as there are flows.
 std::vector<Session> workload(const benchmark::State& state) {
@@ -279,6 +250,8 @@ void BM_ReplayVerify(benchmark::State& state) {
     }
   }
   auto j = open_or_die(path, Journal::Mode::kRead);
+  // One read transaction, as `callbench replay` reads (cli/cmd_journal.cc).
+  check(exec_sql(j->db(), "BEGIN", "begin"));
   int64_t total = 0;
   for (auto _ : state) {
     for (int64_t id : ids) {

@@ -53,44 +53,6 @@ std::string verdict_text(const std::string& head, const Verdict& v,
   return out;
 }
 
-// The calls of an observed log already under way at its first line: the first event the
-// log shows of the call is not one a call starts with (the caller's EventDialing, or the
-// first arrival at its destination from a party the log never shows: EventRinging,
-// EventQueued or EventRouteRequest not reached through a queue). Their violations are
-// removed from *v: the log's beginning, not the call, is missing. Returns them by CallId.
-std::vector<bool> excuse_calls_under_way(const Session& session, const std::vector<Event>& events,
-                                         Verdict* v) {
-  const std::size_t calls = session.config.call_names.size();
-  std::vector<bool> seen(calls, false), joined(calls, false),
-      shown(session.config.topology.dns.size(), false);
-  for (const Event& e : events) {
-    if (e.this_dn < shown.size()) shown[e.this_dn] = true;
-  }
-  for (const Event& e : events) {
-    if (e.call >= calls || seen[e.call]) continue;
-    seen[e.call] = true;
-    bool opens = e.type == EventType::kDialing;
-    if (e.type == EventType::kRinging || e.type == EventType::kQueued ||
-        e.type == EventType::kRouteRequest) {
-      bool through_queue = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn;
-      bool caller_shown = e.has(Attr::kOtherDn) && e.other_dn < shown.size() && shown[e.other_dn];
-      opens = !through_queue && !caller_shown;
-    }
-    joined[e.call] = !opens;
-  }
-  auto& vs = v->violations;
-  vs.erase(std::remove_if(vs.begin(), vs.end(),
-                          [&](const Violation& x) {
-                            if (x.event_seqs.empty() || x.event_seqs[0] < 1 ||
-                                x.event_seqs[0] > events.size())
-                              return false;
-                            CallId c = events[x.event_seqs[0] - 1].call;
-                            return c < calls && joined[c];
-                          }),
-           vs.end());
-  return joined;
-}
-
 // Per call of a session imported from a log (storage/log_store.h): where its events are
 // in the log, and the flow it followed or each rule it broke at the log's FILE:LINE.
 std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>& rows,
@@ -130,9 +92,10 @@ std::string log_calls_text(const std::string& file, const std::vector<LogRowRef>
       continue;
     }
     if (c < joined.size() && joined[c]) {
-      out += head +
-             "under way at the log's first line (its beginning is not in the log): judged on what "
-             "it shows\n";
+      // Judged as a tail of the documented flows (judge_tails).
+      for (const CallFlow& f : v.flows) {
+        if (f.call == c) out += head + "under way at the log's first line: " + f.summary() + "\n";
+      }
       continue;
     }
     for (const CallFlow& f : v.flows) {
@@ -187,8 +150,12 @@ Status check_journal(const std::string& path, int64_t session, std::string* out,
       if (s.is_ok() && !file.empty()) s = load_log_rows(*j, id, "event", &rows);
       if (!s.is_ok()) return s;
       // A log starts anywhere: a call already under way at its first line is judged on
-      // what the log shows, so what only its missing beginning explains is not a violation.
-      if (!file.empty()) joined = excuse_calls_under_way(ls.session, events, &v);
+      // what the log shows, as a tail of the documented flows; what only its missing
+      // beginning explains is not a violation.
+      if (!file.empty()) {
+        joined = calls_under_way(ls.session, events);
+        judge_tails(ls.session, events, joined, &v);
+      }
     }
     std::string head = "session " + std::to_string(id) +
                        (ls.info.label.empty() ? "" : " '" + printable(ls.info.label, 200) + "'");
@@ -254,7 +221,11 @@ void add_check_command(CLI::App& app, int* exit_code) {
       "For each session: the violations (rule, request seq, events, what is wrong), or, when it\n"
       "conforms, the documented flow and interruption point each call followed. Exit 0 when every\n"
       "session conforms, 1 otherwise, 2 for a journal or stream that cannot be read (a stream's\n"
-      "error names FILE:LINE). The rules:\n" +
+      "error names FILE:LINE). A session imported from a log ('callbench import') also gets a\n"
+      "line per call: where its events are (FILE:LINE), and the flow it followed or each rule it\n"
+      "broke at the offending event's FILE:LINE; a call already under way at the log's first\n"
+      "line is judged as a tail of the documented flows (the rows it shows, from the row the log\n"
+      "starts at), what only its missing beginning explains not reported. The rules:\n" +
       rules);
   cmd->add_option("files", o->files, "Journals and JSON-lines streams, in order")
       ->required()

@@ -52,11 +52,9 @@ Status chosen_sessions(Journal& j, const SessionChoice& c, bool default_all,
     return Status::ok();
   }
   if (c.all || default_all) {
-    std::vector<SessionInfo> all;
-    Status s = j.sessions(&all);
+    Status s = j.session_ids(ids);
     if (!s.is_ok()) return s;
-    if (all.empty()) return Status::not_found(j.path() + ": holds no session");
-    for (const SessionInfo& i : all) ids->push_back(i.id);
+    if (ids->empty()) return Status::not_found(j.path() + ": holds no session");
     return Status::ok();
   }
   int64_t id = 0;
@@ -238,7 +236,16 @@ int replay_observed(Journal& j, const LoadedSession& ls, const std::vector<Event
 int replay(const SessionChoice& c, const ModelOptions& mo) {
   std::unique_ptr<Journal> j;
   std::vector<int64_t> ids;
-  Status s = open_chosen(c, true, &j, &ids);
+  Status s = Journal::open(c.journal, Journal::Mode::kRead, &j);
+  if (!s.is_ok()) return report(s);
+  // One read transaction for the whole replay: every session is read from the same
+  // snapshot (a recorder may be appending), and SQLite takes its shared lock and
+  // checks the file once instead of at every statement (most of a small session's cost).
+  // Pages read through a memory map rather than a read() each (reading only: a
+  // writer's pages come through the WAL as before).
+  (void)sqlite3_exec(j->db(), "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
+  s = exec_sql(j->db(), "BEGIN", j->path() + ": starting to read");
+  if (s.is_ok()) s = chosen_sessions(*j, c, true, &ids);
   if (!s.is_ok()) return report(s);
   // A session recorded by another model replays on that model, made again from the
   // header (one process or library per model for the whole replay).
@@ -256,22 +263,19 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   };
   int observed_status = 0;
   for (int64_t id : ids) {
-    {
+    ReplayResult r;
+    bool observed = false;
+    s = replay_session(*j, id, &r, &maker, &observed);
+    if (!s.is_ok()) return report(s);
+    if (observed) {
       // An observed session (an imported log) replays call by call through derived scenarios.
       LoadedSession ls;
       std::vector<Event> events;
-      s = j->load_session(id, &ls, Journal::Check::kPayloads);
+      s = j->read_session(id, &ls, &events);
       if (!s.is_ok()) return report(s);
-      if (ls.session.observed) {
-        s = j->read_session(id, &ls, &events);
-        if (!s.is_ok()) return report(s);
-        observed_status = std::max(observed_status, replay_observed(*j, ls, events));
-        continue;
-      }
+      observed_status = std::max(observed_status, replay_observed(*j, ls, events));
+      continue;
     }
-    ReplayResult r;
-    s = replay_session(*j, id, &r, &maker);
-    if (!s.is_ok()) return report(s);
     if (!r.identical) {
       std::fflush(stdout);
       std::fprintf(stderr, "%s", r.report.c_str());
@@ -336,7 +340,7 @@ int show(const SessionChoice& c, const std::string& format, const std::string& c
     print(session_json_line(ls.session.config, ls.info.label) + "\n" +
           render_jsonl(ls.session, events, outcomes));
   } else {
-    print(render_table(ls.session, events, outcomes));
+    render_table(ls.session, events, outcomes, print);
   }
   return 0;
 }
@@ -675,7 +679,9 @@ void add_journal_commands(CLI::App& app, int* exit_code) {
         app.add_subcommand("export", "Write one session as a one-session journal (a bug report)");
     cmd->footer(
         "The session is checked to read back valid first; the file appears whole or not at all.\n"
-        "Without --session the journal must hold exactly one session.");
+        "Without --session the journal must hold exactly one session. A session imported from a\n"
+        "log keeps its log tables (log_files, log_rows: the file, each message's line, time and\n"
+        "every attribute outside the model), so check, sql, show --call and replay work on it.");
     non_empty(cmd->add_option("journal", c->journal, "The journal"))->required()->type_name("J.db");
     add_session_option(
         cmd, &c->session,

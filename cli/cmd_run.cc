@@ -165,7 +165,10 @@ int run(const RunOptions& o) {
         out = (i ? "\n" : "") + std::string("## ") + o.files[i] + "  (seed " +
               std::to_string(sc.session.config.seed) + ")\n\n";
       }
-      out += render_table(sc.session, played.events, played.outcomes);
+      print(out);
+      out.clear();
+      // Streamed block by block: memory does not grow with the table.
+      render_table(sc.session, played.events, played.outcomes, print);
     }
     print(out);
     if (!model_status.is_ok()) {
@@ -238,7 +241,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->type_name("N");
   cmd->add_option(
          "--format", opts->format,
-         "table: one column per party, as the call-model document draws it; "
+         "table: one column per party, as the call-model document draws it, in blocks of 64 "
+         "stimuli (each with its own parties and widths), written as it goes; "
          "jsonl: one JSON object a line, the session line (seed, label, DNs, options), then "
          "requests and events; svg: the session as a ladder diagram (one file); html: a page "
          "with the ladder, its events and the oracle's verdict")

@@ -18,6 +18,15 @@ const std::string& CallFlow::name() const {
 }
 
 std::string CallFlow::summary() const {
+  if (under_way) {
+    // A tail (judge_tails): the call's beginning is not in the stream.
+    if (from_row == 0) return "shows only its conversation or its end (no documented flow's rows)";
+    std::string from = " from row " + std::to_string(from_row);
+    if (in_progress) return "continues '" + std::string(flow) + "'" + from + ", still under way";
+    std::string s = stars;
+    return "continues '" + std::string(flow) + "' (" +
+           (s == "normal" ? std::string("normal flow") : "interruption point " + s) + ")" + from;
+  }
   if (in_progress) return "is still under way in '" + std::string(flow) + "'";
   if (!documented()) return "goes beyond the documented flows";
   std::string s = stars;

@@ -55,6 +55,11 @@ struct CallFlow {
   // Its events are the beginning of `flow` and nothing contradicts it: the session ended
   // (or the call waits) before the flow did.
   bool in_progress = false;
+  // The call was under way at the stream's first event (judge_tails): its events are a
+  // tail of `flow` from row `from_row` (1..; 0: no documented flow has them as its tail,
+  // the stream shows only the call's conversation or end).
+  bool under_way = false;
+  std::size_t from_row = 0;
   bool documented() const { return point >= 0; }
   // "acd ***": the key of coverage tables; "undocumented".
   const std::string& name() const;
@@ -73,6 +78,25 @@ struct Verdict {
 
 // REQUIRES: validate_session(session) is empty; `events` are in seq order.
 Verdict judge(const Session& session, const std::vector<Event>& events);
+
+// Calls an observed stream shows from their middle (a log cut at its first line), by
+// CallId: the first event the stream shows of the call is not one a call starts with (the
+// caller's EventDialing, or the first arrival at its destination from a party the stream
+// never shows: EventRinging, EventQueued or EventRouteRequest not reached through a
+// queue). All false for a session with stimuli. (core/oracle_tail.cc)
+std::vector<bool> calls_under_way(const Session& session, const std::vector<Event>& events);
+
+// Judges again, in *verdict (judge()'s on the same stream), the calls under way
+// (`joined`): what only their missing beginning explains is not reported (every rule that
+// follows a call's state), what their events show is: the per-event attribute rules, and
+// the events as a tail of a documented flow or interruption point (its rows from some row
+// on, the stream possibly starting between two events of that row). The call's CallFlow
+// names the flow, point and row; a tail of no documented flow (rule documented-flow) or
+// one whose attributes differ from the flow's (documented-attributes) is a violation at
+// its event. A tail of only conversation and release events (the document's flows end at
+// the establishment) names no flow and breaks nothing but per-event rules.
+void judge_tails(const Session& session, const std::vector<Event>& events,
+                 const std::vector<bool>& joined, Verdict* verdict);
 
 // Every documented flow and interruption point, as CallFlow::name() keys, in document
 // order: the rows of the campaign's flow-coverage table.

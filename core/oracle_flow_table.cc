@@ -344,6 +344,7 @@ Item parse_item(std::string_view text) {
       spec.remove_prefix(1);
     }
     for (std::string_view v : split(spec, '|')) a.alts.push_back(parse_alt(v, *attr));
+    item.listed = static_cast<uint16_t>(item.listed | (1u << static_cast<int>(a.attr)));
     item.attrs.push_back(std::move(a));
   }
   return item;

@@ -59,6 +59,7 @@ struct Item {
   int option = -1;       // the item exists only when option `option` has value `option_value`
   int option_value = 0;  // 0: "on"/"reported", 1: "off"/"simulated"
   std::vector<AttrSpec> attrs;
+  uint16_t listed = 0;  // bit (1 << Attr) per attribute in attrs, as Event::present
 };
 
 struct Row {

@@ -3,6 +3,7 @@
 #include "core/oracle_match.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -25,7 +26,8 @@ class Matcher {
     events_ = &events;
     facts_ = &facts;
     MatchResult r;
-    if (!fits(p, 0, facts.caller) || !fits(p, 1, facts.dialed)) return r;
+    if (!(facts.tail && facts.caller == kNoDn) && !fits(p, 0, facts.caller)) return r;
+    if (!(facts.tail && facts.dialed == kNoDn) && !fits(p, 1, facts.dialed)) return r;
     if (p.route == 1 && !facts.route_pending) return r;
     if (p.route == 2 && facts.route_pending) return r;
     Binding b;
@@ -93,9 +95,11 @@ class Matcher {
   // attribute, it may be any party an extension could be.
   bool unseen_may_be(int party, DnId dn) const {
     const Pattern& p = *buffers_->search.pattern;
+    // A call's tail (core/oracle_tail.cc): the DN may have had its events before the
+    // stream began (a queue, a routing point), so it may be any party.
     return session_.observed && dn < config_.topology.dns.size() &&
            config_.topology.dns[dn].kind == DnKind::kExternal &&
-           (p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0;
+           ((p.kinds[static_cast<std::size_t>(party)] & (kExt | kRext)) != 0 || facts_->tail);
   }
   // The profile's value of option i (0: on/reported, 1: off/simulated), -1 unknown.
   int option(int i) const {
@@ -109,7 +113,7 @@ class Matcher {
     s.row = &row;
     s.pos = pos;
     s.items.clear();
-    s.required.clear();
+    s.required = 0;
     std::size_t required = 0;
     for (const Item& it : row.items) {
       DnId bound = b->dn[static_cast<std::size_t>(it.party)];
@@ -124,16 +128,29 @@ class Matcher {
       }
       bool may_be_external = (p.kinds[static_cast<std::size_t>(it.party)] & kExternalBit) != 0;
       if (bound == kNoDn && may_be_external) req = false;
+      CB_ASSERT(s.items.size() < 64);  // the document's rows, not input
+      if (req) s.required |= uint64_t{1} << s.items.size();
       s.items.push_back(&it);
-      s.required.push_back(req);
       required += req;
     }
     std::size_t available = events_->size() - pos;
-    for (std::size_t m = std::min(s.items.size(), available) + 1; m-- > 0;) {
+    // No assignment takes an event that no item has the type of, or that another
+    // stimulus caused: the row ends before the first such event.
+    std::size_t most = std::min(s.items.size(), available);
+    for (std::size_t k = 0; k < most; ++k) {
+      const Event& e = *(*events_)[pos + k];
+      bool typed = false;
+      for (const Item* it : s.items) typed = typed || it->type == e.type;
+      if (!typed || !caused_by_row(row, e)) most = k;
+    }
+    for (std::size_t m = most + 1; m-- > 0;) {
       if (m < required) break;
       s.m = m;
       s.choice.assign(m, -1);
+      s.used = 0;
+      s.missing = required;
       s.found = false;
+      s.best_ok = false;
       assign(&s, 0, *b);
       if (s.found) {
         *b = s.best_binding;
@@ -150,41 +167,41 @@ class Matcher {
 
   // Assigns event pos+k onward to unused items, depth first; keeps the first complete
   // assignment, or a later one whose attributes all match.
+  //
+  // (Every event of pos..pos+m-1 has an item of its type and was caused by the row's
+  // stimuli: match_row checked that before choosing m.)
   void assign(Search* s, std::size_t k, const Binding& b) {
-    if (s->found && s->best_bad.empty()) return;
+    if (s->found && s->best_ok) return;
+    // The required items still without an event need one each of the events left.
+    if (s->missing > s->m - k) return;  // (at the end: a required item got no event)
     if (k == s->m) {
-      for (std::size_t i = 0; i < s->items.size(); ++i) {
-        if (s->required[i] &&
-            std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) == s->choice.end()) {
-          return;  // a required item got no event
-        }
-      }
-      for (std::size_t i = 0; i < s->m; ++i) {
-        if (!caused_by_row(*s->row, *(*events_)[s->pos + i])) return;  // another stimulus's doing
-      }
       Binding nb = b;
-      std::string bad;
       uint32_t seq = 0;
       EventType type = EventType::kError;
       uint16_t seen = 0;
       for (std::size_t i = 0; i < s->items.size(); ++i) {
         const Item& it = *s->items[i];
         if (it.option < 0 || option(it.option) >= 0) continue;
-        bool present =
-            std::find(s->choice.begin(), s->choice.end(), static_cast<int>(i)) != s->choice.end();
+        bool present = (s->used >> i) & 1u;
         int v = present ? it.option_value : 1 - it.option_value;
         seen = static_cast<uint16_t>(seen | (1u << (2 * it.option + v)));
       }
-      for (std::size_t i = 0; i < s->m && bad.empty(); ++i) {
+      // What differs is spelt out only for the first complete assignment, the one kept
+      // unless a later one has every attribute right (then nothing differs).
+      std::string bad;
+      std::string* why = s->found ? nullptr : &bad;
+      bool ok = true;
+      for (std::size_t i = 0; i < s->m && ok; ++i) {
         const Event& e = *(*events_)[s->pos + i];
-        bad = check_attrs(*s->items[static_cast<std::size_t>(s->choice[i])], e, &nb, &seen);
+        ok = check_attrs(*s->items[static_cast<std::size_t>(s->choice[i])], e, &nb, &seen, why);
         seq = e.seq;
         type = e.type;
       }
-      if (!s->found || (!s->best_bad.empty() && bad.empty())) {
+      if (!s->found || (!s->best_ok && ok)) {
         s->found = true;
+        s->best_ok = ok;
         s->best_binding = nb;
-        s->best_bad = bad;
+        s->best_bad = std::move(bad);
         s->best_seq = seq;
         s->best_type = type;
         s->best_seen = seen;
@@ -193,8 +210,7 @@ class Matcher {
     }
     const Event& e = *(*events_)[s->pos + k];
     for (std::size_t i = 0; i < s->items.size(); ++i) {
-      auto used_before = s->choice.begin() + static_cast<std::ptrdiff_t>(k);
-      if (std::find(s->choice.begin(), used_before, static_cast<int>(i)) != used_before) continue;
+      if ((s->used >> i) & 1u) continue;
       const Item& it = *s->items[i];
       if (it.type != e.type) continue;
       auto party = static_cast<std::size_t>(it.party);
@@ -207,7 +223,12 @@ class Matcher {
         continue;
       }
       s->choice[k] = static_cast<int>(i);
+      std::size_t req = (s->required >> i) & 1u;
+      s->used |= uint64_t{1} << i;
+      s->missing -= req;
       assign(s, k + 1, nb);
+      s->missing += req;
+      s->used &= ~(uint64_t{1} << i);
     }
   }
 
@@ -275,9 +296,11 @@ class Matcher {
     return 1;
   }
 
-  // "" when every listed attribute is as specified, else what differs. Binds a party an
-  // attribute names for the first time (it must be a DN that party can be).
-  std::string check_attrs(const Item& it, const Event& e, Binding* b, uint16_t* seen) const {
+  // True when every listed attribute is as specified; else false, with what differs in
+  // *why unless it is null. Binds a party an attribute names for the first time (it must
+  // be a DN that party can be).
+  bool check_attrs(const Item& it, const Event& e, Binding* b, uint16_t* seen,
+                   std::string* why) const {
     for (const AttrSpec& a : it.attrs) {
       bool present = e.has(a.attr);
       int must = presence(it, a, *b, present, seen);
@@ -318,6 +341,7 @@ class Matcher {
         }
       }
       if (!ok) {
+        if (!why) return false;
         std::string want;
         if (must == 0) want = "absent";
         for (const Alt& alt : a.alts) {
@@ -339,10 +363,11 @@ class Matcher {
               break;
           }
         }
-        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
+        *why = std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
                name(e.this_dn) + ": " + attr_name(a.attr) + " is " +
                (present ? attr_value_text(e, a.attr, config_) : std::string("absent")) +
                ", the document says " + want;
+        return false;
       }
     }
     // Attributes the row does not list: the table's silence is not a licence. Third-party
@@ -350,48 +375,49 @@ class Matcher {
     // is not reported on non-ACD calls); an unlisted CallState is OK (the document names
     // every other value where it occurs); a party keeps its role (A Origination, the
     // others Destination) and names the other side's.
-    for (int ai = 0; ai < kAttrCount; ++ai) {
-      auto a = static_cast<Attr>(ai);
-      if (!e.has(a)) continue;
-      bool listed = false;
-      for (const AttrSpec& spec : it.attrs) listed = listed || spec.attr == a;
-      if (listed) continue;
+    constexpr uint32_t kAll = (1u << kAttrCount) - 1;
+    for (uint32_t unlisted = e.present & ~uint32_t{it.listed} & kAll; unlisted != 0;
+         unlisted &= unlisted - 1) {
+      auto a = static_cast<Attr>(std::countr_zero(unlisted));  // in Attr order
       bool caller = it.party == 0;
-      std::string why;
+      const char* wrong = nullptr;
       switch (a) {
         case Attr::kThirdPartyDn:
         case Attr::kThirdPartyDnRole:
         case Attr::kThirdPartyQueue:
         case Attr::kThisQueue:
         case Attr::kErrorCode:
-          why = "is not in the document's row";
+          wrong = "is not in the document's row";
           break;
         case Attr::kCallState:
           if (e.call_state != CallState::kOk)
-            why = "is not OK, and the document's row names no other value";
+            wrong = "is not OK, and the document's row names no other value";
           break;
         case Attr::kThisDnRole:
           if (e.this_role != (caller ? DnRole::kOrigination : DnRole::kDestination))
-            why = "is not this party's role";
+            wrong = "is not this party's role";
           break;
         case Attr::kOtherDnRole:
           if (e.other_role != (caller ? DnRole::kDestination : DnRole::kOrigination))
-            why = "is not the other side's role";
+            wrong = "is not the other side's role";
           break;
         case Attr::kOtherDn:
           if (!caller && b->dn[0] != kNoDn && e.other_dn != b->dn[0])
-            why = "does not name the caller A";
+            wrong = "does not name the caller A";
           break;
         default:
           break;
       }
-      if (!why.empty()) {
-        return std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
-               name(e.this_dn) + ": " + attr_name(a) + " " + attr_value_text(e, a, config_) + " " +
-               why;
+      if (wrong) {
+        if (why) {
+          *why = std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
+                 name(e.this_dn) + ": " + attr_name(a) + " " + attr_value_text(e, a, config_) +
+                 " " + wrong;
+        }
+        return false;
       }
     }
-    return "";
+    return true;
   }
 
   static DnId dn_value(const Event& e, Attr a) {

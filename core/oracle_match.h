@@ -27,6 +27,9 @@ struct CallFacts {
   std::array<DnId, 4> bound_by{kNoDn, kNoDn, kNoDn, kNoDn};  // by Pattern::binds value
   bool by_request = false;     // its EventRouteUsed answers a TRouteCall
   bool route_pending = false;  // the caller hung up while a TRouteCall was pending
+  // The call's beginning is not in the stream (core/oracle_tail.cc): a party the facts
+  // leave unknown (kNoDn caller or dialed DN) binds where it first shows.
+  bool tail = false;
 };
 
 struct MatchResult {
@@ -46,10 +49,13 @@ struct Search {
   const Pattern* pattern = nullptr;
   const Row* row = nullptr;
   std::size_t pos = 0, m = 0;
-  std::vector<const Item*> items;
-  std::vector<bool> required;
+  std::vector<const Item*> items;  // at most 64 (a row of the document has a handful)
+  uint64_t required = 0;           // bit i: items[i] must get an event
+  uint64_t used = 0;               // bit i: items[i] got one of the events pos..pos+k-1
+  std::size_t missing = 0;         // required items not used yet
   std::vector<int> choice;
   bool found = false;
+  bool best_ok = false;  // found, with every attribute as the row says (best_bad empty)
   Binding best_binding;
   uint16_t best_seen = 0;
   std::string best_bad;

@@ -40,6 +40,17 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
   }
   if (session_.observed) {
     f.by_request = route_used && route_used->has(Attr::kReferenceId);
+    // An outside caller's hang-up shows only as the EventAbandoned where its call waits.
+    if (!released && !calls_[c].caller_monitored) {
+      for (const Event* e : events) {
+        if (e->type == EventType::kAbandoned) {
+          released = e;
+          break;
+        }
+      }
+    }
+    // Footnote a of Routing **: an EventError answering a request after the hang-up is
+    // the TRouteCall that was still pending then.
     if (released) {
       for (const Event& e : events_) {
         if (e.type == EventType::kError && e.call == c && e.seq > released->seq &&

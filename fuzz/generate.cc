@@ -45,7 +45,46 @@ constexpr StimulusKind kCallFree[] = {StimulusKind::kMakeCall, StimulusKind::kMa
                                       StimulusKind::kInbound, StimulusKind::kPause,
                                       StimulusKind::kResume};
 
+ModelSupports g_domain;
+
+// The kinds of `from` inside the domain, in order (duplicates kept: they weigh).
+template <std::size_t N>
+std::size_t kinds_inside(const std::array<StimulusKind, N>& from,
+                         std::array<StimulusKind, N>* out) {
+  std::size_t n = 0;
+  for (StimulusKind k : from)
+    if (domain_has(k)) (*out)[n++] = k;
+  return n;
+}
+
+constexpr std::array<StimulusKind, kStimulusKindCount> all_stimulus_kinds() {
+  std::array<StimulusKind, kStimulusKindCount> all{};
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<StimulusKind>(i);
+  return all;
+}
+constexpr std::array<StimulusKind, kStimulusKindCount> kAllKinds = all_stimulus_kinds();
+constexpr std::array<StimulusKind, std::size(kCallFree)> kCallFreeKinds = {
+    kCallFree[0], kCallFree[1], kCallFree[2], kCallFree[3], kCallFree[4]};
+
 }  // namespace
+
+void set_program_domain(const ModelSupports& domain) { g_domain = domain; }
+const ModelSupports& program_domain() { return g_domain; }
+bool domain_has(StimulusKind kind) { return (g_domain.stimuli >> static_cast<int>(kind)) & 1u; }
+bool domain_has(DnKind kind) { return (g_domain.dn_kinds >> static_cast<int>(kind)) & 1u; }
+bool domain_has_option_value(int option, int value) {
+  return option >= 0 && option < kProfileOptionCount && value >= 0 && value < 2 &&
+         ((g_domain.option_values[static_cast<std::size_t>(option)] >> value) & 1u);
+}
+
+DnKind random_dn_kind(Rng& rng) {
+  std::array<DnKind, kDnKindCount> inside{};
+  uint32_t n = 0;
+  for (int k = 0; k < kDnKindCount; ++k)
+    if (domain_has(static_cast<DnKind>(k))) inside[n++] = static_cast<DnKind>(k);
+  if (n == 0) return static_cast<DnKind>(rng.below(kDnKindCount));
+  return inside[rng.below(n)];
+}
 
 DnId random_dn(const Topology& topology, StimulusKind kind, const StimulusArg& arg, Rng& rng) {
   auto n = static_cast<uint32_t>(topology.dns.size());
@@ -73,8 +112,19 @@ std::size_t calls_before(const Session& program, std::size_t pos) {
 Stimulus random_stimulus(const Session& program, std::size_t pos, CallId fresh, Rng& rng) {
   auto calls = static_cast<uint32_t>(calls_before(program, pos));
   Stimulus s;
-  s.kind = calls == 0 ? kCallFree[rng.below(static_cast<uint32_t>(std::size(kCallFree)))]
-                      : static_cast<StimulusKind>(rng.below(kStimulusKindCount));
+  // Inside the domain; a domain without a single kind that fits draws from all of them
+  // (restrict_program drops what the model cannot take).
+  if (calls == 0) {
+    std::array<StimulusKind, kCallFreeKinds.size()> inside{};
+    std::size_t n = kinds_inside(kCallFreeKinds, &inside);
+    const auto& from = n == 0 ? kCallFreeKinds : inside;
+    s.kind = from[rng.below(static_cast<uint32_t>(n == 0 ? from.size() : n))];
+  } else {
+    std::array<StimulusKind, kAllKinds.size()> inside{};
+    std::size_t n = kinds_inside(kAllKinds, &inside);
+    const auto& from = n == 0 ? kAllKinds : inside;
+    s.kind = from[rng.below(static_cast<uint32_t>(n == 0 ? from.size() : n))];
+  }
   const StimulusShape& shape = shape_of(s.kind);
   const Topology& topology = program.config.topology;
   for (const StimulusArg& a : stimulus_args(s.kind)) {

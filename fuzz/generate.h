@@ -6,10 +6,26 @@
 
 #include <cstddef>
 
+#include "core/call_model.h"
 #include "core/model.h"
 #include "fuzz/rng.h"
 
 namespace callbench {
+
+// The domain of generated and mutated programs: what the call model under test supports
+// (issue 9: "campaigns generate and mutate only programs inside what the model
+// supports"). Everything by default; fuzz/model_play.cc sets it from the model's hello.
+// random_stimulus, random_dn_kind and the mutator's ops draw only inside it, and with
+// everything allowed they draw exactly as they would without a domain (same seed, same
+// program). One domain per process: a libFuzzer process fuzzes one model.
+void set_program_domain(const ModelSupports& domain);
+const ModelSupports& program_domain();
+bool domain_has(StimulusKind kind);
+bool domain_has(DnKind kind);
+bool domain_has_option_value(int option, int value);
+
+// A DN kind inside the domain, uniformly (any kind when the domain allows none).
+DnKind random_dn_kind(Rng& rng);
 
 // A DN of `topology` for argument `arg` (a letter of shape_of(kind).args) of a stimulus
 // of `kind`: mostly one of the kinds that argument is meant for (an ACD queue for

@@ -177,13 +177,22 @@ int run_orderings(const uint8_t* data, std::size_t size) {
   }
   Engine& engine = state.engine_for(program.config);
   state.events.clear();
+  // The engine's invariants: after every stimulus, or once per program in fuzz builds
+  // (CALLBENCH_FUZZ_INVARIANTS_PER_PROGRAM, the fuzz preset's default: a broken invariant
+  // mostly stays broken, and the check was 3% of an execution). Builds with
+  // CALLBENCH_CHECK_INVARIANTS (Debug, asan-ubsan) have apply() check them after every
+  // stimulus itself; a test-only fault (CALLBENCH_FAULTS) breaks them on purpose.
   for (const Stimulus& s : program.stimuli) {
     engine.apply(s, &state.events);
-#if !defined(CALLBENCH_CHECK_INVARIANTS) && !defined(CALLBENCH_FAULTS)
-    // (Else apply() checks them itself, or a test-only fault breaks them on purpose.)
+#if !defined(CALLBENCH_CHECK_INVARIANTS) && !defined(CALLBENCH_FAULTS) && \
+    !defined(CALLBENCH_FUZZ_INVARIANTS_PER_PROGRAM)
     engine.check_invariants();
 #endif
   }
+#if !defined(CALLBENCH_CHECK_INVARIANTS) && !defined(CALLBENCH_FAULTS) && \
+    defined(CALLBENCH_FUZZ_INVARIANTS_PER_PROGRAM)
+  engine.check_invariants();
+#endif
   Verdict verdict = judge(program, state.events);
   if (!verdict.ok()) {
     if (!keep_going()) report_and_abort(program, verdict);

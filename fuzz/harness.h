@@ -17,8 +17,9 @@ namespace callbench {
 // Engine reused across calls (rebuilt only when the topology or options change) and
 // judged by the oracle. A violation aborts with the bug report (report_and_abort), or in
 // a campaign ($CALLBENCH_KEEP_GOING=1) is recorded once per identity and counted, and
-// fuzzing goes on (record_finding; both in fuzz/finding.h). After every stimulus the
-// engine's invariants are checked.
+// fuzzing goes on (record_finding; both in fuzz/finding.h). The engine's invariants are
+// checked after every stimulus, or once per program when the build defines
+// CALLBENCH_FUZZ_INVARIANTS_PER_PROGRAM (the fuzz preset's default).
 int run_orderings(const uint8_t* data, std::size_t size);
 
 // fuzz_scenario_parser: the bytes as scenario text. When they parse, the session must be

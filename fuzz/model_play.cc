@@ -33,6 +33,7 @@ std::string failure_kind(const std::string& message) {
 
 void set_fuzz_model(CallModel* model, bool compare_builtin) {
   g_model = model;
+  set_program_domain(model ? model->supports() : ModelSupports{});
   g_compare = compare_builtin && model != nullptr;
 }
 CallModel* fuzz_model() { return g_model; }

@@ -11,7 +11,9 @@
 //                       another seq: identity "model-failed/missing/<what>"
 //   differs-from-engine (with compare) the first difference from the built-in engine:
 //                       identity "differs-from-engine/<event>/<attribute>"
-// Programs are kept inside what the model supports (restrict_program).
+// Programs are generated and mutated inside what the model supports (set_fuzz_model sets
+// fuzz/generate.h's program domain); restrict_program brings the rest (seeds, crossovers of
+// inputs from elsewhere) inside.
 #ifndef CALLBENCH_FUZZ_MODEL_PLAY_H_
 #define CALLBENCH_FUZZ_MODEL_PLAY_H_
 

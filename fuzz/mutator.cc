@@ -114,7 +114,9 @@ bool change_config(Session* p, Rng& rng) {
   if (rng.one_in(2)) {
     auto i = static_cast<int>(rng.below(kProfileOptionCount));
     const ProfileOption& o = profile_options()[i];
-    set_profile_option(&c.profile, o.name, o.values[1 - profile_option_value(c.profile, i)]);
+    int flipped = 1 - profile_option_value(c.profile, i);
+    if (!domain_has_option_value(i, flipped)) return false;  // the model takes one value only
+    set_profile_option(&c.profile, o.name, o.values[flipped]);
   } else if (rng.one_in(2)) {
     c.seed = rng.next();
   } else {
@@ -128,11 +130,19 @@ bool topology(Session* p, Rng& rng) {
   auto n = static_cast<uint32_t>(dns.size());
   uint32_t what = rng.below(3);
   if (what == 0 && n < kMaxDns) {
-    dns.push_back({"", static_cast<DnKind>(rng.below(kDnKindCount))});
+    dns.push_back({"", random_dn_kind(rng)});
   } else if (what == 1 || n < 2) {
     Dn& dn = dns[rng.below(n)];
-    dn.kind = static_cast<DnKind>(
-        (static_cast<uint32_t>(dn.kind) + 1 + rng.below(kDnKindCount - 1)) % kDnKindCount);
+    // Another kind inside the domain: the next allowed one after a random step.
+    auto step = 1 + rng.below(kDnKindCount - 1);
+    auto kind = static_cast<uint32_t>(dn.kind);
+    for (int tries = 0; tries < kDnKindCount; ++tries) {
+      kind = (kind + step) % kDnKindCount;
+      if (domain_has(static_cast<DnKind>(kind))) break;
+      step = 1;
+    }
+    if (kind == static_cast<uint32_t>(dn.kind)) return false;  // no other kind allowed
+    dn.kind = static_cast<DnKind>(kind);
   } else {
     auto gone = static_cast<DnId>(rng.below(n));
     dns.erase(dns.begin() + gone);
@@ -175,11 +185,36 @@ DnId map_dn(const Topology& b, DnId id, Session* out, std::array<DnId, kMaxDns>*
   return to;
 }
 
-// Writes `p` into out[0, max), cut at a stimulus boundary when it is too long.
+// The program the byte-level entry points last wrote, whole, and its bytes. libFuzzer
+// mutates a unit several times in a row, each time the previous mutation's result
+// (MutateAndTestOne), and crosses it over with another unit: most calls are handed the
+// bytes written last, so they take the program from here instead of decoding those bytes
+// again (decode(encode(p)) == p for every program, fuzz/program.h: the same program
+// either way). The fuzz_orderings target decodes each input once to run it.
+struct LastWritten {
+  Session program;
+  std::vector<uint8_t> bytes;
+  bool valid = false;
+
+  bool holds(const uint8_t* data, std::size_t size) const {
+    return valid && bytes.size() == size &&
+           (size == 0 || std::memcmp(bytes.data(), data, size) == 0);
+  }
+};
+
+LastWritten& last_written() {
+  thread_local LastWritten last;
+  return last;
+}
+
+// Writes `p` into out[0, max), cut at a stimulus boundary when it is too long. Leaves
+// last_written() holding `p` and its bytes when they fit whole (else empty).
 std::size_t write_program(const Session& p, uint8_t* out, std::size_t max) {
-  thread_local std::vector<uint8_t> bytes;
+  LastWritten& last = last_written();
+  std::vector<uint8_t>& bytes = last.bytes;
   encode_program(p, &bytes);
   std::size_t n = bytes.size();
+  last.valid = n <= max;
   if (n > max) {
     n = program_header_size(p.config.topology.dns.size());
     if (n <= max) {
@@ -206,13 +241,17 @@ const char* mutation_op_name(MutationOp op) {
 Session random_program(Rng& rng) {
   Session p;
   uint32_t ndns = 4 + rng.below(5);
-  p.config.topology.dns.push_back({"", DnKind::kExtension});
-  p.config.topology.dns.push_back({"", DnKind::kExtension});
+  // Two extensions first (most flows need a caller and a party), when the domain has them.
+  DnKind first = domain_has(DnKind::kExtension) ? DnKind::kExtension : random_dn_kind(rng);
+  p.config.topology.dns.push_back({"", first});
+  p.config.topology.dns.push_back({"", first});
   while (p.config.topology.dns.size() < ndns) {
-    p.config.topology.dns.push_back({"", static_cast<DnKind>(rng.below(kDnKindCount))});
+    p.config.topology.dns.push_back({"", random_dn_kind(rng)});
   }
   for (int i = 0; i < kProfileOptionCount; ++i) {
-    if (rng.one_in(8))
+    bool second = rng.one_in(8);
+    if (!domain_has_option_value(i, 0)) second = true;
+    if (second && domain_has_option_value(i, 1))
       set_profile_option(&p.config.profile, profile_options()[i].name,
                          profile_options()[i].values[1]);
   }
@@ -287,8 +326,13 @@ Session crossover_programs(const Session& a, const Session& b, Rng& rng) {
 
 std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed) {
   Rng rng(seed);
-  thread_local Session p;
-  if (!decode_program(data, size, &p)) {
+  LastWritten& last = last_written();
+  // The program is changed in place, in last.program: write_program then encodes it
+  // into last.bytes (write_program reads it before it changes last.valid).
+  Session& p = last.program;
+  bool have = last.holds(data, size);
+  last.valid = false;
+  if (!have && !decode_program(data, size, &p)) {
     p = random_program(rng);
   } else {
     mutate_program(&p, rng);
@@ -301,12 +345,28 @@ std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, 
 std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8_t* data2,
                             std::size_t size2, uint8_t* out, std::size_t max_out, unsigned seed) {
   Rng rng(seed);
+  LastWritten& last = last_written();
   thread_local Session a, b;
-  if (!decode_program(data1, size1, &a)) a = random_program(rng);
-  if (!decode_program(data2, size2, &b)) b = random_program(rng);
-  Session c = crossover_programs(a, b, rng);
+  // data1 is mostly the unit being mutated, written last; data2 another unit.
+  const Session* first = &a;
+  if (last.holds(data1, size1)) {
+    first = &last.program;
+  } else if (!decode_program(data1, size1, &a)) {
+    a = random_program(rng);
+  }
+  const Session* second = &b;
+  if (last.holds(data2, size2)) {
+    second = &last.program;
+  } else if (!decode_program(data2, size2, &b)) {
+    b = random_program(rng);
+  }
+  Session c = crossover_programs(*first, *second, rng);
   restrict_program(&c);
-  return write_program(c, out, max_out);
+  last.valid = false;
+  last.program = std::move(c);
+  return write_program(last.program, out, max_out);
 }
+
+void forget_written_program() { last_written().valid = false; }
 
 }  // namespace callbench

@@ -59,6 +59,10 @@ std::size_t mutate_bytes(uint8_t* data, std::size_t size, std::size_t max_size, 
 // returns its size, at most max_out.
 std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8_t* data2,
                             std::size_t size2, uint8_t* out, std::size_t max_out, unsigned seed);
+// The two above keep the program they wrote last, whole, with its bytes: handed those
+// bytes again (libFuzzer's usual next call), they take the program instead of decoding
+// it. The result is the same either way. For tests: forget it, so the next call decodes.
+void forget_written_program();
 
 }  // namespace callbench
 

@@ -17,6 +17,40 @@ struct Item {
   std::size_t index;
 };
 
+// Whether the log shows DN `dn` engaged in a call other than `call` just before `line`:
+// dialing, ringing, talking or holding there (no call waiting: such a DN is busy).
+bool busy_elsewhere(const std::vector<Event>& events, const RowLines& lines, CallId call, DnId dn,
+                    uint32_t line) {
+  std::map<CallId, EventType> last;  // by other call: its last event at dn before line
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    uint32_t at = i < lines.event_lines.size() ? lines.event_lines[i] : 0;
+    if (e.call == call || e.this_dn != dn || at == 0 || at >= line) continue;
+    last[e.call] = e.type;
+  }
+  for (const auto& [c, type] : last) {
+    switch (type) {
+      case EventType::kDialing:
+      case EventType::kRinging:
+      case EventType::kEstablished:
+      case EventType::kHeld:
+      case EventType::kRetrieved:
+      case EventType::kNetworkReached:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+// A name for a DN or call that the observed session does not use.
+std::string fresh_dn_name(const Topology& t, const std::string& base) {
+  std::string name = base;
+  for (int n = 2; t.find(name) != kNoDn; ++n) name = base + std::to_string(n);
+  return name;
+}
+
 }  // namespace
 
 Status derive_call(const Session& observed, const std::vector<Event>& events, const RowLines& lines,
@@ -71,6 +105,53 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
   };
   bool created = false, answered = false, released = false, remote_released = false;
   DnId caller = kNoDn;
+  DnId target = kNoDn;           // where the call was made to (make-call's destination)
+  std::size_t created_at = 0;    // the stimulus that creates the call
+  DnId parked_at = kNoDn;        // where the call is parked (derived DN)
+  bool other_call_live = false;  // the call that keeps a destination busy ("other")
+  // The destination was busy on another call in the log (no call waiting): a call from
+  // outside that rings it, placed before this call's start, keeps it busy here too; its
+  // events are not this call's and are not compared.
+  auto make_busy = [&](DnId at_dn, const std::string& note) {
+    if (other_call_live || at_dn == kNoDn) return;
+    DnId ext = static_cast<DnId>(topo.dns.size());
+    topo.dns.push_back(
+        {fresh_dn_name(observed.config.topology, "other_caller"), DnKind::kExternal});
+    Stimulus b;
+    b.kind = StimulusKind::kInbound;
+    b.dn = ext;
+    b.dn2 = at_dn;
+    b.call = 1;
+    out->session.config.call_names = {"c1", "other"};
+    stimuli.insert(stimuli.begin() + static_cast<std::ptrdiff_t>(created_at), b);
+    out->notes.insert(
+        out->notes.begin() + static_cast<std::ptrdiff_t>(created_at),
+        note + ": " + topo.dns[at_dn].name + " is busy on another call; here a call that rings it");
+    ++created_at;
+    other_call_live = true;
+  };
+  // The switch parks the call instead of alerting its destination: it held the delivery
+  // back from the start (`pause` before the call's first stimulus, `resume` once parked).
+  auto park = [&](DnId at_dn, const std::string& note, bool held_back) {
+    if (held_back) {
+      Stimulus p;
+      p.kind = StimulusKind::kPause;
+      stimuli.insert(stimuli.begin() + static_cast<std::ptrdiff_t>(created_at), p);
+      out->notes.insert(out->notes.begin() + static_cast<std::ptrdiff_t>(created_at),
+                        "the switch parks the call instead of alerting its destination");
+      ++created_at;
+    }
+    Stimulus s;
+    s.kind = StimulusKind::kPark;
+    s.dn = at_dn;
+    push(s, note + ": the switch parks the call on " + topo.dns[at_dn].name);
+    if (held_back) {
+      Stimulus r;
+      r.kind = StimulusKind::kResume;
+      push(r, "the switch goes back to carrying out its steps at once");
+    }
+    parked_at = at_dn;
+  };
   for (const Item& it : items) {
     if (it.request) {
       Stimulus s = observed.stimuli[it.index];
@@ -86,6 +167,8 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         if (created) continue;  // a second make-call on the same ConnID: not this call's start
         created = true;
         caller = s.dn;
+        target = s.dn2;
+        created_at = stimuli.size();
       }
       if (s.kind == StimulusKind::kAnswerCall) answered = true;
       if (s.kind == StimulusKind::kReleaseCall) released = true;
@@ -117,6 +200,8 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         s.dn2 = mapped.other_dn;
         s.reference_id = e.has(Attr::kReferenceId) ? e.reference_id : 1;
         caller = s.dn;
+        target = s.dn2;
+        created_at = stimuli.size();
         push(s, note + " (its request is not in the log)");
       } else if (e.has(Attr::kOtherDn)) {
         Stimulus s;
@@ -125,6 +210,8 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         s.dn2 = e.has(Attr::kThisQueue) && e.this_queue != e.this_dn ? mapped.this_queue
                                                                      : mapped.this_dn;
         caller = s.dn;
+        target = s.dn2;
+        created_at = stimuli.size();
         push(s, note + ": the call arrives");
         if (s.dn2 != mapped.this_dn && e.type == EventType::kRinging) {
           Stimulus d;
@@ -139,8 +226,17 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
       }
       created = true;
     }
+    auto is_extension = [&](DnId d) {
+      return d != kNoDn && (topo.dns[d].kind == DnKind::kExtension ||
+                            topo.dns[d].kind == DnKind::kRemoteExtension);
+    };
     switch (e.type) {
       case EventType::kQueued:
+        if (is_extension(mapped.this_dn)) {
+          // EventQueued at an extension: the switch parked the call there.
+          if (parked_at != mapped.this_dn) park(mapped.this_dn, note, !other_call_live);
+          break;
+        }
         if (std::find(delivered.begin(), delivered.end(), mapped.this_dn) == delivered.end()) {
           Stimulus s;
           s.kind = StimulusKind::kQueue;
@@ -169,6 +265,24 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
           push(s, note + ": the switch routes by default");
         }
         break;
+      case EventType::kRinging:
+        if (parked_at != kNoDn && parked_at == mapped.this_dn) {
+          if (other_call_live) {
+            Stimulus r;
+            r.kind = StimulusKind::kRemoteRelease;
+            r.call = 1;
+            stimuli.push_back(r);
+            out->notes.push_back(note + ": " + topo.dns[parked_at].name +
+                                 "'s other call has ended");
+            other_call_live = false;
+          }
+          Stimulus p;
+          p.kind = StimulusKind::kPickup;
+          p.dn = parked_at;
+          push(p, note + ": " + topo.dns[parked_at].name + " picks the parked call up");
+          parked_at = kNoDn;
+        }
+        break;
       case EventType::kEstablished:
         if (!answered) {
           Stimulus s;
@@ -178,7 +292,30 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
         }
         break;
       case EventType::kDestinationBusy:
-        if (mapped.this_dn == caller) {
+        if (mapped.this_dn == caller && parked_at == kNoDn) {
+          DnId busy_dn = e.has(Attr::kOtherDn) ? mapped.other_dn : target;
+          if (is_extension(busy_dn)) {
+            // A monitored destination is busy: on another call (no call waiting), or the
+            // switch parks the call there (*OPT EventDestinationBusy), which the log then
+            // shows as the call's EventQueued there; a destination the log shows on another
+            // call (or one busy before the log began, no park following) is busy.
+            DnId observed_dn = kNoDn;
+            for (const auto& [from, to] : remap)
+              if (to == busy_dn) observed_dn = from;
+            bool parked_next = false;
+            for (std::size_t k = static_cast<std::size_t>(&it - items.data()) + 1;
+                 k < items.size() && !parked_next; ++k) {
+              const Item& later = items[k];
+              if (later.request) continue;
+              const Event& n = events[later.index];
+              parked_next = n.type == EventType::kQueued && n.this_dn == observed_dn;
+            }
+            if (parked_next && !busy_elsewhere(events, lines, call, observed_dn, it.line))
+              park(busy_dn, note, true);
+            else
+              make_busy(busy_dn, note);
+            break;
+          }
           Stimulus s;
           s.kind = StimulusKind::kRemoteBusy;
           if (e.has(Attr::kCallState)) {
@@ -216,33 +353,52 @@ Status derive_call(const Session& observed, const std::vector<Event>& events, co
       !first_divergence(*out, play_derived(out->session), lines.file).empty()) {
     const Session base = out->session;
     const std::vector<std::string> base_notes = out->notes;
+    // Variants in order: a profile option, a `pause` before one stimulus (then `resume` at
+    // the end), and, with the default profile, a `step` of the call after the pause (the
+    // switch carried out one held-back step, not the next: a routed call not yet alerted).
+    auto trial_ok = [&](int option, int pause_at, int step_at) {
+      Session v = base;
+      std::vector<std::string> notes = base_notes;
+      if (option >= 0)
+        set_profile_option_value(&v.config.profile, option,
+                                 1 - profile_option_value(v.config.profile, option));
+      if (pause_at >= 0) {
+        Stimulus p;
+        p.kind = StimulusKind::kPause;
+        v.stimuli.insert(v.stimuli.begin() + pause_at, p);
+        notes.insert(notes.begin() + pause_at,
+                     "the switch holds its next delivery back (the log shows a party act first)");
+        if (step_at >= 0) {
+          Stimulus st;
+          st.kind = StimulusKind::kStep;
+          st.call = 0;
+          v.stimuli.insert(v.stimuli.begin() + step_at, st);
+          notes.insert(notes.begin() + step_at,
+                       "the switch carries out one held-back step (the log shows its events)");
+        }
+        Stimulus r;
+        r.kind = StimulusKind::kResume;
+        v.stimuli.push_back(r);
+        notes.push_back("the switch carries out what it held back");
+      }
+      if (!validate_session(v).empty()) return false;
+      DerivedCall trial = *out;
+      trial.session = v;
+      if (!first_divergence(trial, play_derived(v), lines.file).empty()) return false;
+      out->session = std::move(v);
+      out->notes = std::move(notes);
+      return true;
+    };
+    const int n = static_cast<int>(base.stimuli.size());
     for (int option = -1; option < kProfileOptionCount; ++option) {
-      for (int pause_at = -1; pause_at < static_cast<int>(base.stimuli.size()); ++pause_at) {
+      for (int pause_at = -1; pause_at < n; ++pause_at) {
         if (option < 0 && pause_at < 0) continue;
-        Session v = base;
-        std::vector<std::string> notes = base_notes;
-        if (option >= 0)
-          set_profile_option_value(&v.config.profile, option,
-                                   1 - profile_option_value(v.config.profile, option));
-        if (pause_at >= 0) {
-          Stimulus p;
-          p.kind = StimulusKind::kPause;
-          v.stimuli.insert(v.stimuli.begin() + pause_at, p);
-          notes.insert(notes.begin() + pause_at,
-                       "the switch holds its next delivery back (the log shows a party act first)");
-          Stimulus r;
-          r.kind = StimulusKind::kResume;
-          v.stimuli.push_back(r);
-          notes.push_back("the switch carries out what it held back");
-        }
-        if (!validate_session(v).empty()) continue;
-        DerivedCall trial = *out;
-        trial.session = v;
-        if (first_divergence(trial, play_derived(v), lines.file).empty()) {
-          out->session = std::move(v);
-          out->notes = std::move(notes);
-          return Status::ok();
-        }
+        if (trial_ok(option, pause_at, -1)) return Status::ok();
+      }
+    }
+    for (int pause_at = 0; pause_at < n; ++pause_at) {
+      for (int step_at = pause_at + 2; step_at <= n + 1; ++step_at) {
+        if (trial_ok(-1, pause_at, step_at)) return Status::ok();
       }
     }
   }
@@ -311,9 +467,14 @@ std::string value_of(const Event& e, Attr a, const SessionConfig& c) {
 
 }  // namespace
 
-std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model,
+std::string first_divergence(const DerivedCall& d, const std::vector<Event>& played,
                              const std::string& file) {
   const SessionConfig& c = d.session.config;
+  // Only the call's own events: another call of the scenario (one that keeps a
+  // destination busy) is not compared.
+  std::vector<Event> model;
+  for (const Event& e : played)
+    if (e.call == 0) model.push_back(e);
   std::size_t n = std::max(d.log_events.size(), model.size());
   for (std::size_t i = 0; i < n; ++i) {
     std::string at =

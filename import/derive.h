@@ -1,6 +1,7 @@
 // A call of an observed session (an imported log) as a scenario that explains it: the
 // client requests the log shows plus the switch stimuli its events imply (arrival,
-// distribution, queueing, default routing, far-end answer, busy and release), with the
+// distribution, queueing, default routing, parking and pickup, far-end answer, busy and
+// release; a destination busy on another call as a second call that rings it), with the
 // log's FILE:LINE in comments; and the comparison of what the engine then produces with
 // what the log shows, event by event and attribute by attribute.
 //
@@ -42,8 +43,9 @@ std::string print_derived(const DerivedCall& d, const std::string& call_name);
 // Plays a derived session on the engine (the one place the model is called).
 std::vector<Event> play_derived(const Session& session);
 
-// Compares the log's events of the call with the model's: empty when equal (ConnID
-// values and sequence numbers aside), else the first divergence, log against model,
+// Compares the log's events of the call with the model's events of its call "c1" (a
+// second call the scenario uses to keep a destination busy is not compared): empty when
+// equal (ConnID values and sequence numbers aside), else the first divergence, log against model,
 // attribute by attribute, naming the log's FILE:LINE.
 std::string first_divergence(const DerivedCall& d, const std::vector<Event>& model,
                              const std::string& file);

@@ -24,15 +24,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "import/call_binder.h"
 #include "import/jsonl.h"
 #include "import/tserver_log.h"
 
 namespace callbench {
 namespace {
-
-// A call known only by its ConnID is named after it: "conn_0077028a809f7004" (a valid
-// call name: it starts with a letter; core/names.h).
-std::string conn_call_name(uint64_t conn_id) { return "conn_" + conn_id_string(conn_id); }
 
 using json = nlohmann::json;
 
@@ -106,14 +103,11 @@ class Reader {
   bool stated_profile_ = false;      // the session line gave "options"
   bool request_seqs_mapped_ = true;  // every event's request_seq names a request line
   std::map<std::string, DnId, std::less<>> dn_ids_;
-  std::map<std::string, CallId, std::less<>> call_ids_;
-  std::map<uint64_t, CallId> conn_calls_;       // ConnID -> call
-  std::map<uint32_t, CallId> ref_calls_;        // ReferenceID of a request -> its call
-  std::map<uint32_t, CallId> unbound_calls_;    // ReferenceID of a make-call with no ConnID yet
-  std::map<uint32_t, uint32_t> request_index_;  // request line seq -> stimulus position 1..
-  std::vector<std::size_t> request_lines_;      // by stimulus: its line
-  std::vector<bool> request_seq_given_;         // by event
-  std::vector<uint32_t> request_before_;        // by event: position of the request line before it
+  CallBinder calls_{&s_.session.config.call_names};  // ConnIDs to calls (import/call_binder.h)
+  std::map<uint32_t, uint32_t> request_index_;       // request line seq -> stimulus position 1..
+  std::vector<std::size_t> request_lines_;           // by stimulus: its line
+  std::vector<bool> request_seq_given_;              // by event
+  std::vector<uint32_t> request_before_;  // by event: position of the request line before it
   uint32_t last_seq_ = 0;
 };
 
@@ -238,17 +232,8 @@ Status Reader::call_named(const std::string& name, CallId* out) {
   if (!valid_name(name))
     return fail("call: " + shown(json(name)) +
                 " is not a call name (1 to 32 of A-Z a-z 0-9 _ + * # . -)");
-  auto it = call_ids_.find(name);
-  if (it != call_ids_.end()) {
-    *out = it->second;
-    return Status::ok();
-  }
-  auto& names = s_.session.config.call_names;
-  if (names.size() >= limits::kMaxCalls)
+  if (!calls_.named(name, out))
     return fail("more than " + std::to_string(limits::kMaxCalls) + " calls");
-  *out = static_cast<CallId>(names.size());
-  call_ids_.emplace(name, *out);
-  names.push_back(name);
   return Status::ok();
 }
 
@@ -341,9 +326,7 @@ Status Reader::request_line(const json& j) {
       if (!name->is_string()) return fail("call: expected a name, found " + shown(*name));
       call_name = name->get<std::string>();
     } else if (conn_id) {
-      auto it = conn_calls_.find(*conn_id);
-      call_name = it != conn_calls_.end() ? s_.session.config.call_names[it->second]
-                                          : conn_call_name(*conn_id);
+      call_name = calls_.name_for(*conn_id);
     } else if (*kind == StimulusKind::kMakeCall) {
       call_name =
           "r" + std::to_string(s.reference_id);  // renamed after its ConnID once an event binds it
@@ -355,10 +338,8 @@ Status Reader::request_line(const json& j) {
     if (!st.is_ok()) return st;
     if (shape.creates_call && s.call < known)
       return fail("call " + call_name + " is created twice");
-    if (conn_id) conn_calls_.emplace(*conn_id, s.call);
-    if (shape.client_request) ref_calls_[s.reference_id] = s.call;
-    if (*kind == StimulusKind::kMakeCall && !name && !conn_id)
-      unbound_calls_[s.reference_id] = s.call;
+    calls_.request(conn_id, shape.client_request, s.reference_id,
+                   *kind == StimulusKind::kMakeCall && !name && !conn_id, s.call);
   }
   stimuli.push_back(s);
   request_lines_.push_back(line_);
@@ -477,32 +458,12 @@ Status Reader::event_line(const json& j) {
     if (!name->is_string()) return fail("call: expected a name, found " + shown(*name));
     Status st = call_named(name->get<std::string>(), &e.call);
     if (!st.is_ok()) return st;
-    if (conn_id) conn_calls_.emplace(*conn_id, e.call);
-  } else if (conn_id) {
-    auto known = conn_calls_.find(*conn_id);
-    auto unbound =
-        e.has(Attr::kReferenceId) ? unbound_calls_.find(e.reference_id) : unbound_calls_.end();
-    if (known != conn_calls_.end()) {
-      e.call = known->second;
-    } else if (unbound != unbound_calls_.end()) {
-      // The first event answering a make-call gives its call the ConnID (and its name).
-      e.call = unbound->second;
-      unbound_calls_.erase(unbound);
-      std::string conn_name = conn_call_name(*conn_id);
-      if (!call_ids_.count(conn_name)) {
-        std::string& old = s_.session.config.call_names[e.call];
-        call_ids_.erase(old);
-        old = conn_name;
-        call_ids_.emplace(conn_name, e.call);
-      }
-    } else {
-      Status st = call_named(conn_call_name(*conn_id), &e.call);
-      if (!st.is_ok()) return st;
-    }
-    conn_calls_.emplace(*conn_id, e.call);
-  } else if (e.has(Attr::kReferenceId)) {
-    auto it = ref_calls_.find(e.reference_id);
-    if (it != ref_calls_.end()) e.call = it->second;  // an EventError answering a request
+    if (conn_id) calls_.bind(*conn_id, e.call);
+  } else if (!calls_.event(
+                 conn_id,
+                 e.has(Attr::kReferenceId) ? std::optional<uint32_t>(e.reference_id) : std::nullopt,
+                 &e.call)) {
+    return fail("more than " + std::to_string(limits::kMaxCalls) + " calls");
   }
   s_.events.push_back(e);
   request_seq_given_.push_back(request_seq_given);

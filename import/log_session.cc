@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/names.h"
+#include "import/call_binder.h"
 #include "import/tserver_log.h"
 
 namespace callbench {
@@ -113,10 +114,7 @@ class Converter {
   Pseudonyms* names_;
   ImportedLog* out_;
   std::map<std::string, DnId, std::less<>> dn_ids_;
-  std::map<std::string, CallId, std::less<>> call_ids_;
-  std::map<uint64_t, CallId> conn_calls_;
-  std::map<uint32_t, CallId> ref_calls_;
-  std::map<uint32_t, CallId> unbound_calls_;
+  CallBinder calls_{&out_->session.config.call_names};
 };
 
 std::string Converter::dn(const std::string& raw, uint32_t line, DnId* id, Status* st) {
@@ -141,22 +139,11 @@ std::string Converter::dn(const std::string& raw, uint32_t line, DnId* id, Statu
 }
 
 Status Converter::call_named(const std::string& name, uint32_t line, CallId* out) {
-  auto it = call_ids_.find(name);
-  if (it != call_ids_.end()) {
-    *out = it->second;
-    return Status::ok();
-  }
-  auto& names = out_->session.config.call_names;
-  if (names.size() >= limits::kMaxCalls)
+  if (!calls_.named(name, out))
     return fail(line, "more than " + std::to_string(limits::kMaxCalls) +
                           " calls in one file (a session's limit): split the log");
-  *out = static_cast<CallId>(names.size());
-  call_ids_.emplace(name, *out);
-  names.push_back(name);
   return Status::ok();
 }
-
-std::string conn_call_name(uint64_t conn_id) { return "conn_" + conn_id_string(conn_id); }
 
 void Converter::anonymize_extras(std::vector<LogValue>* extras) {
   if (!options_.anonymize) return;
@@ -351,18 +338,14 @@ Status Converter::message(LogMessage& m) {
     if (shape.has_dn2) s.dn2 = other_dn;
     std::string call_name;
     if (conn_id) {
-      auto it = conn_calls_.find(*conn_id);
-      call_name = it != conn_calls_.end() ? out_->session.config.call_names[it->second]
-                                          : conn_call_name(*conn_id);
+      call_name = calls_.name_for(*conn_id);
     } else {
       call_name = "r" + std::to_string(reference_id);
-      if (call_ids_.count(call_name)) call_name += "_" + std::to_string(m.line);
+      if (calls_.known(call_name)) call_name += "_" + std::to_string(m.line);
     }
     st = call_named(call_name, m.line, &s.call);
     if (!st.is_ok()) return st;
-    if (conn_id) conn_calls_.emplace(*conn_id, s.call);
-    ref_calls_[reference_id] = s.call;
-    if (k == StimulusKind::kMakeCall && !conn_id) unbound_calls_[reference_id] = s.call;
+    calls_.request(conn_id, true, reference_id, k == StimulusKind::kMakeCall && !conn_id, s.call);
     if (conn_id) row.conn_id = conn_id_string(*conn_id);
     out_->session.stimuli.push_back(s);
     out_->request_rows.push_back(std::move(row));
@@ -405,30 +388,12 @@ Status Converter::message(LogMessage& m) {
   if (conn_id) {
     e.conn_id = *conn_id;
     e.set(Attr::kConnId);
-    auto known = conn_calls_.find(*conn_id);
-    auto unbound = has_ref ? unbound_calls_.find(reference_id) : unbound_calls_.end();
-    if (known != conn_calls_.end()) {
-      e.call = known->second;
-    } else if (unbound != unbound_calls_.end()) {
-      e.call = unbound->second;
-      unbound_calls_.erase(unbound);
-      std::string conn_name = conn_call_name(*conn_id);
-      if (!call_ids_.count(conn_name)) {
-        std::string& old = out_->session.config.call_names[e.call];
-        call_ids_.erase(old);
-        old = conn_name;
-        call_ids_.emplace(conn_name, e.call);
-      }
-    } else {
-      st = call_named(conn_call_name(*conn_id), m.line, &e.call);
-      if (!st.is_ok()) return st;
-    }
-    conn_calls_.emplace(*conn_id, e.call);
     row.conn_id = conn_id_string(*conn_id);
-  } else if (has_ref) {
-    auto it = ref_calls_.find(reference_id);
-    if (it != ref_calls_.end()) e.call = it->second;
   }
+  if (!calls_.event(conn_id, has_ref ? std::optional<uint32_t>(reference_id) : std::nullopt,
+                    &e.call))
+    return fail(m.line, "more than " + std::to_string(limits::kMaxCalls) +
+                            " calls in one file (a session's limit): split the log");
   if (out_->events.size() >= limits::kMaxEventsPerSession)
     return fail(m.line, "more than " + std::to_string(limits::kMaxEventsPerSession) +
                             " events in one file (a session's limit): split the log");

@@ -5,10 +5,12 @@
 #include <optional>
 
 #include "core/engine.h"
+#include "core/limits.h"
 #include "core/names.h"
 #include "core/render.h"
 #include "core/scenario.h"
 #include "storage/codec.h"
+#include "storage/columns.h"
 
 namespace callbench {
 namespace {
@@ -278,18 +280,245 @@ class Replay {
   uint64_t digest_ = 0;
 };
 
+// ---- The fast path ----------------------------------------------------------------
+//
+// One pass over the session's three row sets (the session row with its header, the
+// requests, the events), with the engine replaying as the events stream in. It checks
+// everything Journal::read_session and Replay::run check, but only to say "bit-exact":
+// at the first check that does not hold (a corrupt row, a divergence, an incomplete
+// or observed session, another model, an I/O error) it gives up, and replay_session
+// replays the session again the slow way, through read_session and Replay, which name
+// what is wrong. So every report and error stays what it was; only the identical case,
+// by far the common one, is fast.
+//
+// An event row whose payload is byte for byte the canonical encoding of the event the
+// engine produced decodes to that event (the codec's decoder accepts exactly the
+// canonical encodings of valid events, journal.h): so the fast path compares bytes and
+// checks the decoded columns against the engine's event, instead of decoding each
+// payload, re-encoding it to check it is canonical, and encoding the engine's event
+// again. Requests are decoded (they are the stimuli to replay). Buffers are reused
+// from one session to the next (FastScratch), and the statements come from the
+// journal's cache.
+
+struct FastScratch {
+  Session session;
+  std::vector<IgnoreReason> ignored;
+  std::vector<uint64_t> request_conn_ids;
+  std::vector<uint8_t> request_bytes;
+  std::vector<std::pair<std::size_t, std::size_t>> request_spans;
+  std::vector<uint64_t> conn;
+  std::vector<bool> created;
+  std::vector<Event> produced;
+  Payload payload;
+};
+
+enum class Fast { kIdentical, kObserved, kSlow };
+
+void column_text(const Stmt& st, int i, std::string* out) { out->assign(st.col_text(i)); }
+
+Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x) {
+  std::string seed, label, engine_column, digest, recorded_engine;
+  int64_t request_count = 0, event_count = 0;
+  SessionConfig config;
+  ModelInfo recorded_model;
+  HeaderFlags flags;
+  {
+    Journal::Statement lease;
+    if (!journal
+             .prepare("SELECT seed, label, engine_version, created_at, status, request_count, "
+                      "event_count, digest, header FROM sessions WHERE session_id = ?",
+                      &lease)
+             .is_ok()) {
+      return Fast::kSlow;
+    }
+    Stmt& st = *lease;
+    st.bind_int(1, id);
+    if (st.step() != SQLITE_ROW) return Fast::kSlow;
+    if (st.col_text(4) != "complete") return Fast::kSlow;  // incomplete, or not a status
+    if (!st.col_null(1) &&
+        (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
+      return Fast::kSlow;
+    }
+    if (sqlite3_column_type(st.get(), 3) != SQLITE_TEXT || !valid_label(st.col_text(3)))
+      return Fast::kSlow;
+    column_text(st, 0, &seed);
+    column_text(st, 1, &label);
+    column_text(st, 2, &engine_column);
+    column_text(st, 7, &digest);
+    request_count = st.col_int(5);
+    event_count = st.col_int(6);
+    if (!decode_header(st.col_blob(8), st.col_bytes(8), &config, &recorded_engine, &recorded_model,
+                       &flags)
+             .is_ok()) {
+      return Fast::kSlow;
+    }
+    if (flags.observed) return Fast::kObserved;
+    if (recorded_model.kind != "builtin" || recorded_engine != engine_column ||
+        std::to_string(config.seed) != seed) {
+      return Fast::kSlow;
+    }
+  }
+  SessionCodec codec(config);
+  const SessionConfig& c = codec.config();
+  x.session.config = c;
+  x.session.observed = false;
+  x.session.profile_known = flags.profile_known;
+  x.session.stimuli.clear();
+  x.ignored.clear();
+  x.request_conn_ids.clear();
+  x.request_bytes.clear();
+  x.request_spans.clear();
+  {
+    Journal::Statement lease;
+    if (!journal
+             .prepare("SELECT seq, " + column_list(kRequestColumns) +
+                          ", payload FROM requests WHERE session_id = ? ORDER BY seq",
+                      &lease)
+             .is_ok()) {
+      return Fast::kSlow;
+    }
+    Stmt& st = *lease;
+    const int payload_col = 1 + static_cast<int>(kRequestColumnCount);
+    const int conn_col = 1 + static_cast<int>(kRequestConnIdColumn);
+    st.bind_int(1, id);
+    int rc;
+    RecordedRequest rr;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      auto expected = static_cast<int64_t>(x.session.stimuli.size() + 1);
+      if (expected > static_cast<int64_t>(limits::kMaxStimuli) || st.col_int(0) != expected)
+        return Fast::kSlow;
+      const uint8_t* bytes = st.col_blob(payload_col);
+      std::size_t size = st.col_bytes(payload_col);
+      if (!codec.decode_request(bytes, size, &rr).is_ok() || rr.seq != expected) return Fast::kSlow;
+      RequestColumns columns;
+      request_columns(rr.stimulus, rr.ignored, 0, c, &columns);
+      if (first_differing_column(st, 1, kRequestColumns, columns.value, kRequestColumnCount,
+                                 kRequestConnIdColumn)) {
+        return Fast::kSlow;
+      }
+      uint64_t conn = 0;
+      if (!st.col_null(conn_col)) {
+        if (sqlite3_column_type(st.get(), conn_col) != SQLITE_TEXT) return Fast::kSlow;
+        std::optional<uint64_t> parsed = parse_conn_id(st.col_text(conn_col));
+        if (!parsed || *parsed == 0) return Fast::kSlow;
+        conn = *parsed;
+      }
+      x.request_conn_ids.push_back(conn);
+      x.session.stimuli.push_back(rr.stimulus);
+      x.ignored.push_back(rr.ignored);
+      x.request_spans.emplace_back(x.request_bytes.size(), size);
+      x.request_bytes.insert(x.request_bytes.end(), bytes, bytes + size);
+    }
+    if (rc != SQLITE_DONE) return Fast::kSlow;
+  }
+  if (!validate_session(x.session).empty()) return Fast::kSlow;
+  x.created.assign(c.call_names.size(), false);
+  for (const Stimulus& s : x.session.stimuli) {
+    if (shape_of(s.kind).creates_call) x.created[s.call] = true;
+  }
+  if (std::find(x.created.begin(), x.created.end(), false) != x.created.end()) return Fast::kSlow;
+  if (static_cast<int64_t>(x.session.stimuli.size()) != request_count) return Fast::kSlow;
+
+  Journal::Statement lease;
+  if (!journal
+           .prepare("SELECT seq, request_seq, " + column_list(kEventColumns) +
+                        ", payload FROM events WHERE session_id = ? ORDER BY seq",
+                    &lease)
+           .is_ok()) {
+    return Fast::kSlow;
+  }
+  Stmt& st = *lease;
+  const int payload_col = 2 + static_cast<int>(kEventColumnCount);
+  st.bind_int(1, id);
+  int rc = st.step();
+  Engine engine(c);
+  x.conn.assign(c.call_names.size(), 0);
+  uint64_t chained = 0;
+  std::size_t events = 0;
+  for (std::size_t i = 0; i < x.session.stimuli.size(); ++i) {
+    const auto rseq = static_cast<uint32_t>(i + 1);
+    const Stimulus& stimulus = x.session.stimuli[i];
+    x.produced.clear();
+    ApplyResult r = engine.apply(stimulus, &x.produced);
+    codec.encode_request(stimulus, rseq, r, &x.payload);
+    auto [at, size] = x.request_spans[i];
+    if (x.payload.size() != size ||
+        std::memcmp(x.payload.data(), x.request_bytes.data() + at, size) != 0) {
+      return Fast::kSlow;
+    }
+    for (const Event& e : x.produced) {
+      if (rc != SQLITE_ROW || events >= limits::kMaxEventsPerSession) return Fast::kSlow;
+      ++events;
+      if (e.seq != events || st.col_int(0) != static_cast<int64_t>(events) ||
+          st.col_int(1) != static_cast<int64_t>(e.request_seq)) {
+        return Fast::kSlow;
+      }
+      const uint8_t* bytes = st.col_blob(payload_col);
+      std::size_t n = st.col_bytes(payload_col);
+      codec.encode_event(e, &x.payload);
+      if (x.payload.size() != n || std::memcmp(x.payload.data(), bytes, n) != 0) return Fast::kSlow;
+      EventColumns columns;
+      event_columns(e, c, &columns);
+      if (first_differing_column(st, 2, kEventColumns, columns.value, kEventColumnCount,
+                                 kEventColumnCount)) {
+        return Fast::kSlow;
+      }
+      chained = chain_digest(chained, bytes, n);
+      if (e.call != kNoCall && e.has(Attr::kConnId)) x.conn[e.call] = e.conn_id;
+      rc = st.step();
+    }
+    // No more events of this request in the journal.
+    if (rc == SQLITE_ROW && st.col_int(1) == static_cast<int64_t>(rseq)) return Fast::kSlow;
+    uint64_t expected = shape_of(stimulus.kind).has_call ? x.conn[stimulus.call] : 0;
+    if (x.request_conn_ids[i] != expected) return Fast::kSlow;
+  }
+  if (rc != SQLITE_DONE) return Fast::kSlow;  // a row the engine did not produce, or an error
+  if (static_cast<int64_t>(events) != event_count || digest_string(chained) != digest)
+    return Fast::kSlow;
+  out->identical = true;
+  out->incomplete = false;
+  out->requests = x.session.stimuli.size();
+  out->events = events;
+  std::string head = "session " + std::to_string(id);
+  if (!label.empty()) head += " '" + printable(label, 200) + "'";
+  out->summary = head + ": " + std::to_string(out->requests) + " requests, " +
+                 std::to_string(out->events) + " events, bit-exact, digest " + digest;
+  if (recorded_engine != engine_version())
+    out->summary += "; recorded by " + printable(recorded_engine, 64);
+  return Fast::kIdentical;
+}
+
 }  // namespace
 
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
-                      const ModelMaker* make_model) {
+                      const ModelMaker* make_model, bool* observed) {
   *out = ReplayResult{};
   out->session_id = session_id;
+  Status s = journal.check_orphans();
+  if (!s.is_ok()) return s;
+  if (observed) *observed = false;
+  {
+    // The fast path says "bit-exact" (or "observed") or gives up; see fast_replay().
+    thread_local FastScratch scratch;
+    Fast f = fast_replay(journal, session_id, out, scratch);
+    if (f == Fast::kIdentical) return Status::ok();
+    if (f == Fast::kObserved && observed) {
+      *observed = true;
+      return Status::ok();
+    }
+    *out = ReplayResult{};
+    out->session_id = session_id;
+  }
   // The one verification path first (columns, counts, digest, orphans); then the
   // engine's bytes against the journal's.
   LoadedSession ls;
   std::vector<Event> events;
-  Status s = journal.read_session(session_id, &ls, &events);
+  s = journal.read_session(session_id, &ls, &events);
   if (!s.is_ok()) return s;
+  if (observed && ls.session.observed) {
+    *observed = true;
+    return Status::ok();
+  }
   out->incomplete = !ls.info.complete;
   CallModel* model = nullptr;
   if (ls.recorded_model.kind != "builtin") {

@@ -40,8 +40,16 @@ using ModelMaker = std::function<Status(const ModelInfo&, CallModel**)>;
 // A session recorded by the built-in engine replays on a fresh engine; one recorded
 // by another model on what `make_model` makes of its header's model (without one,
 // such a session is refused, naming its model).
+//
+// `observed`: when given, a session that is observed (an imported log, which replays
+// call by call instead) is not replayed: *observed says so and the Status is ok.
+//
+// A session that replays bit-exact is verified in one pass (the fast path: no payload
+// decoded but the requests', buffers reused between calls); any other is replayed again
+// through read_session and the attribute-by-attribute analysis, so errors and reports
+// are the same whichever path found them.
 Status replay_session(Journal& journal, int64_t session_id, ReplayResult* out,
-                      const ModelMaker* make_model = nullptr);
+                      const ModelMaker* make_model = nullptr, bool* observed = nullptr);
 
 }  // namespace callbench
 

@@ -99,8 +99,10 @@ bool column_equals(const Stmt& st, int i, const ColumnValue& v) {
   if (v.text && sqlite3_column_type(st.get(), i) != SQLITE_TEXT) return false;
   auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
   if (!v.text || !text) return v.text == text;
-  return std::strcmp(text, v.text) == 0 &&
-         std::strlen(v.text) == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
+  // Same length, same bytes (a column's TEXT may hold a NUL: its length says so).
+  std::size_t n = std::strlen(v.text);
+  return n == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i)) &&
+         std::memcmp(text, v.text, n) == 0;
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "storage/columns.h"
 #include "storage/journal.h"
@@ -50,6 +53,59 @@ Status copy_rows(sqlite3* from, sqlite3* to, const std::string& select, const st
     if (!s.is_ok()) return s;
   }
   if (rc != SQLITE_DONE) return sqlite_status(from, rc, "reading " + what);
+  return Status::ok();
+}
+
+// The columns of `table` in `db` (PRAGMA table_info), empty when there is no such table.
+Status table_columns(sqlite3* db, const std::string& table, std::vector<std::string>* out) {
+  out->clear();
+  Stmt st;
+  Status s = st.prepare(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+  if (!s.is_ok()) return s;
+  sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    out->emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+  if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading the columns of " + table);
+  return Status::ok();
+}
+
+// The log tables of an imported session (storage/log_store.h: log_files, log_rows, and
+// any further log_ table with a session_id): created in the bug report as the import
+// creates them, then the session's rows copied by the columns both sides have, so the
+// exported session keeps its file, lines, times and every attribute outside the model.
+Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
+  Stmt list;
+  Status s = list.prepare(from,
+                          "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                          "'log\\_%' ESCAPE '\\' ORDER BY name");
+  if (!s.is_ok()) return s;
+  std::vector<std::string> tables;
+  int rc;
+  while ((rc = list.step()) == SQLITE_ROW)
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)));
+  if (rc != SQLITE_DONE) return sqlite_status(from, rc, "listing the log tables");
+  if (tables.empty()) return Status::ok();  // a journal nothing was imported into
+  s = ensure_log_tables(to);
+  if (!s.is_ok()) return s;
+  for (const std::string& t : tables) {
+    std::vector<std::string> src, dst, both;
+    s = table_columns(from, t, &src);
+    if (s.is_ok()) s = table_columns(to, t, &dst);
+    if (!s.is_ok()) return s;
+    if (std::find(src.begin(), src.end(), "session_id") == src.end()) continue;
+    if (dst.empty()) continue;  // a table this version does not know
+    for (const std::string& c : src)
+      if (std::find(dst.begin(), dst.end(), c) != dst.end()) both.push_back(c);
+    std::string cols, marks;
+    for (const std::string& c : both) {
+      cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    s = copy_rows(from, to, "SELECT " + cols + " FROM \"" + t + "\" WHERE session_id = ?",
+                  "INSERT INTO \"" + t + "\" (" + cols + ") VALUES (" + marks + ")", id, t);
+    if (!s.is_ok()) return s;
+  }
   return Status::ok();
 }
 
@@ -136,6 +192,7 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
                         placeholders(kEventColumnCount) + ")",
                     id, "events");
     }
+    if (s.is_ok()) s = copy_log_tables(source.db(), out->db(), id);
     // One self-contained file: leave WAL mode so no -wal/-shm travels with it.
     if (s.is_ok()) s = exec_sql(out->db(), "COMMIT; PRAGMA journal_mode=DELETE;", "export");
   }

@@ -147,6 +147,22 @@ Status Journal::sessions(std::vector<SessionInfo>* out) {
   return Status::ok();
 }
 
+Status Journal::session_ids(std::vector<int64_t>* out) {
+  Statement lease;
+  Status s = prepare("SELECT session_id FROM sessions ORDER BY session_id", &lease);
+  if (!s.is_ok()) return s;
+  Stmt& st = *lease;
+  out->clear();
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    if (out->size() >= limits::kMaxSessionsListed)
+      return Status::corrupt(path_ + ": too many sessions");
+    out->push_back(st.col_int(0));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db_, rc, path_ + ": listing sessions");
+  return Status::ok();
+}
+
 Status Journal::session(int64_t id, SessionInfo* out) {
   Statement lease;
   Status s = prepare(std::string(kSessionColumns) + " WHERE session_id = ?", &lease);
@@ -410,9 +426,17 @@ Status Journal::check_orphans() {
   if (orphans_checked_) return Status::ok();
   for (const char* table : {"requests", "events"}) {
     Stmt st;
-    std::string sql =
-        std::string("SELECT session_id, min(seq) FROM ") + table +
-        " WHERE session_id NOT IN (SELECT session_id FROM sessions) GROUP BY session_id LIMIT 1";
+    // Each distinct session_id of the table, found by seeking its primary key (a
+    // recursive skip scan: one seek per session, not a read of every row), that names
+    // no session; with its first seq.
+    std::string t = table;
+    std::string sql = "WITH RECURSIVE ids(id) AS (SELECT (SELECT min(session_id) FROM " + t +
+                      ") UNION ALL SELECT (SELECT min(session_id) FROM " + t +
+                      " WHERE session_id > id) FROM ids WHERE id IS NOT NULL) "
+                      "SELECT id, (SELECT min(seq) FROM " +
+                      t +
+                      " WHERE session_id = id) FROM ids WHERE id IS NOT NULL AND "
+                      "id NOT IN (SELECT session_id FROM sessions) LIMIT 1";
     Status s = st.prepare(db_, sql);
     if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
     int rc = st.step();

@@ -34,6 +34,52 @@ TEST(RunCommandTest, PlaysAFlowAsATableWithOneColumnPerParty) {
   EXPECT_NE(r.out.find("ThirdPartyDN 7002"), std::string::npos);
 }
 
+// A session longer than one block (core/render.h, kTableBlockStimuli) is drawn as
+// consecutive tables, each with the header of its own parties and its own widths,
+// separated by a blank line; `show` draws the recorded session the same way.
+TEST(RunCommandTest, ALongSessionIsDrawnInBlocksEachWithItsOwnParties) {
+  // 64 stimuli between 7001 and 7002 (block 1), then 5 between 7003 and 7004 (block 2).
+  std::string text =
+      "dn 7001 extension\ndn 7002 extension\ndn 7003 extension\n"
+      "dn 7004 extension\nc1 = make-call 7001 7002\nanswer 7002 c1\n";
+  for (int i = 0; i < 30; ++i) text += "hold 7001 c1\nretrieve 7001 c1\n";
+  text +=
+      "release 7001 c1\npause\nc2 = make-call 7003 7004\nanswer 7004 c2\n"
+      "hold 7003 c2\nretrieve 7003 c2\nrelease 7003 c2\n";
+  std::string scn = write_temp("blocks.scn", text);
+  auto r = run_command(callbench() + " run " + scn);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> headers;
+  std::size_t blank = 0;
+  for (std::size_t at = 0, end; at < r.out.size(); at = end + 1) {
+    end = r.out.find('\n', at);
+    std::string line = r.out.substr(at, end - at);
+    if (line.rfind("stimulus", 0) == 0) headers.push_back(line);
+    if (line.empty()) ++blank;
+  }
+  ASSERT_EQ(headers.size(), 2u) << r.out;
+  EXPECT_EQ(blank, 1u);
+  auto has = [](const std::string& h, const char* dn) { return h.find(dn) != std::string::npos; };
+  EXPECT_TRUE(has(headers[0], "7001") && has(headers[0], "7002"));
+  EXPECT_FALSE(has(headers[0], "7003") || has(headers[0], "7004")) << headers[0];
+  EXPECT_TRUE(has(headers[1], "7003") && has(headers[1], "7004"));
+  EXPECT_FALSE(has(headers[1], "7001") || has(headers[1], "7002")) << headers[1];
+  // Block 2's first row is stimulus 65, right after its header and rule.
+  std::size_t second = r.out.find("\n\nstimulus");
+  ASSERT_NE(second, std::string::npos);
+  std::size_t rows = r.out.find('\n', r.out.find("\n===", second) + 1) + 1;
+  EXPECT_EQ(r.out.compare(rows, 24, "65. c2 = make-call 7003 "), 0) << r.out.substr(second, 400);
+  EXPECT_NE(r.out.find("64. pause"), std::string::npos);
+  EXPECT_LT(r.out.find("64. pause"), second);
+
+  std::string j = ::testing::TempDir() + "blocks.db";
+  std::remove(j.c_str());
+  ASSERT_EQ(run_command(callbench() + " run --journal " + j + " " + scn).exit_code, 0);
+  auto shown = run_command(callbench() + " show " + j);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out, r.out);
+}
+
 TEST(RunCommandTest, JsonlHasOneObjectALineWithTLibKeys) {
   auto r =
       run_command(callbench() + " run --format jsonl " + source_path("corpus/flows/internal.scn"));

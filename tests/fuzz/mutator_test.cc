@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "fuzz/generate.h"
 #include "fuzz/program.h"
 #include "tests/fuzz/fuzz_test_util.h"
 
@@ -280,6 +281,78 @@ TEST(MutatorBytesTest, LongMutationChainsStayValid) {
     else
       pool[rng.below(400)] = buf;
   }
+}
+
+// Issue 9: campaigns generate and mutate only programs inside what the model supports.
+// With a domain of an Internal Call model (extensions; make-call, answer, release, hold,
+// retrieve; one value of the first profile option), random programs and every mutation
+// and crossover stay inside it before any repair, and still use every allowed kind.
+TEST(MutatorDomainTest, ProgramsAreGeneratedAndMutatedInsideTheModelsDomain) {
+  ModelSupports domain;
+  domain.dn_kinds = 1u << static_cast<int>(DnKind::kExtension);
+  domain.stimuli = 0;
+  for (StimulusKind k :
+       {StimulusKind::kMakeCall, StimulusKind::kAnswerCall, StimulusKind::kReleaseCall,
+        StimulusKind::kHoldCall, StimulusKind::kRetrieveCall})
+    domain.stimuli |= 1u << static_cast<int>(k);
+  domain.option_values[0] = 1;  // value index 0 only
+  set_program_domain(domain);
+  Rng rng(testing::test_seed(17));
+  std::set<StimulusKind> seen;
+  Session p = random_program(rng);
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 50 == 0) p = random_program(rng);
+    ASSERT_EQ(domain.check(p), "") << "round " << i << "\n" << print_scenario(p);
+    ASSERT_EQ(check_program(p), "") << print_scenario(p);
+    for (const Stimulus& s : p.stimuli) seen.insert(s.kind);
+    Session other = random_program(rng);
+    if (rng.one_in(5))
+      p = crossover_programs(p, other, rng);
+    else
+      mutate_program(&p, rng);
+  }
+  set_program_domain(ModelSupports{});
+  EXPECT_EQ(seen.size(), 5u);
+}
+
+// libFuzzer's way (MutateAndTestOne): a unit mutated again and again in place, now and
+// then crossed over with another unit (either side the one just written). The entry
+// points take the program they wrote last instead of decoding its bytes again; the bytes
+// must be exactly those of decoding every time.
+TEST(MutatorBytesTest, ReusingTheLastWrittenProgramGivesTheSameBytesAsDecoding) {
+  uint64_t seed = testing::test_seed(53);
+  std::vector<std::vector<uint8_t>> pool;
+  for (const Session& p : testing::flow_programs()) pool.push_back(bytes_of(p));
+  auto chain = [&](bool decode_every_time) {
+    Rng rng(seed);
+    std::vector<std::vector<uint8_t>> written;
+    std::vector<uint8_t> unit = pool[0];
+    forget_written_program();
+    for (int i = 0; i < 4000; ++i) {
+      if (decode_every_time) forget_written_program();
+      std::size_t max = rng.one_in(10) ? 20 + rng.below(60) : kMaxProgramBytes;
+      std::vector<uint8_t> buf(kMaxProgramBytes);
+      std::size_t n;
+      auto s = static_cast<unsigned>(rng.next());
+      if (rng.one_in(3)) {
+        const auto& other = pool[rng.below(static_cast<uint32_t>(pool.size()))];
+        bool unit_first = !rng.one_in(4);
+        const auto& a = unit_first ? unit : other;
+        const auto& b = unit_first ? other : unit;
+        n = crossover_bytes(a.data(), a.size(), b.data(), b.size(), buf.data(), max, s);
+      } else {
+        std::copy(unit.begin(), unit.end(), buf.begin());
+        n = mutate_bytes(buf.data(), unit.size(), max, s);
+      }
+      buf.resize(n);
+      written.push_back(buf);
+      unit = rng.one_in(20) ? pool[rng.below(static_cast<uint32_t>(pool.size()))] : buf;
+    }
+    return written;
+  };
+  std::vector<std::vector<uint8_t>> reused = chain(false), decoded = chain(true);
+  ASSERT_EQ(reused.size(), decoded.size());
+  for (std::size_t i = 0; i < reused.size(); ++i) ASSERT_EQ(reused[i], decoded[i]) << "step " << i;
 }
 
 }  // namespace

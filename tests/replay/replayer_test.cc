@@ -51,6 +51,16 @@ TEST(RoundTripTest, EveryDocumentedFlowRecordsReplaysAndShowsBackAsAScenario) {
     ASSERT_TRUE(j->load_session(id, &ls).is_ok());
     std::vector<Event> recorded;
     ASSERT_TRUE(j->load_events(ls, &recorded).is_ok());
+    // The fast path's summary says what the slow path's does, from the session row.
+    EXPECT_EQ(r.requests, ls.session.stimuli.size());
+    EXPECT_EQ(r.events, recorded.size());
+    EXPECT_EQ(r.summary, "session " + std::to_string(id) + " '" + ls.info.label + "': " +
+                             std::to_string(r.requests) + " requests, " + std::to_string(r.events) +
+                             " events, bit-exact, digest " + ls.info.digest);
+    // Replayed again, with the journal's buffers and statements reused: the same.
+    ReplayResult twice;
+    ASSERT_TRUE(replay_session(*j, id, &twice).is_ok());
+    EXPECT_EQ(twice.summary, r.summary);
     Scenario original;
     ASSERT_TRUE(load_scenario(testing::source_path(files[i]), &original).is_ok());
     EXPECT_EQ(recorded, play(original.session).events) << files[i];
