@@ -70,8 +70,9 @@ Status table_columns(sqlite3* db, const std::string& table, std::vector<std::str
   return Status::ok();
 }
 
-// The log tables of an imported session (storage/log_store.h: log_files, log_rows, and
-// any further log_ table with a session_id): created in the bug report as the import
+// The log tables of an imported session (storage/log_store.h: log_files, the log
+// columns of its events and requests, log_other, and any further log_ table with a
+// session_id): created in the bug report as the import
 // creates them, then the session's rows copied by the columns both sides have, so the
 // exported session keeps its file, lines, times and every attribute outside the model.
 Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
@@ -89,6 +90,8 @@ Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
   s = ensure_log_tables(to);
   if (!s.is_ok()) return s;
   for (const std::string& t : tables) {
+    // Copied below by kind, from either layout into this one.
+    if (t == "log_rows" || t == "log_other") continue;
     std::vector<std::string> src, dst, both;
     s = table_columns(from, t, &src);
     if (s.is_ok()) s = table_columns(to, t, &dst);
@@ -106,7 +109,27 @@ Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
                   "INSERT INTO \"" + t + "\" (" + cols + ") VALUES (" + marks + ")", id, t);
     if (!s.is_ok()) return s;
   }
-  return Status::ok();
+  // Every message's log columns through log_rows (a view of the events', requests' and
+  // log_other's in this layout, a table in a journal imported into by an earlier
+  // version): onto the exported events and requests rows, the others into log_other.
+  for (const char* kind : {"event", "request"}) {
+    std::string table = std::string(kind) + "s";
+    s = copy_rows(from, to,
+                  std::string("SELECT line, time, call_uuid, payload, session_id, seq FROM "
+                              "log_rows WHERE session_id = ? AND kind = '") +
+                      kind + "' ORDER BY seq",
+                  "UPDATE " + table +
+                      " SET line = ?, time = ?, call_uuid = ?, log_payload = ? WHERE session_id "
+                      "= ? AND seq = ?",
+                  id, std::string(kind) + " log columns");
+    if (!s.is_ok()) return s;
+  }
+  return copy_rows(from, to,
+                   "SELECT session_id, seq, line, time, call_uuid, message, conn_id, this_dn, "
+                   "payload FROM log_rows WHERE session_id = ? AND kind = 'other' ORDER BY seq",
+                   "INSERT INTO log_other (session_id, seq, line, time, call_uuid, message, "
+                   "conn_id, this_dn, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   id, "log rows");
 }
 
 }  // namespace
