@@ -64,9 +64,8 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
   codec.set_observed(session.observed);
   Payload header =
       encode_header(config, nullptr, HeaderFlags{session.observed, session.profile_known});
-  int64_t id = 0;
-  s = w.insert_session(std::to_string(config.seed), label, engine_version(), created_at,
-                       header.data(), header.size(), &id);
+  int64_t id = 0;  // its sessions row is written last, whole
+  s = w.reserve_session_id(&id);
   if (!s.is_ok()) return fail(s);
 
   Payload payload;
@@ -149,7 +148,8 @@ Status write_imported(Journal& journal, const ImportedLog& log, const std::strin
     s = w.insert_log_file(id, f);
     if (!s.is_ok()) return fail(s);
   }
-  s = w.update_session(id, static_cast<int64_t>(session.stimuli.size()),
+  s = w.insert_session(id, std::to_string(config.seed), label, engine_version(), created_at,
+                       header.data(), header.size(), static_cast<int64_t>(session.stimuli.size()),
                        static_cast<int64_t>(log.events.size()), digest, true);
   if (!s.is_ok()) return fail(s);
   s = w.commit();

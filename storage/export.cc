@@ -70,46 +70,66 @@ Status table_columns(sqlite3* db, const std::string& table, std::vector<std::str
   return Status::ok();
 }
 
-// Copies the session's rows of `table` by the columns both journals have (an imported
-// log's events and requests carry log columns: line, time, call_uuid, log_payload).
-Status copy_common(sqlite3* from, sqlite3* to, const std::string& table, int64_t id,
-                   const std::string& order) {
-  std::vector<std::string> src, dst, both;
-  Status s = table_columns(from, table, &src);
-  if (s.is_ok()) s = table_columns(to, table, &dst);
-  if (!s.is_ok()) return s;
-  if (std::find(src.begin(), src.end(), "session_id") == src.end() || dst.empty())
-    return Status::ok();  // not a session's table, or one this version does not know
-  for (const std::string& c : src)
-    if (std::find(dst.begin(), dst.end(), c) != dst.end()) both.push_back(c);
-  std::string cols, marks;
-  for (const std::string& c : both) {
-    cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
-    marks += marks.empty() ? "?" : ", ?";
-  }
-  return copy_rows(from, to,
-                   "SELECT " + cols + " FROM \"" + table + "\" WHERE session_id = ?" +
-                       (order.empty() ? "" : " ORDER BY " + order),
-                   "INSERT INTO \"" + table + "\" (" + cols + ") VALUES (" + marks + ")", id,
-                   table);
-}
-
-// The log tables of the source (storage/log_store.h: log_files, log_other, any further
-// log_ table), created in the bug report as an import creates them (with the log
-// columns of events and requests) when the source has any.
-Status log_tables(sqlite3* from, sqlite3* to, std::vector<std::string>* tables) {
-  tables->clear();
+// The log tables of an imported session (storage/log_store.h: log_files, the log
+// columns of its events and requests, log_other, and any further log_ table with a
+// session_id): created in the bug report as the import
+// creates them, then the session's rows copied by the columns both sides have, so the
+// exported session keeps its file, lines, times and every attribute outside the model.
+Status copy_log_tables(sqlite3* from, sqlite3* to, int64_t id) {
   Stmt list;
   Status s = list.prepare(from,
                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
                           "'log\\_%' ESCAPE '\\' ORDER BY name");
   if (!s.is_ok()) return s;
+  std::vector<std::string> tables;
   int rc;
   while ((rc = list.step()) == SQLITE_ROW)
-    tables->emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)));
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)));
   if (rc != SQLITE_DONE) return sqlite_status(from, rc, "listing the log tables");
-  if (tables->empty()) return Status::ok();  // a journal nothing was imported into
-  return ensure_log_tables(to);
+  if (tables.empty()) return Status::ok();  // a journal nothing was imported into
+  s = ensure_log_tables(to);
+  if (!s.is_ok()) return s;
+  for (const std::string& t : tables) {
+    // Copied below by kind, from either layout into this one.
+    if (t == "log_rows" || t == "log_other") continue;
+    std::vector<std::string> src, dst, both;
+    s = table_columns(from, t, &src);
+    if (s.is_ok()) s = table_columns(to, t, &dst);
+    if (!s.is_ok()) return s;
+    if (std::find(src.begin(), src.end(), "session_id") == src.end()) continue;
+    if (dst.empty()) continue;  // a table this version does not know
+    for (const std::string& c : src)
+      if (std::find(dst.begin(), dst.end(), c) != dst.end()) both.push_back(c);
+    std::string cols, marks;
+    for (const std::string& c : both) {
+      cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    s = copy_rows(from, to, "SELECT " + cols + " FROM \"" + t + "\" WHERE session_id = ?",
+                  "INSERT INTO \"" + t + "\" (" + cols + ") VALUES (" + marks + ")", id, t);
+    if (!s.is_ok()) return s;
+  }
+  // Every message's log columns through log_rows (a view of the events', requests' and
+  // log_other's in this layout, a table in a journal imported into by an earlier
+  // version): onto the exported events and requests rows, the others into log_other.
+  for (const char* kind : {"event", "request"}) {
+    std::string table = std::string(kind) + "s";
+    s = copy_rows(from, to,
+                  std::string("SELECT line, time, call_uuid, payload, session_id, seq FROM "
+                              "log_rows WHERE session_id = ? AND kind = '") +
+                      kind + "' ORDER BY seq",
+                  "UPDATE " + table +
+                      " SET line = ?, time = ?, call_uuid = ?, log_payload = ? WHERE session_id "
+                      "= ? AND seq = ?",
+                  id, std::string(kind) + " log columns");
+    if (!s.is_ok()) return s;
+  }
+  return copy_rows(from, to,
+                   "SELECT session_id, seq, line, time, call_uuid, message, conn_id, this_dn, "
+                   "payload FROM log_rows WHERE session_id = ? AND kind = 'other' ORDER BY seq",
+                   "INSERT INTO log_other (session_id, seq, line, time, call_uuid, message, "
+                   "conn_id, this_dn, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   id, "log rows");
 }
 
 }  // namespace
@@ -177,15 +197,25 @@ Status export_session(Journal& source, int64_t id, const std::string& out_path, 
               sid,
           "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?)", id, "the session");
     }
-    // An imported session travels with its log tables and its rows' log columns, so
-    // check, sql, show --call and replay work on the bug report.
-    std::vector<std::string> logs;
-    if (s.is_ok()) s = log_tables(source.db(), out->db(), &logs);
-    if (s.is_ok()) s = copy_common(source.db(), out->db(), "requests", id, "seq");
-    if (s.is_ok()) s = copy_common(source.db(), out->db(), "events", id, "seq");
-    for (const std::string& t : logs) {
-      if (s.is_ok()) s = copy_common(source.db(), out->db(), t, id, "");
+    if (s.is_ok()) {
+      s = copy_rows(source.db(), out->db(),
+                    "SELECT session_id, seq, payload, " + column_list(kRequestColumns) +
+                        " FROM requests" + sid + " ORDER BY seq",
+                    "INSERT INTO requests (session_id, seq, payload, " +
+                        column_list(kRequestColumns) + ") VALUES (?, ?, ?" +
+                        placeholders(kRequestColumnCount) + ")",
+                    id, "requests");
     }
+    if (s.is_ok()) {
+      s = copy_rows(source.db(), out->db(),
+                    "SELECT session_id, seq, request_seq, payload, " + column_list(kEventColumns) +
+                        " FROM events" + sid + " ORDER BY seq",
+                    "INSERT INTO events (session_id, seq, request_seq, payload, " +
+                        column_list(kEventColumns) + ") VALUES (?, ?, ?, ?" +
+                        placeholders(kEventColumnCount) + ")",
+                    id, "events");
+    }
+    if (s.is_ok()) s = copy_log_tables(source.db(), out->db(), id);
     // One self-contained file: leave WAL mode so no -wal/-shm travels with it.
     if (s.is_ok()) s = exec_sql(out->db(), "COMMIT; PRAGMA journal_mode=DELETE;", "export");
   }

@@ -21,15 +21,18 @@ Status Recorder::begin(const SessionConfig& config, const std::string& label,
   if (!why.empty()) return Status::invalid("cannot record this session: " + why);
   codec_ = std::make_unique<SessionCodec>(config);
   conn_ids_.assign(config.call_names.size(), 0);
-  Payload header = encode_header(config, model);
+  header_ = encode_header(config, model);
+  seed_ = std::to_string(config.seed);
+  label_ = label;
+  created_at_ = created_at;
   Status s = writer_->begin();
   if (!s.is_ok()) return s;
-  s = writer_->insert_session(std::to_string(config.seed), label, engine_version(), created_at,
-                              header.data(), header.size(), &session_id_);
+  s = writer_->reserve_session_id(&session_id_);
   if (!s.is_ok()) {
     writer_->rollback();
     return s;
   }
+  row_written_ = false;
   open_ = true;
   journal_->set_session_in_progress(true);
   request_seq_ = 0;
@@ -78,8 +81,18 @@ Status Recorder::record(const Stimulus& st, const ApplyResult& result, const Eve
 Status Recorder::commit(bool complete) {
   Status s = writer_->begin();
   if (!s.is_ok()) return s;
-  s = writer_->update_session(session_id_, request_seq_, event_count_, digest_, complete);
-  if (!s.is_ok()) return s;
+  // The sessions row is written once, at the session's first commit or its end, with
+  // the counts so far; a later commit updates them.
+  if (!row_written_) {
+    s = writer_->insert_session(session_id_, seed_, label_, engine_version(), created_at_,
+                                header_.data(), header_.size(), request_seq_, event_count_, digest_,
+                                complete);
+    if (!s.is_ok()) return s;
+    row_written_ = true;
+  } else {
+    s = writer_->update_session(session_id_, request_seq_, event_count_, digest_, complete);
+    if (!s.is_ok()) return s;
+  }
   if (complete && options_.share_transaction && writer_->pending_rows() < options_.batch_rows)
     return Status::ok();
   s = writer_->commit();

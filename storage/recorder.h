@@ -1,8 +1,10 @@
 // Recorder writes one session into a journal as it is played, through the journal's
-// row writer (storage/row_writer.h): the session row ('incomplete'), then its request
-// and event rows, in the writer's transaction. The transaction commits when it holds
-// `batch_rows` rows, at a stimulus boundary, each commit first updating the session's
-// counts and chained digest; at the end the session is marked 'complete' and, unless
+// row writer (storage/row_writer.h): its request and event rows in the writer's
+// transaction under a reserved session id, and its sessions row, with the counts and
+// digest so far, at its first commit or its end (updated at later commits): one write of
+// the sessions row for a session that fits in a batch. The transaction commits when it
+// holds `batch_rows` rows, at a stimulus boundary, each commit first writing the
+// session's counts and chained digest; at the end the session is 'complete' and, unless
 // `share_transaction`, committed: one transaction per session. With `share_transaction`
 // the next session continues the same transaction (batched sessions, `callbench run`),
 // and the journal's commit() (or closing it) commits the last batch.
@@ -64,6 +66,9 @@ class Recorder {
   std::unique_ptr<SessionCodec> codec_;
   int64_t session_id_ = 0;
   bool open_ = false;
+  bool row_written_ = false;  // its sessions row is in the journal (or the open batch)
+  Payload header_;
+  std::string seed_, label_, created_at_;
   uint32_t request_seq_ = 0;
   int64_t event_count_ = 0;
   uint64_t digest_ = 0;

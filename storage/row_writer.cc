@@ -55,6 +55,7 @@ Status RowWriter::begin() {
   if (!s.is_ok()) return s;
   open_ = true;
   pending_ = 0;
+  next_id_ = 0;
   return Status::ok();
 }
 
@@ -69,6 +70,7 @@ Status RowWriter::commit() {
   }
   open_ = false;
   pending_ = 0;
+  next_id_ = 0;  // another writer may record before our next transaction
   return Status::ok();
 }
 
@@ -76,30 +78,54 @@ void RowWriter::rollback() {
   if (!open_) return;
   open_ = false;
   pending_ = 0;
+  next_id_ = 0;
   // SQLite may have rolled back already (an I/O error does): then there is nothing to do.
   if (sqlite3_get_autocommit(db_)) return;
   if (ready(&rollback_, "ROLLBACK").is_ok()) (void)step(rollback_, "rolling back", 0, 0);
 }
 
-Status RowWriter::insert_session(const std::string& seed, const std::string& label,
+Status RowWriter::reserve_session_id(int64_t* id) {
+  if (!open_) return Status::invalid(path_ + ": a session id is reserved in a transaction");
+  if (next_id_ == 0) {
+    Status s = ready(&max_id_, "SELECT coalesce(max(session_id), 0) FROM sessions");
+    if (!s.is_ok()) return s;
+    int rc = max_id_.step();
+    int64_t max = rc == SQLITE_ROW ? max_id_.col_int(0) : 0;
+    sqlite3_reset(max_id_.get());
+    if (rc != SQLITE_ROW) return sqlite_status(db_, rc, path_ + ": reading the last session id");
+    if (max == INT64_MAX) return Status::invalid(path_ + ": no session id is left");
+    next_id_ = max + 1;
+  }
+  *id = next_id_++;
+  return Status::ok();
+}
+
+Status RowWriter::insert_session(int64_t id, const std::string& seed, const std::string& label,
                                  const std::string& engine_version, const std::string& created_at,
-                                 const uint8_t* header, std::size_t header_size, int64_t* id) {
+                                 const uint8_t* header, std::size_t header_size, int64_t requests,
+                                 int64_t events, uint64_t digest, bool complete) {
   Status s = ready(&session_,
-                   "INSERT INTO sessions (seed, label, engine_version, created_at, status, "
-                   "request_count, event_count, digest, header) VALUES (?, ?, ?, ?, 'incomplete', "
-                   "0, 0, '0000000000000000', ?)");
+                   "INSERT INTO sessions (session_id, seed, label, engine_version, created_at, "
+                   "status, request_count, event_count, digest, header) VALUES (?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?, ?)");
   if (!s.is_ok()) return s;
-  session_.bind_text(1, seed);
+  char hex[17];
+  write_conn_id(digest, hex);  // 16 lower-case hex digits, as digest_string()
+  session_.bind_int(1, id);
+  session_.bind_text(2, seed);
   if (label.empty())
-    session_.bind_null(2);
+    session_.bind_null(3);
   else
-    session_.bind_text(2, label);
-  session_.bind_text(3, engine_version);
-  session_.bind_text(4, created_at);
-  session_.bind_blob(5, header, header_size);
-  s = step(session_, "starting a session", 0, 0);
+    session_.bind_text(3, label);
+  session_.bind_text(4, engine_version);
+  session_.bind_text(5, created_at);
+  session_.bind_text(6, complete ? "complete" : "incomplete");
+  session_.bind_int(7, requests);
+  session_.bind_int(8, events);
+  session_.bind_text(9, hex);
+  session_.bind_blob(10, header, header_size);
+  s = step(session_, "writing the session row", id, 0);
   if (!s.is_ok()) return s;
-  *id = sqlite3_last_insert_rowid(db_);
   ++pending_;
   return Status::ok();
 }

@@ -59,10 +59,16 @@ class RowWriter {
   // Rows written since the open transaction began.
   std::size_t pending_rows() const { return pending_; }
 
-  // A new sessions row, 'incomplete' with no rows yet (in the open transaction).
-  Status insert_session(const std::string& seed, const std::string& label,
+  // The id of a new session in the open transaction: one more than the journal's
+  // highest (what SQLite would give it), and one more for each session reserved since in
+  // this transaction. Its rows may be written before its sessions row, which must be
+  // written before the transaction commits (the recorder does so at every commit).
+  Status reserve_session_id(int64_t* id);
+  // The sessions row of a reserved id, with its counts, digest and status.
+  Status insert_session(int64_t id, const std::string& seed, const std::string& label,
                         const std::string& engine_version, const std::string& created_at,
-                        const uint8_t* header, std::size_t header_size, int64_t* id);
+                        const uint8_t* header, std::size_t header_size, int64_t requests,
+                        int64_t events, uint64_t digest, bool complete);
   // One requests / events row: the key columns, the decoded columns, the payload, and for
   // an imported log (`log` not null) the log columns.
   Status insert_request(int64_t session, uint32_t seq, const RequestColumns& columns,
@@ -88,7 +94,8 @@ class RowWriter {
   std::string path_;
   bool open_ = false;
   std::size_t pending_ = 0;
-  Stmt begin_, commit_, rollback_, session_, update_;
+  int64_t next_id_ = 0;  // 0: not read yet in this transaction
+  Stmt begin_, commit_, rollback_, session_, update_, max_id_;
   Stmt request_, event_, log_request_, log_event_, other_, file_;
 };
 

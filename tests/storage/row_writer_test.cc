@@ -306,6 +306,21 @@ COMMIT;
     std::vector<Event> evs;
     Status s = r->read_session(1, &ls, &evs);
     ASSERT_TRUE(s.is_ok()) << "the earlier layout reads: " << s.message();
+    // Its export is a bug report of this layout, its log rows whole.
+    std::string bug = temp_journal("old_bug");
+    s = export_session(*r, 1, bug, false);
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    auto b = open_journal(bug, Journal::Mode::kRead);
+    LoadedSession bl;
+    std::vector<Event> bevs;
+    s = b->read_session(1, &bl, &bevs);
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    EXPECT_EQ(count(b.get(), "SELECT count(*) FROM log_rows"),
+              count(r.get(), "SELECT count(*) FROM log_rows"));
+    EXPECT_EQ(count(b.get(),
+                    "SELECT count(*) FROM sqlite_schema WHERE name = 'log_rows' AND "
+                    "type = 'view'"),
+              1);
   }
   auto j = open_journal(path, Journal::Mode::kWrite);
   int64_t before = count(j.get(), "SELECT count(*) FROM log_rows");
