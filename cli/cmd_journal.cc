@@ -266,12 +266,7 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   // header (one process or library per model for the whole replay).
   // replay --model: every session on that model instead of its recorded one.
   std::optional<ModelInfo> instead;
-  if (!mo.spec.empty()) {
-    instead.emplace();
-    std::size_t colon = mo.spec.find(':');
-    instead->kind = mo.spec == "builtin" ? "builtin" : mo.spec.substr(0, colon);
-    if (colon != std::string::npos) instead->command = mo.spec.substr(colon + 1);
-  }
+  if (!mo.spec.empty()) instead = model_info_of(mo.spec);
   std::map<std::string, std::unique_ptr<CallModel>> models;
   ModelMaker maker = [&](const ModelInfo& info, CallModel** out) -> Status {
     auto it = models.find(info.spec());

@@ -2,6 +2,7 @@
 
 #include "core/model.h"
 #include "core/names.h"
+#include "models/model_spec.h"
 
 namespace callbench::cli {
 
@@ -49,10 +50,8 @@ void add_model_options(CLI::App* cmd, ModelOptions* out, bool with_spec, bool re
         ->default_str(replaying ? "each session's recorded model" : "builtin")
         ->check(CLI::Validator(
             [](std::string& v) {
-              bool ok = v == "builtin" || (v.rfind("exec:", 0) == 0 && v.size() > 5) ||
-                        (v.rfind("plugin:", 0) == 0 && v.size() > 7);
-              return ok ? std::string()
-                        : "expected builtin, exec:COMMAND or plugin:PATH.so, found '" + v + "'";
+              Status st = check_model_spec(v);  // models/model_spec.h: the one definition
+              return st.is_ok() ? std::string() : st.message();
             },
             "", "model"));
   }

@@ -460,5 +460,20 @@ MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Patt
   return m.match(p, events, facts);
 }
 
+Violation attributes_violation(const std::vector<const Event*>& events, const MatchResult& r,
+                               const Pattern& p, std::string message) {
+  Violation v;
+  v.rule = "documented-attributes";
+  for (const Event* e : events) {
+    if (e->seq == r.bad_seq) v.request_seq = e->request_seq;
+  }
+  v.event_seqs.push_back(r.bad_seq);
+  v.first_event = r.bad_type;
+  v.has_event = true;
+  v.state = p.key + " " + p.point;
+  v.message = std::move(message);
+  return v;
+}
+
 }  // namespace oracle
 }  // namespace callbench

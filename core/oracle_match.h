@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/oracle.h"
 #include "core/oracle_flow_table.h"
 
 namespace callbench::oracle {
@@ -72,6 +73,13 @@ struct MatchBuffers {
 // is reused between calls (no allocation once warm).
 MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
                        const std::vector<const Event*>& events, const CallFacts& facts);
+
+// The "documented-attributes" violation of a match whose attributes differ (!r.attrs_ok):
+// the offending event r.bad_seq with the request that caused it (found in `events`), its
+// type, and the flow's key and point; `message` is the whole text. One shape for a call
+// judged from its start (oracle_verdict.cc) and one judged as a tail (oracle_tail.cc).
+Violation attributes_violation(const std::vector<const Event*>& events, const MatchResult& r,
+                               const Pattern& p, std::string message);
 
 }  // namespace callbench::oracle
 

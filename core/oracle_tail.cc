@@ -200,24 +200,16 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
         f.in_progress = true;
       }
       if (!best_r.attrs_ok) {
-        Violation v;
-        v.rule = "documented-attributes";
-        for (const Event* e : mine) {
-          if (e->seq == best_r.bad_seq) v.request_seq = e->request_seq;
-        }
-        v.event_seqs.push_back(best_r.bad_seq);
-        v.first_event = best_r.bad_type;
-        v.has_event = true;
-        v.state = p.key + " " + p.point;
         // The matcher counts the tail's rows from 1: name the whole flow's row.
         std::string bad = best_r.bad;
         if (bad.rfind("row ", 0) == 0) {
           std::size_t n = std::strtoul(bad.c_str() + 4, nullptr, 10);
           bad = row_text(best->from + n - 1) + bad.substr(bad.find(':'));
         }
-        v.message = "call " + name(c) + " (under way at the stream's first event) continues '" +
-                    p.title + "' (" + p.point + ") from " + row_text(best->from) + ", " + bad;
-        vs.push_back(std::move(v));
+        vs.push_back(attributes_violation(
+            mine, best_r, p,
+            "call " + name(c) + " (under way at the stream's first event) continues '" + p.title +
+                "' (" + p.point + ") from " + row_text(best->from) + ", " + bad));
       }
     } else if (!only_talk) {
       // No documented flow has these events as its continuation.

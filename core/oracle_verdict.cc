@@ -198,18 +198,10 @@ void Judge::flows() {
       }
     }
     if (!br.attrs_ok) {
-      Violation v;
-      v.rule = "documented-attributes";
-      for (const Event* e : events) {
-        if (e->seq == br.bad_seq) v.request_seq = e->request_seq;
-      }
-      v.event_seqs.push_back(br.bad_seq);
-      v.first_event = br.bad_type;
-      v.has_event = true;
-      v.state = bp.key + " " + bp.point;
-      v.message = "call " + call(static_cast<CallId>(c)) + " follows '" + bp.title + "' (" +
-                  bp.point + "), " + br.bad;
-      out_.violations.push_back(std::move(v));
+      out_.violations.push_back(attributes_violation(events, br, bp,
+                                                     "call " + call(static_cast<CallId>(c)) +
+                                                         " follows '" + bp.title + "' (" +
+                                                         bp.point + "), " + br.bad));
     }
     out_.flows.push_back(std::move(f));
   }

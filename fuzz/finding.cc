@@ -145,7 +145,6 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
   }
 
   // The scenario a person reads, with the violated expectation as a comment.
-  const Violation& first = final_verdict.violations[0];
   std::string scn = "# callbench finding " + out->identity + "\n";
   for (const Violation& x : final_verdict.violations) {
     if (x.identity() != out->identity) continue;
@@ -161,7 +160,6 @@ Status write_finding(const Session& session, const Verdict& verdict, const std::
     scn += "# rule " + x.rule + (description.empty() ? "" : ": " + description) + "\n";
     scn += "# violated at request " + std::to_string(x.request_seq) + ": " + x.message + "\n";
   }
-  (void)first;
   scn += "# minimized from " + std::to_string(out->original_stimuli) + " to " +
          std::to_string(out->minimized_stimuli) + " stimuli; replayed from its journal: " +
          (out->reproduced ? "bit-exact" : "NOT bit-exact") + "\n";

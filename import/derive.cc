@@ -431,38 +431,22 @@ std::vector<Event> play_derived(const Session& session) { return play(session).e
 
 namespace {
 
+// An attribute's value as a divergence names it: attr_value_text (core/model.h), a DN in
+// quotes (DNs need not be digits), a ConnID only as present (each side makes its own).
 std::string value_of(const Event& e, Attr a, const SessionConfig& c) {
   if (!e.has(a)) return "absent";
-  auto name = [&](DnId d) {
-    return d < c.topology.dns.size() ? "'" + c.topology.dns[d].name + "'" : std::string("?");
-  };
+  if (a == Attr::kConnId) return "present";
+  std::string v = attr_value_text(e, a, c);
   switch (a) {
-    case Attr::kConnId:
-      return "present";
     case Attr::kThisDn:
-      return name(e.this_dn);
-    case Attr::kThisDnRole:
-      return dn_role_name(e.this_role);
     case Attr::kThisQueue:
-      return name(e.this_queue);
     case Attr::kOtherDn:
-      return name(e.other_dn);
-    case Attr::kOtherDnRole:
-      return dn_role_name(e.other_role);
     case Attr::kThirdPartyDn:
-      return name(e.third_party_dn);
-    case Attr::kThirdPartyDnRole:
-      return dn_role_name(e.third_party_role);
     case Attr::kThirdPartyQueue:
-      return name(e.third_party_queue);
-    case Attr::kCallState:
-      return call_state_name(e.call_state);
-    case Attr::kReferenceId:
-      return std::to_string(e.reference_id);
-    case Attr::kErrorCode:
-      return std::to_string(error_code_of(e.error));
+      return "'" + v + "'";
+    default:
+      return v;
   }
-  return "?";
 }
 
 }  // namespace

@@ -41,4 +41,13 @@ Status make_model(std::string_view spec, double timeout_seconds, std::unique_ptr
   return Status::ok();
 }
 
+ModelInfo model_info_of(std::string_view spec) {
+  ModelInfo info;
+  std::size_t colon = spec.find(':');
+  if (spec == "builtin" || colon == std::string_view::npos) return info;
+  info.kind = std::string(spec.substr(0, colon));
+  info.command = std::string(spec.substr(colon + 1));
+  return info;
+}
+
 }  // namespace callbench

@@ -20,6 +20,10 @@ Status check_model_spec(std::string_view spec);
 
 Status make_model(std::string_view spec, double timeout_seconds, std::unique_ptr<CallModel>* out);
 
+// The ModelInfo a spec names, before the model says its name and version: the inverse of
+// ModelInfo::spec(). REQUIRES: check_model_spec(spec) is ok.
+ModelInfo model_info_of(std::string_view spec);
+
 }  // namespace callbench
 
 #endif  // CALLBENCH_MODELS_MODEL_SPEC_H_
