@@ -8,7 +8,7 @@ namespace callbench {
 std::string conn_call_name(uint64_t conn_id) { return "conn_" + conn_id_string(conn_id); }
 
 bool CallBinder::named(const std::string& name, CallId* out) {
-  auto it = ids_.find(name);
+  auto it = ids_.find(std::string_view(name));
   if (it != ids_.end()) {
     *out = it->second;
     return true;
@@ -50,7 +50,7 @@ bool CallBinder::event(std::optional<uint64_t> conn_id, std::optional<uint32_t> 
     *out = unbound->second;
     unbound_.erase(unbound);
     std::string conn_name = conn_call_name(*conn_id);
-    if (!ids_.count(conn_name)) {
+    if (ids_.find(std::string_view(conn_name)) == ids_.end()) {
       std::string& old = (*names_)[*out];
       ids_.erase(old);
       old = conn_name;

@@ -13,9 +13,11 @@
 #define CALLBENCH_IMPORT_CALL_BINDER_H_
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/model.h"
@@ -32,7 +34,9 @@ class CallBinder {
   // The call named `name`, created when new. False when the session already has
   // limits::kMaxCalls calls.
   bool named(const std::string& name, CallId* out);
-  bool known(const std::string& name) const { return ids_.count(name) != 0; }
+  bool known(const std::string& name) const {
+    return ids_.find(std::string_view(name)) != ids_.end();
+  }
 
   // The name a request with this ConnID goes to: the ConnID's call's (it may have been
   // made by a make-call without a ConnID and renamed), else conn_call_name.
@@ -52,11 +56,17 @@ class CallBinder {
   bool event(std::optional<uint64_t> conn_id, std::optional<uint32_t> reference_id, CallId* out);
 
  private:
+  // Call names looked up by string_view (no temporary string per lookup).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Hash maps: only looked up, never walked in order (the results do not depend on it).
   std::vector<std::string>* names_;
-  std::map<std::string, CallId, std::less<>> ids_;
-  std::map<uint64_t, CallId> conns_;    // ConnID -> call
-  std::map<uint32_t, CallId> refs_;     // ReferenceID of a client request -> its call
-  std::map<uint32_t, CallId> unbound_;  // ReferenceID of a make-call with no ConnID yet
+  std::unordered_map<std::string, CallId, NameHash, std::equal_to<>> ids_;
+  std::unordered_map<uint64_t, CallId> conns_;    // ConnID -> call
+  std::unordered_map<uint32_t, CallId> refs_;     // ReferenceID of a client request -> its call
+  std::unordered_map<uint32_t, CallId> unbound_;  // ReferenceID of a make-call with no ConnID yet
 };
 
 }  // namespace callbench

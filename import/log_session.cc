@@ -2,6 +2,8 @@
 // client requests into Session + events, everything else kept beside them for the
 // journal (LogRowInfo), DN kinds inferred, optionally anonymized.
 #include <algorithm>
+#include <cstring>
+#include <unordered_map>
 
 #include "core/names.h"
 #include "import/call_binder.h"
@@ -89,6 +91,67 @@ void anonymize_nested(LogValue* v, Pseudonyms* names) {
   }
 }
 
+// The attributes the conversion reads, told apart by one switch on the name's length
+// and a compare (the names are what follows "Attribute" in the log).
+enum class Known : uint8_t {
+  kOther,
+  kThisDn,
+  kOtherDn,
+  kThirdPartyDn,
+  kThisQueue,
+  kThirdPartyQueue,
+  kThisDnRole,
+  kOtherDnRole,
+  kThirdPartyDnRole,
+  kCallState,
+  kReferenceId,
+  kErrorCode,
+  kErrorMessage,
+  kConnId,
+  kCallUuid,
+};
+
+Known known_attr(std::string_view n) {
+  auto is = [&](const char* lit) { return std::memcmp(n.data(), lit, n.size()) == 0; };
+  switch (n.size()) {
+    case 6:
+      return is("ThisDN") ? Known::kThisDn : is("ConnID") ? Known::kConnId : Known::kOther;
+    case 7:
+      return is("OtherDN") ? Known::kOtherDn : Known::kOther;
+    case 8:
+      return is("CallUUID") ? Known::kCallUuid : Known::kOther;
+    case 9:
+      return is("ThisQueue")   ? Known::kThisQueue
+             : is("CallState") ? Known::kCallState
+             : is("ErrorCode") ? Known::kErrorCode
+                               : Known::kOther;
+    case 10:
+      return is("ThisDNRole") ? Known::kThisDnRole : Known::kOther;
+    case 11:
+      return is("OtherDNRole")   ? Known::kOtherDnRole
+             : is("ReferenceID") ? Known::kReferenceId
+                                 : Known::kOther;
+    case 12:
+      return is("ThirdPartyDN")   ? Known::kThirdPartyDn
+             : is("ErrorMessage") ? Known::kErrorMessage
+                                  : Known::kOther;
+    case 15:
+      return is("ThirdPartyQueue") ? Known::kThirdPartyQueue : Known::kOther;
+    case 16:
+      return is("ThirdPartyDNRole") ? Known::kThirdPartyDnRole : Known::kOther;
+    default:
+      return Known::kOther;
+  }
+}
+
+// String keys looked up by string_view (no temporary string per lookup).
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using ViewMap = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
+
 class Converter {
  public:
   Converter(const ImportOptions& options, Pseudonyms* names, ImportedLog* out)
@@ -113,19 +176,24 @@ class Converter {
   const ImportOptions& options_;
   Pseudonyms* names_;
   ImportedLog* out_;
-  std::map<std::string, DnId, std::less<>> dn_ids_;
+  // The event type of a message name (parse_event_name), remembered per name.
+  std::optional<EventType> event_type(const std::string& name);
+
+  ViewMap<DnId> dn_ids_;
+  ViewMap<std::optional<EventType>> event_types_;
   CallBinder calls_{&out_->session.config.call_names};
 };
 
 std::string Converter::dn(const std::string& raw, uint32_t line, DnId* id, Status* st) {
-  std::string name = dn_name(raw);
-  if (!valid_dn_name(name))
-    return "'" + printable(raw, 40) + "' is not a DN name (" + kDnNameRule + ")";
-  auto it = dn_ids_.find(name);
+  const std::string& name = options_.anonymize ? names_->dn(raw) : raw;
+  // Only valid names are ever added: a known name needs no check.
+  auto it = dn_ids_.find(std::string_view(name));
   if (it != dn_ids_.end()) {
     *id = it->second;
     return {};
   }
+  if (!valid_dn_name(name))
+    return "'" + printable(raw, 40) + "' is not a DN name (" + kDnNameRule + ")";
   Topology& t = out_->session.config.topology;
   if (t.dns.size() >= limits::kMaxDns) {
     *st = fail(line, "more than " + std::to_string(limits::kMaxDns) +
@@ -136,6 +204,15 @@ std::string Converter::dn(const std::string& raw, uint32_t line, DnId* id, Statu
   dn_ids_.emplace(name, *id);
   t.dns.push_back(Dn{name, DnKind::kExtension});
   return {};
+}
+
+std::optional<EventType> Converter::event_type(const std::string& name) {
+  auto it = event_types_.find(std::string_view(name));
+  if (it != event_types_.end()) return it->second;
+  std::optional<EventType> type = parse_event_name(name);
+  // Bounded: a hostile log may name many messages.
+  if (event_types_.size() < 1024) event_types_.emplace(name, type);
+  return type;
 }
 
 Status Converter::call_named(const std::string& name, uint32_t line, CallId* out) {
@@ -166,7 +243,8 @@ std::optional<uint64_t> number(const LogValue& v, uint64_t max) {
 }
 
 Status Converter::message(LogMessage& m) {
-  std::optional<EventType> type = parse_event_name(m.name);
+  std::optional<EventType> type =
+      m.kind == LogMessage::Kind::kRequest ? std::nullopt : event_type(m.name);
   // The model's request, or none: kinds by name.
   bool is_request = false;
   StimulusKind request_kind = StimulusKind::kPause;
@@ -178,7 +256,6 @@ Status Converter::message(LogMessage& m) {
       {"RequestRetrieveCall", StimulusKind::kRetrieveCall},
       {"RequestRouteCall", StimulusKind::kRouteCall}};
   if (m.kind == LogMessage::Kind::kRequest) {
-    type.reset();
     for (const auto& [name, k] : kRequests) {
       if (m.name == name) {
         is_request = true;
@@ -187,15 +264,17 @@ Status Converter::message(LogMessage& m) {
     }
   }
 
+  // The message is the caller's to give up: its strings move into the row.
   LogRowInfo row;
   row.line = m.line;
-  row.time = m.time;
-  row.message = m.name;
+  row.time = std::move(m.time);
+  row.message = std::move(m.name);
   if (!type && !is_request) {
     // Outside the model: kept whole, with its ConnID and ThisDN for SQL.
+    row.extras.reserve(m.attrs.size());
     for (LogValue& v : m.attrs) {
       if (v.name == "CallUUID" && !v.nested)
-        row.call_uuid = v.value;
+        row.call_uuid = std::move(v.value);
       else
         row.extras.push_back(std::move(v));
     }
@@ -222,14 +301,16 @@ Status Converter::message(LogMessage& m) {
   bool has_error_message = false;
   std::optional<uint64_t> error_code;
   DnId this_dn = kNoDn, other_dn = kNoDn;
+  row.extras.reserve(m.attrs.size());
   for (LogValue& v : m.attrs) {
     const std::string& n = v.name;
     bool model = !v.nested;
+    const Known k = model ? known_attr(n) : Known::kOther;
     if (!model) {
       // nested values are extras
-    } else if (n == "ThisDN" || n == "OtherDN" || n == "ThirdPartyDN" || n == "ThisQueue" ||
-               n == "ThirdPartyQueue") {
-      if (is_request && n != "ThisDN" && n != "OtherDN") {
+    } else if (k == Known::kThisDn || k == Known::kOtherDn || k == Known::kThirdPartyDn ||
+               k == Known::kThisQueue || k == Known::kThirdPartyQueue) {
+      if (is_request && k != Known::kThisDn && k != Known::kOtherDn) {
         model = false;
       } else {
         DnId id = kNoDn;
@@ -237,14 +318,14 @@ Status Converter::message(LogMessage& m) {
         if (!st.is_ok()) return st;
         if (!bad.empty()) {
           why = n + " " + bad;
-        } else if (n == "ThisDN") {
+        } else if (k == Known::kThisDn) {
           this_dn = id;
-        } else if (n == "OtherDN") {
+        } else if (k == Known::kOtherDn) {
           other_dn = id;
-        } else if (n == "ThirdPartyDN") {
+        } else if (k == Known::kThirdPartyDn) {
           e.third_party_dn = id;
           e.set(Attr::kThirdPartyDn);
-        } else if (n == "ThisQueue") {
+        } else if (k == Known::kThisQueue) {
           e.this_queue = id;
           e.set(Attr::kThisQueue);
         } else {
@@ -252,24 +333,25 @@ Status Converter::message(LogMessage& m) {
           e.set(Attr::kThirdPartyQueue);
         }
       }
-    } else if (type && (n == "ThisDNRole" || n == "OtherDNRole" || n == "ThirdPartyDNRole")) {
+    } else if (type && (k == Known::kThisDnRole || k == Known::kOtherDnRole ||
+                        k == Known::kThirdPartyDnRole)) {
       std::optional<uint64_t> r = number(v, 255);
       std::optional<DnRole> role = r && is_dn_role(static_cast<int>(*r))
                                        ? std::optional<DnRole>(static_cast<DnRole>(*r))
                                        : parse_dn_role(v.value);
       if (!role) {
         why = n + " '" + printable(v.value, 40) + "' is not a DNRole";
-      } else if (n == "ThisDNRole") {
+      } else if (k == Known::kThisDnRole) {
         e.this_role = *role;
         e.set(Attr::kThisDnRole);
-      } else if (n == "OtherDNRole") {
+      } else if (k == Known::kOtherDnRole) {
         e.other_role = *role;
         e.set(Attr::kOtherDnRole);
       } else {
         e.third_party_role = *role;
         e.set(Attr::kThirdPartyDnRole);
       }
-    } else if (type && n == "CallState") {
+    } else if (type && k == Known::kCallState) {
       std::optional<uint64_t> r = number(v, 255);
       std::optional<CallState> cs = r && is_call_state(static_cast<int>(*r))
                                         ? std::optional<CallState>(static_cast<CallState>(*r))
@@ -280,7 +362,7 @@ Status Converter::message(LogMessage& m) {
         e.call_state = *cs;
         e.set(Attr::kCallState);
       }
-    } else if (n == "ReferenceID") {
+    } else if (k == Known::kReferenceId) {
       std::optional<uint64_t> r = number(v, UINT32_MAX);
       if (!r) {
         why = "ReferenceID '" + printable(v.value, 40) + "' is not a number";
@@ -290,18 +372,18 @@ Status Converter::message(LogMessage& m) {
         reference_id = static_cast<uint32_t>(*r);
         has_ref = true;
       }
-    } else if (type && n == "ErrorCode") {
+    } else if (type && k == Known::kErrorCode) {
       error_code = number(v, 0xFFFF);
       if (!error_code) why = "ErrorCode '" + printable(v.value, 40) + "' is not a number";
-    } else if (type && n == "ErrorMessage") {
+    } else if (type && k == Known::kErrorMessage) {
       error_message = v.value;
       has_error_message = true;
       model = false;  // kept as written; the model's reason is matched below
-    } else if (n == "ConnID") {
+    } else if (k == Known::kConnId) {
       conn_id = parse_conn_id(v.value);
       if (!conn_id) why = "ConnID '" + printable(v.value, 40) + "' is not 16 hex digits";
-    } else if (n == "CallUUID") {
-      row.call_uuid = v.value;
+    } else if (k == Known::kCallUuid) {
+      row.call_uuid = std::move(v.value);
     } else {
       model = false;
     }
@@ -310,7 +392,7 @@ Status Converter::message(LogMessage& m) {
   anonymize_extras(&row.extras);
   if (this_dn == kNoDn && why.empty()) why = "no ThisDN";
   if (!why.empty()) {
-    unusable(m.line, m.name + ": " + why + ": not imported");
+    unusable(m.line, row.message + ": " + why + ": not imported");
     out_->other_rows.push_back(std::move(row));
     return Status::ok();
   }
@@ -326,7 +408,7 @@ Status Converter::message(LogMessage& m) {
     else if (shape.has_call && !conn_id && k != StimulusKind::kMakeCall)
       why = "no ConnID";
     if (!why.empty()) {
-      unusable(m.line, m.name + ": " + why + ": not imported");
+      unusable(m.line, row.message + ": " + why + ": not imported");
       out_->other_rows.push_back(std::move(row));
       return Status::ok();
     }
@@ -427,6 +509,14 @@ Status log_to_session(LogFile file, const ImportOptions& options, Pseudonyms* na
   *out = ImportedLog();
   out->source = file.path;
   Converter c(options, names, out);
+  // Room for every row: a request message gives at most one request row, any other at
+  // most one event row.
+  std::size_t requests = 0;
+  for (const LogMessage& m : file.messages) requests += m.kind == LogMessage::Kind::kRequest;
+  out->events.reserve(file.messages.size() - requests);
+  out->event_rows.reserve(file.messages.size() - requests);
+  out->request_rows.reserve(requests);
+  out->session.stimuli.reserve(requests);
   for (LogMessage& m : file.messages) {
     Status s = c.message(m);
     if (!s.is_ok()) return s;

@@ -148,7 +148,10 @@ class LogReader {
     }
   }
 
-  Status line(std::string_view raw, uint32_t number, bool last);
+  // One line (without its LF). `plain`: the caller has checked that it holds no byte
+  // special_bytes() reports (no NUL, no control character, no no-break space), so those
+  // checks are skipped; without it the line is checked byte by byte.
+  Status line(std::string_view raw, uint32_t number, bool plain);
   void finish(bool ended_with_newline);
 
  private:
@@ -167,12 +170,16 @@ class LogReader {
     }
   }
   void close_message() {
-    if (in_message_) out_->messages.push_back(std::move(current_));
+    if (in_message_) {
+      attrs_hint_ = std::max<std::size_t>(8, current_.attrs.size());
+      out_->messages.push_back(std::move(current_));
+    }
     current_ = LogMessage();
     in_message_ = false;
     in_backup_ = false;
     nested_.clear();
   }
+  Status read_line(std::string_view raw, uint32_t number);
   std::string stamp(std::string_view header);
   bool header_line(std::string_view t);
   bool attribute_line(std::string_view t, std::size_t indent, uint32_t number);
@@ -188,6 +195,7 @@ class LogReader {
   uint32_t pending_line_ = 0;
   bool seen_message_ = false;
   int last_seconds_ = -1;
+  std::size_t attrs_hint_ = 8;  // room for a message's attributes: as many as the last one's
 
  public:
   bool counted_ = false;  // the current line was counted in a category other than message lines
@@ -216,9 +224,16 @@ std::string LogReader::stamp(std::string_view h) {
   if (last_seconds_ >= 0 && seconds + 12 * 3600 < last_seconds_ && !out_->date.empty())
     out_->date = next_day(out_->date);
   last_seconds_ = seconds;
-  std::string clock(h.substr(0, n));
-  if (clock.size() > 8 && clock[8] == ',') clock[8] = '.';
-  return out_->date.empty() ? clock : out_->date + "T" + clock;
+  std::string t;
+  t.reserve(out_->date.size() + 1 + n);
+  if (!out_->date.empty()) {
+    t += out_->date;
+    t += 'T';
+  }
+  const std::size_t clock_at_t = t.size();
+  t.append(h.data(), n);
+  if (n > 8 && t[clock_at_t + 8] == ',') t[clock_at_t + 8] = '.';
+  return t;
 }
 
 // The file's header lines: "Application name:\tSIPS_B", "Local time:\t2015-...".
@@ -325,13 +340,13 @@ bool LogReader::pair_line(std::string_view t, std::size_t indent, uint32_t numbe
   return true;
 }
 
-Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
-  (void)last;
+Status LogReader::line(std::string_view raw, uint32_t number, bool plain) {
   if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
   if (raw.size() > kMaxLogLineLength) {
     return Status::invalid(out_->path + ":" + std::to_string(number) + ": line longer than " +
                            std::to_string(kMaxLogLineLength) + " bytes");
   }
+  if (plain) return read_line(raw, number);
   if (std::size_t nul = raw.find('\0'); nul != std::string_view::npos) {
     return Status::invalid(out_->path + ":" + std::to_string(number) + ": a NUL byte at column " +
                            std::to_string(nul + 1) + " (not a text log)");
@@ -351,7 +366,6 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     raw = spaced;
   }
   std::string_view t = trim(raw);
-  std::size_t indent = indent_of(raw);
   if (t.empty()) {
     counted_ = true;
     ++out_->blank_lines;
@@ -363,6 +377,18 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
       unreadable(number, "a control character (not a text line)", {});
       return Status::ok();
     }
+  }
+  return read_line(raw, number);
+}
+
+// A line past the byte checks: no NUL, no control character, no no-break space.
+Status LogReader::read_line(std::string_view raw, uint32_t number) {
+  std::string_view t = trim(raw);
+  std::size_t indent = indent_of(raw);
+  if (t.empty()) {
+    counted_ = true;
+    ++out_->blank_lines;
+    return Status::ok();
   }
   // A message's own lines.
   if (in_message_ || in_backup_) {
@@ -456,6 +482,7 @@ Status LogReader::line(std::string_view raw, uint32_t number, bool last) {
     pending_backup_ = false;
     in_message_ = true;
     current_.name = std::string(name);
+    current_.attrs.reserve(attrs_hint_);
     current_.line = number;
     current_.kind = name.substr(0, 7) == "Request" ? LogMessage::Kind::kRequest
                     : prefix.find("send_to_client") != std::string_view::npos
@@ -518,6 +545,38 @@ void LogReader::finish(bool ended_with_newline) {
   close_message();
 }
 
+// Where the text has a byte a line must be checked for byte by byte: a control
+// character other than TAB and LF (a CR only when it does not end its line, or the
+// text), or 0xC2 (the first byte of a no-break space, and of other characters).
+// Blocks of 64 bytes are tested at once; one that has such a byte is looked at again.
+std::vector<std::size_t> special_bytes(std::string_view text) {
+  std::vector<std::size_t> out;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  auto exact = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      unsigned char c = p[i];
+      bool ends_line = c == '\r' && (i + 1 == n || p[i + 1] == '\n');
+      if (c == 0xC2 || (c < 0x20 && c != '\t' && c != '\n' && !ends_line)) out.push_back(i);
+    }
+  };
+  constexpr std::size_t kBlock = 64;
+  std::size_t i = 0;
+  for (; i + kBlock < n; i += kBlock) {  // p[i + kBlock] exists: the last byte's next
+    unsigned any = 0;
+    for (std::size_t k = 0; k < kBlock; ++k) {
+      unsigned c = p[i + k], next = p[i + k + 1];
+      any |= static_cast<unsigned>(c < 0x20) & static_cast<unsigned>(c != '\t') &
+             static_cast<unsigned>(c != '\n') &
+             (static_cast<unsigned>(c != '\r') | static_cast<unsigned>(next != '\n'));
+      any |= static_cast<unsigned>(c == 0xC2);
+    }
+    if (any) exact(i, i + kBlock);
+  }
+  exact(i, n);
+  return out;
+}
+
 }  // namespace
 
 const LogValue* LogMessage::find(std::string_view attr) const {
@@ -538,17 +597,29 @@ bool looks_like_jsonl(std::string_view text) {
 Status read_tserver_log_text(std::string_view text, const std::string& path, LogFile* out) {
   *out = LogFile();
   LogReader reader(path, out);
+  // Room for the messages: a message takes a few lines, of some bytes each (bounded by
+  // the bytes, so that a text of empty lines reserves nothing much).
+  const auto newlines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  out->messages.reserve(std::min(newlines / 8, text.size() / 100) + 16);
+  // Lines holding a byte that needs a closer look (rare in a log): by their positions.
+  const std::vector<std::size_t> special = special_bytes(text);
+  std::size_t next_special = 0;
   uint32_t number = 0;
   std::size_t start = 0;
   bool ended_with_newline = true;
   while (start < text.size()) {
-    std::size_t nl = text.find('\n', start);
+    const void* found = std::memchr(text.data() + start, '\n', text.size() - start);
+    std::size_t nl = found ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data())
+                           : std::string_view::npos;
     bool last = nl == std::string_view::npos;
-    std::string_view piece = text.substr(start, last ? std::string_view::npos : nl - start);
+    std::size_t end = last ? text.size() : nl;
+    std::string_view piece = text.substr(start, end - start);
     if (number == UINT32_MAX) return Status::invalid(path + ": more than 2^32 - 1 lines");
     ++number;
     reader.counted_ = false;
-    Status s = reader.line(piece, number, last);
+    bool plain = next_special == special.size() || special[next_special] >= end;
+    while (next_special < special.size() && special[next_special] < end) ++next_special;
+    Status s = reader.line(piece, number, plain);
     if (!s.is_ok()) return s;
     if (!reader.counted_) ++out->message_lines;
     if (last) {
