@@ -238,6 +238,14 @@ void Converter::anonymize_extras(std::vector<LogValue>* extras) {
   }
 }
 
+// Keeps `v` (an element of `values` at or after index *kept) as the next kept element:
+// the vector's buffer becomes the row's extras without a new allocation.
+void keep(std::vector<LogValue>& values, LogValue& v, std::size_t* kept) {
+  LogValue& to = values[*kept];
+  if (&to != &v) to = std::move(v);
+  ++*kept;
+}
+
 std::optional<uint64_t> number(const LogValue& v, uint64_t max) {
   return parse_unsigned(v.value, max, false);
 }
@@ -271,13 +279,15 @@ Status Converter::message(LogMessage& m) {
   row.message = std::move(m.name);
   if (!type && !is_request) {
     // Outside the model: kept whole, with its ConnID and ThisDN for SQL.
-    row.extras.reserve(m.attrs.size());
+    std::size_t kept = 0;
     for (LogValue& v : m.attrs) {
       if (v.name == "CallUUID" && !v.nested)
         row.call_uuid = std::move(v.value);
       else
-        row.extras.push_back(std::move(v));
+        keep(m.attrs, v, &kept);
     }
+    m.attrs.erase(m.attrs.begin() + static_cast<std::ptrdiff_t>(kept), m.attrs.end());
+    row.extras = std::move(m.attrs);
     anonymize_extras(&row.extras);
     for (const LogValue& v : row.extras) {
       if (v.name == "ConnID" && row.conn_id.empty()) {
@@ -301,7 +311,7 @@ Status Converter::message(LogMessage& m) {
   bool has_error_message = false;
   std::optional<uint64_t> error_code;
   DnId this_dn = kNoDn, other_dn = kNoDn;
-  row.extras.reserve(m.attrs.size());
+  std::size_t kept = 0;  // the extras, moved to the front of m.attrs in their order
   for (LogValue& v : m.attrs) {
     const std::string& n = v.name;
     bool model = !v.nested;
@@ -387,8 +397,10 @@ Status Converter::message(LogMessage& m) {
     } else {
       model = false;
     }
-    if (!model) row.extras.push_back(std::move(v));
+    if (!model) keep(m.attrs, v, &kept);
   }
+  m.attrs.erase(m.attrs.begin() + static_cast<std::ptrdiff_t>(kept), m.attrs.end());
+  row.extras = std::move(m.attrs);
   anonymize_extras(&row.extras);
   if (this_dn == kNoDn && why.empty()) why = "no ThisDN";
   if (!why.empty()) {
