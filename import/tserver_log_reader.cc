@@ -1,10 +1,16 @@
 // The T-Server / SIP Server log reader (import/tserver_log.h): one pass over the
 // lines, a small state machine (outside a message, in a message, in a backup copy).
+// Speed (bench/import_bench.cc: about 1.2 s for a million events): a scan of the
+// whole text in 64-byte blocks finds the lines that need the byte-by-byte checks (NUL,
+// control characters, no-break spaces), so the others skip them; lines are split by
+// memchr and read as string_views; a value is copied once, into its LogValue; the
+// open message's attributes live in a buffer kept from message to message.
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "core/names.h"
@@ -178,10 +184,13 @@ class LogReader {
   }
   void close_message() {
     if (in_message_) {
-      // As many as the largest of the last few messages.
-      attrs_hint_ = std::max({std::size_t{4}, current_.attrs.size(), attrs_hint_ - 1});
+      // Its attributes, read into a buffer kept from message to message, move into
+      // a vector of their exact size.
+      current_.attrs.assign(std::make_move_iterator(attrs_.begin()),
+                            std::make_move_iterator(attrs_.end()));
       out_->messages.push_back(std::move(current_));
     }
+    attrs_.clear();
     current_ = LogMessage();
     in_message_ = false;
     in_backup_ = false;
@@ -203,7 +212,7 @@ class LogReader {
   uint32_t pending_line_ = 0;
   bool seen_message_ = false;
   int last_seconds_ = -1;
-  std::size_t attrs_hint_ = 8;  // room for a message's attributes: as many as the last one's
+  std::vector<LogValue> attrs_;  // the open message's attributes (current_.attrs when closed)
 
  public:
   bool counted_ = false;  // the current line was counted in a category other than message lines
@@ -305,7 +314,7 @@ bool LogReader::attribute_line(std::string_view t, std::size_t indent, uint32_t 
   }
   // Built in place (the line is read whole from here on).
   nested_.clear();
-  LogValue& v = current_.attrs.emplace_back();
+  LogValue& v = attrs_.emplace_back();
   v.name.assign(t.data() + 9, n - 9);
   parse_value(rest, &v);
   if (v.nested) nested_.emplace_back(indent, &v);
@@ -426,7 +435,7 @@ Status LogReader::read_line(std::string_view raw, uint32_t number) {
         LogValue v;
         v.name = std::string(key);
         parse_value(t.substr(eq + 3), &v);
-        current_.attrs.push_back(std::move(v));
+        attrs_.push_back(std::move(v));
         nested_.clear();
         return Status::ok();
       }
@@ -444,7 +453,7 @@ Status LogReader::read_line(std::string_view raw, uint32_t number) {
         v.value = v.value.substr(1, v.value.size() - 2);
         v.quoted = true;
       }
-      current_.attrs.push_back(std::move(v));
+      attrs_.push_back(std::move(v));
       nested_.clear();
       return Status::ok();
     }
@@ -490,7 +499,6 @@ Status LogReader::read_line(std::string_view raw, uint32_t number) {
     pending_backup_ = false;
     in_message_ = true;
     current_.name = std::string(name);
-    current_.attrs.reserve(attrs_hint_);
     current_.line = number;
     current_.kind = name.substr(0, 7) == "Request" ? LogMessage::Kind::kRequest
                     : prefix.find("send_to_client") != std::string_view::npos
