@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/oracle.h"
@@ -421,6 +422,67 @@ TEST(TServerLogWriter, PrintsWhatTheReaderReadsBack) {
   }
   EXPECT_EQ(back.session.stimuli.size(), in.session.stimuli.size());
   EXPECT_EQ(back.session.config.topology, in.session.config.topology);
+}
+
+// The byte checks hold wherever the byte falls (the reader finds the lines that need
+// them by a scan in 64-byte blocks): a NUL is an error naming its line and column, a
+// control character or a CR that does not end its line makes its line unreadable, a
+// CR before LF ends the line, a no-break space reads as a space.
+TEST(TServerLogReader, ByteChecksHoldAtEveryOffset) {
+  const std::string base = kAcdLog;
+  const LogFile ref = read(base);
+  auto line_of = [&](std::size_t p) {
+    return 1 + static_cast<std::size_t>(std::count(base.begin(), base.begin() + p, '\n'));
+  };
+  auto same_messages = [&](const LogFile& f, const std::string& what) {
+    EXPECT_EQ(f.unreadable, 0u) << what;
+    ASSERT_EQ(f.messages.size(), ref.messages.size()) << what;
+    for (std::size_t i = 0; i < f.messages.size(); ++i) {
+      EXPECT_EQ(f.messages[i].name, ref.messages[i].name) << what;
+      EXPECT_EQ(f.messages[i].time, ref.messages[i].time) << what;
+      EXPECT_EQ(f.messages[i].attrs, ref.messages[i].attrs) << what;
+    }
+  };
+  for (std::size_t p = 0; p < base.size(); ++p) {
+    const std::string at = "offset " + std::to_string(p);
+    const std::size_t line = line_of(p);
+    const std::size_t before = p == 0 ? std::string::npos : base.rfind('\n', p - 1);
+    const std::size_t column = p - (before == std::string::npos ? 0 : before + 1) + 1;
+    // A NUL: an error naming the line and the column.
+    {
+      LogFile f;
+      Status s = read_tserver_log_text(base.substr(0, p) + '\0' + base.substr(p), "t.log", &f);
+      EXPECT_EQ(s.message(), "t.log:" + std::to_string(line) + ": a NUL byte at column " +
+                                 std::to_string(column) + " (not a text log)")
+          << at;
+    }
+    for (const char* inserted : {"\x01", "\r"}) {
+      LogFile f = read(base.substr(0, p) + inserted + base.substr(p));
+      expect_accounted(f);
+      if (inserted[0] == '\r' && base[p] == '\n') {
+        same_messages(f, at + ": CR before LF");  // a CRLF line end
+        continue;
+      }
+      // That line first (the message it cut short may leave more lines unread).
+      EXPECT_GE(f.unreadable, 1u) << at;
+      ASSERT_FALSE(f.samples.empty()) << at;
+      EXPECT_EQ(f.samples[0].line, line) << at;
+      EXPECT_EQ(f.samples[0].what, "a control character (not a text line)") << at;
+    }
+    // A TAB written as a no-break space.
+    if (base[p] == '\t') {
+      LogFile f = read(base.substr(0, p) + "\xC2\xA0" + base.substr(p + 1));
+      expect_accounted(f);
+      same_messages(f, at + ": no-break space");
+    }
+  }
+  // CRLF ends read the same at every alignment of the text (a comment line shifts it).
+  for (std::size_t shift = 0; shift < 64; ++shift) {
+    LogFile f = read(crlf("#" + std::string(shift, 'x') + "\n" + base));
+    expect_accounted(f);
+    EXPECT_EQ(f.comment_lines, 1u);
+    same_messages(f, "shift " + std::to_string(shift));
+  }
 }
 
 }  // namespace
