@@ -165,9 +165,8 @@ Status read_imported_log(const std::string& path, std::string_view text,
   return Status::ok();
 }
 
-Status import_logs(Journal& journal, const std::vector<std::string>& paths,
-                   const LoadLogText& load, const ImportSettings& settings,
-                   const ImportedFile& recorded) {
+Status import_logs(Journal& journal, const std::vector<std::string>& paths, const LoadLogText& load,
+                   const ImportSettings& settings, const ImportedFile& recorded) {
   Queue queue;
   std::thread worker([&] {
     Pseudonyms names;

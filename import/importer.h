@@ -54,9 +54,8 @@ using ImportedFile = std::function<void(const ImportedLog& log, int64_t session_
 
 // Imports paths[0..n) (texts from `load`) into `journal` (opened for writing) in one
 // transaction. On an error nothing is committed; the error names the file (and line).
-Status import_logs(Journal& journal, const std::vector<std::string>& paths,
-                   const LoadLogText& load, const ImportSettings& settings,
-                   const ImportedFile& recorded);
+Status import_logs(Journal& journal, const std::vector<std::string>& paths, const LoadLogText& load,
+                   const ImportSettings& settings, const ImportedFile& recorded);
 
 }  // namespace callbench
 
