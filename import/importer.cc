@@ -1,8 +1,6 @@
 // callbench import's pipeline (import/importer.h).
 #include "import/importer.h"
 
-#include <sqlite3.h>
-
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -115,22 +113,6 @@ class Queue {
   Status error_ = Status::ok();
 };
 
-// Rollback mode for the import when nobody else has the journal open (import/importer.h);
-// true when switched.
-bool take_rollback_mode(sqlite3* db) {
-  sqlite3_busy_timeout(db, 0);
-  std::string mode;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=DELETE", -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char* m = sqlite3_column_text(st, 0);
-    if (m) mode = reinterpret_cast<const char*>(m);
-  }
-  sqlite3_finalize(st);
-  sqlite3_busy_timeout(db, kJournalBusyTimeoutMs);
-  return mode == "delete";
-}
-
 }  // namespace
 
 Status read_imported_log(const std::string& path, std::string_view text,
@@ -186,7 +168,6 @@ Status import_logs(Journal& journal, const std::vector<std::string>& paths, cons
   // The writer: one transaction for every file.
   RowWriter& w = journal.writer();
   Status s = w.commit();
-  bool rollback_mode = s.is_ok() && take_rollback_mode(journal.db());
   if (s.is_ok()) s = w.begin();
   if (s.is_ok()) s = ensure_log_tables(journal.db());
   while (s.is_ok()) {
@@ -209,13 +190,6 @@ Status import_logs(Journal& journal, const std::vector<std::string>& paths, cons
     s = w.commit();
   else
     w.rollback();
-  // Back to WAL, as every writer of a journal runs (storage/journal.h); when another
-  // connection has opened the file meanwhile it stays in rollback mode until the close.
-  if (rollback_mode) {
-    sqlite3_busy_timeout(journal.db(), 0);
-    (void)sqlite3_exec(journal.db(), "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-    sqlite3_busy_timeout(journal.db(), kJournalBusyTimeoutMs);
-  }
   return s;
 }
 

@@ -7,12 +7,10 @@
 // wait, so memory holds about three files whatever their number.
 //
 // All files are one transaction: the import is in the journal whole or not at all (a
-// file that cannot be read, or an I/O failure, leaves the journal as it was). When no
-// other connection has the journal open, the import runs in SQLite's rollback mode, in
-// which pages appended by the import are written once (in WAL mode every page is written
-// to the WAL and again at the checkpoint); other connections that open the journal
-// meanwhile wait for the import's end (busy timeout). Otherwise it imports in WAL mode,
-// beside them.
+// file that cannot be read, or an I/O failure, leaves the journal as it was). Readers see
+// the journal as it was until the import commits; another writer waits for the commit
+// (busy timeout, kJournalBusyTimeoutMs) and fails with "database is locked" past it.
+// The WAL grows to about the size of the import's rows until the commit's checkpoint.
 //
 // Deterministic: pseudonyms (--anonymize) are given on the worker in file order, so the
 // same files give the same payload bytes.
