@@ -1,17 +1,18 @@
 // build/callbench_import_bench: the speed of `callbench import` on a generated T-Server
-// log of at least a million events, side by side with a baseline: the same rows
-// (one per event, request and message outside the model, each with the bytes of its
-// payload and log payload) inserted by plain SQLite prepared statements in one
-// transaction.
+// log of at least a million events, side by side with a baseline: SQLite alone writing
+// the very rows the import wrote (every table, every column, read back into memory
+// first), into a fresh file with the journal's schema, page size, WAL mode and cache, one
+// transaction, one prepared INSERT per table.
 //
 // The log is generated in memory as the T-Server log files of one busy hour: each file
 // 250 inbound ACD calls, interleaved two by two (EventQueued, EventDiverted, EventRinging
 // with user data, RequestAnswerCall/EventEstablished,
 // RequestHoldCall/EventHeld, RequestRetrieveCall/EventRetrieved, RequestReleaseCall/
 // EventReleased: 7 events and 4 requests per call) across 100 agents and 4 queues.
-// Measured: read (parse) + conversion into observed sessions + journal (every payload
-// encoded, every row inserted, one transaction per file), the work `callbench import`
-// does after reading the files.
+// Measured: import_logs (import/importer.h), as `callbench import` runs it: reading,
+// conversion into observed sessions and preparing the rows on a worker thread, the
+// journal on this one, all files one transaction; everything but reading the files from
+// disk (handed from memory instead).
 //
 //   build/callbench_import_bench [EVENTS] [DIR]     (defaults: 1000000, /tmp)
 #include <sqlite3.h>
@@ -23,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "import/log_journal.h"
+#include "import/importer.h"
 #include "import/tserver_log.h"
 #include "storage/journal.h"
 
@@ -176,106 +177,156 @@ int main(int argc, char** argv) {
   };
   cleanup();
 
-  // callbench import: parse, convert, journal.
+  // callbench import: read, convert and prepare on a worker, journal on this thread, one
+  // transaction (import/importer.h), as `callbench import` runs.
   std::size_t events = 0, requests = 0, rows = 0, payload_bytes = 0;
-  std::vector<std::size_t> row_sizes;
-  double import_s = 0, parse_s = 0, convert_s = 0;
+  double import_s = 0;
   {
     std::unique_ptr<callbench::Journal> journal;
     Status s = callbench::Journal::open(journal_path, callbench::Journal::Mode::kWrite, &journal);
     if (!s.is_ok()) return fail(s);
-    callbench::ImportOptions options;
-    callbench::Pseudonyms names;
+    std::vector<std::string> names;
+    for (int f = 0; f < files; ++f)
+      names.push_back("SIPS_A_20260314_" + std::to_string(100000 + f) + ".log");
+    callbench::ImportSettings settings;
+    settings.created_at = "2026-03-14T10:00:00Z";
     auto t0 = std::chrono::steady_clock::now();
-    for (int f = 0; f < files; ++f) {
-      std::string name = "SIPS_A_20260314_" + std::to_string(100000 + f) + ".log";
-      auto p0 = std::chrono::steady_clock::now();
-      callbench::LogFile file;
-      s = callbench::read_tserver_log_text(texts[static_cast<std::size_t>(f)], name, &file);
-      if (!s.is_ok()) return fail(s);
-      if (file.unreadable != 0)
-        return fail(Status::invalid(name + ": unreadable lines in the generated log"));
-      auto p1 = std::chrono::steady_clock::now();
-      callbench::ImportedLog log;
-      s = callbench::log_to_session(std::move(file), options, &names, &log);
-      if (!s.is_ok()) return fail(s);
-      auto p2 = std::chrono::steady_clock::now();
-      parse_s += std::chrono::duration<double>(p1 - p0).count();
-      convert_s += std::chrono::duration<double>(p2 - p1).count();
-      int64_t id = 0;
-      s = callbench::write_imported(*journal, log, name, "2026-03-14T10:00:00Z", false, &id);
-      if (!s.is_ok()) return fail(s);
-      events += log.events.size();
-      requests += log.session.stimuli.size();
-      rows += log.events.size() + log.session.stimuli.size() + log.other_rows.size();
-    }
+    std::size_t unreadable = 0;
+    s = callbench::import_logs(
+        *journal, names,
+        [&](std::size_t i, std::string* text) {
+          *text = texts[i];
+          return Status::ok();
+        },
+        settings,
+        [&](const callbench::ImportedLog& log, int64_t) {
+          unreadable += log.file.unreadable;
+          events += log.events.size();
+          requests += log.session.stimuli.size();
+          rows += log.events.size() + log.session.stimuli.size() + log.other_rows.size();
+        });
     import_s = seconds_since(t0);
+    if (!s.is_ok()) return fail(s);
+    if (unreadable != 0) return fail(Status::invalid("unreadable lines in the generated log"));
   }
-  // The payload sizes the baseline inserts: those of the journal, read back.
+  // Baseline: SQLite alone writing the very rows the import wrote. Every row of every
+  // table (sessions, requests, events, log_other, log_files), every column, read back
+  // into memory first; then, timed, a fresh file with the same schema (the journal's own
+  // CREATE statements, its page size), the same WAL mode and cache, one transaction, and
+  // one prepared INSERT per table binding each value. No parsing, no encoding.
+  double baseline_s = 0, lean_s = 0;
+  std::size_t baseline_rows = 0;
   {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(journal_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3* src = nullptr;
+    if (sqlite3_open_v2(journal_path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+      return fail(Status::io("cannot reopen " + journal_path));
+    struct Table {
+      std::string create, insert;
+      int columns = 0;
+      std::vector<sqlite3_value*> values;  // rows * columns
+      std::vector<bool> log_payload;       // by column: a LogRow payload
+    };
+    std::vector<Table> tables;
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(
-        db,
-        "SELECT length(payload) + coalesce(length(log_payload), 0) FROM events UNION ALL "
-        "SELECT length(payload) + coalesce(length(log_payload), 0) FROM requests UNION ALL "
-        "SELECT length(payload) FROM log_other",
-        -1, &st, nullptr);
+    sqlite3_prepare_v2(src,
+                       "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name IN "
+                       "('sessions', 'requests', 'events', 'log_other', 'log_files') ORDER BY "
+                       "name",
+                       -1, &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW) {
-      row_sizes.push_back(static_cast<std::size_t>(sqlite3_column_int64(st, 0)));
-      payload_bytes += row_sizes.back();
+      Table t;
+      std::string name = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      t.create = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      sqlite3_stmt* read = nullptr;
+      sqlite3_prepare_v2(src, ("SELECT * FROM " + name).c_str(), -1, &read, nullptr);
+      t.columns = sqlite3_column_count(read);
+      for (int c = 0; c < t.columns; ++c) {
+        std::string column = sqlite3_column_name(read, c);
+        t.log_payload.push_back(column == "log_payload" ||
+                                (name == "log_other" && column == "payload"));
+      }
+      while (sqlite3_step(read) == SQLITE_ROW) {
+        for (int c = 0; c < t.columns; ++c)
+          t.values.push_back(sqlite3_value_dup(sqlite3_column_value(read, c)));
+        ++baseline_rows;
+      }
+      sqlite3_finalize(read);
+      t.insert = "INSERT INTO " + name + " VALUES (";
+      for (int c = 0; c < t.columns; ++c) t.insert += c ? ", ?" : "?";
+      t.insert += ")";
+      tables.push_back(std::move(t));
     }
     sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
+    sqlite3_stmt* ps = nullptr;
+    int page_size = 0;
+    sqlite3_prepare_v2(src, "PRAGMA page_size", -1, &ps, nullptr);
+    if (sqlite3_step(ps) == SQLITE_ROW) page_size = sqlite3_column_int(ps, 0);
+    sqlite3_finalize(ps);
+    sqlite3_close(src);
+    for (const Table& t : tables)
+      for (sqlite3_value* v : t.values)
+        payload_bytes += static_cast<std::size_t>(sqlite3_value_bytes(v));
 
-  // Baseline: the same number of rows and payload bytes, plain SQLite, one transaction,
-  // one prepared INSERT into one table with a text column and a blob.
-  double baseline_s = 0;
-  {
-    sqlite3* db = nullptr;
-    sqlite3_open(baseline_path.c_str(), &db);
-    sqlite3_exec(db,
-                 "PRAGMA journal_mode=WAL; CREATE TABLE rows (session_id INTEGER, seq INTEGER, "
-                 "event TEXT, payload BLOB, "
-                 "PRIMARY KEY (session_id, seq)) WITHOUT ROWID;",
-                 nullptr, nullptr, nullptr);
-    std::vector<unsigned char> blob(4096, 0xAB);
-    auto t0 = std::chrono::steady_clock::now();
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    sqlite3_stmt* ins = nullptr;
-    sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (?, ?, ?, ?)", -1, &ins, nullptr);
-    for (std::size_t i = 0; i < row_sizes.size(); ++i) {
-      sqlite3_bind_int64(ins, 1, static_cast<int64_t>(i / 4096));
-      sqlite3_bind_int64(ins, 2, static_cast<int64_t>(i));
-      sqlite3_bind_text(ins, 3, "EventRinging", -1, SQLITE_STATIC);
-      sqlite3_bind_blob(ins, 4, blob.data(),
-                        static_cast<int>(std::min<std::size_t>(row_sizes[i], blob.size())),
-                        SQLITE_STATIC);
-      sqlite3_step(ins);
-      sqlite3_reset(ins);
-    }
-    sqlite3_finalize(ins);
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-    baseline_s = seconds_since(t0);
-    sqlite3_close(db);
+    // Seconds SQLite takes for the rows; `lean`: with every log payload left empty, to
+    // show how much of that time the log payloads' bytes are.
+    auto insert_all = [&](bool lean, double* seconds) {
+      for (const char* sfx : {"", "-wal", "-shm", "-journal"})
+        std::remove((baseline_path + sfx).c_str());
+      sqlite3* db = nullptr;
+      sqlite3_open(baseline_path.c_str(), &db);
+      std::string setup = "PRAGMA page_size = " + std::to_string(page_size) +
+                          "; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA "
+                          "cache_size = -65536;";
+      for (const Table& t : tables) setup += t.create + ";";
+      Status ok = Status::ok();
+      if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+        ok = Status::io(std::string("baseline schema: ") + sqlite3_errmsg(db));
+      auto t0 = std::chrono::steady_clock::now();
+      if (ok.is_ok()) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+      for (std::size_t k = 0; k < tables.size() && ok.is_ok(); ++k) {
+        const Table& t = tables[k];
+        sqlite3_stmt* ins = nullptr;
+        sqlite3_prepare_v2(db, t.insert.c_str(), -1, &ins, nullptr);
+        for (std::size_t r = 0; r < t.values.size() && ok.is_ok();
+             r += static_cast<std::size_t>(t.columns)) {
+          for (int c = 0; c < t.columns; ++c) {
+            if (lean && t.log_payload[static_cast<std::size_t>(c)])
+              sqlite3_bind_zeroblob(ins, c + 1, 0);
+            else
+              sqlite3_bind_value(ins, c + 1, t.values[r + static_cast<std::size_t>(c)]);
+          }
+          if (sqlite3_step(ins) != SQLITE_DONE)
+            ok = Status::io(std::string("baseline insert: ") + sqlite3_errmsg(db));
+          sqlite3_reset(ins);
+        }
+        sqlite3_finalize(ins);
+      }
+      if (ok.is_ok() && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        ok = Status::io(std::string("baseline commit: ") + sqlite3_errmsg(db));
+      *seconds = seconds_since(t0);
+      sqlite3_close(db);
+      return ok;
+    };
+    Status inserted = insert_all(false, &baseline_s);
+    if (inserted.is_ok()) inserted = insert_all(true, &lean_s);
+    if (!inserted.is_ok()) return fail(inserted);
+    for (Table& t : tables)
+      for (sqlite3_value* v : t.values) sqlite3_value_free(v);
   }
   cleanup();
-  std::printf(
-      "generated log: %d files, %.1f MB, %zu events, %zu requests, %zu rows with payloads (%.1f "
-      "MB)\n",
-      files, static_cast<double>(bytes) / 1e6, events, requests, row_sizes.size(),
-      static_cast<double>(payload_bytes) / 1e6);
+  std::printf("generated log: %d files, %.1f MB, %zu events, %zu requests, %zu rows (%.1f MB)\n",
+              files, static_cast<double>(bytes) / 1e6, events, requests, baseline_rows,
+              static_cast<double>(payload_bytes) / 1e6);
   std::printf("callbench import (parse + journal): %.2f s, %.0f events/s, %.0f messages/s\n",
               import_s, static_cast<double>(events) / import_s,
               static_cast<double>(rows) / import_s);
-  std::printf("  of which parse %.2f s, conversion %.2f s, journal %.2f s\n", parse_s, convert_s,
-              import_s - parse_s - convert_s);
   std::printf(
-      "baseline (same rows and payload bytes, plain SQLite, one transaction): %.2f s, %.0f "
-      "rows/s\n",
-      baseline_s, static_cast<double>(row_sizes.size()) / baseline_s);
+      "baseline (SQLite alone inserting the same rows, one transaction): %.2f s, %.0f rows/s, "
+      "%.0f events/s\n",
+      baseline_s, static_cast<double>(baseline_rows) / baseline_s,
+      static_cast<double>(events) / baseline_s);
+  std::printf("  the same rows with empty log payloads: %.2f s, %.0f events/s\n", lean_s,
+              static_cast<double>(events) / lean_s);
   // For bench/figure-import: both times for the same events.
   std::printf("figure events=%zu import_seconds=%.6f baseline_seconds=%.6f\n", events, import_s,
               baseline_s);

@@ -1,5 +1,6 @@
 // callbench import: T-Server / SIP Server logs and JSON-lines streams into a journal,
 // each file one observed session (import/tserver_log.h, import/log_journal.h).
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,8 +10,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "core/names.h"
-#include "import/jsonl.h"
-#include "import/log_journal.h"
+#include "import/importer.h"
 #include "import/tserver_log.h"
 
 namespace callbench::cli {
@@ -27,27 +27,6 @@ struct ImportCommand {
 
 std::string where(const std::string& file, uint32_t line) {
   return printable(file, 200) + ":" + std::to_string(line);
-}
-
-// A JSON-lines stream as an imported session (no log rows).
-Status import_jsonl(const std::string& path, std::string_view text, const ImportOptions& options,
-                    Pseudonyms* names, ImportedLog* out) {
-  JsonlStream stream;
-  Status s = read_jsonl_text(text, path, &stream);
-  if (!s.is_ok()) return s;
-  *out = ImportedLog();
-  out->source = path;
-  out->has_rows = false;
-  out->session = std::move(stream.session);
-  out->events = std::move(stream.events);
-  for (Dn& d : out->session.config.topology.dns) {
-    auto it = options.dn_kinds.find(d.name);
-    if (it != options.dn_kinds.end()) d.kind = it->second;
-    if (options.anonymize) d.name = names->dn(d.name);
-  }
-  std::string why = validate_session(out->session);
-  if (!why.empty()) return Status::invalid(path + ": " + why);
-  return Status::ok();
 }
 
 std::string summary(const ImportedLog& log, int64_t id) {
@@ -117,61 +96,30 @@ int run_import(const ImportCommand& c) {
                                     std::string(kLabelRule) + "): name the sessions with --label"));
     }
   }
-  // Every file is read before any is recorded: a file that cannot be read leaves the
-  // journal as it was.
-  Pseudonyms names;
-  std::vector<ImportedLog> logs;
-  for (const std::string& path : c.files) {
-    std::string text;
-    Status s = read_file_bytes(path, &text);
-    if (!s.is_ok()) return report(s);
-    ImportedLog log;
-    if (looks_like_jsonl(text)) {
-      s = import_jsonl(path, text, options, &names, &log);
-      if (!s.is_ok()) return report(s);
-    } else {
-      LogFile file;
-      s = read_tserver_log_text(text, path, &file);
-      if (!s.is_ok()) return report(s);
-      if (file.messages.empty() && !file.truncated) {
-        std::string first = file.samples.empty()
-                                ? std::string()
-                                : " (first unreadable line " + where(path, file.samples[0].line) +
-                                      ": " + file.samples[0].what + ")";
-        return report(
-            Status::invalid(path + ": holds no T-Server message and is not JSON lines" + first));
-      }
-      if (c.strict && file.truncated) {
-        return report(Status::invalid(where(path, file.truncated_line) + ": the last message (" +
-                                      file.truncated_message +
-                                      ") is cut short (--strict: every line must be read)"));
-      }
-      if (c.strict && !file.samples.empty()) {
-        return report(Status::invalid(where(path, file.samples[0].line) + ": " +
-                                      file.samples[0].what +
-                                      " (--strict: every line must be read)"));
-      }
-      s = log_to_session(std::move(file), options, &names, &log);
-      if (!s.is_ok()) return report(s);
-      if (c.strict && !log.unusable.empty()) {
-        return report(Status::invalid(where(path, log.unusable[0].line) + ": " +
-                                      log.unusable[0].what +
-                                      " (--strict: every message must be imported)"));
-      }
-    }
-    logs.push_back(std::move(log));
-  }
+  // A journal this import creates is removed again when the import fails: a failed
+  // import leaves the journal as it was, and no journal where there was none.
+  std::error_code ec;
+  bool existed = std::filesystem::exists(c.journal, ec) || ec;
   std::unique_ptr<Journal> journal;
   Status s = Journal::open(c.journal, Journal::Mode::kWrite, &journal);
   if (!s.is_ok()) return report(s);
-  std::string created = utc_now();
+  ImportSettings settings;
+  settings.options = std::move(options);
+  settings.strict = c.strict;
+  settings.label = c.label;
+  settings.created_at = utc_now();
   std::string out;
-  for (const ImportedLog& log : logs) {
-    int64_t id = 0;
-    std::string label = c.label.empty() ? log.source : c.label;
-    s = write_imported(*journal, log, label, created, c.anonymize, &id);
-    if (!s.is_ok()) return report(s);
-    out += summary(log, id);
+  s = import_logs(
+      *journal, c.files,
+      [&](std::size_t i, std::string* text) { return read_file_bytes(c.files[i], text); }, settings,
+      [&](const ImportedLog& log, int64_t id) { out += summary(log, id); });
+  if (!s.is_ok()) {
+    journal.reset();
+    if (!existed) {
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(c.journal + suffix, ec);
+    }
+    return report(s);
   }
   print(out);
   return 0;
@@ -197,7 +145,8 @@ void add_import_command(CLI::App& app, int* exit_code) {
       "messages the model cannot hold are counted and reported with FILE:LINE samples.\n"
       "Exit 0 imported; 2 a file that cannot be read (a NUL byte, a line over 64 KiB, no message\n"
       "at all), a bad option, or with --strict the first unreadable line; 3 an I/O failure.\n"
-      "Every file is read before any is recorded, and each is recorded in one transaction.");
+      "All files are one transaction: the import is in the journal whole or not at all. Each\n"
+      "file is read and converted on a second thread while the one before is written.");
   cmd->add_option("files", c->files, "T-Server logs and JSON-lines streams")
       ->required()
       ->type_name("FILE");

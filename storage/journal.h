@@ -42,6 +42,8 @@ namespace callbench {
 
 inline constexpr int kJournalSchemaVersion = 1;
 inline constexpr int32_t kJournalApplicationId = 0x43424a4e;  // "CBJN"
+// How long a connection waits for another's lock (SQLite busy timeout), in milliseconds.
+inline constexpr int kJournalBusyTimeoutMs = 10000;
 
 struct SessionInfo {
   int64_t id = 0;

@@ -380,7 +380,7 @@ Status Journal::open(const std::string& path, Mode mode, std::unique_ptr<Journal
       remove_copy(plan);
       return sqlite_status(db, rc, path + ": cannot open");
     }
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, kJournalBusyTimeoutMs);
     sqlite3_extended_result_codes(db, 1);
     s = j->check_format();
     // The copy is open (and in rollback mode): its files can go now, so that nothing

@@ -248,6 +248,54 @@ TEST(ImportCli, HostileFilesExitTwoNamingFileAndLineAndWriteNothing) {
   EXPECT_EQ(r.exit_code, 3);
 }
 
+// Many files are one transaction, read on a second thread while the one before is
+// written: sessions in file order, and a bad file anywhere leaves an existing journal
+// exactly as it was.
+TEST(ImportCli, ManyFilesAreOneTransactionInFileOrder) {
+  std::string src = temp_journal("many_src");
+  std::vector<std::string> logs;
+  for (const char* f : {"acd_inbound", "park_busy", "routing_inbound_2", "hold_outbound"}) {
+    std::string one = temp_journal(std::string("many_") + f);
+    auto r = run_command(callbench() + " run --journal " + one + flow(f));
+    ASSERT_EQ(r.exit_code, 0) << f << r.err;
+    r = run_command(callbench() + " show " + one + " --format tserver-log");
+    ASSERT_EQ(r.exit_code, 0) << f << r.err;
+    logs.push_back(temp_file(std::string("many_") + f, r.out));
+  }
+  std::string j = temp_journal("many");
+  std::string all;
+  for (const std::string& l : logs) all += " " + l;
+  auto r = run_command(callbench() + " import" + all + " --journal " + j);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (std::size_t i = 0; i < logs.size(); ++i) {
+    std::string line = logs[i] + ": session " + std::to_string(i + 1) + ":";
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+  }
+  auto q = run_command(callbench() + " sql " + j +
+                       " \"SELECT session_id, source_file FROM log_files ORDER BY 1\" --csv");
+  for (std::size_t i = 0; i < logs.size(); ++i)
+    EXPECT_NE(q.out.find(std::to_string(i + 1) + "," + logs[i]), std::string::npos) << q.out;
+  const char* counts =
+      " \"SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM events), (SELECT "
+      "count(*) FROM requests), (SELECT count(*) FROM log_files)\" --csv";
+  auto before = run_command(callbench() + " sql " + j + counts);
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  // The bad file last, after three good ones: nothing of the import is recorded.
+  std::string bad = temp_file(
+      "many_bad", std::string("Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7") +
+                      '\0' + "'\n");
+  r = run_command(callbench() + " import " + logs[1] + " " + logs[2] + " " + logs[3] + " " + bad +
+                  " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(bad + ":3: a NUL byte"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  auto after = run_command(callbench() + " sql " + j + counts);
+  EXPECT_EQ(after.out, before.out);
+  auto c = run_command(callbench() + " check " + j);
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_EQ(run_command(callbench() + " replay " + j + " --session 4").exit_code, 0);
+}
+
 TEST(ImportCli, ImportIsDeterministicAndAnonymizeHidesNames) {
   std::string src = temp_journal("d_src");
   auto r = run_command(callbench() + " run --journal " + src + flow("acd_inbound"));
