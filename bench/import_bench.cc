@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -157,9 +158,27 @@ int fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long long want = argc > 1 ? std::atoll(argv[1]) : 1000000;
+  const char* usage =
+      "usage: callbench_import_bench [EVENTS] [DIR]   (EVENTS a whole number from 1 to "
+      "100000000, default 1000000; DIR default /tmp)\n";
+  long long want = 1000000;
+  if (argc > 3) {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  if (argc > 1) {
+    char* end = nullptr;
+    errno = 0;
+    want = std::strtoll(argv[1], &end, 10);
+    if (*argv[1] == '\0' || *end != '\0' || errno != 0 || want < 1 || want > 100000000) {
+      std::fprintf(stderr,
+                   "callbench_import_bench: EVENTS '%s' is not a whole number from 1 to "
+                   "100000000\n%s",
+                   argv[1], usage);
+      return 2;
+    }
+  }
   std::string dir = argc > 2 ? argv[2] : "/tmp";
-  if (want <= 0) want = 1000000;
   const long long per_file = static_cast<long long>(kCallsPerFile) * kEventsPerCall;
   const int files = static_cast<int>((want + per_file - 1) / per_file);
   std::vector<std::string> texts;
@@ -196,7 +215,11 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     std::size_t unreadable = 0;
     s = callbench::import_logs(
-        *journal, names,
+        [&](callbench::Journal** j) {
+          *j = journal.get();
+          return Status::ok();
+        },
+        names,
         [&](std::size_t i, std::string* text) {
           *text = texts[i];
           return Status::ok();

@@ -1,6 +1,5 @@
 // callbench import: T-Server / SIP Server logs and JSON-lines streams into a journal,
 // each file one observed session (import/tserver_log.h, import/log_journal.h).
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -96,31 +95,22 @@ int run_import(const ImportCommand& c) {
                                     std::string(kLabelRule) + "): name the sessions with --label"));
     }
   }
-  // A journal this import creates is removed again when the import fails: a failed
-  // import leaves the journal as it was, and no journal where there was none.
-  std::error_code ec;
-  bool existed = std::filesystem::exists(c.journal, ec) || ec;
   std::unique_ptr<Journal> journal;
-  Status s = Journal::open(c.journal, Journal::Mode::kWrite, &journal);
-  if (!s.is_ok()) return report(s);
   ImportSettings settings;
   settings.options = std::move(options);
   settings.strict = c.strict;
   settings.label = c.label;
   settings.created_at = utc_now();
   std::string out;
-  s = import_logs(
-      *journal, c.files,
-      [&](std::size_t i, std::string* text) { return read_file_bytes(c.files[i], text); }, settings,
-      [&](const ImportedLog& log, int64_t id) { out += summary(log, id); });
-  if (!s.is_ok()) {
-    journal.reset();
-    if (!existed) {
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        std::filesystem::remove(c.journal + suffix, ec);
-    }
-    return report(s);
-  }
+  Status s = import_logs(
+      [&](Journal** j) {
+        Status opened = Journal::open(c.journal, Journal::Mode::kWrite, &journal);
+        *j = journal.get();
+        return opened;
+      },
+      c.files, [&](std::size_t i, std::string* text) { return read_file_bytes(c.files[i], text); },
+      settings, [&](const ImportedLog& log, int64_t id) { out += summary(log, id); });
+  if (!s.is_ok()) return report(s);
   print(out);
   return 0;
 }
@@ -137,16 +127,21 @@ void add_import_command(CLI::App& app, int* exit_code) {
       "send_to_client,\n"
       "requests received, attribute lines with TABs or spaces, nested UserData/Extensions/Reason,\n"
       "CRLF; [BSYNC] backup copies skipped; times dated from the header or the file name's\n"
-      "_YYYYMMDD_HHMMSS, rolling over at midnight) or a JSON-lines stream (first byte '{').\n"
+      "_YYYYMMDD_HHMMSS, rolling over at midnight) or a JSON-lines stream (first non-blank byte\n"
+      "'{'). A UTF-8 byte order mark at the start is skipped.\n"
       "Every file becomes one observed session: events and client requests the model knows go to\n"
-      "the events and requests tables; every other attribute, the event time, CallUUID and the\n"
-      "log's line go to log_rows (views log_events, log_requests; log_attr(log_payload, 'Name')).\n"
-      "DN kinds are inferred from the events unless --dn names them. Unreadable lines and\n"
-      "messages the model cannot hold are counted and reported with FILE:LINE samples.\n"
-      "Exit 0 imported; 2 a file that cannot be read (a NUL byte, a line over 64 KiB, no message\n"
-      "at all), a bad option, or with --strict the first unreadable line; 3 an I/O failure.\n"
+      "the events and requests tables; every other attribute goes to the row's log_payload\n"
+      "(log_attr(log_payload, 'Name')), the event time, CallUUID and the log's line to its "
+      "columns\n"
+      "time, call_uuid and line; messages outside the model to log_other (view log_rows: every\n"
+      "message). DN kinds are inferred from the events unless --dn names them. Unreadable lines\n"
+      "and messages the model cannot hold are counted and reported with FILE:LINE samples.\n"
+      "Exit 0 imported; 2 bad input (a NUL byte, a line over 64 KiB, a file with no message at\n"
+      "all, a bad option, or with --strict the first unreadable line); 3 a file that cannot be\n"
+      "opened or read, out of memory, or an I/O failure of the journal.\n"
       "All files are one transaction: the import is in the journal whole or not at all. Each\n"
-      "file is read and converted on a second thread while the one before is written.");
+      "file is read and converted on a second thread while the one before is written; the\n"
+      "journal is opened once the first file is read (a bad first file creates none).");
   cmd->add_option("files", c->files, "T-Server logs and JSON-lines streams")
       ->required()
       ->type_name("FILE");

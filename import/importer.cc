@@ -117,6 +117,8 @@ class Queue {
 
 Status read_imported_log(const std::string& path, std::string_view text,
                          const ImportSettings& settings, Pseudonyms* names, ImportedLog* out) {
+  // A UTF-8 byte order mark (editors on Windows add one) is not part of the first line.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (looks_like_jsonl(text)) return import_jsonl(path, text, settings.options, names, out);
   LogFile file;
   Status s = read_tserver_log_text(text, path, &file);
@@ -147,49 +149,69 @@ Status read_imported_log(const std::string& path, std::string_view text,
   return Status::ok();
 }
 
-Status import_logs(Journal& journal, const std::vector<std::string>& paths, const LoadLogText& load,
-                   const ImportSettings& settings, const ImportedFile& recorded) {
+Status import_logs(const OpenJournal& open, const std::vector<std::string>& paths,
+                   const LoadLogText& load, const ImportSettings& settings,
+                   const ImportedFile& recorded) {
   Queue queue;
   std::thread worker([&] {
     Pseudonyms names;
     std::string text;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      if (queue.cancelled()) return queue.finish(Status::ok());
-      queue.take_spent();  // freed here, off the writing thread
-      auto unit = std::make_unique<Unit>();
-      Status s = load(i, &text);
-      if (s.is_ok()) s = read_imported_log(paths[i], text, settings, &names, &unit->log);
-      if (s.is_ok()) s = prepare_imported(unit->log, &unit->prepared);
-      if (!s.is_ok()) return queue.finish(s);
-      if (!queue.push(std::move(unit))) return queue.finish(Status::ok());
+    std::size_t i = 0;
+    try {
+      for (; i < paths.size(); ++i) {
+        if (queue.cancelled()) return queue.finish(Status::ok());
+        queue.take_spent();  // freed here, off the writing thread
+        auto unit = std::make_unique<Unit>();
+        Status s = load(i, &text);
+        if (s.is_ok()) s = read_imported_log(paths[i], text, settings, &names, &unit->log);
+        if (s.is_ok()) s = prepare_imported(unit->log, &unit->prepared);
+        if (!s.is_ok()) return queue.finish(s);
+        if (!queue.push(std::move(unit))) return queue.finish(Status::ok());
+      }
+    } catch (const std::bad_alloc&) {
+      return queue.finish(Status::io(printable(paths[i], 200) + ": out of memory reading it"));
+    } catch (const std::exception& e) {
+      return queue.finish(Status::io(printable(paths[i], 200) + ": " + e.what()));
     }
     queue.finish(Status::ok());
   });
-  // The writer: one transaction for every file.
-  RowWriter& w = journal.writer();
-  Status s = w.commit();
-  if (s.is_ok()) s = w.begin();
-  if (s.is_ok()) s = ensure_log_tables(journal.db());
-  while (s.is_ok()) {
-    Status ended = Status::ok();
-    std::unique_ptr<Unit> unit = queue.pop(&ended);
-    if (!unit) {
-      s = ended;
-      break;
+  // The writer: the journal opened once the first file is ready (a first file that cannot
+  // be read leaves no journal behind), then one transaction for every file.
+  Journal* journal = nullptr;
+  Status s = Status::ok();
+  try {
+    while (s.is_ok()) {
+      Status ended = Status::ok();
+      std::unique_ptr<Unit> unit = queue.pop(&ended);
+      if (!unit) {
+        s = ended;
+        break;
+      }
+      if (!journal) {
+        s = open(&journal);
+        if (s.is_ok()) s = journal->writer().commit();
+        if (s.is_ok()) s = journal->writer().begin();
+        if (s.is_ok()) s = ensure_log_tables(journal->db());
+        if (!s.is_ok()) break;
+      }
+      int64_t id = 0;
+      const std::string& label = settings.label.empty() ? unit->log.source : settings.label;
+      s = write_prepared(*journal, unit->prepared, label, settings.created_at,
+                         settings.options.anonymize, &id);
+      if (s.is_ok() && recorded) recorded(unit->log, id);
+      queue.spend(std::move(unit));
     }
-    int64_t id = 0;
-    const std::string& label = settings.label.empty() ? unit->log.source : settings.label;
-    s = write_prepared(journal, unit->prepared, label, settings.created_at,
-                       settings.options.anonymize, &id);
-    if (s.is_ok() && recorded) recorded(unit->log, id);
-    queue.spend(std::move(unit));
+  } catch (const std::bad_alloc&) {
+    s = Status::io("out of memory writing the import");
   }
   if (!s.is_ok()) queue.cancel();
   worker.join();
-  if (s.is_ok())
-    s = w.commit();
-  else
-    w.rollback();
+  if (journal) {
+    if (s.is_ok())
+      s = journal->writer().commit();
+    else
+      journal->writer().rollback();
+  }
   return s;
 }
 

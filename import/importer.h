@@ -46,14 +46,19 @@ Status read_imported_log(const std::string& path, std::string_view text,
 
 // File `index`'s text (the CLI reads the file; a benchmark hands it from memory).
 using LoadLogText = std::function<Status(std::size_t index, std::string* text)>;
+// Opens the journal (for writing) and gives it in *journal, owned by the caller.
+using OpenJournal = std::function<Status(Journal** journal)>;
 // Called on the calling thread after each file's rows are written (not yet committed),
 // in file order, with its new session id.
 using ImportedFile = std::function<void(const ImportedLog& log, int64_t session_id)>;
 
-// Imports paths[0..n) (texts from `load`) into `journal` (opened for writing) in one
-// transaction. On an error nothing is committed; the error names the file (and line).
-Status import_logs(Journal& journal, const std::vector<std::string>& paths, const LoadLogText& load,
-                   const ImportSettings& settings, const ImportedFile& recorded);
+// Imports paths[0..n) (texts from `load`) in one transaction into the journal `open`
+// gives, opened once the first file is read (when the first file cannot be read, no
+// journal is opened, hence none created). On an error nothing is committed; the error
+// names the file (and line). Out of memory is an error (Status::io), not an abort.
+Status import_logs(const OpenJournal& open, const std::vector<std::string>& paths,
+                   const LoadLogText& load, const ImportSettings& settings,
+                   const ImportedFile& recorded);
 
 }  // namespace callbench
 

@@ -236,11 +236,28 @@ TEST(ImportCli, HostileFilesExitTwoNamingFileAndLineAndWriteNothing) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("holds no T-Server message"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(bin + ":1"), std::string::npos) << r.err;
-  // A good file beside a bad one: nothing recorded.
+  // A bad file first: no journal created. A good file before a bad one: the journal is
+  // opened once the good one is read, and holds nothing of the import (it is never
+  // removed again: another process may have opened it meanwhile).
   std::string good = temp_file("good", "message EventRinging\n\tAttributeThisDN\t'7002'\n");
-  r = run_command(callbench() + " import " + good + " " + nul + " --journal " + j);
+  r = run_command(callbench() + " import " + nul + " " + good + " --journal " + j);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(j));
+  r = run_command(callbench() + " import " + good + " " + nul + " --journal " + j);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(nul + ":3: a NUL byte"), std::string::npos) << r.err;
+  auto none = run_command(callbench() + " sql " + j + " \"SELECT count(*) FROM sessions\" --csv");
+  EXPECT_NE(none.out.find("0"), std::string::npos) << none.out << none.err;
+  std::filesystem::remove(j);
+  // A byte order mark before the first line is skipped, for logs and JSON lines.
+  std::string bom =
+      temp_file("bom",
+                "\xEF\xBB\xBF"
+                "Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7002'\n");
+  r = run_command(callbench() + " import " + bom + " --journal " + j + " --strict");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 unreadable"), std::string::npos) << r.out;
+  std::filesystem::remove(j);
   r = run_command(callbench() + " import " + good + " --journal " + j + " --dn 7002=nonsense");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--dn 7002=nonsense"), std::string::npos) << r.err;
