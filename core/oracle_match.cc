@@ -63,7 +63,24 @@ class Matcher {
       uint32_t bad_seq = 0;
       EventType bad_type = EventType::kError;
       uint16_t seen = 0;
-      if (!match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen)) break;
+      if (!match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, false)) {
+        // A log may end inside a row (MatchResult::partial): every event left of the
+        // call, a beginning of this row, counts as the row under way.
+        if (session_.observed && pos < events.size() &&
+            match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, true) &&
+            pos + used == events.size()) {
+          r.seen |= seen;
+          if (!bad.empty() && r.attrs_ok) {
+            r.attrs_ok = false;
+            r.bad = "row " + std::to_string(ri + 1) + ": " + bad;
+            r.bad_seq = bad_seq;
+            r.bad_type = bad_type;
+          }
+          pos += used;
+          r.partial = true;
+        }
+        break;
+      }
       r.seen |= seen;
       if (!bad.empty() && r.attrs_ok) {
         r.attrs_ok = false;
@@ -106,8 +123,11 @@ class Matcher {
     return session_.profile_known ? profile_option_value(config_.profile, i) : -1;
   }
 
+  // `at_end`: the row's beginning at the end of an observed stream (MatchResult::partial):
+  // every event left, none of the row's items required.
   bool match_row(const Pattern& p, const Row& row, std::size_t pos, Binding* b, std::size_t* used,
-                 std::string* bad, uint32_t* bad_seq, EventType* bad_type, uint16_t* seen) {
+                 std::string* bad, uint32_t* bad_seq, EventType* bad_type, uint16_t* seen,
+                 bool at_end) {
     Search& s = buffers_->search;
     s.pattern = &p;
     s.row = &row;
@@ -143,8 +163,15 @@ class Matcher {
       for (const Item* it : s.items) typed = typed || it->type == e.type;
       if (!typed || !caused_by_row(row, e)) most = k;
     }
+    if (at_end) {
+      // Only the whole rest of the stream, and fewer events than the row has.
+      if (most != available || most == 0 || most >= s.items.size()) return false;
+      s.required = 0;
+      required = 0;
+    }
     for (std::size_t m = most + 1; m-- > 0;) {
       if (m < required) break;
+      if (at_end && m != available) break;
       s.m = m;
       s.choice.assign(m, -1);
       s.used = 0;

@@ -37,6 +37,11 @@ struct MatchResult {
   std::size_t consumed = 0;  // events matched
   std::size_t rows = 0;      // rows matched
   bool complete = false;     // every row matched
+  // An observed stream (a log) ended inside the next row: its last events are a beginning
+  // of that row, in any order, the rest of the row not yet logged (issue 10: "a call still
+  // ringing or talking at its last line is judged on what the log shows"). Those events
+  // are consumed; the row is not counted in `rows`, so the flow is not complete.
+  bool partial = false;
   bool attrs_ok = true;
   std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call
   uint16_t seen = 0;             // unknown profile: bit 2i+v, option i seen with value v

@@ -1256,6 +1256,7 @@ void Judge::left_behind(uint32_t seq, bool at_end) {
         why = "was routed on without EventDiverted";
       if (!why) continue;
       v.reported_left = true;
+      if (at_end) v.left_at_end = out_.violations.size();
       violate("left-behind", at_end ? 0 : seq, nullptr, state_name(p.s),
               "call " + call(static_cast<CallId>(c)) + " " + why + ", but " + dn(d) + " (" +
                   kind_name(d) + ") is left " + state_name(p.s));

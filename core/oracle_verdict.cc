@@ -58,6 +58,18 @@ CallFacts Judge::call_facts(CallId c, const std::vector<const Event*>& events) c
           f.route_pending = !route_used;
         }
       }
+      // A log may end before that EventError: a logged TRouteCall of the call that no
+      // EventError refused before the hang-up, and no EventRouteUsed, is pending too.
+      for (const Stimulus& s : session_.stimuli) {
+        if (route_used || f.route_pending || s.kind != StimulusKind::kRouteCall || s.call != c)
+          continue;
+        bool refused = false;
+        for (const Event& e : events_) {
+          refused = refused || (e.type == EventType::kError && e.seq < released->seq &&
+                                e.has(Attr::kReferenceId) && e.reference_id == s.reference_id);
+        }
+        if (!refused) f.route_pending = true;
+      }
     }
     return f;
   }
@@ -113,6 +125,7 @@ void Judge::flows() {
   thread_local MatchBuffers buffers;
   std::vector<MatchResult>& results = buffers.results;
   uint16_t seen_all = seen_;
+  std::vector<std::size_t> left_dropped;  // left-behind violations of calls cut mid-row
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     if (by_call[c].empty() || calls_[c].caller == kNoDn || calls_[c].dialed == kNoDn) continue;
     const auto& events = by_call[c];
@@ -141,7 +154,7 @@ void Judge::flows() {
         after_ok = party && talk;
       }
       if (r.complete && (all || after_ok)) return 3;
-      if (all && p.is_normal() && r.limit == SIZE_MAX) return 2;
+      if (all && (p.is_normal() || r.partial) && r.limit == SIZE_MAX) return 2;
       return 1;
     };
     std::size_t best = candidate.size();
@@ -187,6 +200,11 @@ void Judge::flows() {
     } else if (best_rank == 2) {
       f.in_progress = true;
       f.flow = bp.title.c_str();
+      // A log that ends inside a row shows the row's parties between two states: a
+      // party still holding the call there is no party left behind (left_behind ran at
+      // the stream's end, before the flows were known).
+      if (br.partial && calls_[c].left_at_end != SIZE_MAX)
+        left_dropped.push_back(calls_[c].left_at_end);
     } else {
       // Every flow the events follow as far: the departure is a violation if any of
       // them has the departing stimulus here.
@@ -204,6 +222,10 @@ void Judge::flows() {
                                                          bp.point + "), " + br.bad));
     }
     out_.flows.push_back(std::move(f));
+  }
+  std::sort(left_dropped.begin(), left_dropped.end());
+  for (std::size_t k = left_dropped.size(); k-- > 0;) {
+    out_.violations.erase(out_.violations.begin() + static_cast<std::ptrdiff_t>(left_dropped[k]));
   }
   // An unknown profile: one alternative of each option throughout the session.
   for (int i = 0; i < kProfileOptionCount; ++i) {

@@ -2,11 +2,13 @@
 // for every corpus flow, the published excerpts, --strict, hostile files, determinism.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "import/tserver_log.h"
@@ -730,6 +732,48 @@ TEST(ImportCli, CallsUnderWayAtTheFirstLineAreJudgedAsTails) {
 
 // A destination busy on a call the log does not show (it began before the log): the
 // derived scenario makes it busy all the same (no park follows), and replays the log.
+// A log ends anywhere, inside a document row too (the agent's EventEstablished logged,
+// the caller's not yet; EventReleased before the queue's EventAbandoned; a TRouteCall
+// logged, its EventError not yet): every cut of these flows' logs after each message
+// is judged on what it shows, never as a broken flow or a party left behind.
+TEST(ImportCli, ALogCutAfterAnyMessageConforms) {
+  for (const char* f : {"acd", "acd_1", "routing_2", "routequeue", "multi_acd_2", "park_busy"}) {
+    std::string src = temp_journal(std::string("cut_src_") + f);
+    ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow(f)).exit_code, 0) << f;
+    auto shown = run_command(callbench() + " show " + src + " --format tserver-log");
+    ASSERT_EQ(shown.exit_code, 0) << f << shown.err;
+    // The scenario's DN kinds (a log cut early may not show them).
+    std::string dns;
+    std::ifstream scn(source_path(std::string("corpus/flows/") + f + ".scn"));
+    for (std::string line; std::getline(scn, line);) {
+      std::istringstream in(line);
+      std::string word, dn, kind;
+      if (in >> word >> dn >> kind && word == "dn" && kind != "extension" && kind != "external")
+        dns += " --dn " + dn + "=" + kind;
+    }
+    std::vector<std::size_t> starts;  // each message's first byte
+    const std::string& text = shown.out;
+    for (std::size_t p = 0; p < text.size(); p = text.find('\n', p) + 1) {
+      if (text[p] == '@' ||
+          (text.size() > p + 4 && std::isdigit(static_cast<unsigned char>(text[p])) &&
+           text[p + 4] == '-'))
+        starts.push_back(p);
+      if (text.find('\n', p) == std::string::npos) break;
+    }
+    ASSERT_GE(starts.size(), 4u) << f;
+    for (std::size_t k = 2; k <= starts.size(); ++k) {
+      std::size_t end = k < starts.size() ? starts[k] : text.size();
+      std::string cut = temp_file(std::string("cut_") + f, text.substr(0, end));
+      std::string j = temp_journal(std::string("cut_") + f + "_" + std::to_string(k));
+      auto r = run_command(callbench() + " import " + cut + " --journal " + j + dns);
+      ASSERT_EQ(r.exit_code, 0) << f << " cut " << k << ": " << r.err;
+      auto c = run_command(callbench() + " check " + j);
+      EXPECT_EQ(c.exit_code, 0) << f << " cut before message " << k << ":\n" << c.out;
+      EXPECT_EQ(c.out.find("violation"), std::string::npos) << f << " cut " << k << ":\n" << c.out;
+    }
+  }
+}
+
 TEST(ImportCli, DestinationBusyBeforeTheLogBeganIsDerived) {
   std::string src = temp_journal("busy_before_src");
   ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow("internal_2")).exit_code, 0);

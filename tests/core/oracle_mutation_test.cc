@@ -266,6 +266,22 @@ bool allowed_observed(const std::vector<Event>& base, const Mutant& m) {
   return false;
 }
 
+// A log may end inside a document row (MatchResult::partial): an event dropped from the
+// call's last row (at most two of its events after it) reads as the rest of that row not
+// logged yet, and the oracle says the call is still under way, never that it follows a
+// flow to its end.
+bool cut_inside_last_row(const std::vector<Event>& base, const Mutant& m, const Verdict& v) {
+  if (m.what.rfind("drop ", 0) != 0) return false;
+  const Event& e = base[m.index];
+  std::size_t after = 0;
+  for (std::size_t i = m.index + 1; i < base.size(); ++i) after += base[i].call == e.call;
+  if (after > 2) return false;
+  for (const CallFlow& f : v.flows) {
+    if (f.call == e.call) return f.in_progress;
+  }
+  return false;
+}
+
 // The same changes to the same streams seen as a real T-Server shows them: no stimuli at
 // all (observed), no request_seq. The oracle binds the parties from the events alone.
 TEST_P(OracleMutationTest, ObservedStreamsToo) {
@@ -283,7 +299,9 @@ TEST_P(OracleMutationTest, ObservedStreamsToo) {
   for (const Mutant& m : mutants(observed, p.events)) {
     ++n;
     if (allowed(GetParam(), m.what) || allowed_observed(p.events, m)) continue;
-    if (judge(observed, m.events).ok()) missed.push_back(m.what);
+    Verdict v = judge(observed, m.events);
+    if (!v.ok() || cut_inside_last_row(p.events, m, v)) continue;
+    missed.push_back(m.what);
   }
   std::string list;
   for (const auto& m : missed) list += "\n  " + m;
