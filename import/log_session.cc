@@ -2,6 +2,7 @@
 // client requests into Session + events, everything else kept beside them for the
 // journal (LogRowInfo), DN kinds inferred, optionally anonymized.
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
 
@@ -291,7 +292,9 @@ Status Converter::message(LogMessage& m) {
     anonymize_extras(&row.extras);
     for (const LogValue& v : row.extras) {
       if (v.name == "ConnID" && row.conn_id.empty()) {
-        if (std::optional<uint64_t> c = parse_conn_id(v.value)) row.conn_id = conn_id_string(*c);
+        std::string lower = v.value;
+        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (std::optional<uint64_t> c = parse_conn_id(lower)) row.conn_id = conn_id_string(*c);
       }
       if (v.name == "ThisDN" && row.this_dn.empty()) row.this_dn = v.value;
     }
@@ -311,11 +314,22 @@ Status Converter::message(LogMessage& m) {
   bool has_error_message = false;
   std::optional<uint64_t> error_code;
   DnId this_dn = kNoDn, other_dn = kNoDn;
-  std::size_t kept = 0;  // the extras, moved to the front of m.attrs in their order
+  std::size_t kept = 0;     // the extras, moved to the front of m.attrs in their order
+  uint32_t seen_known = 0;  // the model's attributes read so far (bit per Known)
   for (LogValue& v : m.attrs) {
     const std::string& n = v.name;
     bool model = !v.nested;
-    const Known k = model ? known_attr(n) : Known::kOther;
+    Known k = model ? known_attr(n) : Known::kOther;
+    // An attribute the model knows, given again in one message: the first is the
+    // model's, the repeat stays beside it with the extras (log_attr finds it), never lost.
+    if (k != Known::kOther) {
+      uint32_t bit = 1u << static_cast<unsigned>(k);
+      if (seen_known & bit) {
+        k = Known::kOther;
+        model = false;
+      }
+      seen_known |= bit;
+    }
     if (!model) {
       // nested values are extras
     } else if (k == Known::kThisDn || k == Known::kOtherDn || k == Known::kThirdPartyDn ||
@@ -390,7 +404,10 @@ Status Converter::message(LogMessage& m) {
       has_error_message = true;
       model = false;  // kept as written; the model's reason is matched below
     } else if (k == Known::kConnId) {
-      conn_id = parse_conn_id(v.value);
+      // Hex digits in either case (T-Server writes lower case; the journal keeps that).
+      std::string lower = v.value;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      conn_id = parse_conn_id(lower);
       if (!conn_id) why = "ConnID '" + printable(v.value, 40) + "' is not 16 hex digits";
     } else if (k == Known::kCallUuid) {
       row.call_uuid = std::move(v.value);

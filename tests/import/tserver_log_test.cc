@@ -236,6 +236,31 @@ TEST(TServerLogReader, ErrorTextAndUnknownAttributesAreKept) {
   EXPECT_EQ(find("ErrorMessage")->value, "Invalid connID");
 }
 
+// A ConnID in upper-case hex is the same ConnID; an attribute the model knows, given
+// twice in one message, keeps its first value for the model and the repeat as an extra.
+TEST(TServerLogReader, UpperCaseConnIdsAndRepeatedAttributesAreKept) {
+  std::string log =
+      "@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\n"
+      "\tAttributeConnID\t00000000ABCD9000\n"
+      "\tAttributeThisDN\t'VQ_Sales'\n"
+      "\tAttributeThisDN\t'8999'\n"
+      "\tAttributeCallState\t0\n"
+      "\tAttributeCallState\t1\n";
+  ImportedLog in = convert(log);
+  ASSERT_EQ(in.events.size(), 1u);
+  EXPECT_EQ(in.unusable_count, 0u);
+  const Event& e = in.events[0];
+  EXPECT_EQ(e.conn_id, 0xabcd9000u);
+  EXPECT_EQ(in.session.config.topology.dns[e.this_dn].name, "VQ_Sales");
+  EXPECT_EQ(e.call_state, CallState::kOk);
+  const auto& extras = in.event_rows[0].extras;
+  ASSERT_EQ(extras.size(), 2u);
+  EXPECT_EQ(extras[0].name, "ThisDN");
+  EXPECT_EQ(extras[0].value, "8999");
+  EXPECT_EQ(extras[1].name, "CallState");
+  EXPECT_EQ(extras[1].value, "1");
+}
+
 TEST(TServerLogReader, InterleavedCallsBecomeCallsByConnId) {
   ImportedLog log = convert(kAcdLog);
   EXPECT_TRUE(log.session.observed);
