@@ -2,6 +2,7 @@
 // each file one observed session (import/tserver_log.h, import/log_journal.h).
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,7 @@ int run_import(const ImportCommand& c) {
   settings.label = c.label;
   settings.created_at = utc_now();
   std::string out;
+  std::set<std::string> seen;  // the DNs of every imported file
   Status s = import_logs(
       [&](Journal** j) {
         Status opened = Journal::open(c.journal, Journal::Mode::kWrite, &journal);
@@ -109,8 +111,18 @@ int run_import(const ImportCommand& c) {
         return opened;
       },
       c.files, [&](std::size_t i, std::string* text) { return read_file_bytes(c.files[i], text); },
-      settings, [&](const ImportedLog& log, int64_t id) { out += summary(log, id); });
+      settings,
+      [&](const ImportedLog& log, int64_t id) {
+        out += summary(log, id);
+        for (const Dn& d : log.session.config.topology.dns) seen.insert(d.name);
+      });
   if (!s.is_ok()) return report(s);
+  // A --dn naming no DN of any file (a typo, most likely) is said, not silently dropped.
+  // (With --anonymize the sessions hold pseudonyms: the log's names are not there to see.)
+  for (const auto& [name, kind] : settings.options.dn_kinds) {
+    if (!settings.options.anonymize && seen.count(name) == 0)
+      out += "note: --dn " + printable(name, 40) + " names no DN of the imported files (ignored)\n";
+  }
   print(out);
   return 0;
 }

@@ -114,10 +114,13 @@ Status find_call(const Session& session, const std::vector<Event>& events, const
 // cannot be checked: *note says why), else what differs.
 std::string check_reimport(Journal& j, const LoadedSession& ls, const std::string& file,
                            std::string* note) {
+  // The path as recorded at import; a relative one is read from the current directory.
+  const std::string named =
+      printable(file, 200) +
+      (!file.empty() && file[0] != '/' ? " (relative to the current directory)" : "");
   std::string text;
   if (!read_file_bytes(file, &text).is_ok()) {
-    *note = "its source file " + printable(file, 200) +
-            " is not readable here: payload bytes not checked";
+    *note = "its source file " + named + " is not readable here: payload bytes not checked";
     return {};
   }
   {
@@ -136,7 +139,7 @@ std::string check_reimport(Journal& j, const LoadedSession& ls, const std::strin
   Pseudonyms names;
   Status s = read_tserver_log_text(text, file, &f);
   if (s.is_ok()) s = log_to_session(std::move(f), ImportOptions{}, &names, &log);
-  if (!s.is_ok()) return "the source file no longer imports: " + s.message();
+  if (!s.is_ok()) return "the source file " + named + " no longer imports: " + s.message();
   SessionCodec codec(log.session.config);
   codec.set_observed(true);
   std::vector<std::vector<uint8_t>> fresh;
@@ -168,11 +171,12 @@ std::string check_reimport(Journal& j, const LoadedSession& ls, const std::strin
   if (!load_log_payloads(j, ls.info.id, &rows).is_ok()) return "log rows unreadable";
   stored.insert(stored.end(), rows.begin(), rows.end());
   if (stored.size() != fresh.size())
-    return "the source file now gives " + std::to_string(fresh.size()) +
+    return "the source file " + named + " now gives " + std::to_string(fresh.size()) +
            " payloads, the journal holds " + std::to_string(stored.size());
   for (std::size_t i = 0; i < stored.size(); ++i) {
     if (stored[i] != fresh[i])
-      return "payload " + std::to_string(i + 1) + " differs from the source file's import";
+      return "payload " + std::to_string(i + 1) + " differs from the import of the source file " +
+             named;
   }
   *note = "its source file imports to the same " + std::to_string(stored.size()) +
           " payloads, byte for byte";

@@ -256,9 +256,15 @@ TEST(ImportCli, HostileFilesExitTwoNamingFileAndLineAndWriteNothing) {
       temp_file("bom",
                 "\xEF\xBB\xBF"
                 "Application name:\tX\nmessage EventRinging\n\tAttributeThisDN\t'7002'\n");
-  r = run_command(callbench() + " import " + bom + " --journal " + j + " --strict");
+  r = run_command(callbench() + " import " + bom + " --journal " + j +
+                  " --strict --dn 9999=acd-queue --dn 7002=extension");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("0 unreadable"), std::string::npos) << r.out;
+  // A --dn naming no DN of the files is said (a typo), one naming one is not.
+  EXPECT_NE(r.out.find("note: --dn 9999 names no DN of the imported files (ignored)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("--dn 7002"), std::string::npos) << r.out;
   std::filesystem::remove(j);
   r = run_command(callbench() + " import " + good + " --journal " + j + " --dn 7002=nonsense");
   EXPECT_EQ(r.exit_code, 2);
@@ -591,7 +597,9 @@ TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence
          "\tAttributeThisDN\t'7002'\n";
   r = run_command(callbench() + " replay " + j);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("not deterministic: the source file now gives"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not deterministic: the source file " + path + " now gives"),
+            std::string::npos)
+      << r.out;
   // The agent's EventEstablished says Origination: the model says Destination.
   std::size_t est = log.rfind("message EventEstablished");
   std::size_t role = log.find("AttributeThisDNRole\t2", est);
