@@ -66,7 +66,8 @@ class Matcher {
       if (!match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, false)) {
         // A log may end inside a row (MatchResult::partial): every event left of the
         // call, a beginning of this row, counts as the row under way.
-        if (session_.observed && pos < events.size() &&
+        if (session_.observed && pos < events.size() && facts.stream_end_seq != 0 &&
+            events.back()->seq == facts.stream_end_seq &&
             match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, true) &&
             pos + used == events.size()) {
           r.seen |= seen;

@@ -31,16 +31,20 @@ struct CallFacts {
   // The call's beginning is not in the stream (core/oracle_tail.cc): a party the facts
   // leave unknown (kNoDn caller or dialed DN) binds where it first shows.
   bool tail = false;
+  // An observed stream's last event (not an EventError), by seq: only a call whose last
+  // event it is may end inside a row (MatchResult::partial). 0: none may.
+  uint32_t stream_end_seq = 0;
 };
 
 struct MatchResult {
   std::size_t consumed = 0;  // events matched
   std::size_t rows = 0;      // rows matched
   bool complete = false;     // every row matched
-  // An observed stream (a log) ended inside the next row: its last events are a beginning
-  // of that row, in any order, the rest of the row not yet logged (issue 10: "a call still
-  // ringing or talking at its last line is judged on what the log shows"). Those events
-  // are consumed; the row is not counted in `rows`, so the flow is not complete.
+  // An observed stream (a log) ended inside the next row: the call's last events, the
+  // stream's last events too (CallFacts::stream_end_seq), are a beginning of that row, in
+  // any order, the rest of the row not yet logged (issue 10: "a call still ringing or
+  // talking at its last line is judged on what the log shows"). Those events are
+  // consumed; the row is not counted in `rows`, so the flow is not complete.
   bool partial = false;
   bool attrs_ok = true;
   std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call

@@ -126,10 +126,17 @@ void Judge::flows() {
   std::vector<MatchResult>& results = buffers.results;
   uint16_t seen_all = seen_;
   std::vector<std::size_t> left_dropped;  // left-behind violations of calls cut mid-row
+  uint32_t stream_end_seq = 0;            // an observed stream's last event (MatchResult::partial)
+  if (session_.observed) {
+    for (const Event& e : events_) {
+      if (e.type != EventType::kError) stream_end_seq = std::max(stream_end_seq, e.seq);
+    }
+  }
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     if (by_call[c].empty() || calls_[c].caller == kNoDn || calls_[c].dialed == kNoDn) continue;
     const auto& events = by_call[c];
     CallFacts facts = call_facts(static_cast<CallId>(c), events);
+    facts.stream_end_seq = stream_end_seq;
     const auto& candidate = candidates(kind(facts.caller), kind(facts.dialed));
     results.assign(candidate.size(), MatchResult{});
     for (std::size_t i = 0; i < candidate.size(); ++i)
@@ -184,7 +191,10 @@ void Judge::flows() {
     }
     const Pattern& bp = *candidate[best];
     const MatchResult& br = results[best];
-    seen_all = static_cast<uint16_t>(seen_all | br.seen);
+    // A call still under way (its events a beginning of a flow) has not shown yet which
+    // alternative of an option its switch takes: an optional item it has not reached is
+    // no sign of the other alternative.
+    if (best_rank != 2) seen_all = static_cast<uint16_t>(seen_all | br.seen);
     if (best_rank == 3) {
       f.point = bp.point_index;
       f.flow = bp.title.c_str();

@@ -782,6 +782,41 @@ TEST(ImportCli, ALogCutAfterAnyMessageConforms) {
   }
 }
 
+// Only the log's end may cut a row: the same beginning of acd's last row (the agent's
+// EventEstablished without the caller's), followed by another whole call, is a broken
+// flow, not a call under way.
+TEST(ImportCli, ARowCutInsideTheLogIsABrokenFlow) {
+  std::string src = temp_journal("midcut_src");
+  ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow("acd")).exit_code, 0);
+  auto shown = run_command(callbench() + " show " + src + " --format tserver-log");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const std::string& text = shown.out;
+  std::size_t last = text.rfind("\n@");  // the last message: the caller's EventEstablished
+  ASSERT_NE(last, std::string::npos);
+  std::string second = text.substr(text.find("\n@") + 1);  // the whole call again, other ConnID
+  for (std::size_t p; (p = second.find("48416938ef0dcf6f")) != std::string::npos;)
+    second.replace(p, 16, "58416938ef0dcf6f");
+  for (const bool more : {false, true}) {
+    std::string log = text.substr(0, last + 1) + (more ? second : "");
+    std::string file = temp_file(more ? "midcut_more" : "midcut_end", log);
+    std::string j = temp_journal(more ? "midcut_more" : "midcut_end");
+    auto r =
+        run_command(callbench() + " import " + file + " --journal " + j + " --dn 8001=acd-queue");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto c = run_command(callbench() + " check " + j);
+    if (more) {
+      EXPECT_EQ(c.exit_code, 1) << c.out;
+      EXPECT_NE(c.out.find("documented-flow"), std::string::npos) << c.out;
+    } else {
+      EXPECT_EQ(c.exit_code, 0) << c.out;
+      EXPECT_NE(c.out.find("is still under way"), std::string::npos) << c.out;
+      // --call takes the ConnID in either case, as the log may write it.
+      auto d = run_command(callbench() + " show " + j + " --call 48416938EF0DCF6F --format scn");
+      EXPECT_EQ(d.exit_code, 0) << d.err;
+    }
+  }
+}
+
 TEST(ImportCli, DestinationBusyBeforeTheLogBeganIsDerived) {
   std::string src = temp_journal("busy_before_src");
   ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow("internal_2")).exit_code, 0);
