@@ -63,25 +63,15 @@ class Matcher {
       uint32_t bad_seq = 0;
       EventType bad_type = EventType::kError;
       uint16_t seen = 0;
-      if (!match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, false)) {
-        // A log may end inside a row (MatchResult::partial): every event left of the
-        // call, a beginning of this row, counts as the row under way.
-        if (session_.observed && pos < events.size() && facts.stream_end_seq != 0 &&
-            events.back()->seq == facts.stream_end_seq &&
-            match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, true) &&
-            pos + used == events.size()) {
-          r.seen |= seen;
-          if (!bad.empty() && r.attrs_ok) {
-            r.attrs_ok = false;
-            r.bad = "row " + std::to_string(ri + 1) + ": " + bad;
-            r.bad_seq = bad_seq;
-            r.bad_type = bad_type;
-          }
-          pos += used;
-          r.partial = true;
-        }
-        break;
-      }
+      bool matched =
+          match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, false);
+      // A log may end inside a row (MatchResult::partial): every event left of the call,
+      // the stream's last, a beginning of this row, counts as the row under way.
+      bool partial =
+          !matched && session_.observed && pos < events.size() && facts.stream_end_seq != 0 &&
+          events.back()->seq == facts.stream_end_seq &&
+          match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, true);
+      if (!matched && !partial) break;
       r.seen |= seen;
       if (!bad.empty() && r.attrs_ok) {
         r.attrs_ok = false;
@@ -90,6 +80,10 @@ class Matcher {
         r.bad_type = bad_type;
       }
       pos += used;
+      if (partial) {
+        r.partial = true;  // (match_row at_end takes every event left: pos is the end)
+        break;
+      }
       if (ri >= p.abnormal_from) abnormal_used += used;
       ++r.rows;
     }
