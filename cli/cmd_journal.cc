@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -92,10 +91,7 @@ Status row_lines(Journal& j, int64_t id, RowLines* out) {
 // The call an observed session names by ConnID (16 hex digits) or by name.
 Status find_call(const Session& session, const std::vector<Event>& events, const std::string& text,
                  CallId* out) {
-  // Hex digits in either case, as import reads them.
-  std::string lower = text;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  std::optional<uint64_t> conn = parse_conn_id(lower);
+  std::optional<uint64_t> conn = parse_conn_id_any_case(text);  // as import reads them
   for (const Event& e : events) {
     if (conn && e.has(Attr::kConnId) && e.conn_id == *conn && e.call != kNoCall) {
       *out = e.call;

@@ -513,15 +513,25 @@ std::string conn_id_string(uint64_t conn_id) {
   return std::string(buf, 16);
 }
 
-std::optional<uint64_t> parse_conn_id(std::string_view text) {
+namespace {
+std::optional<uint64_t> conn_id_of(std::string_view text, bool any_case) {
   if (text.size() != 16) return std::nullopt;
   uint64_t v = 0;
   for (char c : text) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    int d = c >= '0' && c <= '9'               ? c - '0'
+            : c >= 'a' && c <= 'f'             ? c - 'a' + 10
+            : any_case && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
     if (d < 0) return std::nullopt;
     v = (v << 4) | static_cast<uint64_t>(d);
   }
   return v;
+}
+}  // namespace
+
+std::optional<uint64_t> parse_conn_id(std::string_view text) { return conn_id_of(text, false); }
+std::optional<uint64_t> parse_conn_id_any_case(std::string_view text) {
+  return conn_id_of(text, true);
 }
 
 namespace {

@@ -415,6 +415,9 @@ std::string conn_id_string(uint64_t conn_id);
 // The same into out[0..16], NUL-terminated, without allocating.
 void write_conn_id(uint64_t conn_id, char out[17]);
 std::optional<uint64_t> parse_conn_id(std::string_view text);
+// The same, hex digits in either case (T-Server logs, `show --call`): the journal and
+// every printed form stay lower case.
+std::optional<uint64_t> parse_conn_id_any_case(std::string_view text);
 
 // One attribute's value as printed ("7002", "Destination", "OK", "0077028a809f7004").
 std::string attr_value_text(const Event& e, Attr a, const SessionConfig& config);

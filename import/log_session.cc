@@ -2,7 +2,6 @@
 // client requests into Session + events, everything else kept beside them for the
 // journal (LogRowInfo), DN kinds inferred, optionally anonymized.
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <unordered_map>
 
@@ -292,9 +291,8 @@ Status Converter::message(LogMessage& m) {
     anonymize_extras(&row.extras);
     for (const LogValue& v : row.extras) {
       if (v.name == "ConnID" && row.conn_id.empty()) {
-        std::string lower = v.value;
-        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (std::optional<uint64_t> c = parse_conn_id(lower)) row.conn_id = conn_id_string(*c);
+        if (std::optional<uint64_t> c = parse_conn_id_any_case(v.value))
+          row.conn_id = conn_id_string(*c);
       }
       if (v.name == "ThisDN" && row.this_dn.empty()) row.this_dn = v.value;
     }
@@ -404,10 +402,7 @@ Status Converter::message(LogMessage& m) {
       has_error_message = true;
       model = false;  // kept as written; the model's reason is matched below
     } else if (k == Known::kConnId) {
-      // Hex digits in either case (T-Server writes lower case; the journal keeps that).
-      std::string lower = v.value;
-      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      conn_id = parse_conn_id(lower);
+      conn_id = parse_conn_id_any_case(v.value);  // the journal keeps lower case
       if (!conn_id) why = "ConnID '" + printable(v.value, 40) + "' is not 16 hex digits";
     } else if (k == Known::kCallUuid) {
       row.call_uuid = std::move(v.value);

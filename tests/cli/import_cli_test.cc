@@ -8,7 +8,6 @@
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "import/tserver_log.h"
@@ -28,6 +27,17 @@ std::string read_all(const std::string& path) {
   std::string out;
   EXPECT_TRUE(read_file_bytes(path, &out).is_ok()) << path;
   return out;
+}
+
+// The scenario's DN kinds as --dn options (a DN that never gets an event cannot tell its).
+std::string dn_options(const std::string& name) {
+  std::string dns;
+  std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
+  std::regex decl("(^|\\n)dn ([^ \\n]+) +([a-z-]+)");
+  for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator();
+       ++it)
+    dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
+  return dns;
 }
 
 std::vector<std::string> corpus_flows() {
@@ -482,13 +492,9 @@ TEST(ImportCli, DerivedScenariosReplayIntoTheLogsEvents) {
               0);
     auto r = run_command(callbench() + " show " + played + " --format tserver-log");
     std::string log = temp_file("dl_" + name, r.out);
-    std::string dns;
-    std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
-    std::regex decl("(^|\\n)dn ([^ \\n]+) +([a-z-]+)");
-    for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator();
-         ++it)
-      dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
-    ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + j + dns).exit_code, 0)
+    ASSERT_EQ(run_command(callbench() + " import " + log + " --journal " + j + dn_options(name))
+                  .exit_code,
+              0)
         << name;
   }
   auto r = run_command(callbench() + " replay " + j);
@@ -628,17 +634,6 @@ TEST(ImportCli, ShowCallDerivesAScenarioThatRunsAndReplayNamesTheFirstDivergence
 namespace callbench::testing {
 namespace {
 
-// The scenario's DN kinds as --dn options (a DN that never gets an event cannot tell its).
-std::string dn_options(const std::string& name) {
-  std::string dns;
-  std::string scn = read_all(source_path("corpus/flows/" + name + ".scn"));
-  std::regex decl("(^|\\n)dn ([^ \\n]+) +([a-z-]+)");
-  for (auto it = std::sregex_iterator(scn.begin(), scn.end(), decl); it != std::sregex_iterator();
-       ++it)
-    dns += " --dn " + (*it)[2].str() + "=" + (*it)[3].str();
-  return dns;
-}
-
 // A log split into its file header and its message blocks (each from its header line).
 void split_log(const std::string& log, std::string* header, std::vector<std::string>* blocks) {
   header->clear();
@@ -750,16 +745,8 @@ TEST(ImportCli, ALogCutAfterAnyMessageConforms) {
     ASSERT_EQ(run_command(callbench() + " run --journal " + src + flow(f)).exit_code, 0) << f;
     auto shown = run_command(callbench() + " show " + src + " --format tserver-log");
     ASSERT_EQ(shown.exit_code, 0) << f << shown.err;
-    // The scenario's DN kinds (a log cut early may not show them).
-    std::string dns;
-    std::ifstream scn(source_path(std::string("corpus/flows/") + f + ".scn"));
-    for (std::string line; std::getline(scn, line);) {
-      std::istringstream in(line);
-      std::string word, dn, kind;
-      if (in >> word >> dn >> kind && word == "dn" && kind != "extension" && kind != "external")
-        dns += " --dn " + dn + "=" + kind;
-    }
-    std::vector<std::size_t> starts;  // each message's first byte
+    const std::string dns = dn_options(f);  // a log cut early may not show them
+    std::vector<std::size_t> starts;        // each message's first byte
     const std::string& text = shown.out;
     for (std::size_t p = 0; p < text.size(); p = text.find('\n', p) + 1) {
       if (text[p] == '@' ||
