@@ -1,10 +1,15 @@
-// The oracle's cost per program, on programs like those fuzz_orderings runs: random
-// bytes decoded leniently into programs of up to 64 stimuli (fuzz/program.h), played
-// once; the loop judges them. Reports programs/s and events/s.
+// The oracle's cost per program, on two sets of programs played once; the loop judges
+// them. Reports programs/s and events/s.
+// - BM_OracleJudge: 2,000 random programs, each mutated up to 200 times toward 64 stimuli
+//   (fuzz/mutator.h): long programs, many calls;
+// - BM_OracleJudgeSeeds: what fuzz_orderings runs from its seed corpus: every documented
+//   flow (corpus/flows) as a program (callbench_seeds), mutated 1 to 4 times by the custom
+//   mutator, 50 per flow.
 #include <benchmark/benchmark.h>
 
 #include <vector>
 
+#include "bench/flows.h"
 #include "core/oracle.h"
 #include "core/player.h"
 #include "fuzz/mutator.h"
@@ -34,8 +39,24 @@ const std::vector<Judged>& programs() {
   return all;
 }
 
-void BM_OracleJudge(benchmark::State& state) {
-  const auto& all = programs();
+const std::vector<Judged>& seed_programs() {
+  static const std::vector<Judged> all = [] {
+    std::vector<Judged> out;
+    Rng rng(20261201);
+    for (int round = 0; round < 50; ++round) {
+      for (const Session& flow : documented_flows()) {
+        Session p = normalize_program(flow);
+        for (uint32_t k = 1 + rng.below(4); k-- > 0;) mutate_program(&p, rng);
+        Played played = play(p);
+        out.push_back({p, played.events});
+      }
+    }
+    return out;
+  }();
+  return all;
+}
+
+void judge_loop(benchmark::State& state, const std::vector<Judged>& all) {
   std::size_t i = 0;
   int64_t events = 0, judged = 0;
   for (auto _ : state) {
@@ -49,7 +70,11 @@ void BM_OracleJudge(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
+
+void BM_OracleJudge(benchmark::State& state) { judge_loop(state, programs()); }
 BENCHMARK(BM_OracleJudge);
+void BM_OracleJudgeSeeds(benchmark::State& state) { judge_loop(state, seed_programs()); }
+BENCHMARK(BM_OracleJudgeSeeds);
 
 }  // namespace
 }  // namespace callbench
