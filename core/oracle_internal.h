@@ -44,13 +44,17 @@ struct CallView {
   DnId via_queue = kNoDn;       // the queue that distributed it, if the last hand-on was a queue's
   DnId last_delivered = kNoDn;  // the last DN it rang at
   uint32_t route_pending = 0;   // an accepted TRouteCall not yet answered
-  bool outside_destination = false;    // it went out to an external DN (or may have)
-  bool acd = false;                    // it was queued at an ACD or routing queue
-  DnId sent_to = kNoDn;                // where the last stimulus that moved it sent it
-  bool transit = false;                // sent, not yet delivered (pending-steps)
-  uint32_t route_ref = 0;              // an accepted TRouteCall not yet carried out
-  DnId route_point = kNoDn;            // and the routing point that sent it
-  bool reported_left = false;          // left-behind reported once
+  bool outside_destination = false;  // it went out to an external DN (or may have)
+  bool acd = false;                  // it was queued at an ACD or routing queue
+  DnId sent_to = kNoDn;              // where the last stimulus that moved it sent it
+  bool transit = false;              // sent, not yet delivered (pending-steps)
+  uint32_t route_ref = 0;            // an accepted TRouteCall not yet carried out
+  DnId route_point = kNoDn;          // and the routing point that sent it
+  bool reported_left = false;        // left-behind reported once
+  // An event of the call came since left_behind last looked: its parties' states are
+  // what left-behind reads, and only an event changes them, so a call without one since
+  // is judged as it was then (left_behind skips it).
+  bool changed = false;
   std::size_t left_at_end = SIZE_MAX;  // that violation's index, when found at the stream's end
   DnId parked_at = kNoDn;              // the extension it was parked on
   DnId caller_other = kNoDn;           // whom the caller's call is with, once answered or busy

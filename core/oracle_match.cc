@@ -22,7 +22,7 @@ class Matcher {
       : session_(session), config_(session.config), buffers_(buffers) {}
 
   MatchResult match(const Pattern& p, const std::vector<const Event*>& events,
-                    const CallFacts& facts) {
+                    const CallFacts& facts, bool share_prefix) {
     events_ = &events;
     facts_ = &facts;
     MatchResult r;
@@ -57,7 +57,41 @@ class Matcher {
       }
     }
     std::size_t pos = 0, abnormal_used = 0;
-    for (std::size_t ri = 0; ri < p.rows.size() && ri < r.limit; ++ri) {
+    std::size_t start = 0;
+    NormalPrefix& prefix = buffers_->prefix;
+    // A point whose normal was matched just before (NormalPrefix): its first p.after rows
+    // are the normal's, so it starts where the normal was after them, or stops where the
+    // normal stopped when that was before.
+    bool shared = share_prefix && &p != p.normal && prefix.normal == p.normal &&
+                  p.kinds == p.normal->kinds && p.binds == p.normal->binds &&
+                  prefix.limit == r.limit;
+    bool recording = share_prefix && &p == p.normal;
+    if (recording) {
+      prefix.normal = nullptr;  // until this match is recorded whole
+      prefix.after_row.resize(1);
+      save(&prefix.after_row[0], pos, b, r);
+    }
+    if (shared) {
+      const RowState* from;
+      if (prefix.rows < p.after) {
+        from = &prefix.end;
+        r.rows = prefix.rows;
+        r.partial = prefix.partial;
+        start = p.rows.size();  // no more rows: it stopped there
+      } else {
+        from = &prefix.after_row[p.after];
+        r.rows = p.after;
+        start = p.after;
+      }
+      pos = from->pos;
+      b = from->binding;
+      r.seen = from->seen;
+      r.attrs_ok = from->attrs_ok;
+      r.bad = from->bad;
+      r.bad_seq = from->bad_seq;
+      r.bad_type = from->bad_type;
+    }
+    for (std::size_t ri = start; ri < p.rows.size() && ri < r.limit; ++ri) {
       std::size_t used = 0;
       std::string bad;
       uint32_t bad_seq = 0;
@@ -86,6 +120,17 @@ class Matcher {
       }
       if (ri >= p.abnormal_from) abnormal_used += used;
       ++r.rows;
+      if (recording) {
+        prefix.after_row.emplace_back();
+        save(&prefix.after_row.back(), pos, b, r);
+      }
+    }
+    if (recording) {
+      prefix.rows = r.rows;
+      save(&prefix.end, pos, b, r);
+      prefix.partial = r.partial;
+      prefix.limit = r.limit;
+      prefix.normal = &p;
     }
     r.consumed = pos;
     r.binding = b;
@@ -97,6 +142,16 @@ class Matcher {
   }
 
  private:
+  static void save(RowState* to, std::size_t pos, const Binding& b, const MatchResult& r) {
+    to->pos = pos;
+    to->binding = b;
+    to->seen = r.seen;
+    to->attrs_ok = r.attrs_ok;
+    to->bad = r.bad;
+    to->bad_seq = r.bad_seq;
+    to->bad_type = r.bad_type;
+  }
+
   bool fits(const Pattern& p, int party, DnId dn) const {
     return dn < config_.topology.dns.size() && (p.kinds[static_cast<std::size_t>(party)] &
                                                 kind_bit(config_.topology.dns[dn].kind)) != 0;
@@ -477,9 +532,10 @@ class Matcher {
 }  // namespace
 
 MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
-                       const std::vector<const Event*>& events, const CallFacts& facts) {
+                       const std::vector<const Event*>& events, const CallFacts& facts,
+                       bool share_prefix) {
   Matcher m(session, buffers);
-  return m.match(p, events, facts);
+  return m.match(p, events, facts, share_prefix);
 }
 
 Violation attributes_violation(const std::vector<const Event*>& events, const MatchResult& r,

@@ -73,15 +73,46 @@ struct Search {
   EventType best_type = EventType::kError;
 };
 
+// The matcher's state between two rows of a flow: where the next row starts, the parties
+// bound so far, and what the rows before it showed.
+struct RowState {
+  std::size_t pos = 0;
+  Binding binding;
+  uint16_t seen = 0;
+  bool attrs_ok = true;
+  std::string bad;
+  uint32_t bad_seq = 0;
+  EventType bad_type = EventType::kError;
+};
+
+// An interruption point's rows begin with the first `after` rows of its normal flow
+// (core/oracle_flow_table.cc), with the same parties and bindings: matched against the
+// same call's events with the same facts, those rows give the same result. A call's
+// normal flow is matched before its points (patterns() order), so the normal's match
+// keeps its state after each row here and its points start from there.
+struct NormalPrefix {
+  const Pattern* normal = nullptr;  // whose match this is; null: none for this call
+  std::vector<RowState> after_row;  // [k]: the state after k rows (k = 0..rows)
+  std::size_t rows = 0;             // whole rows the normal's match took
+  RowState end;                     // its state where it stopped
+  bool partial = false;             // it stopped inside a row (MatchResult::partial)
+  std::size_t limit = SIZE_MAX;     // its MatchResult::limit
+};
+
 struct MatchBuffers {
   Search search;
   std::vector<MatchResult> results;
+  NormalPrefix prefix;
 };
 
 // Matches `events` (one call's, EventError aside, in seq order) against `p`. `buffers`
-// is reused between calls (no allocation once warm).
+// is reused between calls (no allocation once warm). With `share_prefix`, the caller
+// matches every candidate of one call with the same events and facts, in patterns()
+// order, and cleared buffers->prefix.normal before the call's first: a point then
+// starts where its normal's match was after the rows they share.
 MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
-                       const std::vector<const Event*>& events, const CallFacts& facts);
+                       const std::vector<const Event*>& events, const CallFacts& facts,
+                       bool share_prefix = false);
 
 // The "documented-attributes" violation of a match whose attributes differ (!r.attrs_ok):
 // the offending event r.bad_seq with the request that caused it (found in `events`), its

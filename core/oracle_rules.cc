@@ -364,6 +364,7 @@ void Judge::call_event(const Event& e) {
   }
 
   PartyState& p = party(e.call, e.this_dn);
+  v.changed = true;
   const char* before = state_name(p.s);
   bool caller_side =
       p.s == PartyState::kDialing || (p.s == PartyState::kNone && e.type == EventType::kDialing);
@@ -1225,7 +1226,8 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
 void Judge::left_behind(uint32_t seq, bool at_end) {
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     CallView& v = calls_[c];
-    if (v.reported_left || v.parties.empty()) continue;
+    if (v.reported_left || v.parties.empty() || !v.changed) continue;
+    v.changed = false;
     bool over = false, talking = false;
     DnId ringing = kNoDn;
     int nringing = 0;
@@ -1268,7 +1270,8 @@ void Judge::left_behind(uint32_t seq, bool at_end) {
 void Judge::pending_steps(uint32_t seq) {
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     CallView& v = calls_[c];
-    if (v.parties.empty()) continue;
+    // Nothing pending: `silent` below only clears transit.
+    if (v.parties.empty() || (!v.transit && v.route_ref == 0)) continue;
     // Delivery to an outside DN shows only as the caller's EventNetworkReached, if at all.
     // A busy extension shows only as the caller's EventDestinationBusy: nothing for an
     // outside caller.

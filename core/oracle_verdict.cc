@@ -139,8 +139,9 @@ void Judge::flows() {
     facts.stream_end_seq = stream_end_seq;
     const auto& candidate = candidates(kind(facts.caller), kind(facts.dialed));
     results.assign(candidate.size(), MatchResult{});
+    buffers.prefix.normal = nullptr;  // a new call: no normal matched yet
     for (std::size_t i = 0; i < candidate.size(); ++i)
-      results[i] = match_flow(session_, &buffers, *candidate[i], events, facts);
+      results[i] = match_flow(session_, &buffers, *candidate[i], events, facts, true);
     // 1. A flow or point that accounts for every event (a normal flow's conversation may
     //    go on after its last row: the generic rules judge that). 2. A normal flow the
     //    events are a beginning of (the call is still under way). 3. Neither: the call

@@ -102,7 +102,8 @@ void add_verdict(Set* set, const Session& s, const Verdict& v, const char* what,
   ++set->streams;
   set->violations += v.violations.size();
   set->flows += v.flows.size();
-  if (dump) std::fprintf(dump, "%s %s %zu %016llx\n", set->name, what, n, (unsigned long long)one.h);
+  if (dump)
+    std::fprintf(dump, "%s %s %zu %016llx\n", set->name, what, n, (unsigned long long)one.h);
 }
 
 void add_bytes(Set* set, const uint8_t* data, std::size_t size) {
@@ -156,11 +157,13 @@ std::vector<Session> corpus() {
 }
 
 constexpr EventType kTypes[] = {
-    EventType::kError,         EventType::kQueued,          EventType::kDiverted,
-    EventType::kAbandoned,     EventType::kRinging,         EventType::kDialing,
-    EventType::kNetworkReached, EventType::kDestinationBusy, EventType::kEstablished,
-    EventType::kReleased,      EventType::kHeld,            EventType::kRetrieved,
-    EventType::kRouteRequest,  EventType::kRouteUsed,
+    EventType::kError,          EventType::kQueued,
+    EventType::kDiverted,       EventType::kAbandoned,
+    EventType::kRinging,        EventType::kDialing,
+    EventType::kNetworkReached, EventType::kDestinationBusy,
+    EventType::kEstablished,    EventType::kReleased,
+    EventType::kHeld,           EventType::kRetrieved,
+    EventType::kRouteRequest,   EventType::kRouteUsed,
 };
 
 // One-event changes of a stream (a smaller cousin of tests/core/oracle_mutation_test.cc).
@@ -266,8 +269,7 @@ int run(int argc, char** argv) {
     }
   }
   std::vector<Session> flows = corpus();
-  Set sets[] = {Set("corpus"), Set("corpus-mutants"), Set("programs"), Set("faults"),
-                Set("codec")};
+  Set sets[] = {Set("corpus"), Set("corpus-mutants"), Set("programs"), Set("faults"), Set("codec")};
   Set& c = sets[0];
   Set& cm = sets[1];
   Set& pr = sets[2];
@@ -323,8 +325,8 @@ int run(int argc, char** argv) {
       unsigned seed = static_cast<unsigned>(u * 7777 + step);
       if (step % 5 == 4) {
         const auto& v = units[(u + step) % units.size()];
-        size = crossover_bytes(buf.data(), size, v.data(), v.size(), other.data(), other.size(),
-                               seed);
+        size =
+            crossover_bytes(buf.data(), size, v.data(), v.size(), other.data(), other.size(), seed);
         std::memcpy(buf.data(), other.data(), size);
       } else {
         size = mutate_bytes(buf.data(), size, step % 7 == 6 ? 64 : buf.size(), seed);
