@@ -93,7 +93,7 @@ class Matcher {
     }
     for (std::size_t ri = start; ri < p.rows.size() && ri < r.limit; ++ri) {
       std::size_t used = 0;
-      std::string bad;
+      BadAttr bad;
       uint32_t bad_seq = 0;
       EventType bad_type = EventType::kError;
       uint16_t seen = 0;
@@ -107,9 +107,10 @@ class Matcher {
           match_row(p, p.rows[ri], pos, &b, &used, &bad, &bad_seq, &bad_type, &seen, true);
       if (!matched && !partial) break;
       r.seen |= seen;
-      if (!bad.empty() && r.attrs_ok) {
+      if (bad.event && r.attrs_ok) {
         r.attrs_ok = false;
-        r.bad = "row " + std::to_string(ri + 1) + ": " + bad;
+        r.bad = bad;
+        r.bad.row = ri;
         r.bad_seq = bad_seq;
         r.bad_type = bad_type;
       }
@@ -176,7 +177,7 @@ class Matcher {
   // `at_end`: the row's beginning at the end of an observed stream (MatchResult::partial):
   // every event left, none of the row's items required.
   bool match_row(const Pattern& p, const Row& row, std::size_t pos, Binding* b, std::size_t* used,
-                 std::string* bad, uint32_t* bad_seq, EventType* bad_type, uint16_t* seen,
+                 BadAttr* bad, uint32_t* bad_seq, EventType* bad_type, uint16_t* seen,
                  bool at_end) {
     Search& s = buffers_->search;
     s.pattern = &p;
@@ -265,8 +266,8 @@ class Matcher {
       }
       // What differs is spelt out only for the first complete assignment, the one kept
       // unless a later one has every attribute right (then nothing differs).
-      std::string bad;
-      std::string* why = s->found ? nullptr : &bad;
+      BadAttr bad;
+      BadAttr* why = s->found ? nullptr : &bad;
       bool ok = true;
       for (std::size_t i = 0; i < s->m && ok; ++i) {
         const Event& e = *(*events_)[s->pos + i];
@@ -278,7 +279,7 @@ class Matcher {
         s->found = true;
         s->best_ok = ok;
         s->best_binding = nb;
-        s->best_bad = std::move(bad);
+        s->best_bad = bad;
         s->best_seq = seq;
         s->best_type = type;
         s->best_seen = seen;
@@ -307,10 +308,6 @@ class Matcher {
       s->missing += req;
       s->used &= ~(uint64_t{1} << i);
     }
-  }
-
-  std::string name(DnId d) const {
-    return config_.topology.valid(d) ? config_.topology.dns[d].name : "(none)";
   }
 
   // With stimuli known, a row's events come from a stimulus the row has: its own (a
@@ -376,8 +373,7 @@ class Matcher {
   // True when every listed attribute is as specified; else false, with what differs in
   // *why unless it is null. Binds a party an attribute names for the first time (it must
   // be a DN that party can be).
-  bool check_attrs(const Item& it, const Event& e, Binding* b, uint16_t* seen,
-                   std::string* why) const {
+  bool check_attrs(const Item& it, const Event& e, Binding* b, uint16_t* seen, BadAttr* why) const {
     for (const AttrSpec& a : it.attrs) {
       bool present = e.has(a.attr);
       int must = presence(it, a, *b, present, seen);
@@ -418,32 +414,13 @@ class Matcher {
         }
       }
       if (!ok) {
-        if (!why) return false;
-        std::string want;
-        if (must == 0) want = "absent";
-        for (const Alt& alt : a.alts) {
-          if (must == 0) break;
-          if (!want.empty()) want += " or ";
-          switch (alt.kind) {
-            case Alt::kAny:
-              want += "present";
-              break;
-            case Alt::kParty:
-              want += std::string(1, static_cast<char>('A' + alt.party)) + " (" +
-                      name(b->dn[static_cast<std::size_t>(alt.party)]) + ")";
-              break;
-            case Alt::kRole:
-              want += dn_role_name(static_cast<DnRole>(alt.value));
-              break;
-            case Alt::kState:
-              want += call_state_name(static_cast<CallState>(alt.value));
-              break;
-          }
+        if (why) {
+          why->event = &e;
+          why->spec = &a;
+          why->must = must;
+          why->present = present;
+          why->binding = *b;
         }
-        *why = std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
-               name(e.this_dn) + ": " + attr_name(a.attr) + " is " +
-               (present ? attr_value_text(e, a.attr, config_) : std::string("absent")) +
-               ", the document says " + want;
         return false;
       }
     }
@@ -487,9 +464,11 @@ class Matcher {
       }
       if (wrong) {
         if (why) {
-          *why = std::string(event_name(e.type)) + " #" + std::to_string(e.seq) + " at " +
-                 name(e.this_dn) + ": " + attr_name(a) + " " + attr_value_text(e, a, config_) +
-                 " " + wrong;
+          why->event = &e;
+          why->spec = nullptr;
+          why->attr = a;
+          why->wrong = wrong;
+          why->binding = *b;
         }
         return false;
       }
@@ -536,6 +515,47 @@ MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Patt
                        bool share_prefix) {
   Matcher m(session, buffers);
   return m.match(p, events, facts, share_prefix);
+}
+
+std::string bad_text(const MatchResult& r, const SessionConfig& config) {
+  const BadAttr& bad = r.bad;
+  if (!bad.event) return {};
+  auto name = [&](DnId d) {
+    return config.topology.valid(d) ? config.topology.dns[d].name : std::string("(none)");
+  };
+  const Event& e = *bad.event;
+  std::string text = "row " + std::to_string(bad.row + 1) + ": ";
+  if (!bad.spec) {
+    return text + event_name(e.type) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) +
+           ": " + attr_name(bad.attr) + " " + attr_value_text(e, bad.attr, config) + " " +
+           bad.wrong;
+  }
+  const AttrSpec& a = *bad.spec;
+  std::string want;
+  if (bad.must == 0) want = "absent";
+  for (const Alt& alt : a.alts) {
+    if (bad.must == 0) break;
+    if (!want.empty()) want += " or ";
+    switch (alt.kind) {
+      case Alt::kAny:
+        want += "present";
+        break;
+      case Alt::kParty:
+        want += std::string(1, static_cast<char>('A' + alt.party)) + " (" +
+                name(bad.binding.dn[static_cast<std::size_t>(alt.party)]) + ")";
+        break;
+      case Alt::kRole:
+        want += dn_role_name(static_cast<DnRole>(alt.value));
+        break;
+      case Alt::kState:
+        want += call_state_name(static_cast<CallState>(alt.value));
+        break;
+    }
+  }
+  return text + event_name(e.type) + " #" + std::to_string(e.seq) + " at " + name(e.this_dn) +
+         ": " + attr_name(a.attr) + " is " +
+         (bad.present ? attr_value_text(e, a.attr, config) : std::string("absent")) +
+         ", the document says " + want;
 }
 
 Violation attributes_violation(const std::vector<const Event*>& events, const MatchResult& r,

@@ -36,6 +36,19 @@ struct CallFacts {
   uint32_t stream_end_seq = 0;
 };
 
+// The first attribute of a match that differs from its row, kept as what the text is
+// made of (MatchResult::bad_text writes it only for the match a violation reports).
+struct BadAttr {
+  const Event* event = nullptr;    // null: every attribute as the row says
+  const AttrSpec* spec = nullptr;  // a listed attribute; null: an unlisted one
+  Attr attr = Attr::kConnId;       // the unlisted attribute
+  const char* wrong = nullptr;     // what is wrong with the unlisted one
+  int must = 1;                    // the listed one: must be present (1), absent (0), either
+  bool present = false;            // the listed one is present
+  Binding binding;                 // the parties bound when it was checked
+  std::size_t row = 0;             // 0-based row of the pattern matched
+};
+
 struct MatchResult {
   std::size_t consumed = 0;  // events matched
   std::size_t rows = 0;      // rows matched
@@ -50,7 +63,7 @@ struct MatchResult {
   std::size_t limit = SIZE_MAX;  // rows from here are beyond the document for this call
   uint16_t seen = 0;             // unknown profile: bit 2i+v, option i seen with value v
   Binding binding;               // the parties' DNs at the end
-  std::string bad;               // the first attribute that differs
+  BadAttr bad;                   // the first attribute that differs
   uint32_t bad_seq = 0;
   EventType bad_type = EventType::kError;
 };
@@ -68,7 +81,7 @@ struct Search {
   bool best_ok = false;  // found, with every attribute as the row says (best_bad empty)
   Binding best_binding;
   uint16_t best_seen = 0;
-  std::string best_bad;
+  BadAttr best_bad;
   uint32_t best_seq = 0;
   EventType best_type = EventType::kError;
 };
@@ -80,7 +93,7 @@ struct RowState {
   Binding binding;
   uint16_t seen = 0;
   bool attrs_ok = true;
-  std::string bad;
+  BadAttr bad;
   uint32_t bad_seq = 0;
   EventType bad_type = EventType::kError;
 };
@@ -113,6 +126,10 @@ struct MatchBuffers {
 MatchResult match_flow(const Session& session, MatchBuffers* buffers, const Pattern& p,
                        const std::vector<const Event*>& events, const CallFacts& facts,
                        bool share_prefix = false);
+
+// "row 2: EventRinging #4 at 7002: OtherDN is 7003, the document says A (7001)": what
+// differs in a match whose attributes differ (!r.attrs_ok), for people.
+std::string bad_text(const MatchResult& r, const SessionConfig& config);
 
 // The "documented-attributes" violation of a match whose attributes differ (!r.attrs_ok):
 // the offending event r.bad_seq with the request that caused it (found in `events`), its

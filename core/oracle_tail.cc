@@ -201,7 +201,7 @@ void judge_tails(const Session& session, const std::vector<Event>& events,
       }
       if (!best_r.attrs_ok) {
         // The matcher counts the tail's rows from 1: name the whole flow's row.
-        std::string bad = best_r.bad;
+        std::string bad = bad_text(best_r, session.config);
         if (bad.rfind("row ", 0) == 0) {
           std::size_t n = std::strtoul(bad.c_str() + 4, nullptr, 10);
           bad = row_text(best->from + n - 1) + bad.substr(bad.find(':'));

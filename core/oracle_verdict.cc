@@ -227,10 +227,10 @@ void Judge::flows() {
       }
     }
     if (!br.attrs_ok) {
-      out_.violations.push_back(attributes_violation(events, br, bp,
-                                                     "call " + call(static_cast<CallId>(c)) +
-                                                         " follows '" + bp.title + "' (" +
-                                                         bp.point + "), " + br.bad));
+      out_.violations.push_back(
+          attributes_violation(events, br, bp,
+                               "call " + call(static_cast<CallId>(c)) + " follows '" + bp.title +
+                                   "' (" + bp.point + "), " + bad_text(br, session_.config)));
     }
     out_.flows.push_back(std::move(f));
   }
