@@ -82,6 +82,8 @@ struct Scratch {
   std::vector<int> count;
   std::vector<std::pair<uint32_t, uint32_t>> by_ref;
   std::vector<std::size_t> first_of;
+  std::vector<CallId> live;     // calls with a party, ascending
+  std::vector<CallId> changed;  // calls with CallView::changed set, in no order
 };
 
 class Judge {

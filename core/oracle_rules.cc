@@ -203,6 +203,8 @@ Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* 
   calls_.resize(std::max(calls_.size(), c.call_names.size()));
   calls_.resize(c.call_names.size());
   for (CallView& v : calls_) v.reset();
+  scratch_.live.clear();
+  scratch_.changed.clear();
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
     const Stimulus& s = session.stimuli[i];
     if (!shape_of(s.kind).creates_call) continue;
@@ -363,7 +365,12 @@ void Judge::call_event(const Event& e) {
                 conn_id_string(e.conn_id) + ", the call has " + conn_id_string(v.conn_id));
   }
 
+  if (v.parties.empty()) {  // its first party: the call is live from here on
+    auto& live = scratch_.live;
+    live.insert(std::lower_bound(live.begin(), live.end(), e.call), e.call);
+  }
   PartyState& p = party(e.call, e.this_dn);
+  if (!v.changed) scratch_.changed.push_back(e.call);
   v.changed = true;
   const char* before = state_name(p.s);
   bool caller_side =
@@ -1224,10 +1231,13 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
 // Nobody is left queued, ringing or routing once the call rings elsewhere, is
 // established or is over.
 void Judge::left_behind(uint32_t seq, bool at_end) {
-  for (std::size_t c = 0; c < calls_.size(); ++c) {
+  // Only the calls with an event since the last look (CallView::changed), in call order.
+  auto& changed = scratch_.changed;
+  std::sort(changed.begin(), changed.end());
+  for (CallId c : changed) {
     CallView& v = calls_[c];
-    if (v.reported_left || v.parties.empty() || !v.changed) continue;
     v.changed = false;
+    if (v.reported_left || v.parties.empty()) continue;
     bool over = false, talking = false;
     DnId ringing = kNoDn;
     int nringing = 0;
@@ -1265,10 +1275,11 @@ void Judge::left_behind(uint32_t seq, bool at_end) {
       break;
     }
   }
+  changed.clear();
 }
 
 void Judge::pending_steps(uint32_t seq) {
-  for (std::size_t c = 0; c < calls_.size(); ++c) {
+  for (CallId c : scratch_.live) {  // a call without a party has nothing pending
     CallView& v = calls_[c];
     // Nothing pending: `silent` below only clears transit.
     if (v.parties.empty() || (!v.transit && v.route_ref == 0)) continue;
