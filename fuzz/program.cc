@@ -41,6 +41,53 @@ void assign_number(std::string* out, uint64_t n) {
   out->assign(buf, r.ptr);  // short: stays in the string's own buffer
 }
 
+// What the codec and name_program read of each stimulus kind, in one table made once:
+// its arguments, whether it creates a call, whether it is a client request.
+struct KindInfo {
+  StimulusArgs args;
+  bool creates_call = false;
+  bool client_request = false;
+};
+struct Tables {
+  std::array<KindInfo, kStimulusKindCount> kind;
+  // Every name a program's DNs and calls can have, made once (name_program copies them).
+  std::array<std::array<std::string, kMaxDns>, kDnKindCount> dn_name;
+  std::array<std::string, kMaxStimuli> call_name;  // "c1".."c64": a call per stimulus at most
+  // As shape_of and stimulus_args: a kind out of range reads as pause.
+  const KindInfo& of(StimulusKind k) const {
+    auto i = static_cast<std::size_t>(k);
+    return kind[i < kind.size() ? i : static_cast<std::size_t>(StimulusKind::kPause)];
+  }
+};
+
+const Tables& tables() {
+  static const Tables t = [] {
+    Tables x;
+    for (int k = 0; k < kStimulusKindCount; ++k) {
+      auto kind = static_cast<StimulusKind>(k);
+      KindInfo& i = x.kind[static_cast<std::size_t>(k)];
+      i.args = stimulus_args(kind);
+      i.creates_call = shape_of(kind).creates_call;
+      i.client_request = shape_of(kind).client_request;
+    }
+    for (std::size_t k = 0; k < kDnKindCount; ++k) {
+      for (std::size_t i = 0; i < kMaxDns; ++i) assign_number(&x.dn_name[k][i], kNameBase[k] + i);
+    }
+    for (std::size_t i = 0; i < kMaxStimuli; ++i) {
+      assign_number(&x.call_name[i], i + 1);
+      x.call_name[i].insert(0, "c");
+    }
+    return x;
+  }();
+  return t;
+}
+
+// `to` = `name`, written only when it differs (a program decoded into the same Session
+// again mostly keeps its names).
+void set_name(std::string* to, const std::string& name) {
+  if (*to != name) *to = name;
+}
+
 }  // namespace
 
 CallState program_reason(int index) {
@@ -57,20 +104,30 @@ std::string program_dn_name(DnKind kind, std::size_t index) {
 }
 
 void name_program(Session* p) {
+  const Tables& t = tables();
   std::array<std::size_t, kDnKindCount> per_kind{};
   for (Dn& dn : p->config.topology.dns) {
     auto k = static_cast<std::size_t>(dn.kind);
-    assign_number(&dn.name, kNameBase[k] + per_kind[k]++);
+    std::size_t i = per_kind[k]++;
+    if (i < kMaxDns) {
+      set_name(&dn.name, t.dn_name[k][i]);
+    } else {
+      assign_number(&dn.name, kNameBase[k] + i);
+    }
   }
   auto& calls = p->config.call_names;
   for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (i < kMaxStimuli) {
+      set_name(&calls[i], t.call_name[i]);
+      continue;
+    }
     calls[i].assign("c");
     char buf[8];
     auto r = std::to_chars(buf, buf + sizeof buf, i + 1);
     calls[i].append(buf, r.ptr);
   }
   uint32_t ref = 0;
-  for (Stimulus& s : p->stimuli) s.reference_id = s.is_client_request() ? ++ref : 0;
+  for (Stimulus& s : p->stimuli) s.reference_id = t.of(s.kind).client_request ? ++ref : 0;
 }
 
 void encode_program(const Session& p, std::vector<uint8_t>* out) {
@@ -92,10 +149,11 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
   // A call is referred to by its rank in creation order, whatever its CallId.
   std::array<uint8_t, limits::kMaxCalls> rank{};
   std::size_t created = 0;
+  const Tables& t = tables();
   for (const Stimulus& s : p.stimuli) {
-    const StimulusShape& shape = shape_of(s.kind);
+    const KindInfo& info = t.of(s.kind);
     out->push_back(static_cast<uint8_t>(s.kind));
-    for (const StimulusArg& a : stimulus_args(s.kind)) {
+    for (const StimulusArg& a : info.args) {
       switch (a.kind) {
         case StimulusArg::Kind::kDn:
           out->push_back(static_cast<uint8_t>(arg_dn(s, a)));
@@ -108,7 +166,7 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
           break;
       }
     }
-    if (shape.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
+    if (info.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
   }
 }
 
@@ -136,11 +194,13 @@ bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
   for (int i = 0; i < 8; ++i) c.seed |= static_cast<uint64_t>(byte()) << (8 * i);
   out->stimuli.clear();
   std::size_t calls = 0;
+  const Tables& t = tables();
   while (pos < size && out->stimuli.size() < kMaxStimuli) {
     Stimulus s;
-    s.kind = static_cast<StimulusKind>(data[pos++] % kStimulusKindCount);
-    const StimulusShape& shape = shape_of(s.kind);
-    const StimulusArgs& args = stimulus_args(s.kind);
+    auto k = static_cast<std::size_t>(data[pos++] % kStimulusKindCount);
+    s.kind = static_cast<StimulusKind>(k);
+    const KindInfo& info = t.kind[k];
+    const StimulusArgs& args = info.args;
     if (pos + args.count > size) break;  // cut short: dropped
     bool usable = true;
     for (const StimulusArg& a : args) {
@@ -162,7 +222,7 @@ bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
       }
     }
     if (!usable) continue;
-    if (shape.creates_call) s.call = static_cast<CallId>(calls++);
+    if (info.creates_call) s.call = static_cast<CallId>(calls++);
     out->stimuli.push_back(s);
   }
   c.call_names.resize(calls);
