@@ -298,9 +298,14 @@ MutationOp mutate_program(Session* p, Rng& rng) {
   }
 }
 
-Session crossover_programs(const Session& a, const Session& b, Rng& rng) {
-  Session out;
+namespace {
+
+// crossover_programs into *out, reusing its storage. `out` is neither `a` nor `b`.
+void crossover_into(const Session& a, const Session& b, Rng& rng, Session* out_session) {
+  Session& out = *out_session;
   out.config = a.config;
+  out.observed = false;  // as a new Session
+  out.profile_known = true;
   auto cut_a = rng.below(static_cast<uint32_t>(a.stimuli.size() + 1));
   auto cut_b = rng.below(static_cast<uint32_t>(b.stimuli.size() + 1));
   out.stimuli.assign(a.stimuli.begin(), a.stimuli.begin() + cut_a);
@@ -321,6 +326,13 @@ Session crossover_programs(const Session& a, const Session& b, Rng& rng) {
     out.stimuli.push_back(s);
   }
   repair_program(&out, rng);
+}
+
+}  // namespace
+
+Session crossover_programs(const Session& a, const Session& b, Rng& rng) {
+  Session out;
+  crossover_into(a, b, rng, &out);
   return out;
 }
 
@@ -360,10 +372,13 @@ std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8
   } else if (!decode_program(data2, size2, &b)) {
     b = random_program(rng);
   }
-  Session c = crossover_programs(*first, *second, rng);
+  // Into a buffer of its own (the inputs may be last.program), then swapped in: no
+  // allocation once warm.
+  thread_local Session c;
+  crossover_into(*first, *second, rng, &c);
   restrict_program(&c);
   last.valid = false;
-  last.program = std::move(c);
+  std::swap(last.program, c);
   return write_program(last.program, out, max_out);
 }
 

@@ -147,7 +147,9 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
   out->push_back(options);
   for (int i = 0; i < 8; ++i) out->push_back(static_cast<uint8_t>(p.config.seed >> (8 * i)));
   // A call is referred to by its rank in creation order, whatever its CallId.
-  std::array<uint8_t, limits::kMaxCalls> rank{};
+  // (A valid session names calls below call_names.size(), at most kMaxCalls.)
+  std::array<uint8_t, limits::kMaxCalls> rank;
+  std::fill_n(rank.begin(), std::min(p.config.call_names.size(), rank.size()), uint8_t{0});
   std::size_t created = 0;
   const Tables& t = tables();
   for (const Stimulus& s : p.stimuli) {
