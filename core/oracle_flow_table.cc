@@ -394,6 +394,7 @@ std::vector<Pattern> parse_flows() {
       flow.key = std::string(head[0]);
       flow.title = std::string(head[1]);
       flow.point = "normal";
+      flow.normal_flow = true;
       current = nullptr;
     } else if (line.substr(0, 6) == "party ") {
       std::vector<std::string_view> w = split(line.substr(6), ' ');
@@ -420,6 +421,7 @@ std::vector<Pattern> parse_flows() {
       CB_ASSERT(w.size() >= 3 && w[1] == "after");
       Pattern p = flow;
       p.point = std::string(w[0]);
+      p.normal_flow = p.point == "normal";
       p.after = static_cast<std::size_t>(std::stoi(std::string(w[2])));
       if (w.size() == 4) p.route = w[3] == "route" ? 1 : 2;
       const Pattern* normal = nullptr;
@@ -447,6 +449,8 @@ std::vector<Pattern> parse_flows() {
       p.abnormal_from = p.rows.size();
       p.normal = &p;
     }
+    p.shares_normal_prefix =
+        p.normal != &p && p.kinds == p.normal->kinds && p.binds == p.normal->binds;
     std::string name = p.key + " " + p.point;
     auto it = std::find(names.begin(), names.end(), name);
     p.point_index = static_cast<int>(it - names.begin());
@@ -456,24 +460,6 @@ std::vector<Pattern> parse_flows() {
 }
 
 }  // namespace
-
-uint8_t kind_bit(DnKind k) {
-  switch (k) {
-    case DnKind::kExtension:
-      return kExt;
-    case DnKind::kRemoteExtension:
-      return kRext;
-    case DnKind::kExternal:
-      return kExternalBit;
-    case DnKind::kAcdQueue:
-      return kAcd;
-    case DnKind::kRoutingPoint:
-      return kRp;
-    case DnKind::kRoutingQueue:
-      return kRq;
-  }
-  return 0;
-}
 
 const std::vector<Pattern>& patterns() {
   static const std::vector<Pattern> all = parse_flows();

@@ -24,7 +24,11 @@ enum KindBit : uint8_t {
 };
 
 // The KindBit of a DN kind.
-uint8_t kind_bit(DnKind k);
+inline uint8_t kind_bit(DnKind k) {
+  constexpr uint8_t bits[kDnKindCount] = {kExt, kAcd, kRp, kRq, kExternalBit, kRext};
+  auto i = static_cast<std::size_t>(k);
+  return i < kDnKindCount ? bits[i] : 0;
+}
 
 // One alternative of an attribute spec.
 struct Alt {
@@ -81,8 +85,12 @@ struct Pattern {
   std::size_t after = 0;  // a point: the normal rows it follows
   int route = 0;          // a point: 1 only with a TRouteCall pending, 2 only without
   const Pattern* normal = nullptr;
-  int point_index = -1;  // in documented_flow_points()
-  bool is_normal() const { return point == "normal"; }
+  int point_index = -1;      // in documented_flow_points()
+  bool normal_flow = false;  // point == "normal" (parse_flows sets it)
+  // Its normal's first `after` rows, with the same parties and bindings: a match of the
+  // point may start from the normal's (core/oracle_match.h, NormalPrefix).
+  bool shares_normal_prefix = false;
+  bool is_normal() const { return normal_flow; }
 };
 
 // Every flow and interruption point, in document order (parsed once).

@@ -3,6 +3,7 @@
 #ifndef CALLBENCH_CORE_ORACLE_INTERNAL_H_
 #define CALLBENCH_CORE_ORACLE_INTERNAL_H_
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,20 @@
 #include "core/oracle.h"
 
 namespace callbench::oracle {
+
+// shape_of (core/model.h), read here from a copy made once: the rules ask it several
+// times per stimulus, and shape_of is out of line.
+inline const StimulusShape& shape(StimulusKind k) {
+  static const auto table = [] {
+    std::array<StimulusShape, kStimulusKindCount> t{};
+    for (int i = 0; i < kStimulusKindCount; ++i)
+      t[static_cast<std::size_t>(i)] = shape_of(static_cast<StimulusKind>(i));
+    return t;
+  }();
+  auto i = static_cast<std::size_t>(k);
+  return table[i < table.size() ? i : static_cast<std::size_t>(StimulusKind::kPause)];
+}
+inline bool client_request(const Stimulus& s) { return shape(s.kind).client_request; }
 
 struct CallFacts;
 struct Pattern;

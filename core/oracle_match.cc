@@ -62,8 +62,7 @@ class Matcher {
     // A point whose normal was matched just before (NormalPrefix): its first p.after rows
     // are the normal's, so it starts where the normal was after them, or stops where the
     // normal stopped when that was before.
-    bool shared = share_prefix && &p != p.normal && prefix.normal == p.normal &&
-                  p.kinds == p.normal->kinds && p.binds == p.normal->binds &&
+    bool shared = share_prefix && p.shares_normal_prefix && prefix.normal == p.normal &&
                   prefix.limit == r.limit;
     bool recording = share_prefix && &p == p.normal;
     if (recording) {

@@ -207,7 +207,7 @@ Judge::Judge(const Session& session, const std::vector<Event>& events, Scratch* 
   scratch_.changed.clear();
   for (std::size_t i = 0; i < session.stimuli.size(); ++i) {
     const Stimulus& s = session.stimuli[i];
-    if (!shape_of(s.kind).creates_call) continue;
+    if (!shape(s.kind).creates_call) continue;
     CallView& v = calls_[s.call];
     v.caller = s.dn;
     v.dialed = s.dn2;
@@ -588,7 +588,7 @@ bool Judge::active_on_a_call(DnId dn) const { return active_[dn] > 0; }
 // Whether the documented flows allow request `s` in the state before it: then it must
 // not be refused. Returns the reason, or nullptr when the rule does not apply.
 const char* Judge::must_accept(const Stimulus& s) const {
-  const StimulusShape& shape = shape_of(s.kind);
+  const StimulusShape& shape = oracle::shape(s.kind);
   if (!shape.client_request) return nullptr;
   const PartyState* p =
       shape.has_call && s.kind != StimulusKind::kMakeCall ? find_party(s.call, s.dn) : nullptr;
@@ -627,7 +627,7 @@ const char* Judge::must_accept(const Stimulus& s) const {
 void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
   const Stimulus& s = session_.stimuli[index];
   auto seq = static_cast<uint32_t>(index + 1);
-  const StimulusShape& shape = shape_of(s.kind);
+  const StimulusShape& shape = oracle::shape(s.kind);
   if (s.kind == StimulusKind::kPause) paused_ = true;
   if (s.kind == StimulusKind::kResume) paused_ = false;
 
@@ -779,7 +779,7 @@ void Judge::stimulus(std::size_t index, const Event* begin, const Event* end) {
 }
 
 std::string Judge::party_state_text(const Stimulus& s) const {
-  const PartyState* p = shape_of(s.kind).has_call ? find_party(s.call, s.dn) : nullptr;
+  const PartyState* p = shape(s.kind).has_call ? find_party(s.call, s.dn) : nullptr;
   return p ? state_name(p->s) : "none";
 }
 
@@ -805,7 +805,7 @@ void Judge::answers() {
   count.assign(stimuli.size(), 0);
   by_ref.clear();
   for (std::size_t i = 0; i < stimuli.size(); ++i) {
-    if (stimuli[i].is_client_request())
+    if (client_request(stimuli[i]))
       by_ref.emplace_back(stimuli[i].reference_id, static_cast<uint32_t>(i));
   }
   std::sort(by_ref.begin(), by_ref.end());
@@ -841,9 +841,9 @@ void Judge::answers() {
   }
   for (std::size_t i = 0; i < stimuli.size(); ++i) {
     const Stimulus& s = stimuli[i];
-    if (!s.is_client_request()) continue;
+    if (!client_request(s)) continue;
     auto seq = static_cast<uint32_t>(i + 1);
-    const char* tlib = shape_of(s.kind).tlib;
+    const char* tlib = shape(s.kind).tlib;
     const Event* a = answer[i];
     if (!a) {
       // Still pending in a paused session: allowed, unless the route was carried out
@@ -1107,13 +1107,12 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
   auto seq = static_cast<uint32_t>(index + 1);
   auto refused = [&]() {
     for (const Event* e = begin; e != end; ++e) {
-      if (e->type == EventType::kError && s.is_client_request() &&
-          e->reference_id == s.reference_id)
+      if (e->type == EventType::kError && client_request(s) && e->reference_id == s.reference_id)
         return true;
     }
     return false;
   };
-  bool names_call = shape_of(s.kind).has_call && s.call < calls_.size();
+  bool names_call = shape(s.kind).has_call && s.call < calls_.size();
   // route-error-after-abandoned: the caller hangs up while a TRouteCall is pending.
   if (names_call && calls_[s.call].route_ref != 0) {
     CallView& v = calls_[s.call];
@@ -1168,15 +1167,14 @@ void Judge::stimulus_rules(std::size_t index, const Event* begin, const Event* e
       shown = shown || (e->type == want && e->this_dn == v.caller && e->call == s.call);
     if (waiting && !shown) {
       violate("switch-stimulus", seq, nullptr, "dialing",
-              std::string(shape_of(s.kind).verb) + " of call " + call(s.call) +
-                  ", which waits at " + dn(v.sent_to) + ", gave the caller " + dn(v.caller) +
-                  " no " + event_name(want));
+              std::string(shape(s.kind).verb) + " of call " + call(s.call) + ", which waits at " +
+                  dn(v.sent_to) + ", gave the caller " + dn(v.caller) + " no " + event_name(want));
     }
   }
   // Where the stimulus sends the call (delivered-where-sent) and what it leaves pending.
   bool caused = false;  // a switch stimulus that applied shows events of its call
   for (const Event* e = begin; e != end; ++e) caused = caused || (names_call && e->call == s.call);
-  bool switch_ignored = !s.is_client_request() && s.kind != StimulusKind::kInbound && !caused;
+  bool switch_ignored = !client_request(s) && s.kind != StimulusKind::kInbound && !caused;
   if (names_call && !refused() && !switch_ignored) {
     CallView& v = calls_[s.call];
     switch (s.kind) {

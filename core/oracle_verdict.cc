@@ -264,7 +264,7 @@ bool Judge::departure(CallId c, const std::vector<const Event*>& events, const P
       row < SIZE_MAX && row < r.limit) {
     const Stimulus& s = session_.stimuli[d->request_seq - 1];
     uint32_t bit = 1u << static_cast<int>(s.kind);
-    bool names_call = shape_of(s.kind).has_call && s.call == c;
+    bool names_call = shape(s.kind).has_call && s.call == c;
     if (!p.is_normal() && r.complete)
       return false;  // after an interruption point the document says no more
     if (!p.is_normal() && r.rows >= p.after) due = names_call && (p.rows[p.after].triggers & bit);
