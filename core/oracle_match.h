@@ -115,6 +115,7 @@ struct NormalPrefix {
 struct MatchBuffers {
   Search search;
   std::vector<MatchResult> results;
+  std::vector<int> ranks;
   NormalPrefix prefix;
 };
 

@@ -132,6 +132,7 @@ void Judge::flows() {
       if (e.type != EventType::kError) stream_end_seq = std::max(stream_end_seq, e.seq);
     }
   }
+  out_.flows.reserve(calls_.size());
   for (std::size_t c = 0; c < calls_.size(); ++c) {
     if (by_call[c].empty() || calls_[c].caller == kNoDn || calls_[c].dialed == kNoDn) continue;
     const auto& events = by_call[c];
@@ -165,11 +166,14 @@ void Judge::flows() {
       if (all && (p.is_normal() || r.partial) && r.limit == SIZE_MAX) return 2;
       return 1;
     };
+    std::vector<int>& ranks = buffers.ranks;  // rank(i), once per candidate
+    ranks.resize(candidate.size());
+    for (std::size_t i = 0; i < candidate.size(); ++i) ranks[i] = rank(i);
     std::size_t best = candidate.size();
     int best_rank = 0;
     for (std::size_t i = 0; i < candidate.size(); ++i) {
       const MatchResult& r = results[i];
-      int k = rank(i);
+      int k = ranks[i];
       if (best == candidate.size()) {
         best = i;
         best_rank = k;
@@ -202,7 +206,7 @@ void Judge::flows() {
       f.stars = bp.point.c_str();
       for (std::size_t i = 0; i < candidate.size(); ++i) {
         int idx = candidate[i]->point_index;
-        if (i != best && candidate[i]->key != bp.key && rank(i) == 3 &&
+        if (i != best && candidate[i]->key != bp.key && ranks[i] == 3 &&
             results[i].consumed == br.consumed && results[i].attrs_ok == br.attrs_ok &&
             std::find(f.also.begin(), f.also.end(), idx) == f.also.end()) {
           f.also.push_back(idx);
@@ -220,7 +224,7 @@ void Judge::flows() {
       // Every flow the events follow as far: the departure is a violation if any of
       // them has the departing stimulus here.
       for (std::size_t i = 0; i < candidate.size(); ++i) {
-        if (results[i].consumed == br.consumed && rank(i) == 1 &&
+        if (results[i].consumed == br.consumed && ranks[i] == 1 &&
             departure(static_cast<CallId>(c), events, *candidate[i], results[i])) {
           break;
         }
