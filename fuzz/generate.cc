@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/assert.h"
+#include "fuzz/kinds.h"
 #include "fuzz/program.h"
 
 namespace callbench {
@@ -104,7 +105,7 @@ DnId random_dn(const Topology& topology, StimulusKind kind, const StimulusArg& a
 std::size_t calls_before(const Session& program, std::size_t pos) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < pos && i < program.stimuli.size(); ++i) {
-    if (shape_of(program.stimuli[i].kind).creates_call) ++n;
+    if (kind_shape(program.stimuli[i].kind).creates_call) ++n;
   }
   return n;
 }
@@ -125,9 +126,9 @@ Stimulus random_stimulus(const Session& program, std::size_t pos, CallId fresh, 
     const auto& from = n == 0 ? kAllKinds : inside;
     s.kind = from[rng.below(static_cast<uint32_t>(n == 0 ? from.size() : n))];
   }
-  const StimulusShape& shape = shape_of(s.kind);
+  const StimulusShape& shape = kind_shape(s.kind);
   const Topology& topology = program.config.topology;
-  for (const StimulusArg& a : stimulus_args(s.kind)) {
+  for (const StimulusArg& a : kind_args(s.kind)) {
     switch (a.kind) {
       case StimulusArg::Kind::kDn:
         arg_dn(s, a) = random_dn(topology, s.kind, a, rng);
@@ -158,7 +159,7 @@ void repair_program(Session* p, Rng& rng) {
   std::size_t kept = 0;
   for (std::size_t r = 0; r < stimuli.size(); ++r) {
     Stimulus s = stimuli[r];
-    const StimulusShape& shape = shape_of(s.kind);
+    const StimulusShape& shape = kind_shape(s.kind);
     if (shape.creates_call) {
       created[ncreated] = {s.call, static_cast<CallId>(ncreated)};
       s.call = static_cast<CallId>(ncreated++);

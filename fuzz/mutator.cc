@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fuzz/generate.h"
+#include "fuzz/kinds.h"
 #include "fuzz/model_play.h"
 #include "fuzz/program.h"
 
@@ -73,7 +74,7 @@ bool duplicate(Session* p, Rng& rng) {
   if (n == 0 || n >= kMaxStimuli) return false;
   uint32_t i = rng.below(n);
   Stimulus copy = st[i];
-  if (shape_of(copy.kind).creates_call) copy.call = fresh_call(*p);
+  if (kind_shape(copy.kind).creates_call) copy.call = fresh_call(*p);
   uint32_t pos = i + 1 + rng.below(n - i);  // somewhere after the original
   st.insert(st.begin() + pos, copy);
   repair_program(p, rng);
@@ -85,12 +86,12 @@ bool change_arg(Session* p, Rng& rng) {
   std::array<uint32_t, kMaxStimuli> with_args{};
   uint32_t n = 0;
   for (uint32_t i = 0; i < st.size(); ++i) {
-    if (stimulus_args(st[i].kind).count > 0) with_args[n++] = i;
+    if (kind_args(st[i].kind).count > 0) with_args[n++] = i;
   }
   if (n == 0) return false;
   uint32_t i = with_args[rng.below(n)];
   Stimulus& s = st[i];
-  const StimulusArgs& args = stimulus_args(s.kind);
+  const StimulusArgs& args = kind_args(s.kind);
   const StimulusArg& a = args.arg[rng.below(args.count)];
   switch (a.kind) {
     case StimulusArg::Kind::kDn:
@@ -259,7 +260,7 @@ Session random_program(Rng& rng) {
   uint32_t n = 1 + rng.below(8);
   for (uint32_t i = 0; i < n; ++i) {
     p.stimuli.push_back(random_stimulus(p, p.stimuli.size(), fresh_call(p), rng));
-    if (shape_of(p.stimuli.back().kind).creates_call) p.config.call_names.emplace_back();
+    if (kind_shape(p.stimuli.back().kind).creates_call) p.config.call_names.emplace_back();
   }
   repair_program(&p, rng);
   return p;

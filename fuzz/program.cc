@@ -53,6 +53,8 @@ struct Tables {
   // Every name a program's DNs and calls can have, made once (name_program copies them).
   std::array<std::array<std::string, kMaxDns>, kDnKindCount> dn_name;
   std::array<std::string, kMaxStimuli> call_name;  // "c1".."c64": a call per stimulus at most
+  // The profile of each options byte (bits above the options ignored).
+  std::array<SwitchProfile, 1u << kProfileOptionCount> profile;
   // As shape_of and stimulus_args: a kind out of range reads as pause.
   const KindInfo& of(StimulusKind k) const {
     auto i = static_cast<std::size_t>(k);
@@ -72,6 +74,11 @@ const Tables& tables() {
     }
     for (std::size_t k = 0; k < kDnKindCount; ++k) {
       for (std::size_t i = 0; i < kMaxDns; ++i) assign_number(&x.dn_name[k][i], kNameBase[k] + i);
+    }
+    for (std::size_t b = 0; b < x.profile.size(); ++b) {
+      x.profile[b] = SwitchProfile{};
+      for (int i = 0; i < kProfileOptionCount; ++i)
+        set_profile_option_value(&x.profile[b], i, static_cast<int>((b >> i) & 1u));
     }
     for (std::size_t i = 0; i < kMaxStimuli; ++i) {
       assign_number(&x.call_name[i], i + 1);
@@ -189,9 +196,7 @@ bool decode_program(const uint8_t* data, std::size_t size, Session* out) {
   std::size_t pos = 2 + n;
   auto byte = [&]() -> uint8_t { return pos < size ? data[pos++] : uint8_t{0}; };
   uint8_t options = byte();
-  c.profile = SwitchProfile{};
-  for (int i = 0; i < kProfileOptionCount; ++i)
-    set_profile_option_value(&c.profile, i, (options >> i) & 1);
+  c.profile = tables().profile[options & ((1u << kProfileOptionCount) - 1)];
   c.seed = 0;
   for (int i = 0; i < 8; ++i) c.seed |= static_cast<uint64_t>(byte()) << (8 * i);
   out->stimuli.clear();
