@@ -154,7 +154,7 @@ void repair_program(Session* p, Rng& rng) {
   auto& stimuli = p->stimuli;
   if (stimuli.size() > limits::kMaxProgramStimuli) stimuli.resize(limits::kMaxProgramStimuli);
   // (old id, new id) of each creator seen so far; at most one per stimulus.
-  std::array<std::pair<CallId, CallId>, limits::kMaxProgramStimuli> created{};
+  std::array<std::pair<CallId, CallId>, limits::kMaxProgramStimuli> created;  // [0, ncreated)
   uint32_t ncreated = 0;
   std::size_t kept = 0;
   for (std::size_t r = 0; r < stimuli.size(); ++r) {

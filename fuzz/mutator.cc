@@ -83,7 +83,7 @@ bool duplicate(Session* p, Rng& rng) {
 
 bool change_arg(Session* p, Rng& rng) {
   auto& st = p->stimuli;
-  std::array<uint32_t, kMaxStimuli> with_args{};
+  std::array<uint32_t, kMaxStimuli> with_args;  // [0, n)
   uint32_t n = 0;
   for (uint32_t i = 0; i < st.size(); ++i) {
     if (kind_args(st[i].kind).count > 0) with_args[n++] = i;
