@@ -189,7 +189,7 @@ TEST(ImportCli, PublishedExcerptsImportWithEveryLineAccountedFor) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, counts)) << r.out;
     int sum = 0;
-    for (int i = 2; i <= 7; ++i) sum += std::stoi(m[i]);
+    for (std::size_t i = 2; i <= 7; ++i) sum += std::stoi(m[i]);
     EXPECT_EQ(std::stoi(m[1]), sum) << r.out;
     if (std::stoi(m[7]) > 0) {
       EXPECT_NE(r.out.find(path + ":"), std::string::npos) << r.out;

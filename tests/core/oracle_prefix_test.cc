@@ -59,8 +59,8 @@ void check_session(const Session& s, const std::vector<Event>& events, const std
     for (const Pattern* p : candidate) {
       MatchResult a = oracle::match_flow(s, &shared, *p, mine, facts, true);
       MatchResult b = oracle::match_flow(s, &alone, *p, mine, facts, false);
-      std::string at = what + " call " + s.config.call_names[c] + " against " + p->key + " " +
-                       p->point;
+      std::string at =
+          what + " call " + s.config.call_names[c] + " against " + p->key + " " + p->point;
       counts->shared += p->shares_normal_prefix && shared.prefix.normal == p->normal;
       counts->consumed += a.consumed > 0;
       counts->bad += !a.attrs_ok;
@@ -127,8 +127,8 @@ TEST(OraclePrefix, GeneratedProgramsMatchTheSameFromTheNormalsPrefix) {
     Session p = random_program(rng);
     for (uint32_t k = rng.below(30); k-- > 0;) mutate_program(&p, rng);
     Played played = play(p);
-    check_session(p, played.events, "program " + std::to_string(i) + " seed " +
-                                        std::to_string(seed), &counts);
+    check_session(p, played.events,
+                  "program " + std::to_string(i) + " seed " + std::to_string(seed), &counts);
     if (i % 4 == 0) {
       std::vector<Event> events = played.events;
       Session o = observed_of(p, &events);
