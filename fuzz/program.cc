@@ -141,18 +141,21 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
   const auto& dns = p.config.topology.dns;
   CB_ASSERT_MSG(!dns.empty() && dns.size() <= kMaxDns, "a program has 1..16 DNs");
   CB_ASSERT_MSG(p.stimuli.size() <= kMaxStimuli, "a program has at most 64 stimuli");
-  out->clear();
-  out->push_back(kProgramMagic);
-  out->push_back(static_cast<uint8_t>(dns.size()));
-  for (const Dn& dn : dns) out->push_back(static_cast<uint8_t>(dn.kind));
+  // Written through a pointer into room for the longest encoding, then cut to size (the
+  // vector keeps its capacity: no allocation once warm).
+  out->resize(program_header_size(dns.size()) + 4 * p.stimuli.size());
+  uint8_t* w = out->data();
+  *w++ = kProgramMagic;
+  *w++ = static_cast<uint8_t>(dns.size());
+  for (const Dn& dn : dns) *w++ = static_cast<uint8_t>(dn.kind);
   uint8_t options = 0;
   for (int i = 0; i < kProfileOptionCount; ++i) {
     if (profile_option_value(p.config.profile, i) == 1) {
       options = static_cast<uint8_t>(options | (1u << i));
     }
   }
-  out->push_back(options);
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<uint8_t>(p.config.seed >> (8 * i)));
+  *w++ = options;
+  for (int i = 0; i < 8; ++i) *w++ = static_cast<uint8_t>(p.config.seed >> (8 * i));
   // A call is referred to by its rank in creation order, whatever its CallId.
   // (A valid session names calls below call_names.size(), at most kMaxCalls.)
   std::array<uint8_t, limits::kMaxCalls> rank;
@@ -161,22 +164,23 @@ void encode_program(const Session& p, std::vector<uint8_t>* out) {
   const Tables& t = tables();
   for (const Stimulus& s : p.stimuli) {
     const KindInfo& info = t.of(s.kind);
-    out->push_back(static_cast<uint8_t>(s.kind));
+    *w++ = static_cast<uint8_t>(s.kind);
     for (const StimulusArg& a : info.args) {
       switch (a.kind) {
         case StimulusArg::Kind::kDn:
-          out->push_back(static_cast<uint8_t>(arg_dn(s, a)));
+          *w++ = static_cast<uint8_t>(arg_dn(s, a));
           break;
         case StimulusArg::Kind::kCall:
-          out->push_back(rank[s.call]);
+          *w++ = rank[s.call];
           break;
         case StimulusArg::Kind::kReason:
-          out->push_back(reason_code(s));
+          *w++ = reason_code(s);
           break;
       }
     }
     if (info.creates_call) rank[s.call] = static_cast<uint8_t>(created++);
   }
+  out->resize(static_cast<std::size_t>(w - out->data()));
 }
 
 std::vector<uint8_t> encode_program(const Session& program) {
