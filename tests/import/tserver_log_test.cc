@@ -457,7 +457,8 @@ TEST(TServerLogReader, ByteChecksHoldAtEveryOffset) {
   const std::string base = kAcdLog;
   const LogFile ref = read(base);
   auto line_of = [&](std::size_t p) {
-    return 1 + static_cast<std::size_t>(std::count(base.begin(), base.begin() + p, '\n'));
+    return 1 + static_cast<std::size_t>(
+                   std::count(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(p), '\n'));
   };
   auto same_messages = [&](const LogFile& f, const std::string& what) {
     EXPECT_EQ(f.unreadable, 0u) << what;
