@@ -161,7 +161,10 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
   non_empty(cmd->add_option("--journal", o->campaign.journal,
                             "Journal for findings (default WORKDIR/campaign.db)"))
       ->type_name("J.db");
-  non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))
+  non_empty(cmd->add_option(
+                "--seed", o->seed,
+                "Campaign seed: job n's libFuzzer gets -seed=N+n, its k-th restart N+n+k*jobs "
+                "(default: a fresh one, printed)"))
       ->type_name("N");
   non_empty(cmd->add_option("--workdir", o->campaign.workdir,
                             "Where corpora and findings live (kept between runs)"))
