@@ -10,6 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace callbench {
 
@@ -32,6 +35,14 @@ int run_scenario_parser(const uint8_t* data, std::size_t size);
 // removed afterwards) read whole: every session listed, loaded, its events loaded and
 // replayed, and the integrity check. Errors are expected; crashes, hangs and leaks are not.
 int run_journal_reader(const uint8_t* data, std::size_t size);
+
+// A property of the code under test does not hold: a real bug, never bad input. Prints
+// "TARGET: property violated: WHAT" on stderr and aborts (libFuzzer records a crash).
+[[noreturn]] inline void property_failed(const char* target, const std::string& what) {
+  std::fprintf(stderr, "%s: property violated: %s\n", target, what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
 
 // Each fuzz target's .cc names its target in the binary, for `callbench fuzz --fuzzer` to
 // check that a binary is the target it claims (fuzz/campaign.h): the text
