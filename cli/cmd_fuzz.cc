@@ -88,8 +88,12 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "fuzz", "Run a fuzzing campaign and report what breaks the documented flows");
   cmd->footer(
       "Runs a libFuzzer target of the 'fuzz' preset (clang; built into build-fuzz/ when missing) "
-      "in\n"
-      "fork mode: fuzz_orderings mutates programs of requests and switch events and judges every\n"
+      "as\n"
+      "--jobs in-process libFuzzer processes sharing WORKDIR/TARGET/corpus (each reads what the\n"
+      "others found every second), each with its own seed; one that crashes, times out or runs\n"
+      "out of memory is started again for the time left (one that ends three times in a row\n"
+      "before fuzzing begins is given up, a corpus input that ends it moved to quarantine/).\n"
+      "fuzz_orderings mutates programs of requests and switch events and judges every\n"
       "event stream with the oracle; fuzz_scenario_parser and fuzz_journal_reader feed arbitrary\n"
       "text and bytes to the .scn parser and the journal reader. One updating line shows "
       "progress.\n"
@@ -135,7 +139,8 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
           "", "seconds"))
       ->type_name("SECONDS")
       ->default_str("60");
-  cmd->add_option("--jobs", o->campaign.jobs, "Parallel fuzzing processes (libFuzzer -fork)")
+  cmd->add_option("--jobs", o->campaign.jobs,
+                  "Parallel fuzzing processes (in-process libFuzzer each, sharing the corpus)")
       ->check(CLI::Range(1, 256))
       ->default_str("1");
   // Parsed here, not by CLI11: its unsigned parse wraps "-5" and clamps 2^64 to UINT64_MAX.
@@ -150,12 +155,16 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
            }
            o->campaign.runs = *v;
          },
-         "Stop after about N executions (libFuzzer -runs; the --time limit still holds)")
+         "Stop after about N executions in all (libFuzzer -runs, N/jobs each; the --time limit "
+         "still holds)")
       ->type_name("N");
   non_empty(cmd->add_option("--journal", o->campaign.journal,
                             "Journal for findings (default WORKDIR/campaign.db)"))
       ->type_name("J.db");
-  non_empty(cmd->add_option("--seed", o->seed, "libFuzzer seed (default: a fresh one, printed)"))
+  non_empty(cmd->add_option(
+                "--seed", o->seed,
+                "Campaign seed: job n's libFuzzer gets -seed=N+n, its k-th restart N+n+k*jobs "
+                "(default: a fresh one, printed)"))
       ->type_name("N");
   non_empty(cmd->add_option("--workdir", o->campaign.workdir,
                             "Where corpora and findings live (kept between runs)"))

@@ -1,5 +1,5 @@
 // A fuzzing campaign (fuzz/campaign.h): arguments checked, the work directory locked,
-// libFuzzer run (campaign_libfuzzer.cc), findings imported (campaign_findings.cc) and
+// the fuzzing processes run (campaign_libfuzzer.cc), findings imported (campaign_findings.cc) and
 // reports written (campaign_reports.cc). The targets are in campaign_targets.cc.
 #include "fuzz/campaign.h"
 
@@ -192,21 +192,13 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
   }
   if (target->dict) dict = o.source_dir + "/" + target->dict;
 
-  std::vector<std::string> argv = {
-      fuzzer,
-      "-fork=" + std::to_string(std::max(1, o.jobs)),
-      "-ignore_crashes=1",
-      "-ignore_timeouts=1",
-      "-ignore_ooms=1",
-      "-timeout=10",
-      "-rss_limit_mb=2048",
-      "-max_total_time=" + std::to_string(std::max(1, static_cast<int>(o.seconds))),
-      "-seed=" + std::to_string(o.seed % 4294967295u + 1),
-      "-print_final_stats=1",
-      "-artifact_prefix=" + artifacts + "/"};
-  if (o.runs > 0) argv.push_back("-runs=" + std::to_string(o.runs));
-  if (!dict.empty()) argv.push_back("-dict=" + dict);
-  argv.insert(argv.end(), inputs.begin(), inputs.end());
+  JobsPlan plan;
+  plan.fuzzer = fuzzer;
+  plan.work = work;
+  plan.flags = {"-reload=1", "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1",
+                "-artifact_prefix=" + artifacts + "/"};
+  if (!dict.empty()) plan.flags.push_back("-dict=" + dict);
+  plan.inputs = inputs;
   const fs::file_time_type started = fs::file_time_type::clock::now();
   auto findings_count = [&] {
     std::size_t inputs_n = sorted_keys(findings, ".input").size(), crashes = 0;
@@ -216,7 +208,7 @@ Status run_campaign(const CampaignOptions& o, CampaignResult* out,
     return std::to_string(inputs_n + crashes);
   };
   const std::string log = work + "/libfuzzer.log";
-  s = run_libfuzzer(o, argv, campaign_env(findings, flows), log, findings_count, out, progress);
+  s = run_jobs(o, plan, campaign_env(findings, flows), log, findings_count, out, progress);
   if (!s.is_ok()) return s;
 
   // ---- The end work, also after an interrupt (a second one exits at once). ----------

@@ -1,5 +1,6 @@
 // A fuzzing campaign: one of the libFuzzer targets of the `fuzz` preset (built when
-// missing), run in fork mode for a time, its progress read from libFuzzer's output, its
+// missing), run as --jobs in-process libFuzzer processes sharing one corpus, supervised
+// for a time (each restarted when it ends early), its progress read from their output, its
 // findings deduplicated by identity into a journal's `findings` table (each finding's
 // minimized session recorded beside the sessions), a JUnit XML report with one test
 // case per oracle rule, and the flow coverage: how many calls followed each documented
@@ -19,6 +20,9 @@
 //                                 <key>.db (bug report); hits/<pid>.hits (this run's counts)
 //   <workdir>/<target>/artifacts  libFuzzer's crash inputs
 //   <workdir>/<target>/flows      per-process flow counts of this run
+//   <workdir>/<target>/libfuzzer.log  the campaign's log (each process started, ended,
+//                                 a status line a second); jobs/<n>.log each job's output
+//   <workdir>/<target>/quarantine corpus inputs that ended the target at start
 //   <workdir>/<target>/junit.xml
 //   <workdir>/.campaign.lock      held by the running campaign (flock)
 #ifndef CALLBENCH_FUZZ_CAMPAIGN_H_
@@ -89,8 +93,13 @@ struct CampaignResult {
   uint64_t coverage = 0;
   uint64_t corpus = 0;
   double seconds = 0;
-  int libfuzzer_exit = 0;
-  bool interrupted = false;  // stopped early by an interrupt
+  int libfuzzer_exit = 0;          // the exit status of the last fuzzing process that ended
+  uint64_t processes = 0;          // fuzzing processes started: one per job, and each restart
+  uint64_t crashes = 0;            // processes that ended early by a crash (then restarted),
+  uint64_t timeouts = 0;           // ... a timeout (-timeout),
+  uint64_t ooms = 0;               // ... running out of memory (-rss_limit_mb)
+  std::vector<std::string> notes;  // what the supervisor did besides restarting
+  bool interrupted = false;        // stopped early by an interrupt
   std::vector<CampaignFinding> findings;
   std::vector<std::pair<std::string, uint64_t>> flow_counts;  // document order, then undocumented
   std::string junit_path;

@@ -36,16 +36,32 @@ Status check_fuzzer(const std::string& path, const std::string& target);
 std::vector<std::pair<std::string, std::string>> campaign_env(const std::string& findings,
                                                               const std::string& flows);
 
-// Runs libFuzzer and follows its output until it ends. The time limit holds: libFuzzer
-// gets -max_total_time, but in fork mode it only looks at the clock when a job ends
-// and then waits for the running jobs, so at the limit the campaign writes libFuzzer's
-// own stop file (jobs then end within a second, normally: their corpus is merged and
-// their counts written), terminates the group (SIGTERM) 2 s later and kills it 2 s
-// after that. A first interrupt of callbench starts the same sequence at once.
-Status run_libfuzzer(const CampaignOptions& o, const std::vector<std::string>& argv,
-                     const std::vector<std::pair<std::string, std::string>>& env,
-                     const std::string& log, const std::function<std::string()>& findings_count,
-                     CampaignResult* out, const std::function<void(const std::string&)>& progress);
+// What every fuzzing process of a campaign runs (run_jobs).
+struct JobsPlan {
+  std::string fuzzer;               // the target binary
+  std::vector<std::string> flags;   // libFuzzer flags every process gets
+  std::vector<std::string> inputs;  // the corpus directory first (written, reloaded), then
+                                    // the read-only inputs (seeds, ...)
+  std::string work;                 // <workdir>/<target>: jobs/<n>.log, stop, quarantine/
+};
+
+// Runs the campaign's fuzzing processes and follows their output until they end: one
+// in-process libFuzzer per job (--jobs), each with its own seed (seed + n) and log
+// (jobs/<n>.log), all sharing the corpus directory (libFuzzer's -reload reads what the
+// others found every second) and the artifact directory. An instance that ends early (a
+// crash, a timeout, an out-of-memory) is counted and started again for the time left,
+// with the seed of its next start; one that ends before fuzzing began, three times in a
+// row, is given up (a corpus input of the campaign's own corpus that ends it is moved to
+// quarantine/ first). The time limit holds: at the limit (or a first interrupt) the
+// runner writes libFuzzer's stop file, which every instance reads once a second (ending
+// normally, its counts written); 2 s later it terminates the stragglers (SIGTERM) and
+// kills them 2 s after that. `log` gets the campaign's own lines: each start, each early
+// end, a status line a second ("#EXECS: cov: ... time: Ns ...", the report's samples) and
+// a last "DONE: N executions in S s ..." line.
+Status run_jobs(const CampaignOptions& o, const JobsPlan& plan,
+                const std::vector<std::pair<std::string, std::string>>& env, const std::string& log,
+                const std::function<std::string()>& findings_count, CampaignResult* out,
+                const std::function<void(const std::string&)>& progress);
 
 // Has the target write the bug report of every finding that has none yet: the target
 // binary run on the finding's first input, reproducing (fuzz/finding.h): it minimizes,

@@ -145,6 +145,18 @@ std::string campaign_summary(const CampaignOptions& o, const CampaignResult& r) 
     << (o.jobs == 1 ? "" : "s") << ", seed " << o.seed << "\n";
   s << "  " << r.executions << " executions (" << r.exec_per_sec << "/s), coverage " << r.coverage
     << ", corpus " << r.corpus << "\n";
+  const uint64_t early = r.crashes + r.timeouts + r.ooms;
+  s << "  processes: " << r.processes << " started";
+  if (early == 0) {
+    s << ", none ended early\n";
+  } else {
+    const uint64_t again = r.processes > static_cast<uint64_t>(o.jobs)
+                               ? r.processes - static_cast<uint64_t>(o.jobs)
+                               : 0;
+    s << ", " << early << " ended early (crash " << r.crashes << ", timeout " << r.timeouts
+      << ", out of memory " << r.ooms << "), " << again << " started again for the time left\n";
+  }
+  for (const std::string& n : r.notes) s << "  " << n << "\n";
   std::size_t fresh = 0;
   for (const CampaignFinding& f : r.findings) fresh += f.is_new;
   if (r.findings.empty()) {

@@ -1,10 +1,10 @@
-// The processes a campaign runs (libFuzzer, and the target again to write each
-// finding's bug report), and what an interrupt does to them. Each child runs in its own
-// process group, so a terminal's Ctrl-C reaches callbench alone and callbench decides:
-// the first SIGINT (or SIGTERM) only sets a flag, which the campaign polls to stop its
-// child gently and do its end work; a second one kills the child's whole group with
-// SIGKILL and exits the process at once with status 130. One child at a time; not
-// thread-safe.
+// The processes a campaign runs (its fuzzing processes, one per job, and the target
+// again to write each finding's bug report), and what an interrupt does to them. Each
+// child runs in its own process group, so a terminal's Ctrl-C reaches callbench alone and
+// callbench decides: the first SIGINT (or SIGTERM) only sets a flag, which the campaign
+// polls to stop its children gently and do its end work; a second one kills every
+// child's whole group with SIGKILL and exits the process at once with status 130. At most
+// kMaxChildren children at a time; called from one thread only.
 #ifndef CALLBENCH_FUZZ_PROCESS_H_
 #define CALLBENCH_FUZZ_PROCESS_H_
 
@@ -21,11 +21,15 @@ namespace callbench {
 struct ChildProcess {
   pid_t pid = -1;   // also its process group id
   int output = -1;  // read end of a pipe carrying its stdout and stderr
+  int slot = -1;    // its place among the groups a second interrupt kills
 };
 
+// How many children may live at once (a campaign's --jobs is at most 256).
+constexpr int kMaxChildren = 320;
+
 // Starts argv[0] (looked up in PATH when it has no '/') with `env` set (an empty value
-// unsets the variable), stdin from /dev/null, stdout and stderr into a pipe. It becomes
-// the child a second interrupt kills.
+// unsets the variable), stdin from /dev/null, stdout and stderr into a pipe. It is one of
+// the children a second interrupt kills until it is waited for.
 Status spawn_child(const std::vector<std::string>& argv,
                    const std::vector<std::pair<std::string, std::string>>& env, ChildProcess* out);
 
@@ -33,8 +37,16 @@ Status spawn_child(const std::vector<std::string>& argv,
 void signal_child(const ChildProcess& child, int signal);
 
 // Closes the pipe, waits for the child, and returns its exit status (128 + the signal
-// when a signal ended it). It is no longer the child a second interrupt kills.
+// when a signal ended it). It is no longer one of the children a second interrupt kills.
 int wait_child(ChildProcess* child);
+
+// Whether the child has ended, without waiting: true with its exit status in `status`
+// (as wait_child's) once it has; the pipe stays open for what is left in it, and the
+// child's group (anything it started that still runs) is for the caller to end.
+bool child_ended(ChildProcess* child, int* status);
+
+// Closes the pipe of a child that child_ended reported.
+void close_child(ChildProcess* child);
 
 // Runs a child to its end with its output appended to `log`; its exit status, or -1
 // when it could not start.

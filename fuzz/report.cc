@@ -307,7 +307,11 @@ Status write_campaign_report(const CampaignOptions& o, const CampaignResult& res
       {"work directory", o.workdir},
       {"journal", result.journal_path},
       {"fuzzer", o.fuzzer.empty() ? o.source_dir + "/build-fuzz/" + o.target : o.fuzzer},
-      {"libFuzzer exit status", std::to_string(result.libfuzzer_exit)}};
+      {"fuzzing processes", std::to_string(result.processes) + " started, " +
+                                std::to_string(result.crashes) + " crashed, " +
+                                std::to_string(result.timeouts) + " timed out, " +
+                                std::to_string(result.ooms) + " out of memory"},
+      {"exit status of the last to end", std::to_string(result.libfuzzer_exit)}};
   r.executions = result.executions;
   r.exec_per_sec = result.exec_per_sec;
   r.coverage = result.coverage;

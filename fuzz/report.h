@@ -63,8 +63,9 @@ struct CampaignReport {
 
 std::string render_campaign_report(const CampaignReport& report);
 
-// The progress samples in libFuzzer's fork-mode output ("#N: cov: C ft: F corp: K ...
-// time: Ts ..."); lines without a time are skipped.
+// The progress samples in a campaign's log: the supervisor's status line a second, in the
+// form of libFuzzer's fork-mode lines ("#N: cov: C ft: F corp: K ... time: Ts ...", N the
+// executions of every process); lines without a time are skipped.
 std::vector<ReportSample> parse_libfuzzer_progress(std::string_view log);
 
 // Gathers a finished campaign's report (the samples from libFuzzer's log at `log_path`,

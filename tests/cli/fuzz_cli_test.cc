@@ -1,20 +1,25 @@
 // callbench fuzz as a user runs it, against stand-in fuzz targets: shell scripts that
-// carry a target's name (fuzz/harness.h) and behave like a fork-mode libFuzzer that
-// never stops by itself. Arguments are checked before anything runs, the work
-// directory is locked, the time limit holds, an interrupt still gives the end work, a
-// second one quits, the resume hint resumes, and stdout is checked.
+// carry a target's name (fuzz/harness.h) and behave like an in-process libFuzzer (one per
+// job): one that never stops by itself, and one that honours the stop file and crashes
+// as told. Arguments are checked before anything runs, the work directory is locked, the
+// time limit holds, an interrupt still gives the end work, a second one quits, the resume
+// hint resumes, a job that crashes is started again, a crash loop is bounded, the
+// executions add up over every process, and stdout is checked.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/test_util.h"
 
@@ -72,6 +77,76 @@ std::string fake_fuzzer(const fs::path& dir, const std::string& target,
   out.close();
   fs::permissions(path, fs::perms::owner_all);
   return path.string();
+}
+
+// A stand-in in-process libFuzzer for the supervisor's tests, named fuzz_scenario_parser.
+// Every start appends its arguments to STATE/starts. It prints libFuzzer's status lines
+// and, when the stop file (-stop_file) has bytes, its final stats (300 executions) and
+// exits 0. `mode`:
+//   crash-after-init   after INITED and half a second, writes the artifact crash-<seed>,
+//                      reports a deadly signal with its final stats (500 executions) and
+//                      exits 77, as libFuzzer does
+//   crash-before-init  the same before INITED (an input of its corpus ends it at start)
+//   corpus-input       crashes before INITED while its corpus (the first input) holds the
+//                      file `badinput` (the artifact crash-badinput has its bytes), and
+//                      fuzzes normally once it does not
+std::string stand_in(const fs::path& dir, const std::string& mode) {
+  fs::path path = dir / ("stand_in_" + mode);
+  std::ofstream out(path);
+  out << "#!/bin/sh\n# callbench-fuzz-target:fuzz_scenario_parser;\n"
+      << "state='" << dir.string() << "'\nmode='" << mode << "'\n"
+      << "echo \"$@\" >> \"$state/starts\"\n"
+      << "n=0\n"
+      << "corpus=''\n"
+      << "for a in \"$@\"; do case \"$a\" in\n"
+      << "  -artifact_prefix=*) prefix=\"${a#-artifact_prefix=}\";;\n"
+      << "  -stop_file=*) stop=\"${a#-stop_file=}\";;\n"
+      << "  -seed=*) n=\"${a#-seed=}\";;\n"
+      << "  -*) ;;\n"
+      << "  *) [ -z \"$corpus\" ] && corpus=\"$a\";;\n"
+      << "esac; done\n"
+      << "crash() {\n"
+      << "  cp \"$1\" \"${prefix}crash-$2\" 2>/dev/null || printf x > \"${prefix}crash-$2\"\n"
+      << "  echo \"==$$== ERROR: libFuzzer: deadly signal\"\n"
+      << "  echo \"artifact_prefix='$prefix'; Test unit written to ${prefix}crash-$2\"\n"
+      << "  echo 'stat::number_of_executed_units: 500'\n"
+      << "  exit 77\n"
+      << "}\n"
+      << "echo 'INFO: Seed: 1'\n"
+      << "[ \"$mode\" = crash-before-init ] && crash /dev/null \"early-$n\"\n"
+      << "[ \"$mode\" = corpus-input ] && [ -f \"$corpus/badinput\" ] && crash "
+         "\"$corpus/badinput\" badinput\n"
+      << "echo \"#2\tINITED cov: 10 ft: 10 corp: 3/30b exec/s: 0 rss: 30Mb\"\n"
+      << "start=$(date +%s%N)\n"
+      << "while :; do\n"
+      << "  if [ -s \"$stop\" ]; then echo 'Done 300 runs in 1 second(s)'; "
+         "echo 'stat::number_of_executed_units: 300'; exit 0; fi\n"
+      << "  if [ \"$mode\" = crash-after-init ] && [ $(( $(date +%s%N) - start )) -gt 500000000 ]; "
+         "then crash /dev/null \"$n\"; fi\n"
+      << "  echo \"#100\tNEW    cov: 12 ft: 12 corp: 4/40b exec/s: 100 rss: 30Mb\"\n"
+      << "  sleep 0.1\n"
+      << "done\n";
+  out.close();
+  fs::permissions(path, fs::perms::owner_all);
+  return path.string();
+}
+
+// The lines of a file.
+std::vector<std::string> lines_of(const fs::path& p) {
+  std::vector<std::string> out;
+  std::ifstream in(p);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The number after `key` in `text` (the first one), or -1.
+long long number_after(const std::string& text, const std::string& key) {
+  std::size_t at = text.find(key);
+  if (at == std::string::npos) return -1;
+  at += key.size();
+  std::size_t end = at;
+  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+  return end == at ? -1 : std::stoll(text.substr(at, end - at));
 }
 
 std::string fuzz_command(const fs::path& dir, const std::string& fuzzer, const std::string& more) {
@@ -252,7 +327,8 @@ TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::string args = read_all(d / "args");
   EXPECT_NE(args.find("-runs=5000 "), std::string::npos) << args;
-  EXPECT_NE(args.find("-fork=1 "), std::string::npos) << args;
+  // One in-process libFuzzer per job, not libFuzzer's fork mode.
+  EXPECT_EQ(args.find("-fork"), std::string::npos) << args;
   EXPECT_NE(r.out.find("resume with: callbench fuzz --target fuzz_scenario_parser --time 1 --jobs "
                        "1 --runs 5000 "),
             std::string::npos)
@@ -260,6 +336,129 @@ TEST(FuzzCliTest, RunsBoundsTheCampaignByExecutions) {
   auto zero =
       run_command(fuzz_command(d, fake_fuzzer(d, "fuzz_scenario_parser"), "--time 1 --runs 0"));
   EXPECT_EQ(zero.exit_code, 2) << zero.err;
+}
+
+// Each job is an in-process libFuzzer of its own: its own seed (the campaign's + the job),
+// the campaign's corpus first (written and reloaded), the stop file, --runs shared out.
+TEST(FuzzCliTest, EachJobIsAnInProcessLibFuzzerWithItsOwnSeedSharingTheCorpus) {
+  Scratch scratch_dir("args");
+  const fs::path& d = scratch_dir;
+  auto r = run_command(fuzz_command(d, stand_in(d, "fuzz"), "--time 2 --jobs 3 --runs 1000"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> starts = lines_of(d / "starts");
+  ASSERT_EQ(starts.size(), 3u) << r.out;
+  std::set<std::string> seeds;
+  for (const std::string& args : starts) {
+    EXPECT_EQ(args.find("-fork"), std::string::npos) << args;
+    EXPECT_NE(args.find("-reload=1 "), std::string::npos) << args;
+    EXPECT_NE(args.find("-runs=334 "), std::string::npos) << args;  // 1000 in all, 3 jobs
+    EXPECT_NE(args.find("-stop_file=" + (d / "work/fuzz_scenario_parser/stop").string()),
+              std::string::npos)
+        << args;
+    // The corpus first: the directory libFuzzer writes to and reloads.
+    EXPECT_NE(args.find(" " + (d / "work/fuzz_scenario_parser/corpus").string() + " "),
+              std::string::npos)
+        << args;
+    long long seed = number_after(args, "-seed=");
+    EXPECT_GE(seed, 2);
+    EXPECT_LE(seed, 4);
+    seeds.insert(std::to_string(seed));
+  }
+  EXPECT_EQ(seeds.size(), 3u) << "the jobs share a seed";
+  // Each job's output is in its own log; the campaign's log counts them all.
+  for (int job = 1; job <= 3; ++job) {
+    EXPECT_NE(read_all(d / ("work/fuzz_scenario_parser/jobs/" + std::to_string(job) + ".log"))
+                  .find("INITED"),
+              std::string::npos);
+  }
+  EXPECT_NE(
+      read_all(d / "work/fuzz_scenario_parser/libfuzzer.log").find("DONE: 900 executions in "),
+      std::string::npos);
+  EXPECT_NE(r.out.find("  900 executions ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("processes: 3 started, none ended early"), std::string::npos) << r.out;
+}
+
+// A job whose process crashes is started again for the time left (what fork mode's
+// -ignore_crashes did), with the seed of its next start; the campaign keeps going to its
+// time, each crash is a finding, and the executions of every process add up.
+TEST(FuzzCliTest, AJobThatCrashesIsStartedAgainForTheTimeLeft) {
+  Scratch scratch_dir("crash");
+  const fs::path& d = scratch_dir;
+  auto begin = std::chrono::steady_clock::now();
+  auto r = run_command("timeout 60 " +
+                       fuzz_command(d, stand_in(d, "crash-after-init"), "--time 4 --jobs 2"));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // new findings: the crashes
+  // It kept going to its time (less the last second, when a restart is not worth it).
+  EXPECT_GE(seconds, 3) << r.out;
+  EXPECT_LT(seconds, 4 + 4) << r.out;  // and stopped then (the stop file: within a second)
+  std::vector<std::string> starts = lines_of(d / "starts");
+  ASSERT_GE(starts.size(), 4u) << r.out;  // each job started again at least once
+  std::set<long long> seeds;
+  for (const std::string& args : starts) seeds.insert(number_after(args, "-seed="));
+  EXPECT_EQ(seeds.size(), starts.size()) << "a restart repeated a seed";
+  long long processes = number_after(r.out, "processes: ");
+  long long crashes = number_after(r.out, "ended early (crash ");
+  long long executions = number_after(r.out, "\n  ");
+  EXPECT_EQ(processes, static_cast<long long>(starts.size())) << r.out;
+  ASSERT_GE(crashes, 2) << r.out;
+  // 500 executions per crashed process, 300 per process stopped at the limit.
+  EXPECT_EQ(executions, 500 * crashes + 300 * (processes - crashes)) << r.out;
+  // Each process's crash is a finding: the first of each job (seeds 2 and 3) and job 1's
+  // second (seed 1 + 0 + 2).
+  for (const char* crash : {"crash-2 ", "crash-3 ", "crash-4 "}) {
+    EXPECT_NE(r.out.find(std::string("NEW crash/fuzz_scenario_parser/") + crash), std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(read_all(d / "work/fuzz_scenario_parser/libfuzzer.log").find("started again"),
+            std::string::npos);
+  EXPECT_NE(read_all(d / "work/fuzz_scenario_parser/junit.xml")
+                .find("crash/fuzz_scenario_parser/crash-4 ("),
+            std::string::npos);
+}
+
+// A process that ends before fuzzing begins, at every start, is a crash loop: each job is
+// given up after three starts in a row, with a message, and the campaign ends early.
+TEST(FuzzCliTest, AJobThatEndsBeforeFuzzingBeginsIsGivenUpAfterThreeStarts) {
+  Scratch scratch_dir("loop");
+  const fs::path& d = scratch_dir;
+  auto begin = std::chrono::steady_clock::now();
+  auto r = run_command("timeout 120 " +
+                       fuzz_command(d, stand_in(d, "crash-before-init"), "--time 60 --jobs 2"));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the crash is still a new finding
+  EXPECT_LT(seconds, 30) << r.out;
+  EXPECT_EQ(lines_of(d / "starts").size(), 6u) << r.out;
+  EXPECT_NE(r.out.find("job 1 given up: the target ended 3 times in a row before fuzzing began"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("job 2 given up: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NEW crash/fuzz_scenario_parser/crash-early-2 "), std::string::npos)
+      << r.out;
+}
+
+// An input of the campaign's own corpus that ends the target at start is moved to
+// quarantine/ (its bytes stay for a look), and the job starts again without it.
+TEST(FuzzCliTest, ACorpusInputThatEndsTheTargetAtStartIsMovedToQuarantine) {
+  Scratch scratch_dir("quarantine");
+  const fs::path& d = scratch_dir;
+  fs::path corpus = d / "work/fuzz_scenario_parser/corpus";
+  fs::create_directories(corpus);
+  std::ofstream(corpus / "badinput") << "this input crashes the target\n";
+  auto r = run_command(fuzz_command(d, stand_in(d, "corpus-input"), "--time 3"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(lines_of(d / "starts").size(), 2u) << r.out;
+  EXPECT_FALSE(fs::exists(corpus / "badinput"));
+  EXPECT_EQ(read_all(d / "work/fuzz_scenario_parser/quarantine/badinput"),
+            "this input crashes the target\n");
+  EXPECT_NE(r.out.find("the corpus input " + (corpus / "badinput").string() +
+                       " ends the target at start (crash); moved to "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("processes: 2 started, 1 ended early (crash 1,"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("NEW crash/fuzz_scenario_parser/crash-badinput"), std::string::npos)
+      << r.out;
 }
 
 // CLI11's own parsers let these through: "-5" wrapped to 2^64-5 executions, 2^64 clamped,

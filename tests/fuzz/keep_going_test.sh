@@ -18,9 +18,17 @@ rc=$?
 findings=$work/w/fuzz_orderings/findings
 executions=$(sed -n 's/^  \([0-9]*\) executions.*/\1/p' "$work/out")
 [ -n "$executions" ] && [ "$executions" -ge $runs ] || fail "stopped after $executions executions, before $runs"
+# Both jobs ran their share of the executions (10000 each) to the end, none crashed or
+# hung: the campaign's log ends with its DONE line, every status line counts no early end.
 log=$work/w/fuzz_orderings/libfuzzer.log
-grep -q 'oom/timeout/crash:' "$log" || fail "no job ended"
+grep -q '^DONE: [0-9]* executions in .* 2 jobs, 2 processes, oom/timeout/crash: 0/0/0$' "$log" ||
+  fail "no DONE line of 2 jobs and 2 processes, or a process ended early"
 ! grep 'oom/timeout/crash:' "$log" | grep -qv 'oom/timeout/crash: 0/0/0' || fail "a job crashed or hung"
+grep -q '^  processes: 2 started, none ended early' "$work/out" || fail "a process ended early"
+for job in 1 2; do
+  n=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/w/fuzz_orderings/jobs/$job.log" | tail -1)
+  [ -n "$n" ] && [ "$n" -ge $((runs / 2)) ] || fail "job $job ran ${n:-no} executions, not its $((runs / 2))"
+done
 inputs=$(ls "$findings" | grep -c '\.input$')
 reports=$(ls "$findings" | grep -c '\.scn$')
 listed=$(grep -c '^    NEW ' "$work/out")
