@@ -10,6 +10,7 @@
 #include "core/oracle.h"
 #include "fuzz/finding.h"
 #include "fuzz/model_play.h"
+#include "fuzz/mutator.h"
 #include "fuzz/program.h"
 
 namespace callbench {
@@ -44,15 +45,23 @@ struct OrderingsState {
 
 int run_orderings(const uint8_t* data, std::size_t size) {
   static OrderingsState state;
-  Session& program = state.program;
-  if (!decode_program(data, size, &program)) return 0;
+  // What libFuzzer runs is mostly the mutation the custom mutator just wrote: its program
+  // is taken as it is (the same program decode_program would give), not decoded again.
+  const Session* written = last_written_program(data, size);
+  if (!written) {
+    if (!decode_program(data, size, &state.program)) return 0;
+    written = &state.program;
+  }
+  const Session& program = *written;
   init_fuzz_model_from_env();
   if (fuzz_model()) {
     // Another call model ($CALLBENCH_MODEL): inside what it supports, through the interface.
-    restrict_program(&program);
-    Verdict verdict = play_and_judge(program, &state.events);
+    if (written != &state.program) state.program = program;
+    Session& restricted = state.program;
+    restrict_program(&restricted);
+    Verdict verdict = play_and_judge(restricted, &state.events);
     if (!verdict.ok()) {
-      if (!keep_going()) report_and_abort(program, verdict);
+      if (!keep_going()) report_and_abort(restricted, verdict);
       record_finding(data, size, verdict);
     }
     count_flows(verdict);

@@ -191,7 +191,8 @@ DnId map_dn(const Topology& b, DnId id, Session* out, std::array<DnId, kMaxDns>*
 // (MutateAndTestOne), and crosses it over with another unit: most calls are handed the
 // bytes written last, so they take the program from here instead of decoding those bytes
 // again (decode(encode(p)) == p for every program, fuzz/program.h: the same program
-// either way). The fuzz_orderings target decodes each input once to run it.
+// either way). The fuzz_orderings target takes it from here too (last_written_program):
+// what libFuzzer runs next is the mutation just written.
 struct LastWritten {
   Session program;
   std::vector<uint8_t> bytes;
@@ -384,5 +385,10 @@ std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8
 }
 
 void forget_written_program() { last_written().valid = false; }
+
+const Session* last_written_program(const uint8_t* data, std::size_t size) {
+  const LastWritten& last = last_written();
+  return last.holds(data, size) ? &last.program : nullptr;
+}
 
 }  // namespace callbench

@@ -63,6 +63,10 @@ std::size_t crossover_bytes(const uint8_t* data1, std::size_t size1, const uint8
 // bytes again (libFuzzer's usual next call), they take the program instead of decoding
 // it. The result is the same either way. For tests: forget it, so the next call decodes.
 void forget_written_program();
+// The program the two above wrote last when data[0, size) are exactly its bytes (what
+// decode_program of those bytes gives: decode(encode(p)) == p), else nullptr. Valid until
+// the next call of either. fuzz_orderings runs it instead of decoding the bytes again.
+const Session* last_written_program(const uint8_t* data, std::size_t size);
 
 }  // namespace callbench
 

@@ -355,5 +355,48 @@ TEST(MutatorBytesTest, ReusingTheLastWrittenProgramGivesTheSameBytesAsDecoding) 
   for (std::size_t i = 0; i < reused.size(); ++i) ASSERT_EQ(reused[i], decoded[i]) << "step " << i;
 }
 
+// fuzz_orderings runs the program the mutator wrote last (last_written_program) instead of
+// decoding the bytes it is handed: over a chain of mutations and crossovers, cut short
+// now and then by a small max_size, that program is exactly what decoding gives, and
+// bytes the mutator did not write last get nothing.
+TEST(MutatorBytesTest, TheLastWrittenProgramIsWhatDecodingItsBytesGives) {
+  Rng rng(testing::test_seed(59));
+  std::vector<std::vector<uint8_t>> pool;
+  for (const Session& p : testing::flow_programs()) pool.push_back(bytes_of(p));
+  std::vector<uint8_t> unit = pool[3 % pool.size()];
+  forget_written_program();
+  int taken = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::size_t max = rng.one_in(8) ? 16 + rng.below(60) : kMaxProgramBytes;
+    std::vector<uint8_t> buf(kMaxProgramBytes);
+    auto s = static_cast<unsigned>(rng.next());
+    std::size_t n;
+    if (rng.one_in(3)) {
+      const auto& other = pool[rng.below(static_cast<uint32_t>(pool.size()))];
+      n = crossover_bytes(unit.data(), unit.size(), other.data(), other.size(), buf.data(), max, s);
+    } else {
+      std::copy(unit.begin(), unit.end(), buf.begin());
+      n = mutate_bytes(buf.data(), unit.size(), max, s);
+    }
+    buf.resize(n);
+    Session decoded;
+    bool ok = decode_program(buf.data(), buf.size(), &decoded);
+    const Session* written = last_written_program(buf.data(), buf.size());
+    if (written) {
+      ++taken;
+      ASSERT_TRUE(ok) << "step " << i;
+      ASSERT_TRUE(*written == decoded) << "step " << i;
+    }
+    if (!buf.empty()) {
+      std::vector<uint8_t> other = buf;
+      other.back() ^= 0x5a;
+      ASSERT_EQ(last_written_program(other.data(), other.size()), nullptr) << "step " << i;
+      ASSERT_EQ(last_written_program(buf.data(), buf.size() - 1), nullptr) << "step " << i;
+    }
+    unit = rng.one_in(20) ? pool[rng.below(static_cast<uint32_t>(pool.size()))] : buf;
+  }
+  EXPECT_GT(taken, 3000);  // most mutations fit whole, and are taken
+}
+
 }  // namespace
 }  // namespace callbench
