@@ -77,7 +77,15 @@ int fuzz(FuzzOptions& o) {
     return report(Status::io(std::string("stdout: cannot write the campaign summary: ") +
                              std::strerror(errno)));
   }
-  return r.any_new() ? 1 : 0;
+  if (r.any_new()) return 1;
+  if (r.executions == 0 && !r.interrupted) {
+    // Not a clean campaign: nothing was fuzzed at all (a target that cannot start, an
+    // unknown $CALLBENCH_FAULT, every job given up). The summary above says how each ended.
+    return report(Status::io("no execution: every fuzzing process ended before it fuzzed (" +
+                             std::to_string(r.processes) + " started; see the notes above and " +
+                             c.workdir + "/" + c.target + "/jobs/)"));
+  }
+  return 0;
 }
 
 }  // namespace
@@ -115,7 +123,8 @@ void add_fuzz_command(CLI::App& app, int* exit_code) {
       "the protocol is a finding model-failed/..., and with --compare builtin a difference from "
       "the\n"
       "engine is a finding differs-from-engine/.... Give each model its own --workdir.\n"
-      "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run.");
+      "Exit 0: nothing new found; 1: a new finding; 2: bad usage; 3: it could not run (also\n"
+      "when no process fuzzed at all: a target that cannot start, every job given up).");
   std::vector<std::string> targets;
   for (const FuzzTarget& t : fuzz_targets()) targets.emplace_back(t.name);
   cmd->add_option("--target", o->campaign.target, fuzz_target_names())

@@ -116,15 +116,15 @@ void collect_oracle_findings(const std::string& dir, const std::vector<std::stri
   }
 }
 
-// Crashes (and leaks and timeouts): each libFuzzer artifact is one finding, hit in this
-// run when it was written after `since`.
+// Crashes (and leaks, timeouts and out-of-memory ends): each libFuzzer artifact is one
+// finding, hit in this run when it was written after `since`.
 void collect_crashes(const std::string& dir, const std::string& target, fs::file_time_type since,
                      std::vector<CampaignFinding>* out) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
     if (name.rfind("crash-", 0) != 0 && name.rfind("leak-", 0) != 0 &&
-        name.rfind("timeout-", 0) != 0)
+        name.rfind("timeout-", 0) != 0 && name.rfind("oom-", 0) != 0)
       continue;
     CampaignFinding f;
     f.identity = "crash/" + target + "/" + name;

@@ -339,6 +339,9 @@ Status run_jobs(const CampaignOptions& o, const JobsPlan& plan,
         if (!ec) {
           note(job + ": the corpus input " + culprit + " ends the target at start (" + what +
                "); moved to " + to);
+          // That end is accounted for: the next start runs a corpus without it. (Each such
+          // move takes one input out of a finite corpus, so this cannot loop for ever.)
+          j.early_ends = 0;
         }
       }
       if (j.early_ends >= 3) {
@@ -360,8 +363,8 @@ Status run_jobs(const CampaignOptions& o, const JobsPlan& plan,
       j.done = true;
       return;
     }
-    log_file << "[" << static_cast<long long>(elapsed()) << "s] " << job << " ended by a " << what
-             << where << ", exit status " << status << "; started again for the "
+    log_file << "[" << static_cast<long long>(elapsed()) << "s] " << job << " ended early (" << what
+             << ")" << where << ", exit status " << status << "; started again for the "
              << whole_seconds(left) << " s left\n";
     Status s = launch(j);
     if (!s.is_ok()) {

@@ -113,9 +113,12 @@ std::string stand_in(const fs::path& dir, const std::string& mode) {
       << "  exit 77\n"
       << "}\n"
       << "echo 'INFO: Seed: 1'\n"
+      << "[ \"$mode\" = exit-at-start ] && { echo 'no such fault: nonesuch'; exit 2; }\n"
       << "[ \"$mode\" = crash-before-init ] && crash /dev/null \"early-$n\"\n"
       << "[ \"$mode\" = corpus-input ] && [ -f \"$corpus/badinput\" ] && crash "
          "\"$corpus/badinput\" badinput\n"
+      << "if [ \"$mode\" = corpus-inputs ]; then for f in \"$corpus\"/bad*; do "
+         "[ -f \"$f\" ] && crash \"$f\" \"$(basename \"$f\")\"; done; fi\n"
       << "echo \"#2\tINITED cov: 10 ft: 10 corp: 3/30b exec/s: 0 rss: 30Mb\"\n"
       << "start=$(date +%s%N)\n"
       << "while :; do\n"
@@ -123,6 +126,10 @@ std::string stand_in(const fs::path& dir, const std::string& mode) {
          "echo 'stat::number_of_executed_units: 300'; exit 0; fi\n"
       << "  if [ \"$mode\" = crash-after-init ] && [ $(( $(date +%s%N) - start )) -gt 500000000 ]; "
          "then crash /dev/null \"$n\"; fi\n"
+      << "  if [ \"$mode\" = oom-after-init ] && [ $(( $(date +%s%N) - start )) -gt 500000000 ]; "
+         "then printf x > \"${prefix}oom-$n\"; "
+         "echo \"==$$== ERROR: libFuzzer: out-of-memory (used: 3000Mb; exceeds: 2048Mb)\"; "
+         "echo \"artifact_prefix='$prefix'; Test unit written to ${prefix}oom-$n\"; exit 71; fi\n"
       << "  echo \"#100\tNEW    cov: 12 ft: 12 corp: 4/40b exec/s: 100 rss: 30Mb\"\n"
       << "  sleep 0.1\n"
       << "done\n";
@@ -459,6 +466,54 @@ TEST(FuzzCliTest, ACorpusInputThatEndsTheTargetAtStartIsMovedToQuarantine) {
       << r.out;
   EXPECT_NE(r.out.find("NEW crash/fuzz_scenario_parser/crash-badinput"), std::string::npos)
       << r.out;
+}
+
+// A campaign in which not one process fuzzed (a target that cannot start: here one that
+// exits 2 at once, as fuzz_orderings_faults does on an unknown $CALLBENCH_FAULT) is not a
+// clean campaign: the summary says how each process ended, and callbench exits 3.
+TEST(FuzzCliTest, ACampaignThatFuzzedNothingExitsThree) {
+  Scratch scratch_dir("nothing");
+  const fs::path& d = scratch_dir;
+  auto r = run_command("timeout 120 " +
+                       fuzz_command(d, stand_in(d, "exit-at-start"), "--time 30 --jobs 2"));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("no execution: every fuzzing process ended before it fuzzed (6 started"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("job 1 given up: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no such fault: nonesuch"), std::string::npos) << r.out;
+}
+
+// Every input of the corpus that ends the target at start is moved to quarantine/ in
+// turn; a move does not count toward giving the job up, so the job fuzzes afterwards.
+TEST(FuzzCliTest, QuarantinedInputsDoNotCountTowardGivingAJobUp) {
+  Scratch scratch_dir("quarantine4");
+  const fs::path& d = scratch_dir;
+  fs::path corpus = d / "work/fuzz_scenario_parser/corpus";
+  fs::create_directories(corpus);
+  for (const char* name : {"bad1", "bad2", "bad3", "bad4"}) std::ofstream(corpus / name) << name;
+  auto r = run_command("timeout 120 " + fuzz_command(d, stand_in(d, "corpus-inputs"), "--time 4"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(lines_of(d / "starts").size(), 5u) << r.out;
+  for (const char* name : {"bad1", "bad2", "bad3", "bad4"}) {
+    EXPECT_FALSE(fs::exists(corpus / name)) << name;
+    EXPECT_TRUE(fs::exists(d / "work/fuzz_scenario_parser/quarantine" / name)) << name;
+  }
+  EXPECT_EQ(r.out.find("given up"), std::string::npos) << r.out;
+  EXPECT_GT(number_after(r.out, "\n  "), 0) << r.out;  // and then it fuzzed
+}
+
+// An out-of-memory end leaves an oom- artifact: a finding like a crash's, and the job
+// starts again for the time left.
+TEST(FuzzCliTest, AnOutOfMemoryArtifactIsAFinding) {
+  Scratch scratch_dir("oom");
+  const fs::path& d = scratch_dir;
+  auto r = run_command("timeout 120 " + fuzz_command(d, stand_in(d, "oom-after-init"), "--time 3"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("NEW crash/fuzz_scenario_parser/oom-2 "), std::string::npos) << r.out;
+  EXPECT_NE(
+      read_all(d / "work/fuzz_scenario_parser/libfuzzer.log").find("ended early (out-of-memory)"),
+      std::string::npos);
 }
 
 // CLI11's own parsers let these through: "-5" wrapped to 2^64-5 executions, 2^64 clamped,
