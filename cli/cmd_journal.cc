@@ -285,6 +285,8 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
   };
   int observed_status = 0;
   ReplayScan scan;  // the ids are in increasing order: one pass over each table
+  // Every session (no --session): the scan itself finds rows that belong to no session.
+  if (c.session == 0) scan.covers(ids);
   for (int64_t id : ids) {
     ReplayResult r;
     bool observed = false;
@@ -311,6 +313,8 @@ int replay(const SessionChoice& c, const ModelOptions& mo) {
     }
     print(r.summary + "\n");
   }
+  s = scan.finish(*j);
+  if (!s.is_ok()) return report(s);
   return observed_status;
 }
 

@@ -63,6 +63,15 @@ class ReplayScan {
   ReplayScan& operator=(const ReplayScan&) = delete;
   struct Cursors;
 
+  // The sessions replayed through this scan are every session of the journal
+  // (`every_session`, each replayed once, in increasing order): rows that belong to no
+  // session (Journal::check_orphans) are then found by the scan as it reads, instead of by
+  // a seek per session before the first one. Call finish() after the last session: it
+  // returns check_orphans()'s error when the scan passed over such a row (a session that
+  // left the fast path was checked by read_session before it was replayed).
+  void covers(std::vector<int64_t> every_session);
+  Status finish(Journal& journal);
+
  private:
   friend Status replay_session(Journal&, int64_t, ReplayResult*, const ModelMaker*, bool*,
                                const ModelInfo*, ReplayScan*);

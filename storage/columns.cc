@@ -1,7 +1,5 @@
 #include "storage/columns.h"
 
-#include <cstring>
-
 namespace callbench {
 
 void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id,
@@ -99,10 +97,13 @@ bool column_equals(const Stmt& st, int i, const ColumnValue& v) {
   if (v.text && sqlite3_column_type(st.get(), i) != SQLITE_TEXT) return false;
   auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
   if (!v.text || !text) return v.text == text;
-  // Same length, same bytes (a column's TEXT may hold a NUL: its length says so).
-  std::size_t n = std::strlen(v.text);
-  return n == static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i)) &&
-         std::memcmp(text, v.text, n) == 0;
+  // Same length, same bytes (a column's TEXT may hold a NUL: its length says so). The
+  // value's bytes are read up to its terminating NUL only.
+  auto n = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
+  for (std::size_t k = 0; k < n; ++k) {
+    if (v.text[k] == '\0' || v.text[k] != text[k]) return false;
+  }
+  return v.text[n] == '\0';
 }
 
 }  // namespace

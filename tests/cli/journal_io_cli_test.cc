@@ -114,6 +114,58 @@ TEST(JournalIoCliTest, ExportRefusesAChangedDigestAndOrphanRowsFailEveryReader) 
   }
 }
 
+// `replay` of every session finds orphan rows as its scan reads them (ReplayScan::covers),
+// not by a check before the first session: wherever they sort (before the first session,
+// between two, among them as a REAL key, after the last, as TEXT after every number), in
+// either table, the replay exits 2 naming the row.
+TEST(JournalIoCliTest, ReplayOfEverySessionFindsOrphanRowsWhereverTheySort) {
+  const std::string flows =
+      flow("hold") + flow("routing_2") + flow("multi_acd") + flow("outbound_1") + flow("park_busy");
+  std::string clean = recorded("orphan_clean", flows);
+  auto ok = run_command(callbench() + " replay " + clean);
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("session 5 'park_busy'"), std::string::npos) << ok.out;
+
+  const std::string event_columns =
+      "seq, request_seq, payload, event, call, conn_id, this_dn, this_dn_role, other_dn, "
+      "other_dn_role, third_party_dn, third_party_dn_role, this_queue, third_party_queue, "
+      "call_state, reference_id, error_code";
+  const std::string request_columns =
+      "seq, payload, request, tlib, call, conn_id, this_dn, other_dn, reference_id, call_state, "
+      "ignored";
+  struct Case {
+    const char* name;
+    std::string sql;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {"a session row deleted (its rows between two sessions)",
+       "DELETE FROM sessions WHERE session_id = 3", "row session 3 seq 1 belongs to no session"},
+      {"an event row before the first session",
+       "INSERT INTO events SELECT 0, " + event_columns + " FROM events WHERE session_id = 2",
+       "events row session 0 seq 1 belongs to no session"},
+      {"a request row with a REAL key between two sessions",
+       "INSERT INTO requests SELECT 2.5, " + request_columns +
+           " FROM requests WHERE session_id = 4",
+       "requests row session 2 seq 1 belongs to no session"},
+      {"an event row after the last session",
+       "INSERT INTO events SELECT 99, " + event_columns + " FROM events WHERE session_id = 4",
+       "events row session 99 seq 1 belongs to no session"},
+      {"a request row with a TEXT key",
+       "INSERT INTO requests SELECT 'x', " + request_columns +
+           " FROM requests WHERE session_id = 1",
+       "requests row session 0 seq 1 belongs to no session"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    std::string j = recorded("orphan_" + std::to_string(n++), flows);
+    edit(j, c.sql);
+    auto r = run_command(callbench() + " replay " + j);
+    EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.name << ": " << r.err;
+  }
+}
+
 // ---- readers in read-only places ---------------------------------------------------
 
 std::vector<std::string> sidecars(const std::string& j) {
