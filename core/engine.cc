@@ -28,6 +28,13 @@ Engine::Engine(const SessionConfig& config) : profile_(config.profile) {
   reset(config.seed);
 }
 
+void Engine::reset(const SessionConfig& config) {
+  profile_ = config.profile;
+  kinds_.clear();
+  for (const Dn& dn : config.topology.dns) kinds_.push_back(dn.kind);
+  reset(config.seed);
+}
+
 void Engine::reset(uint64_t seed) {
   seed_ = seed;
   request_seq_ = 0;

@@ -65,6 +65,11 @@ class Engine {
 
   // Back to the state right after construction, with another seed; no allocation.
   void reset(uint64_t seed);
+  // Back to the state right after construction from `config` (another session's): what
+  // Engine(config) gives, without clearing the whole call table again (a replay of many
+  // short sessions reuses one engine). Allocates only when config has more DNs than any
+  // before.
+  void reset(const SessionConfig& config);
 
   bool paused() const { return paused_; }
   // Aborts with a report when an invariant above does not hold.

@@ -314,6 +314,7 @@ struct FastScratch {
   std::vector<bool> created;
   std::vector<Event> produced;
   Payload payload;
+  std::optional<Engine> engine;  // one for every session: Engine::reset(config)
 };
 
 enum class Fast { kIdentical, kObserved, kSlow };
@@ -408,11 +409,17 @@ namespace {
 
 void column_text(const Stmt& st, int i, std::string* out) { out->assign(st.col_text(i)); }
 
+// The fast path's row sets, each led by its session_id (made once, not per session).
+const std::string kRequestsSelect =
+    "SELECT session_id, seq, " + column_list(kRequestColumns) + ", payload FROM requests";
+const std::string kEventsSelect =
+    "SELECT session_id, seq, request_seq, " + column_list(kEventColumns) + ", payload FROM events";
+
 Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x,
                  ReplayScan::Cursors& cursors) {
   std::string seed, label, engine_column, digest, recorded_engine;
   int64_t request_count = 0, event_count = 0;
-  SessionConfig config;
+  SessionConfig& config = x.session.config;  // decoded in place: no copy per session
   ModelInfo recorded_model;
   HeaderFlags flags;
   {
@@ -451,7 +458,6 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   }
   SessionCodec codec(config);
   const SessionConfig& c = codec.config();
-  x.session.config = c;
   x.session.observed = false;
   x.session.profile_known = flags.profile_known;
   x.session.stimuli.clear();
@@ -461,10 +467,7 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   x.request_spans.clear();
   {
     Cursor& cur = cursors.requests;
-    if (!cur.seek(
-            journal,
-            "SELECT session_id, seq, " + column_list(kRequestColumns) + ", payload FROM requests",
-            " ORDER BY session_id, seq", id)) {
+    if (!cur.seek(journal, kRequestsSelect, " ORDER BY session_id, seq", id)) {
       return Fast::kSlow;
     }
     Stmt& st = cur.st();
@@ -508,15 +511,16 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   if (static_cast<int64_t>(x.session.stimuli.size()) != request_count) return Fast::kSlow;
 
   Cursor& cur = cursors.events;
-  if (!cur.seek(journal,
-                "SELECT session_id, seq, request_seq, " + column_list(kEventColumns) +
-                    ", payload FROM events",
-                " ORDER BY session_id, seq", id)) {
+  if (!cur.seek(journal, kEventsSelect, " ORDER BY session_id, seq", id)) {
     return Fast::kSlow;
   }
   Stmt& st = cur.st();
   const int payload_col = 3 + static_cast<int>(kEventColumnCount);
-  Engine engine(c);
+  if (x.engine)
+    x.engine->reset(c);
+  else
+    x.engine.emplace(c);
+  Engine& engine = *x.engine;
   x.conn.assign(c.call_names.size(), 0);
   uint64_t chained = 0;
   std::size_t events = 0;

@@ -1,5 +1,7 @@
 #include "storage/columns.h"
 
+#include <cstring>
+
 namespace callbench {
 
 void request_columns(const Stimulus& s, IgnoreReason ignored, uint64_t conn_id,
@@ -98,12 +100,9 @@ bool column_equals(const Stmt& st, int i, const ColumnValue& v) {
   auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
   if (!v.text || !text) return v.text == text;
   // Same length, same bytes (a column's TEXT may hold a NUL: its length says so). The
-  // value's bytes are read up to its terminating NUL only.
+  // value is read up to its terminating NUL only, and no further than the column's length.
   auto n = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i));
-  for (std::size_t k = 0; k < n; ++k) {
-    if (v.text[k] == '\0' || v.text[k] != text[k]) return false;
-  }
-  return v.text[n] == '\0';
+  return ::strnlen(v.text, n + 1) == n && std::memcmp(text, v.text, n) == 0;
 }
 
 }  // namespace

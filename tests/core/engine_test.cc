@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "core/render.h"
@@ -291,6 +293,35 @@ TEST(EngineTest, ResetGivesTheSameEventsAsAFreshEngine) {
   for (const Stimulus& s : sc.session.stimuli) (void)engine.apply(s, &second);
   EXPECT_EQ(first, fresh.events);
   EXPECT_EQ(second, fresh.events);
+}
+
+// Engine::reset(config), as replay uses it for session after session: one engine taken
+// through every corpus flow in turn (other topologies, DN kinds, switch profiles, seeds),
+// twice over and in reverse the second time, gives each flow the events of a fresh engine.
+TEST(EngineTest, ResetToAnotherConfigGivesWhatAFreshEngineGives) {
+  std::vector<std::pair<std::string, Scenario>> flows;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_path("corpus/flows"))) {
+    if (entry.path().extension() != ".scn") continue;
+    Scenario sc;
+    Status st = load_scenario(entry.path().string(), &sc);
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    flows.emplace_back(entry.path().filename().string(), std::move(sc));
+  }
+  ASSERT_GT(flows.size(), 40u);
+  std::sort(flows.begin(), flows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const std::pair<std::string, Scenario>*> order;
+  for (const auto& f : flows) order.push_back(&f);
+  for (auto it = flows.rbegin(); it != flows.rend(); ++it) order.push_back(&*it);
+  Engine engine(order.front()->second.session.config);
+  for (const auto* f : order) {
+    const Session& session = f->second.session;
+    engine.reset(session.config);
+    std::vector<Event> out;
+    for (const Stimulus& s : session.stimuli) (void)engine.apply(s, &out);
+    EXPECT_EQ(out, play(session).events) << f->first;
+  }
 }
 
 TEST(EngineTest, MalformedStimuliAreIgnoredNotTrusted) {
