@@ -17,26 +17,19 @@ namespace callbench {
 namespace {
 
 // What run_orderings keeps between calls: the decoded program, the events, and the
-// engine with the topology and options it was built for.
+// engine, reset for each program.
 struct OrderingsState {
   Session program;
   std::vector<Event> events;
   std::optional<Engine> engine;
-  std::vector<DnKind> kinds;
-  SwitchProfile profile;
 
+  // One engine for every program: Engine::reset(config) is what a fresh engine gives,
+  // without clearing its call table again.
   Engine& engine_for(const SessionConfig& c) {
-    bool same = engine && profile == c.profile && kinds.size() == c.topology.dns.size();
-    for (std::size_t i = 0; same && i < kinds.size(); ++i)
-      same = kinds[i] == c.topology.dns[i].kind;
-    if (same) {
-      engine->reset(c.seed);
-      return *engine;
-    }
-    engine.emplace(c);
-    profile = c.profile;
-    kinds.clear();
-    for (const Dn& dn : c.topology.dns) kinds.push_back(dn.kind);
+    if (engine)
+      engine->reset(c);
+    else
+      engine.emplace(c);
     return *engine;
   }
 };
