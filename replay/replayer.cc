@@ -424,14 +424,11 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
   HeaderFlags flags;
   {
     Cursor& cur = cursors.sessions;
-    if (!cur.seek(journal,
-                  "SELECT session_id, seed, label, engine_version, created_at, status, "
-                  "request_count, event_count, digest, header FROM sessions",
-                  " ORDER BY session_id", id) ||
-        !cur.at(id)) {
+    if (!cur.seek(journal, kSessionRowSelect, " ORDER BY session_id", id) || !cur.at(id)) {
       return Fast::kSlow;
     }
     Stmt& st = cur.st();
+    if (first_mistyped(st, 0, kSessionRowTypes)) return Fast::kSlow;
     if (st.col_text(5) != "complete") return Fast::kSlow;  // incomplete, or not a status
     if (!st.col_null(2) &&
         (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2)))) {
@@ -476,7 +473,8 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
     RecordedRequest rr;
     for (; cur.at(id); cur.next()) {
       auto expected = static_cast<int64_t>(x.session.stimuli.size() + 1);
-      if (expected > static_cast<int64_t>(limits::kMaxStimuli) || st.col_int(1) != expected)
+      if (expected > static_cast<int64_t>(limits::kMaxStimuli) ||
+          first_mistyped(st, 1, kRequestRowTypes) || st.col_int(1) != expected)
         return Fast::kSlow;
       const uint8_t* bytes = st.col_blob(payload_col);
       std::size_t size = st.col_bytes(payload_col);
@@ -538,7 +536,8 @@ Fast fast_replay(Journal& journal, int64_t id, ReplayResult* out, FastScratch& x
     for (const Event& e : x.produced) {
       if (!cur.at(id) || events >= limits::kMaxEventsPerSession) return Fast::kSlow;
       ++events;
-      if (e.seq != events || st.col_int(1) != static_cast<int64_t>(events) ||
+      if (e.seq != events || first_mistyped(st, 1, kEventRowTypes) ||
+          st.col_int(1) != static_cast<int64_t>(events) ||
           st.col_int(2) != static_cast<int64_t>(e.request_seq)) {
         return Fast::kSlow;
       }

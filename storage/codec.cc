@@ -112,8 +112,8 @@ void check_canonical(const Payload& bytes) {
 std::string_view sv(const std::string& s) { return std::string_view(s); }
 
 // Reads one Record from untrusted bytes and hands its reader to `fn`.
-// `check_canonical`: whether to walk the message with isCanonical(). Requests and
-// events skip it: their decoders re-encode what they read and require the very same
+// `check_canonical`: whether to walk the message with isCanonical(). Requests, events and
+// headers skip it: their decoders re-encode what they read and require the very same
 // bytes, which is stronger (the direct encoding is canonical). Cap'n Proto readers are
 // bounds-checked on any input, so reading before that check is safe.
 template <typename Fn>
@@ -188,12 +188,18 @@ CallId SessionCodec::call_id(std::string_view name) const {
 
 // ---- Header ---------------------------------------------------------------------
 
-Payload encode_header(const SessionConfig& config, const ModelInfo* model, HeaderFlags flags) {
-  cp::MallocMessageBuilder builder;
+namespace {
+
+// The header as `engine` writes it (encode_header: this engine; decode_header: the
+// recorded one, to check a header is exactly what its fields encode to), built in
+// `builder`.
+schema::Record::Reader build_header(cp::MessageBuilder& builder, const SessionConfig& config,
+                                    const ModelInfo* model, HeaderFlags flags,
+                                    const std::string& engine) {
   auto record = builder.initRoot<schema::Record>();
   auto h = record.initHeader();
   h.setFormatVersion(schema::FORMAT_VERSION);
-  h.setEngineVersion(engine_version());
+  h.setEngineVersion(text(engine));
   h.setSeed(config.seed);
   auto dns = h.initDns(static_cast<unsigned>(config.topology.dns.size()));
   for (unsigned i = 0; i < dns.size(); ++i) {
@@ -218,15 +224,35 @@ Payload encode_header(const SessionConfig& config, const ModelInfo* model, Heade
   }
   h.setObserved(flags.observed);
   h.setProfileUnknown(!flags.profile_known);
+  return record.asReader();
+}
+
+// Whether data[0, size) is exactly the canonical encoding of this header. Built in a
+// reused first segment (zeroed again by the builder's destructor: capnp/message.h), as
+// decode_header runs once per session read.
+bool header_encodes_to(const SessionConfig& config, const ModelInfo* model, HeaderFlags flags,
+                       const std::string& engine, const uint8_t* data, std::size_t size) {
+  thread_local std::vector<uint64_t> first(2048, 0);
+  cp::MallocMessageBuilder builder(
+      kj::arrayPtr(reinterpret_cast<cp::word*>(first.data()), first.size()));
+  kj::Array<cp::word> words = cp::canonicalize(build_header(builder, config, model, flags, engine));
+  auto bytes = words.asBytes();
+  return bytes.size() == size && std::memcmp(bytes.begin(), data, size) == 0;
+}
+
+}  // namespace
+
+Payload encode_header(const SessionConfig& config, const ModelInfo* model, HeaderFlags flags) {
+  cp::MallocMessageBuilder builder;
   Payload out;
-  finish(record.asReader(), &out);
+  finish(build_header(builder, config, model, flags, engine_version()), &out);
   return out;
 }
 
 Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* config,
                      std::string* engine, ModelInfo* model, HeaderFlags* flags) {
   return read_record(
-      data, size, limits::kMaxHeaderPayloadBytes, true, [&](schema::Record::Reader r) {
+      data, size, limits::kMaxHeaderPayloadBytes, false, [&](schema::Record::Reader r) {
         if (!r.isHeader()) return Status::corrupt("payload is not a session header");
         auto h = r.getHeader();
         if (h.getFormatVersion() != schema::FORMAT_VERSION) {
@@ -288,13 +314,16 @@ Status decode_header(const uint8_t* data, std::size_t size, SessionConfig* confi
           if (m.command.empty())
             return Status::corrupt("session header: the " + m.kind + " model has no command");
         }
+        HeaderFlags f{h.getObserved(), !h.getProfileUnknown()};
+        std::string recorded_engine(view(h.getEngineVersion()));
+        // Exactly what its fields encode to, as for requests and events: a canonical
+        // message may still carry bits no field reads (unknown fields, spare bits).
+        if (!header_encodes_to(c, h.hasModel() ? &m : nullptr, f, recorded_engine, data, size))
+          return Status::corrupt("session header is not exactly what its fields encode to");
         *config = std::move(c);
-        if (engine) *engine = std::string(view(h.getEngineVersion()));
+        if (engine) *engine = std::move(recorded_engine);
         if (model) *model = std::move(m);
-        if (flags) {
-          flags->observed = h.getObserved();
-          flags->profile_known = !h.getProfileUnknown();
-        }
+        if (flags) *flags = f;
         return Status::ok();
       });
 }

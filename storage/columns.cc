@@ -107,6 +107,27 @@ bool column_equals(const Stmt& st, int i, const ColumnValue& v) {
 
 }  // namespace
 
+const char* storage_class_name(int type) {
+  switch (type) {
+    case SQLITE_INTEGER:
+      return "INTEGER";
+    case SQLITE_FLOAT:
+      return "REAL";
+    case SQLITE_TEXT:
+      return "TEXT";
+    case SQLITE_BLOB:
+      return "BLOB";
+    default:
+      return "NULL";
+  }
+}
+
+std::string mistyped_text(const Stmt& st, int first, const TypedColumn& t) {
+  return std::string("column ") + t.name + " holds " +
+         storage_class_name(sqlite3_column_type(st.get(), first + t.offset)) + ", not " +
+         storage_class_name(t.type);
+}
+
 const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs,
                                    const ColumnValue* values, std::size_t n, std::size_t skip) {
   for (std::size_t i = 0; i < n; ++i) {

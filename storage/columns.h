@@ -110,6 +110,57 @@ void bind_columns(Stmt& st, int first, const ColumnValue* values, std::size_t n)
 const char* first_differing_column(const Stmt& st, int first, const ColumnSpec* specs,
                                    const ColumnValue* values, std::size_t n, std::size_t skip);
 
+// ---- The columns that are not decoded from a payload, by their storage class -----------
+//
+// Every reader's verification (Journal::load_session/load_events, replay's fast path)
+// requires each of these to hold exactly its SQLite storage class (typeof()): a REAL 5.5, a
+// TEXT '5x' or a BLOB x'35' is not the seq 5 although sqlite3_column_int64 reads 5 from
+// each, and SQL comparing or joining on the column would not find it.
+
+// A column that must hold one storage class, at result column `first + offset` of a
+// statement whose key column (seq, or the session row's session_id) is result column
+// `first`.
+struct TypedColumn {
+  int offset;
+  const char* name;
+  int type;  // SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB
+};
+
+// The verified session row, in this order, the same for every reader.
+inline constexpr const char* kSessionRowSelect =
+    "SELECT session_id, seed, label, engine_version, created_at, status, request_count, "
+    "event_count, digest, header FROM sessions";
+inline constexpr TypedColumn kSessionRowTypes[] = {
+    {1, "seed", SQLITE_TEXT},           {3, "engine_version", SQLITE_TEXT},
+    {5, "status", SQLITE_TEXT},         {6, "request_count", SQLITE_INTEGER},
+    {7, "event_count", SQLITE_INTEGER}, {8, "digest", SQLITE_TEXT},
+    {9, "header", SQLITE_BLOB},
+};
+// requests: seq, the decoded columns, payload.
+inline constexpr TypedColumn kRequestRowTypes[] = {
+    {0, "seq", SQLITE_INTEGER},
+    {1 + static_cast<int>(kRequestColumnCount), "payload", SQLITE_BLOB},
+};
+// events: seq, request_seq, the decoded columns, payload.
+inline constexpr TypedColumn kEventRowTypes[] = {
+    {0, "seq", SQLITE_INTEGER},
+    {1, "request_seq", SQLITE_INTEGER},
+    {2 + static_cast<int>(kEventColumnCount), "payload", SQLITE_BLOB},
+};
+
+// SQLite's name of a storage class: "INTEGER", "REAL", "TEXT", "BLOB", "NULL".
+const char* storage_class_name(int type);
+// The first of `types` whose result column does not hold its storage class, or nullptr.
+template <std::size_t N>
+const TypedColumn* first_mistyped(const Stmt& st, int first, const TypedColumn (&types)[N]) {
+  for (const TypedColumn& t : types) {
+    if (sqlite3_column_type(st.get(), first + t.offset) != t.type) return &t;
+  }
+  return nullptr;
+}
+// "column seq holds REAL, not INTEGER"
+std::string mistyped_text(const Stmt& st, int first, const TypedColumn& t);
+
 }  // namespace callbench
 
 #endif  // CALLBENCH_STORAGE_COLUMNS_H_

@@ -211,26 +211,29 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
   }
   {
     Statement lease;
-    s = prepare("SELECT header, label, created_at FROM sessions WHERE session_id = ?", &lease);
+    s = prepare(std::string(kSessionRowSelect) + " WHERE session_id = ?", &lease);
     if (!s.is_ok()) return s;
     Stmt& st = *lease;
     st.bind_int(1, id);
     int rc = st.step();
     if (rc != SQLITE_ROW) return sqlite_status(db_, rc, where + ": reading the header");
+    // Each column holds its storage class (storage/columns.h).
+    if (const TypedColumn* t = first_mistyped(st, 0, kSessionRowTypes))
+      return Status::corrupt(where + ": " + mistyped_text(st, 0, *t));
     // The texts every printer shows: a label is NULL or follows the one rule for labels
     // (core/names.h), so that no printer gets one that could change what a line means.
-    if (!st.col_null(1) &&
-        (sqlite3_column_type(st.get(), 1) != SQLITE_TEXT || !valid_label(st.col_text(1)))) {
-      return Status::corrupt(where + ": column label " + quote(std::string(st.col_text(1))) +
+    if (!st.col_null(2) &&
+        (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2)))) {
+      return Status::corrupt(where + ": column label " + quote(std::string(st.col_text(2))) +
                              " is not a session label (" + kLabelRule + ")");
     }
-    if (sqlite3_column_type(st.get(), 2) != SQLITE_TEXT || !valid_label(st.col_text(2))) {
+    if (sqlite3_column_type(st.get(), 4) != SQLITE_TEXT || !valid_label(st.col_text(4))) {
       return Status::corrupt(
-          where + ": column created_at " + quote(std::string(st.col_text(2))) +
+          where + ": column created_at " + quote(std::string(st.col_text(4))) +
           " is not a time stamp (1 to 200 bytes of text with no control characters)");
     }
     HeaderFlags flags;
-    s = decode_header(st.col_blob(0), st.col_bytes(0), &ls.session.config, &ls.recorded_engine,
+    s = decode_header(st.col_blob(9), st.col_bytes(9), &ls.session.config, &ls.recorded_engine,
                       &ls.recorded_model, &flags);
     ls.session.observed = flags.observed;
     ls.session.profile_known = flags.profile_known;
@@ -267,8 +270,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
     auto expected = static_cast<int64_t>(ls.session.stimuli.size() + 1);
     if (expected > static_cast<int64_t>(limits::kMaxStimuli))
       return Status::corrupt(where + ": too many requests");
-    int64_t seq = st.col_int(0);
     auto at = [&] { return where + " request " + std::to_string(expected); };
+    const TypedColumn types[] = {kRequestRowTypes[0], {payload_col, "payload", SQLITE_BLOB}};
+    if (const TypedColumn* t = first_mistyped(st, 0, types))
+      return Status::corrupt(at() + ": " + mistyped_text(st, 0, *t));
+    int64_t seq = st.col_int(0);
     if (seq != expected) {
       return Status::corrupt(where + ": request seq " + std::to_string(expected) +
                              " is missing (next is " + std::to_string(seq) + ")");
@@ -286,9 +292,11 @@ Status Journal::load_session(int64_t id, LoadedSession* out, Check check) {
       const int conn_col = 1 + static_cast<int>(kRequestConnIdColumn);
       uint64_t conn = 0;
       if (!st.col_null(conn_col)) {
+        // The type first: sqlite3_column_text converts a BLOB or number to TEXT.
+        const bool is_text = sqlite3_column_type(st.get(), conn_col) == SQLITE_TEXT;
         auto text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), conn_col));
         std::optional<uint64_t> parsed;
-        if (sqlite3_column_type(st.get(), conn_col) == SQLITE_TEXT && text) {
+        if (is_text && text) {
           parsed = parse_conn_id(
               std::string_view(text, static_cast<std::size_t>(st.col_bytes(conn_col))));
         }
@@ -361,8 +369,10 @@ Status Journal::load_events(const LoadedSession& ls, std::vector<Event>* out) {
     auto expected = static_cast<int64_t>(out->size() + 1);
     if (out->size() >= limits::kMaxEventsPerSession)
       return Status::corrupt(where + ": too many events");
-    int64_t seq = st.col_int(0);
     auto at = [&] { return where + " event " + std::to_string(expected); };
+    if (const TypedColumn* t = first_mistyped(st, 0, kEventRowTypes))
+      return Status::corrupt(at() + ": " + mistyped_text(st, 0, *t));
+    int64_t seq = st.col_int(0);
     if (seq != expected) {
       return Status::corrupt(where + ": event seq " + std::to_string(expected) +
                              " is missing (next is " + std::to_string(seq) + ")");
@@ -435,15 +445,21 @@ Status Journal::check_orphans() {
                       " WHERE session_id > id) FROM ids WHERE id IS NOT NULL) "
                       "SELECT id, (SELECT min(seq) FROM " +
                       t +
-                      " WHERE session_id = id) FROM ids WHERE id IS NOT NULL AND "
-                      "id NOT IN (SELECT session_id FROM sessions) LIMIT 1";
+                      " WHERE session_id = id), quote(id) FROM ids WHERE id IS NOT "
+                      "NULL AND id NOT IN (SELECT session_id FROM sessions) LIMIT 1";
     Status s = st.prepare(db_, sql);
     if (!s.is_ok()) return Status::corrupt(path_ + ": " + s.message());
     int rc = st.step();
     if (rc == SQLITE_ROW) {
-      return Status::corrupt(
-          path_ + ": " + table + " row session " + std::to_string(st.col_int(0)) + " seq " +
-          std::to_string(st.col_int(1)) + " belongs to no session (column session_id)");
+      // A session_id that is not an integer is named as it is stored (5.5, '5x', X'05'):
+      // read as an integer it could name another, existing session.
+      std::string id = sqlite3_column_type(st.get(), 0) == SQLITE_INTEGER
+                           ? "session " + std::to_string(st.col_int(0))
+                           : "with session_id " + printable(st.col_text(2), 64) + " (" +
+                                 storage_class_name(sqlite3_column_type(st.get(), 0)) + ")";
+      return Status::corrupt(path_ + ": " + table + " row " + id + " seq " +
+                             std::string(st.col_text(1)) +
+                             " belongs to no session (column session_id)");
     }
     if (rc != SQLITE_DONE)
       return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");

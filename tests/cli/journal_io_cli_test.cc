@@ -147,14 +147,14 @@ TEST(JournalIoCliTest, ReplayOfEverySessionFindsOrphanRowsWhereverTheySort) {
       {"a request row with a REAL key between two sessions",
        "INSERT INTO requests SELECT 2.5, " + request_columns +
            " FROM requests WHERE session_id = 4",
-       "requests row session 2 seq 1 belongs to no session"},
+       "requests row with session_id 2.5 (REAL) seq 1 belongs to no session"},
       {"an event row after the last session",
        "INSERT INTO events SELECT 99, " + event_columns + " FROM events WHERE session_id = 4",
        "events row session 99 seq 1 belongs to no session"},
       {"a request row with a TEXT key",
        "INSERT INTO requests SELECT 'x', " + request_columns +
            " FROM requests WHERE session_id = 1",
-       "requests row session 0 seq 1 belongs to no session"},
+       "requests row with session_id 'x' (TEXT) seq 1 belongs to no session"},
   };
   int n = 0;
   for (const Case& c : cases) {
@@ -163,6 +163,68 @@ TEST(JournalIoCliTest, ReplayOfEverySessionFindsOrphanRowsWhereverTheySort) {
     auto r = run_command(callbench() + " replay " + j);
     EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.out << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << c.name << ": " << r.err;
+  }
+}
+
+// A column that is not decoded from a payload holds exactly its storage class, for every
+// reader: a REAL 2.5, a TEXT '2x' or a BLOB read as an integer or text would otherwise pass
+// as the value it converts to, while SQL comparing or joining on it would not find it.
+TEST(JournalIoCliTest, EveryReaderRefusesAColumnOfAnotherStorageClass) {
+  const std::string flows = flow("routing_2") + flow("multi_acd_2") + flow("park_busy");
+  struct Case {
+    std::string sql;
+    int session;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {"UPDATE events SET request_seq = request_seq + 0.5 WHERE session_id = 2 AND seq = 2", 2,
+       "session 2 event 2: column request_seq holds REAL, not INTEGER"},
+      // A TEXT or BLOB seq sorts after every number: the seq it held is missing.
+      {"UPDATE events SET seq = CAST(seq AS TEXT) || 'x' WHERE session_id = 3 AND seq = 3", 3,
+       "session 3: event seq 3 is missing (next is 4)"},
+      {"UPDATE events SET seq = seq + 0.5 WHERE session_id = 1 AND seq = 4", 1,
+       "column seq holds REAL, not INTEGER"},
+      {"UPDATE requests SET seq = CAST(seq AS BLOB) WHERE session_id = 1 AND seq = 2", 1,
+       "session 1: request seq 2 is missing (next is 3)"},
+      {"UPDATE requests SET seq = seq + 0.25 WHERE session_id = 1 AND seq = 2", 1,
+       "session 1 request 2: column seq holds REAL, not INTEGER"},
+      {"UPDATE sessions SET event_count = event_count + 0.5 WHERE session_id = 2", 2,
+       "session 2: column event_count holds REAL, not INTEGER"},
+      {"UPDATE sessions SET request_count = request_count || 'x' WHERE session_id = 3", 3,
+       "session 3: column request_count holds TEXT, not INTEGER"},
+      {"UPDATE sessions SET digest = CAST(digest AS BLOB) WHERE session_id = 1", 1,
+       "session 1: column digest holds BLOB, not TEXT"},
+      {"UPDATE sessions SET seed = CAST(seed AS BLOB) WHERE session_id = 2", 2,
+       "session 2: column seed holds BLOB, not TEXT"},
+      {"UPDATE sessions SET engine_version = CAST(engine_version AS BLOB) WHERE session_id = 3", 3,
+       "session 3: column engine_version holds BLOB, not TEXT"},
+      {"UPDATE sessions SET header = CAST(header AS TEXT) WHERE session_id = 1", 1,
+       "session 1: column header holds TEXT, not BLOB"},
+      {"UPDATE events SET payload = CAST(payload AS TEXT) WHERE session_id = 2 AND seq = 1", 2,
+       "session 2 event 1: column payload holds TEXT, not BLOB"},
+      {"UPDATE requests SET payload = CAST(payload AS TEXT) WHERE session_id = 3 AND seq = 2", 3,
+       "session 3 request 2: column payload holds TEXT, not BLOB"},
+      {"UPDATE requests SET conn_id = CAST(conn_id AS BLOB) WHERE session_id = 2 AND seq = "
+       "(SELECT min(seq) FROM requests WHERE session_id = 2 AND conn_id IS NOT NULL)",
+       2, "column conn_id is not a ConnID"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    std::string j = recorded("typed_" + std::to_string(n++), flows);
+    edit(j, c.sql);
+    const std::string s = " --session " + std::to_string(c.session);
+    const std::string out = j + ".bug.db";
+    for (const std::string& cmd : {" replay " + j, " replay " + j + s, " check " + j + s,
+                                   " show " + j + s, " export " + j + s + " --out " + out}) {
+      auto r = run_command(callbench() + cmd);
+      EXPECT_EQ(r.exit_code, 2) << c.sql << "\n" << cmd << ": " << r.out << r.err;
+      EXPECT_NE(r.err.find(c.says), std::string::npos) << c.sql << "\n" << cmd << ": " << r.err;
+      EXPECT_EQ(r.out.find("session " + std::to_string(c.session) + " '"), std::string::npos)
+          << c.sql << "\n"
+          << cmd << ": the edited session is never called bit-exact\n"
+          << r.out;
+    }
+    EXPECT_FALSE(fs::exists(out)) << c.sql;
   }
 }
 
