@@ -44,13 +44,14 @@ std::string flow_log(const char* name, const std::string& uuid) {
   log = insert_before(log, "\tAttributeConnID", "\tAttributeCallUUID\t'" + uuid + "-e'", 1);
   std::size_t conn = log.find("\tAttributeConnID\t");
   std::string conn_id = log.substr(conn + 17, 16);
-  log += "@00:00:09.0000 [0] 8.5.000.00 send_to_client: message EventACK\n"
-         "\tAttributeConnID\t" +
-         conn_id +
-         "\n"
-         "\tAttributeThisDN\t'7001'\n"
-         "\tAttributeCallUUID\t'" +
-         uuid + "-ack'\n";
+  log +=
+      "@00:00:09.0000 [0] 8.5.000.00 send_to_client: message EventACK\n"
+      "\tAttributeConnID\t" +
+      conn_id +
+      "\n"
+      "\tAttributeThisDN\t'7001'\n"
+      "\tAttributeCallUUID\t'" +
+      uuid + "-ack'\n";
   std::string path = temp_journal(std::string("lv_log_") + name) + ".log";
   std::ofstream(path, std::ios::binary) << log;
   return path;
@@ -144,8 +145,8 @@ TEST(LogVerify, EveryReaderRefusesEachTamperingOfTheLogTables) {
        "session 1 log row event 4: column call_uuid differs from the payload"},
       {"UPDATE events SET call_uuid = NULL WHERE session_id = 1 AND seq = 2", 1,
        "session 1 log row event 2: column call_uuid differs from the payload"},
-      {"UPDATE events SET call_uuid = CAST(call_uuid AS BLOB) WHERE session_id = 2 AND seq = 2",
-       2, "session 2 log row event 2: column call_uuid differs from the payload"},
+      {"UPDATE events SET call_uuid = CAST(call_uuid AS BLOB) WHERE session_id = 2 AND seq = 2", 2,
+       "session 2 log row event 2: column call_uuid differs from the payload"},
       {"UPDATE requests SET call_uuid = '' WHERE session_id = 2 AND seq = 2", 2,
        "session 2 log row request 2: column call_uuid differs from the payload"},
       {"UPDATE requests SET call_uuid = 'A-r ' WHERE session_id = 1 AND seq = 1", 1,
@@ -181,8 +182,7 @@ TEST(LogVerify, EveryReaderRefusesEachTamperingOfTheLogTables) {
       {"UPDATE log_other SET session_id = 2, seq = 2 WHERE session_id = 1; UPDATE log_files SET "
        "messages = messages - 1 WHERE session_id = 1; UPDATE log_files SET messages = messages + "
        "1 WHERE session_id = 2",
-       2,
-       "session 2 log row other 2: line"},
+       2, "session 2 log row other 2: line"},
       // log_files' columns against the rows.
       {"UPDATE log_files SET messages = messages + 1 WHERE session_id = 1", 1,
        "session 1 log_files row: column messages 10 differs from its 9 log rows"},
@@ -229,7 +229,8 @@ TEST(LogVerify, EveryReaderRefusesEachTamperingOfTheLogTables) {
       auto r = run_command(callbench() + cmd);
       EXPECT_EQ(r.exit_code, 2) << t.sql << "\n" << cmd << ": " << r.out << r.err;
       EXPECT_NE(r.err.find(t.expected), std::string::npos)
-          << t.sql << "\n" << cmd << ": wanted '" << t.expected << "' in: " << r.err;
+          << t.sql << "\n"
+          << cmd << ": wanted '" << t.expected << "' in: " << r.err;
       EXPECT_NE(r.err.find(j), std::string::npos) << cmd << ": " << r.err;
     }
     EXPECT_FALSE(std::filesystem::exists(out)) << t.sql;
