@@ -464,6 +464,7 @@ Status Journal::check_orphans() {
     if (rc != SQLITE_DONE)
       return sqlite_status(db_, rc, path_ + ": checking " + table + " for orphan rows");
   }
+  if (Status s = check_log_tables(*this); !s.is_ok()) return s;  // storage/log_store.cc
   orphans_checked_ = true;
   return Status::ok();
 }

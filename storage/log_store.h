@@ -48,8 +48,23 @@ Status load_log_rows(Journal& journal, int64_t session, const char* kind,
 // determinism check of replay.
 Status load_log_payloads(Journal& journal, int64_t session, std::vector<std::vector<uint8_t>>* out);
 
-// Read_session's check of an observed session's log rows (when it has a log_files row).
+// Read_session's check of an observed session's log rows (when it has a log_files row):
+// every row of events, requests and log_other is there, in seq order, with its LogRow
+// payload (a blob that decodes within limits, canonical); its columns hold exactly
+// what the payload holds, with the payload's type (line an integer; time and call_uuid
+// NULL when the payload has none, else text, never '' or a blob; message, and
+// log_other's conn_id and this_dn as import derives them); lines increase within a
+// table and no two rows name one line; and the log_files row's columns are integers
+// that agree with the rows (messages their count, unusable at most the log_other rows,
+// lines at least the last row's line and the lines the counts take).
 Status check_log_rows(Journal& journal, const LoadedSession& session, std::size_t events);
+
+// Journal::check_orphans' check of the log tables, once per journal: they are whole
+// (log_files, log_other and the log columns of events and requests, or none of them);
+// every log_files row names an imported (observed) session, every log_other row one
+// with a log_files row, by an integer id; and no events or requests row of another
+// session holds log columns. check_log_rows then checks each imported session's rows.
+Status check_log_tables(Journal& journal);
 
 // log_attr(payload, 'Name' or 'Name.key.key'): an attribute's value from a LogRow
 // payload, NULL when absent; registered with decode() on every connection.
