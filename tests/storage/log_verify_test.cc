@@ -237,5 +237,20 @@ TEST(LogVerify, EveryReaderRefusesEachTamperingOfTheLogTables) {
   }
 }
 
+// With every imported session deleted with its requests and events, only the log tables
+// keep rows of no session: `replay` of every session (whose sessions all take the fast
+// path, which reads no log table) still finds them.
+TEST(LogVerify, ReplayOfEverySessionFindsLogRowsLeftByDeletedSessions) {
+  std::string j = copy_of("lv_deleted_imports");
+  edit(j,
+       "DELETE FROM events WHERE session_id IN (1, 2); DELETE FROM requests WHERE session_id IN "
+       "(1, 2); DELETE FROM sessions WHERE session_id IN (1, 2)");
+  for (const std::string& cmd : {" replay " + j, " replay " + j + " --session 3", " check " + j}) {
+    auto r = run_command(callbench() + cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("belongs to no session"), std::string::npos) << cmd << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace callbench::testing
