@@ -389,21 +389,6 @@ namespace {
 
 int col_type(const Stmt& st, int col) { return sqlite3_column_type(st.get(), col); }
 
-const char* type_name(int type) {
-  switch (type) {
-    case SQLITE_INTEGER:
-      return "an integer";
-    case SQLITE_FLOAT:
-      return "a real";
-    case SQLITE_TEXT:
-      return "text";
-    case SQLITE_BLOB:
-      return "a blob";
-    default:
-      return "NULL";
-  }
-}
-
 // A TEXT column holding exactly what the payload holds: NULL when the payload has no
 // such field (import writes NULL, never ''), else text (not a blob) of the same bytes.
 bool text_column_is(const Stmt& st, int col, bool present, std::string_view want) {
@@ -456,13 +441,14 @@ Status check_row(const Stmt& st, RowScan& scan, const std::string& where,
   auto expected = static_cast<int64_t>(++scan.rows);
   std::string at = where + " log row " + scan.kind + " " + std::to_string(expected);
   if (col_type(st, 0) != SQLITE_INTEGER)
-    return Status::corrupt(at + ": column seq is " + type_name(col_type(st, 0)));
+    return Status::corrupt(at + ": column seq holds " + storage_class_name(col_type(st, 0)) +
+                           ", not INTEGER");
   if (st.col_int(0) != expected)
     return Status::corrupt(at + " is missing (next is " + std::to_string(st.col_int(0)) + ")");
   if (col_type(st, 5) != SQLITE_BLOB) {
-    return Status::corrupt(at + ": column " + scan.payload_column + " is " +
-                           type_name(col_type(st, 5)) +
-                           ", not a blob (every row of an imported log keeps its LogRow payload)");
+    return Status::corrupt(at + ": column " + scan.payload_column + " holds " +
+                           storage_class_name(col_type(st, 5)) +
+                           ", not BLOB (every row of an imported log keeps its LogRow payload)");
   }
   Status s = read_log_row(st.col_blob(5), st.col_bytes(5), [&](schema::LogRow::Reader r) {
     if (col_type(st, 2) != SQLITE_INTEGER || st.col_int(2) != static_cast<int64_t>(r.getLine()))
@@ -545,15 +531,18 @@ Status check_log_rows(Journal& journal, const LoadedSession& ls, std::size_t eve
     const int file_type = col_type(st, 0);
     std::string_view file = st.col_text(0);
     if (file_type != SQLITE_TEXT || file.empty() || file.find('\0') != std::string_view::npos) {
-      return Status::corrupt(at_file + ": column source_file is " + type_name(file_type) +
-                             (file_type == SQLITE_TEXT ? " that names no file" : "") +
-                             ", not the imported file's name");
+      return Status::corrupt(
+          at_file + ": column source_file " +
+          (file_type == SQLITE_TEXT
+               ? std::string("names no file")
+               : "holds " + std::string(storage_class_name(file_type)) + ", not TEXT") +
+          ", not the imported file's name");
     }
     for (int i = 0; i < 7; ++i) {
       const std::string column = std::string("column ") + kLogFileCounts[i];
       if (col_type(st, i + 1) != SQLITE_INTEGER)
-        return Status::corrupt(at_file + ": " + column + " is " + type_name(col_type(st, i + 1)) +
-                               ", not an integer");
+        return Status::corrupt(at_file + ": " + column + " holds " +
+                               storage_class_name(col_type(st, i + 1)) + ", not INTEGER");
       counts[i] = st.col_int(i + 1);
       if (counts[i] < 0 || (i >= 5 && counts[i] > 1)) {
         return Status::corrupt(at_file + ": " + column + " " + std::to_string(counts[i]) +
@@ -681,19 +670,23 @@ Status check_log_tables(Journal& journal) {
   {
     Journal::Statement lease;
     Status s = journal.prepare(
-        "SELECT quote(session_id), typeof(session_id), quote(seq) FROM log_other WHERE "
+        "SELECT quote(session_id), session_id, quote(seq) FROM log_other WHERE "
         "typeof(session_id) != 'integer' OR session_id NOT IN (SELECT session_id FROM log_files) "
         "LIMIT 1",
         &lease);
     if (!s.is_ok()) return s;
     int rc = lease->step();
     if (rc == SQLITE_ROW) {
-      std::string head = path + ": log_other row session " + printable(lease->col_text(0), 40) +
-                         " seq " + printable(lease->col_text(2), 40);
-      if (lease->col_text(1) != "integer")
-        return Status::corrupt(head + ": column session_id is " + std::string(lease->col_text(1)) +
-                               ", not an integer");
-      return Status::corrupt(head + " belongs to no imported session (column session_id)");
+      // Named as Journal::check_orphans names a row: a non-integer id as it is stored.
+      const int type = col_type(*lease, 1);
+      std::string id = type == SQLITE_INTEGER
+                           ? "session " + printable(lease->col_text(0), 40)
+                           : "with session_id " + printable(lease->col_text(0), 40) + " (" +
+                                 storage_class_name(type) + ")";
+      return Status::corrupt(
+          path + ": log_other row " + id + " seq " + printable(lease->col_text(2), 40) +
+          (type == SQLITE_INTEGER ? " belongs to no imported session" : " belongs to no session") +
+          " (column session_id)");
     }
     if (rc != SQLITE_DONE) return sqlite_status(db, rc, path + ": checking log_other");
   }
